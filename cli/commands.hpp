@@ -1,0 +1,11 @@
+// One function per subcommand; each registers its options and its action on the app.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace sinkmap::cli {
+
+void add_index_command(CLI::App& app);
+void add_info_command(CLI::App& app);
+
+}  // namespace sinkmap::cli

@@ -1,0 +1,35 @@
+// Options every subcommand takes: --device, --threads, --tile, --memory, --quiet, --co, --cog.
+#pragma once
+
+#include "io/geotiff_writer.hpp"
+#include "jobs/run_settings.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+#include <vector>
+
+namespace sinkmap::cli {
+
+struct common_options {
+  std::string device = "auto";
+  int threads = 0;
+  int tile = 0;
+  std::size_t memory_mb = 256;
+  bool quiet = false;
+  std::vector<std::string> creation_options;
+  bool cog = false;
+
+  [[nodiscard]] jobs::run_settings run_settings() const;
+  [[nodiscard]] io::raster_output_options output_options() const;
+};
+
+/// Adds the run options (device, threads, tile, memory, quiet) to a subcommand.
+void add_run_options(CLI::App& cmd, common_options& o);
+/// Adds the raster output options (--co, --cog).
+void add_output_options(CLI::App& cmd, common_options& o);
+
+/// Adds --band/--scale/--offset/--nodata.
+void add_band_options(CLI::App& cmd, io::scene_options& o);
+
+}  // namespace sinkmap::cli

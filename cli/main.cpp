@@ -1,0 +1,31 @@
+// sinkmap: ecosystem carbon sinks from satellite imagery. Exit codes: 0 success, 1 the run
+// failed (IO, device), 2 bad input (files, options, models).
+#include "commands.hpp"
+#include "core/error.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <exception>
+
+int main(int argc, char** argv)
+{
+  CLI::App app{"sinkmap: carbon stock and sink maps from satellite imagery, on GPU or CPU"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "sinkmap 0.1.0");
+  sinkmap::cli::add_index_command(app);
+  sinkmap::cli::add_info_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (CLI::ParseError const& e) {
+    int const rc = app.exit(e);
+    return rc == 0 ? 0 : 2;
+  } catch (sinkmap::bad_input const& e) {
+    std::fprintf(stderr, "sinkmap: error: %s\n", e.what());
+    return 2;
+  } catch (std::exception const& e) {
+    std::fprintf(stderr, "sinkmap: failed: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,71 @@
+#include "io/gdal_session.hpp"
+
+#include "core/error.hpp"
+
+#include <cpl_error.h>
+
+#include <atomic>
+#include <cstdio>
+#include <mutex>
+
+namespace sinkmap::io {
+namespace {
+
+thread_local std::string last_error;
+std::atomic<bool> print_warnings{true};
+
+void CPL_STDCALL error_handler(CPLErr level, CPLErrorNum, char const* msg)
+{
+  if (level == CE_Failure || level == CE_Fatal) {
+    last_error = msg ? msg : "unknown GDAL error";
+  } else if (level == CE_Warning && print_warnings.load()) {
+    std::fprintf(stderr, "sinkmap: GDAL warning: %s\n", msg ? msg : "");
+  }
+}
+
+}  // namespace
+
+void init_gdal()
+{
+  static std::once_flag once;
+  std::call_once(once, [] {
+    GDALAllRegister();
+    CPLSetErrorHandler(error_handler);
+    // Keep GDAL from scanning directories for sidecar files on every open.
+    CPLSetConfigOption("GDAL_DISABLE_READDIR_ON_OPEN", "EMPTY_DIR");
+  });
+}
+
+void set_gdal_cache_bytes(std::size_t bytes) { GDALSetCacheMax64(static_cast<GIntBig>(bytes)); }
+
+std::string take_gdal_error()
+{
+  std::string e;
+  e.swap(last_error);
+  return e;
+}
+
+std::string gdal_reason()
+{
+  std::string const e = take_gdal_error();
+  return e.empty() ? std::string() : " (GDAL: " + e + ")";
+}
+
+void set_gdal_warnings(bool on) { print_warnings = on; }
+
+void dataset_closer::operator()(GDALDataset* ds) const { GDALClose(GDALDataset::ToHandle(ds)); }
+
+dataset_ptr open_raster(std::string const& path, std::string const& what)
+{
+  init_gdal();
+  take_gdal_error();
+  auto* ds = GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY);
+  if (!ds) SINKMAP_FAIL(bad_input, what + ": cannot open raster '" + path + "'" + gdal_reason());
+  if (ds->GetRasterCount() == 0) {
+    GDALClose(GDALDataset::ToHandle(ds));
+    SINKMAP_FAIL(bad_input, what + ": '" + path + "' has no raster bands");
+  }
+  return dataset_ptr(ds);
+}
+
+}  // namespace sinkmap::io

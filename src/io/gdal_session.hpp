@@ -1,0 +1,38 @@
+// The GDAL boundary (PDAL's lesson): GDAL status codes become exceptions, GDAL's own messages
+// are captured per thread and appended to ours, and the block cache is bounded by the run's
+// memory budget.
+#pragma once
+
+#include <gdal_priv.h>
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+namespace sinkmap::io {
+
+/// Registers the drivers and installs sinkmap's GDAL error handler (idempotent).
+void init_gdal();
+
+/// Bounds GDAL's block cache (GDAL defaults to 5% of RAM, too much for bounded-memory runs).
+void set_gdal_cache_bytes(std::size_t bytes);
+
+/// Returns and clears the last GDAL error message raised on this thread ("" if none).
+std::string take_gdal_error();
+
+/// Prints GDAL warnings to stderr (default on; `sinkmap --quiet` turns it off).
+void set_gdal_warnings(bool on);
+
+struct dataset_closer {
+  void operator()(GDALDataset* ds) const;
+};
+using dataset_ptr = std::unique_ptr<GDALDataset, dataset_closer>;
+
+/// Opens a raster read-only; throws bad_input "cannot open raster 'PATH': <GDAL's reason>".
+/// `what` names the role of the file in messages (e.g. "scene", "--band red").
+dataset_ptr open_raster(std::string const& path, std::string const& what = "raster");
+
+/// " (GDAL: msg)" from take_gdal_error(), or "".
+std::string gdal_reason();
+
+}  // namespace sinkmap::io

@@ -1,0 +1,49 @@
+#include "io/gdal_tile_source.hpp"
+
+#include "core/error.hpp"
+
+namespace sinkmap::io {
+
+GDALDataType gdal_type(kernels::pixel_type t)
+{
+  switch (t) {
+    case kernels::pixel_type::u8: return GDT_Byte;
+    case kernels::pixel_type::u16: return GDT_UInt16;
+    case kernels::pixel_type::i16: return GDT_Int16;
+    default: return GDT_Float32;
+  }
+}
+
+gdal_tile_source::gdal_tile_source(scene const& s, int readers)
+  : scene_(s), handles_(std::size_t(std::max(readers, 1)))
+{
+  for (std::size_t i = 0; i < s.bands.size(); ++i) {
+    auto const& b = s.bands[i];
+    if (groups_.empty() || groups_.back().file != b.source.file)
+      groups_.push_back({b.source.file, {}, int(i)});
+    groups_.back().band_numbers.push_back(b.source.band);
+  }
+}
+
+void gdal_tile_source::read(int reader, pipeline::window const& w, void* dst)
+{
+  auto& mine = handles_.at(std::size_t(reader));
+  GDALDataType const type = gdal_type(scene_.read_type);
+  auto const sample = std::size_t(GDALGetDataTypeSizeBytes(type));
+  std::size_t const plane_bytes = w.pixels() * sample;
+  for (auto& g : groups_) {
+    auto it = mine.find(g.file);
+    if (it == mine.end()) it = mine.emplace(g.file, open_raster(g.file, "input")).first;
+    auto* out = static_cast<std::byte*>(dst) + std::size_t(g.first_plane) * plane_bytes;
+    CPLErr const err = it->second->RasterIO(
+      GF_Read, w.x, w.y, w.w, w.h, out, w.w, w.h, type, int(g.band_numbers.size()),
+      g.band_numbers.data(), GSpacing(sample), GSpacing(sample) * w.w, GSpacing(plane_bytes),
+      nullptr);
+    if (err != CE_None)
+      SINKMAP_FAIL(runtime_failure, "cannot read '" + g.file + "' at pixel (" +
+                                      std::to_string(w.x) + ", " + std::to_string(w.y) + ")" +
+                                      gdal_reason());
+  }
+}
+
+}  // namespace sinkmap::io

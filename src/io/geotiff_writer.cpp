@@ -1,0 +1,166 @@
+#include "io/geotiff_writer.hpp"
+
+#include "core/error.hpp"
+
+#include <cpl_string.h>
+#include <cpl_vsi.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <unistd.h>
+
+namespace sinkmap::io {
+namespace {
+
+std::string upper(std::string s)
+{
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::toupper(c)); });
+  return s;
+}
+
+std::string temp_name(std::string const& path, char const* tag)
+{
+  std::filesystem::path p(path);
+  std::string const name = "." + p.filename().string() + ".sinkmap-" + tag + "-" +
+                           std::to_string(::getpid()) + ".tif";
+  return (p.parent_path() / name).string();
+}
+
+struct string_list {
+  char** list = nullptr;
+  explicit string_list(std::vector<std::string> const& items)
+  {
+    for (auto const& s : items) list = CSLAddString(list, s.c_str());
+  }
+  ~string_list() { CSLDestroy(list); }
+};
+
+}  // namespace
+
+std::vector<std::string> merge_creation_options(std::vector<std::string> const& defaults,
+                                                std::vector<std::string> const& user)
+{
+  std::vector<std::string> out = defaults;
+  for (auto const& kv : user) {
+    auto const eq = kv.find('=');
+    SINKMAP_EXPECTS(eq != std::string::npos && eq > 0, bad_input,
+                    "--co '" + kv + "': expected KEY=VALUE, e.g. --co COMPRESS=ZSTD");
+    std::string const key = upper(kv.substr(0, eq));
+    out.erase(std::remove_if(out.begin(), out.end(),
+                             [&](auto const& d) { return upper(d.substr(0, d.find('='))) == key; }),
+              out.end());
+    out.push_back(kv);
+  }
+  return out;
+}
+
+geotiff_writer::geotiff_writer(std::string path, raster_grid const& grid,
+                               std::vector<output_band> const& bands,
+                               raster_output_options const& opt)
+  : path_(std::move(path)), opt_(opt), bands_(int(bands.size()))
+{
+  init_gdal();
+  auto const parent = std::filesystem::path(path_).parent_path();
+  SINKMAP_EXPECTS(parent.empty() || std::filesystem::is_directory(parent), bad_input,
+                  "-o: folder of output '" + path_ + "' does not exist");
+  temp_path_ = temp_name(path_, "partial");
+  cog_temp_path_ = temp_name(path_, "cog");
+
+  // A COG is rebuilt from an intermediate GeoTIFF by the COG driver; keep that one fast.
+  std::vector<std::string> const defaults =
+    opt.cog ? std::vector<std::string>{"TILED=YES", "BLOCKXSIZE=512", "BLOCKYSIZE=512",
+                                       "BIGTIFF=IF_SAFER"}
+            : std::vector<std::string>{"TILED=YES",       "BLOCKXSIZE=256", "BLOCKYSIZE=256",
+                                       "COMPRESS=DEFLATE", "PREDICTOR=3",   "BIGTIFF=IF_SAFER"};
+  string_list const co(opt.cog ? defaults : merge_creation_options(defaults, opt.creation_options));
+
+  auto* driver = GetGDALDriverManager()->GetDriverByName("GTiff");
+  take_gdal_error();
+  ds_ = driver->Create(temp_path_.c_str(), grid.width, grid.height, bands_, GDT_Float32, co.list);
+  if (!ds_)
+    SINKMAP_FAIL(bad_input, "-o: cannot create output '" + path_ + "'" + gdal_reason());
+  if (grid.has_geotransform) {
+    auto gt = grid.geotransform;
+    ds_->SetGeoTransform(gt.data());
+  }
+  if (!grid.crs_wkt.empty()) {
+    OGRSpatialReference srs;
+    srs.importFromWkt(grid.crs_wkt.c_str());
+    ds_->SetSpatialRef(&srs);
+  }
+  for (auto const& [k, v] : opt.metadata) ds_->SetMetadataItem(k.c_str(), v.c_str());
+  for (int b = 0; b < bands_; ++b) {
+    auto* band = ds_->GetRasterBand(b + 1);
+    band->SetDescription(bands[std::size_t(b)].name.c_str());
+    band->SetNoDataValue(std::nan(""));
+    for (auto const& [k, v] : bands[std::size_t(b)].metadata)
+      band->SetMetadataItem(k.c_str(), v.c_str());
+  }
+  check_written("create");
+}
+
+geotiff_writer::~geotiff_writer()
+{
+  if (ds_) GDALClose(GDALDataset::ToHandle(ds_));
+  if (!committed_) {
+    VSIUnlink(temp_path_.c_str());
+    VSIUnlink(cog_temp_path_.c_str());
+  }
+}
+
+void geotiff_writer::check_written(std::string const& step)
+{
+  std::string const e = take_gdal_error();
+  if (!e.empty())
+    SINKMAP_FAIL(runtime_failure, "cannot write output '" + path_ + "' (" + step + "): " + e);
+}
+
+void geotiff_writer::write(int, pipeline::window const& w, void const* src)
+{
+  std::size_t const plane_bytes = w.pixels() * sizeof(float);
+  CPLErr const err = ds_->RasterIO(GF_Write, w.x, w.y, w.w, w.h, const_cast<void*>(src), w.w,
+                                   w.h, GDT_Float32, bands_, nullptr, sizeof(float),
+                                   GSpacing(sizeof(float)) * w.w, GSpacing(plane_bytes), nullptr);
+  if (err != CE_None) check_written("tile at pixel " + std::to_string(w.x) + "," + std::to_string(w.y));
+  check_written("tile");
+}
+
+void geotiff_writer::commit()
+{
+  ds_->FlushCache(true);
+  check_written("flush");
+  if (!opt_.cog) {
+    GDALClose(GDALDataset::ToHandle(ds_));
+    ds_ = nullptr;
+    check_written("close");
+  } else {
+    std::vector<std::string> const defaults = {"COMPRESS=DEFLATE", "PREDICTOR=YES",
+                                               "BLOCKSIZE=256", "OVERVIEWS=AUTO",
+                                               "RESAMPLING=AVERAGE", "BIGTIFF=IF_SAFER"};
+    string_list const co(merge_creation_options(defaults, opt_.creation_options));
+    auto* cog = GetGDALDriverManager()->GetDriverByName("COG");
+    SINKMAP_EXPECTS(cog != nullptr, runtime_failure, "--cog: this GDAL has no COG driver");
+    GDALDataset* out = cog->CreateCopy(cog_temp_path_.c_str(), ds_, FALSE, co.list, nullptr, nullptr);
+    if (!out) {
+      check_written("COG");
+      SINKMAP_FAIL(runtime_failure, "cannot write output '" + path_ + "' as a COG");
+    }
+    GDALClose(GDALDataset::ToHandle(out));
+    check_written("COG close");
+    GDALClose(GDALDataset::ToHandle(ds_));
+    ds_ = nullptr;
+    VSIUnlink(temp_path_.c_str());
+    temp_path_ = cog_temp_path_;
+  }
+  std::error_code ec;
+  std::filesystem::rename(temp_path_, path_, ec);
+  if (ec)
+    SINKMAP_FAIL(runtime_failure, "cannot move finished output into place as '" + path_ +
+                                    "': " + ec.message());
+  committed_ = true;
+}
+
+}  // namespace sinkmap::io

@@ -1,0 +1,58 @@
+// Float32 GeoTIFF output that is either complete or absent: written under a temporary name in
+// the target folder and renamed by commit(); destroyed uncommitted, it deletes the temporary.
+#pragma once
+
+#include "io/gdal_session.hpp"
+#include "io/scene.hpp"
+#include "pipeline/stream_runner.hpp"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace sinkmap::io {
+
+struct output_band {
+  std::string name;                              ///< band description, e.g. "NDVI"
+  std::map<std::string, std::string> metadata;   ///< band metadata items (units, formula, ...)
+};
+
+struct raster_output_options {
+  /// --co KEY=VALUE creation options, applied over the defaults (TILED=YES, 256x256 blocks,
+  /// COMPRESS=DEFLATE, PREDICTOR=3, BIGTIFF=IF_SAFER).
+  std::vector<std::string> creation_options;
+  bool cog = false;  ///< Cloud-Optimized GeoTIFF with overviews (GDAL's COG driver)
+  std::map<std::string, std::string> metadata;  ///< dataset metadata items
+};
+
+class geotiff_writer final : public pipeline::tile_sink {
+ public:
+  geotiff_writer(std::string path, raster_grid const& grid, std::vector<output_band> const& bands,
+                 raster_output_options const& opt);
+  ~geotiff_writer() override;
+  geotiff_writer(geotiff_writer const&) = delete;
+  geotiff_writer& operator=(geotiff_writer const&) = delete;
+
+  /// Writes all bands of a window from band-sequential float planes.
+  void write(int t, pipeline::window const& w, void const* src) override;
+
+  /// Flushes, builds the COG if asked, and renames the result into place.
+  void commit();
+
+  [[nodiscard]] std::string const& temp_path() const { return temp_path_; }
+
+ private:
+  void check_written(std::string const& step);
+
+  std::string path_, temp_path_, cog_temp_path_;
+  raster_output_options opt_;
+  int bands_ = 0;
+  GDALDataset* ds_ = nullptr;
+  bool committed_ = false;
+};
+
+/// Merges --co KEY=VALUE over defaults (keys case-insensitive); throws bad_input on "KEY" alone.
+std::vector<std::string> merge_creation_options(std::vector<std::string> const& defaults,
+                                                std::vector<std::string> const& user);
+
+}  // namespace sinkmap::io

@@ -1,0 +1,33 @@
+// The options every subcommand shares (--device, --threads, --tile, --memory, --quiet) and how
+// they turn into threads, tile slots and a tile plan.
+#pragma once
+
+#include "pipeline/executor.hpp"
+#include "pipeline/tile_plan.hpp"
+
+#include <cstddef>
+
+namespace sinkmap::jobs {
+
+struct run_settings {
+  pipeline::device_kind device = pipeline::device_kind::auto_select;
+  int threads = 0;               ///< 0: all cores
+  int tile = 0;                  ///< --tile N (0: planned from blocks and memory)
+  std::size_t memory_mb = 256;   ///< --memory: tile slots plus GDAL's block cache
+  bool quiet = false;
+};
+
+struct run_layout {
+  int threads = 1;                ///< worker threads (CPU: read + compute; CUDA: read)
+  int slots = 2;                  ///< tile slots
+  std::size_t gdal_cache = 0;     ///< bytes for GDAL's block cache
+  pipeline::tile_plan plan;
+};
+
+/// Threads, slots and tiles of a run over a width x height raster with the given blocks.
+/// `cuda`: the executor is a CUDA one (one more slot in flight).
+/// A quarter of --memory goes to GDAL's block cache, the rest to the tile slots.
+run_layout layout_run(run_settings const& s, int width, int height, int block_w, int block_h,
+                      std::size_t bytes_per_pixel, bool cuda);
+
+}  // namespace sinkmap::jobs
