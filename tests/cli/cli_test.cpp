@@ -1,0 +1,91 @@
+// The sinkmap binary: exit codes, messages that name what is wrong, --help with examples.
+#include "io/test_rasters.hpp"
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <sys/wait.h>
+
+namespace {
+
+struct result {
+  int code;
+  std::string output;  // stdout and stderr
+};
+
+result run(std::string const& args)
+{
+  std::string const cmd = std::string(SINKMAP_EXE) + " " + args + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  std::string out;
+  std::array<char, 4096> buf{};
+  while (std::size_t n = fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
+  int const status = pclose(p);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+class Cli : public ::testing::Test {
+ protected:
+  sinkmap::test::temp_dir tmp;
+  std::string scene;
+  void SetUp() override
+  {
+    sinkmap::test::raster_spec spec;
+    scene = tmp.file("scene.tif");
+    sinkmap::test::write_u16(scene, spec, sinkmap::test::random_planes(spec));
+  }
+};
+
+}  // namespace
+
+TEST_F(Cli, IndexWritesOutputAndSucceeds)
+{
+  auto const r = run("index " + scene + " --band red=3 --band nir=4 -i NDVI,NIRv -o " +
+                     tmp.file("o.tif") + " --quiet");
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_EQ(sinkmap::test::read_band(tmp.file("o.tif"), 2).size(), 64u * 48u);
+}
+
+TEST_F(Cli, HelpHasAnExampleOnEverySubcommand)
+{
+  for (auto sub : {"index", "info"}) {
+    auto const r = run(std::string(sub) + " --help");
+    EXPECT_EQ(r.code, 0);
+    EXPECT_NE(r.output.find("Example"), std::string::npos) << sub;
+  }
+}
+
+TEST_F(Cli, BadInputExitsNonzeroNamingTheCulprit)
+{
+  struct bad {
+    std::string args, expect;
+  };
+  std::vector<bad> const cases = {
+    {"index " + tmp.file("missing.tif") + " --band red=3 --band nir=4 -i NDVI -o " + tmp.file("o.tif"), "missing.tif"},
+    {"index " + scene + " --band red=3 --band nir=4 -i NDVX -o " + tmp.file("o.tif"), "NDVX"},
+    {"index " + scene + " --band red=3 --band nir=4 -i EVI -o " + tmp.file("o.tif"), "blue"},
+    {"index " + scene + " --band reed=3 -i NDVI -o " + tmp.file("o.tif"), "reed"},
+    {"index " + scene + " --band red=3 --band nir=4 -i NDVI --const Q=1 -o " + tmp.file("o.tif"), "--const"},
+    {"index " + scene + " --band red=3 --band nir=4 -i NDVI --device gpu -o " + tmp.file("o.tif"), "--device"},
+    {"index " + scene + " --band red=3 --band nir=4 -i NDVI --scale x -o " + tmp.file("o.tif"), "--scale"},
+    {"index " + scene + " --band red=3 --band nir=4 -i NDVI --co COMPRESS -o " + tmp.file("o.tif"), "--co"},
+    {"index " + scene + " --band red=3 --band nir=4 -i NDVI -o " + tmp.file("no/such/dir/o.tif"), "no/such/dir"},
+  };
+  for (auto const& c : cases) {
+    auto const r = run(c.args);
+    EXPECT_NE(r.code, 0) << c.args;
+    EXPECT_NE(r.output.find(c.expect), std::string::npos) << c.args << "\n" << r.output;
+  }
+  EXPECT_FALSE(std::filesystem::exists(tmp.file("o.tif")));
+}
+
+TEST_F(Cli, InfoPrintsPlanAndDeviceAsJson)
+{
+  auto const r = run("info " + scene + " --band red=3 --band nir=4 -i NDVI --json");
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("\"tile_plan\""), std::string::npos);
+  EXPECT_NE(r.output.find("\"device\""), std::string::npos);
+  EXPECT_NE(r.output.find("EPSG:32650"), std::string::npos);
+  EXPECT_NE(r.output.find("\"role\": \"nir\""), std::string::npos);
+}

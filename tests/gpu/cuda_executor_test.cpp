@@ -1,0 +1,81 @@
+// GPU equals CPU: the CUDA executor, through the same stream runner, gives the CPU's floats
+// (bit for bit for the arithmetic indices; kNDVI within a few ULP, as tanhf differs).
+#include "memory_scene.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+
+using namespace sinkmap;
+
+namespace {
+
+int ulp_distance(float a, float b)
+{
+  std::int32_t ia, ib;
+  std::memcpy(&ia, &a, 4);
+  std::memcpy(&ib, &b, 4);
+  if (ia < 0) ia = std::int32_t(0x80000000u - std::uint32_t(ia));
+  if (ib < 0) ib = std::int32_t(0x80000000u - std::uint32_t(ib));
+  return std::abs(ia - ib);
+}
+
+class CudaExecutor : public ::testing::Test {
+ protected:
+  void SetUp() override
+  {
+    if (pipeline::cuda_device_count() == 0) GTEST_SKIP() << "no CUDA device";
+  }
+};
+
+}  // namespace
+
+TEST_F(CudaExecutor, EqualsCpuForAllIndicesAndTileSizes)
+{
+  auto const k = test::all_index_kernel();
+  int const n_out = k.params().n_outputs;
+  for (auto [w, h] : {std::pair{1, 1}, {33, 31}, {1000, 1000}}) {
+    test::memory_scene scene(w, h, 6);
+    auto const ref = test::untiled_reference(scene, k);
+    for (int tile : {32, 33, 256, 4096}) {
+      test::memory_sink sink(w, h, n_out);
+      auto ex = pipeline::make_cuda_executor();
+      pipeline::stream_options opt;
+      opt.readers = 2;
+      opt.slots = pipeline::default_slot_count(2, true);
+      pipeline::run_stream(pipeline::tile_plan(w, h, tile, tile), scene, k, *ex, sink, opt);
+      std::size_t const n = std::size_t(w) * h;
+      for (int b = 0; b < n_out; ++b) {
+        bool const exact = k.params().terms[b].id != kernels::index_id::kndvi;
+        for (std::size_t i = 0; i < n; ++i) {
+          float const g = sink.planes[std::size_t(b) * n + i], c = ref[std::size_t(b) * n + i];
+          if (std::isnan(c) || std::isnan(g)) {
+            ASSERT_TRUE(std::isnan(c) && std::isnan(g)) << "band " << b << " pixel " << i;
+          } else if (exact) {
+            ASSERT_EQ(g, c) << "band " << b << " pixel " << i;
+          } else {
+            ASSERT_LE(ulp_distance(g, c), 4) << "kNDVI pixel " << i << ": " << g << " vs " << c;
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST_F(CudaExecutor, ProfilingCountsBytesOfEveryTile)
+{
+  auto const k = test::all_index_kernel({"NDVI"});
+  test::memory_scene scene(512, 512, 6);
+  test::memory_sink sink(512, 512, 1);
+  auto ex = pipeline::make_cuda_executor(true);
+  pipeline::stream_options opt;
+  opt.readers = 2;
+  opt.slots = 4;
+  pipeline::run_stream(pipeline::tile_plan(512, 512, 512, 128), scene, k, *ex, sink, opt);
+  auto const st = ex->stats();
+  EXPECT_EQ(st.tiles, 4u);
+  EXPECT_EQ(st.h2d_bytes, 512u * 512 * 6 * 2);
+  EXPECT_EQ(st.d2h_bytes, 512u * 512 * 4);
+  EXPECT_GT(st.kernel_ms, 0.0);
+}
