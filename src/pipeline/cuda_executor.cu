@@ -36,7 +36,12 @@ class cuda_executor final : public executor {
 
   void allocate(int slots, std::size_t in_bytes, std::size_t out_bytes) override
   {
+    // Pinned allocations are slow: a second run with the same layout reuses the slots.
+    if (slots_.size() == std::size_t(slots) && in_bytes == in_capacity_ && out_bytes == out_capacity_)
+      return;
     release();
+    in_capacity_ = in_bytes;
+    out_capacity_ = out_bytes;
     slots_.resize(std::size_t(slots));
     for (auto& s : slots_) {
       SINKMAP_CUDA_TRY(cudaHostAlloc(&s.host_in, in_bytes, cudaHostAllocDefault));
@@ -111,6 +116,7 @@ class cuda_executor final : public executor {
   }
 
   bool profile_;
+  std::size_t in_capacity_ = 0, out_capacity_ = 0;
   std::vector<cuda_slot> slots_;
   executor_stats stats_;
 };
