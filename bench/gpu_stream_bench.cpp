@@ -103,7 +103,7 @@ int main(int argc, char** argv)
   p.plane_of_role[int(kernels::band_role::red)] = 0;
   p.plane_of_role[int(kernels::band_role::nir)] = 1;
   for (auto r : {kernels::band_role::red, kernels::band_role::nir})
-    p.decode_of_role[int(r)] = {1e-4f, 0.f, 0.f, 1};
+    p.decode_of_role[int(r)] = {1e-4, 0.0, 0.0, 1};
   p.n_outputs = 1;
   p.terms[0] = req.terms[0];
   indices::index_tile_kernel const kernel(p, kernels::pixel_type::u16, 2);

@@ -51,6 +51,13 @@ void add_band_options(CLI::App& cmd, io::scene_options& o)
   cmd.add_option("--offset", o.offsets, "VALUE or ROLE=VALUE (default: band's own, else 0)");
   cmd.add_option("--nodata", o.nodata,
                  "input nodata: VALUE or ROLE=VALUE (default: the band's own nodata)");
+  cmd.add_option("--mask", o.mask,
+                 "products: quality classes to mask, comma separated, or none (default: all of "
+                 "fill, dilated, cirrus, cloud, shadow, snow, saturated)")
+    ->capture_default_str();
+  cmd.add_option("--resolution", o.resolution,
+                 "Sentinel-2: output grid in metres, 10, 20 or 60 (default: finest present); "
+                 "other bands are resampled on the fly");
 }
 
 }  // namespace sinkmap::cli

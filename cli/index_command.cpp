@@ -22,8 +22,10 @@ void add_index_command(CLI::App& app)
 {
   auto args = std::make_shared<index_args>();
   auto* cmd = app.add_subcommand("index", "Compute spectral indices of a scene");
-  cmd->add_option("SCENE", args->job.scene,
-                  "any GDAL raster; optional when every --band names its file");
+  cmd->add_option("SCENE", args->job.scenes,
+                  "any GDAL raster, a Landsat C2L2 product (folder or MTL) or a Sentinel-2 L2A "
+                  "product (.SAFE or MTD_MSIL2A.xml); several of one date are mosaicked; "
+                  "optional when every --band names its file");
   cmd->add_option("-i,--index", args->job.indices,
                   "indices, comma separated: " + indices::index_name_list())
     ->required()
@@ -37,6 +39,8 @@ void add_index_command(CLI::App& app)
   add_output_options(*cmd, args->common);
   cmd->footer(
     "Examples:\n"
+    "  sinkmap index LC08_L2SP_001070_20190114_20200830_02_T2/ -i NDVI,NDMI -o vi.tif\n"
+    "  sinkmap index S2A_MSIL2A_...SAFE --resolution 20 --mask cloud,shadow -i NDVI -o vi.tif\n"
     "  sinkmap index stack.tif --band blue=1 --band red=3 --band nir=4 -i NDVI,EVI -o vi.tif\n"
     "  sinkmap index --band red=LC08_SR_B4.TIF --band nir=LC08_SR_B5.TIF \\\n"
     "      --scale 2.75e-5 --offset -0.2 -i NDVI,SAVI --const SAVI.L=0.25 -o vi.tif\n"

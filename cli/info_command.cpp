@@ -1,6 +1,7 @@
 // sinkmap info SCENE: bands, roles, size, CRS, the tile plan and the device a run would use.
 #include "commands.hpp"
 #include "common_options.hpp"
+#include "io/quality_statistics.hpp"
 #include "io/raster_description.hpp"
 #include "jobs/index_job.hpp"
 #include "sensors/band_role_names.hpp"
@@ -15,7 +16,7 @@ namespace sinkmap::cli {
 namespace {
 
 struct info_args {
-  std::string scene;
+  std::vector<std::string> scenes;
   io::scene_options bands;
   std::vector<std::string> indices;
   common_options common;
@@ -24,24 +25,25 @@ struct info_args {
 
 nlohmann::json describe(info_args const& a)
 {
-  io::raster_description const d = io::describe_raster(a.scene);
   io::scene s;
   std::size_t out_bytes = sizeof(float);
   if (!a.indices.empty()) {
     jobs::index_job_options o;
-    o.scene = a.scene;
+    o.scenes = a.scenes;
     o.scene_options = a.bands;
     o.indices = a.indices;
     auto p = jobs::plan_index_job(o);
     s = p.scene;
     out_bytes = p.request.terms.size() * sizeof(float);
   } else {
-    s = io::open_scene(a.scene, a.bands);
+    s = io::open_scene(a.scenes, a.bands);
   }
+  // A product has no single raster: describe the grid of its first band.
+  io::raster_description const d = io::describe_raster(s.path.empty() ? s.grid_file : s.path);
   jobs::run_settings const run = a.common.run_settings();
   bool const cuda = run.device != pipeline::device_kind::cpu && pipeline::cuda_device_count() > 0;
   std::size_t const in_bytes =
-    std::max<std::size_t>(s.bands.size(), 1) * kernels::pixel_type_size(s.read_type);
+    std::max<std::size_t>(s.plane_sources().size(), 1) * kernels::pixel_type_size(s.read_type);
   auto const layout = jobs::layout_run(run, s.grid.width, s.grid.height, s.grid.block_w,
                                        s.grid.block_h, in_bytes + out_bytes, cuda);
 
@@ -60,7 +62,7 @@ nlohmann::json describe(info_args const& a)
                          {"scale", b.scale},          {"offset", b.offset}};
     jb["nodata"] = b.has_nodata ? nlohmann::json(b.nodata) : nlohmann::json(nullptr);
     for (auto const& sb : s.bands)
-      if (sb.source.file == a.scene && sb.source.band == b.number)
+      if (sb.source.file == d.path && sb.source.band == b.number && !s.product)
         jb["role"] = sensors::role_name(sb.role);
     j["bands"].push_back(jb);
   }
@@ -76,11 +78,43 @@ nlohmann::json describe(info_args const& a)
                     {"slots", layout.slots},
                     {"memory_mb", run.memory_mb}};
   j["device"] = pipeline::describe_device_choice(run.device);
+  if (s.product) {
+    auto const& p = *s.product;
+    nlohmann::json jp = {{"kind", p.kind},       {"platform", p.platform}, {"sensor", p.sensor},
+                         {"date", p.date},       {"metadata", p.metadata_file},
+                         {"notes", p.notes}};
+    for (auto const& b : p.bands)
+      jp["bands"].push_back({{"name", b.name}, {"role", sensors::role_name(b.role)},
+                             {"file", b.file}, {"scale", b.scale}, {"offset", b.offset}});
+    for (auto const& f : io::quality_fractions(p))
+      jp["masked_fraction"].push_back({{"layer", f.layer}, {"class", f.name},
+                                       {"pixels", f.pixels}, {"fraction", f.fraction()}});
+    std::vector<std::string> masked;
+    for (auto const& m : s.masks) masked.push_back(m.name);
+    jp["masking"] = masked;
+    j["product"] = jp;
+  }
   return j;
+}
+
+void print_product(nlohmann::json const& p)
+{
+  std::cout << "product: " << p["kind"].get<std::string>() << ", " << p["platform"].get<std::string>()
+            << " " << p["sensor"].get<std::string>() << ", acquired " << p["date"].get<std::string>()
+            << "\n  metadata: " << p["metadata"].get<std::string>() << "\n";
+  for (auto const& b : p["bands"])
+    std::printf("  %-6s %-8s reflectance = DN * %.6g + %.6g\n", b["name"].get<std::string>().c_str(),
+                b["role"].get<std::string>().c_str(), b["scale"].get<double>(), b["offset"].get<double>());
+  for (auto const& f : p["masked_fraction"])
+    std::printf("  %-9s %-9s %6.2f%% of pixels (%llu)\n", f["layer"].get<std::string>().c_str(),
+                f["class"].get<std::string>().c_str(), 100 * f["fraction"].get<double>(),
+                static_cast<unsigned long long>(f["pixels"].get<std::uint64_t>()));
+  for (auto const& n : p["notes"]) std::cout << "  note: " << n.get<std::string>() << "\n";
 }
 
 void print_text(nlohmann::json const& j)
 {
+  if (j.contains("product")) print_product(j["product"]);
   std::cout << "scene:  " << j["path"].get<std::string>() << " (" << j["driver"].get<std::string>()
             << ")\nsize:   " << j["width"] << " x " << j["height"] << " pixels, "
             << j["bands"].size() << " band(s)\n";
@@ -122,12 +156,15 @@ void add_info_command(CLI::App& app)
 {
   auto args = std::make_shared<info_args>();
   auto* cmd = app.add_subcommand("info", "Describe a scene and the run sinkmap would make");
-  cmd->add_option("SCENE", args->scene, "any GDAL raster")->required();
+  cmd->add_option("SCENE", args->scenes,
+                  "any GDAL raster, or a Landsat C2L2 / Sentinel-2 L2A product")
+    ->required();
   cmd->add_option("-i,--index", args->indices, "plan for these indices")->delimiter(',');
   cmd->add_flag("--json", args->json, "print JSON for scripts");
   add_band_options(*cmd, args->bands);
   add_run_options(*cmd, args->common);
-  cmd->footer("Example:\n  sinkmap info stack.tif --band red=3 --band nir=4 -i NDVI --json");
+  cmd->footer("Examples:\n  sinkmap info stack.tif --band red=3 --band nir=4 -i NDVI --json\n"
+              "  sinkmap info LC08_L2SP_001070_20190114_20200830_02_T2_MTL.json");
   cmd->callback([args] {
     auto const j = describe(*args);
     if (args->json)

@@ -69,7 +69,7 @@ inline indices::index_tile_kernel all_index_kernel(std::vector<std::string> name
                              band_role::nir,  band_role::swir1, band_role::swir2};
   for (int i = 0; i < 6; ++i) {
     p.plane_of_role[int(roles[i])] = i;
-    p.decode_of_role[int(roles[i])] = {2.75e-5f, -0.2f, 0.f, 1};
+    p.decode_of_role[int(roles[i])] = {2.75e-5, -0.2, 0.0, 1};
   }
   p.n_outputs = int(req.terms.size());
   for (std::size_t k = 0; k < req.terms.size(); ++k) p.terms[k] = req.terms[k];

@@ -49,12 +49,23 @@ __global__ void index_stage_vector(__grid_constant__ index_stage_params const p,
       int const s = p.plane_of_role[r];
       if (s >= 0) dn[r] = reinterpret_cast<in_vec const*>(in + std::size_t(s) * plane)[g];
     }
+    bool masked[V] = {};
+#pragma unroll
+    for (int m = 0; m < max_stage_masks; ++m) {
+      int const s = p.masks[m].plane;
+      if (s < 0) continue;
+      in_vec const q = reinterpret_cast<in_vec const*>(in + std::size_t(s) * plane)[g];
+#pragma unroll
+      for (int j = 0; j < V; ++j) masked[j] |= masks_pixel(p.masks[m], static_cast<float>(q.v[j]));
+    }
     pixel_bands px[V];
 #pragma unroll
     for (int j = 0; j < V; ++j)
 #pragma unroll
       for (int r = 0; r < band_role_count; ++r)
-        px[j].v[r] = p.plane_of_role[r] < 0 ? NAN : decode_sample(dn[r].v[j], p.decode_of_role[r]);
+        px[j].v[r] = (p.plane_of_role[r] < 0 || masked[j])
+                       ? NAN
+                       : decode_sample(dn[r].v[j], p.decode_of_role[r]);
     for (int k = 0; k < p.n_outputs; ++k) {
       out_vec o;
 #pragma unroll

@@ -32,7 +32,7 @@ band_binding parse_band_spec(std::string const& spec, std::string const& scene)
   auto const eq = spec.find('=');
   SINKMAP_EXPECTS(eq != std::string::npos && eq > 0 && eq + 1 < spec.size(), bad_input,
                   option + ": expected ROLE=N or ROLE=FILE[:N]");
-  band_binding b{role_of(spec.substr(0, eq), "--band"), {}};
+  band_binding b{role_of(spec.substr(0, eq), "--band"), {}, {}, {}, {}};
   std::string const value = spec.substr(eq + 1);
   if (all_digits(value)) {
     SINKMAP_EXPECTS(!scene.empty(), bad_input,

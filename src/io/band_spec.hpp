@@ -22,6 +22,8 @@ struct band_source {
 struct band_binding {
   band_role role;
   band_source source;
+  /// Defaults a product supplies (MTL / MTD scaling, nodata); options still override them.
+  std::optional<double> scale, offset, nodata;
 };
 
 /// Parses "red=3" (band 3 of `scene`) or "red=B4.TIF" / "red=stack.tif:2". Throws bad_input

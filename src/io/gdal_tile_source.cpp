@@ -17,11 +17,12 @@ GDALDataType gdal_type(kernels::pixel_type t)
 gdal_tile_source::gdal_tile_source(scene const& s, int readers)
   : scene_(s), handles_(std::size_t(std::max(readers, 1)))
 {
-  for (std::size_t i = 0; i < s.bands.size(); ++i) {
-    auto const& b = s.bands[i];
-    if (groups_.empty() || groups_.back().file != b.source.file)
-      groups_.push_back({b.source.file, {}, int(i)});
-    groups_.back().band_numbers.push_back(b.source.band);
+  auto const planes = s.plane_sources();
+  for (std::size_t i = 0; i < planes.size(); ++i) {
+    auto const& src = planes[i];
+    if (groups_.empty() || groups_.back().file != src.file)
+      groups_.push_back({src.file, {}, int(i)});
+    groups_.back().band_numbers.push_back(src.band);
   }
 }
 

@@ -4,9 +4,11 @@
 #include "io/gdal_session.hpp"
 #include "sensors/band_role_names.hpp"
 
+#include <gdal_utils.h>
 #include <ogr_spatialref.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <map>
 #include <set>
@@ -90,7 +92,7 @@ std::vector<band_binding> auto_bindings(GDALDataset& ds, std::string const& path
         default: break;
       }
     }
-    if (r && seen.insert(*r).second) out.push_back({*r, {path, b}});
+    if (r && seen.insert(*r).second) out.push_back({*r, {path, b}, {}, {}, {}});
   }
   return out;
 }
@@ -98,9 +100,12 @@ std::vector<band_binding> auto_bindings(GDALDataset& ds, std::string const& path
 // One native sample type for all planes when they agree; float32 otherwise.
 void update_read_type(scene& s)
 {
-  kernels::pixel_type t = s.bands.empty() ? kernels::pixel_type::f32 : native_type(s.bands[0].type);
-  for (auto const& b : s.bands)
-    if (native_type(b.type) != t || (t == kernels::pixel_type::f32 && b.type != GDT_Float32))
+  std::vector<GDALDataType> types;
+  for (auto const& b : s.bands) types.push_back(b.type);
+  for (auto const& m : s.masks) types.push_back(m.type);
+  kernels::pixel_type t = types.empty() ? kernels::pixel_type::f32 : native_type(types[0]);
+  for (auto ty : types)
+    if (native_type(ty) != t || (t == kernels::pixel_type::f32 && ty != GDT_Float32))
       t = kernels::pixel_type::f32;
   s.read_type = t;
 }
@@ -126,11 +131,14 @@ scene_band const* scene::find(band_role r) const
 
 std::string type_name(GDALDataType t) { return GDALGetDataTypeName(t); }
 
-scene open_scene(std::string const& path, scene_options const& opt)
+namespace {
+
+scene bind_scene(std::string const& path, std::vector<band_binding> bindings,
+                 std::optional<sensors::product> product, scene_options const& opt)
 {
-  init_gdal();
   scene s;
   s.path = path;
+  s.product = std::move(product);
 
   std::map<std::string, dataset_ptr> files;
   auto open = [&](std::string const& f, std::string const& what) -> GDALDataset& {
@@ -139,13 +147,15 @@ scene open_scene(std::string const& path, scene_options const& opt)
     return *it->second;
   };
 
-  std::vector<band_binding> bindings;
+  // --band overrides the product's binding of the same role.
+  std::set<band_role> given;
   for (auto const& spec : opt.bands) {
     band_binding b = parse_band_spec(spec, path);
-    for (auto const& prev : bindings)
-      SINKMAP_EXPECTS(prev.role != b.role, bad_input,
-                      "--band: role '" + std::string(sensors::role_name(b.role)) +
-                        "' is given twice");
+    SINKMAP_EXPECTS(given.insert(b.role).second, bad_input,
+                    "--band: role '" + std::string(sensors::role_name(b.role)) + "' is given twice");
+    bindings.erase(std::remove_if(bindings.begin(), bindings.end(),
+                                  [&](auto const& x) { return x.role == b.role; }),
+                   bindings.end());
     bindings.push_back(b);
   }
   if (!path.empty()) {
@@ -171,6 +181,16 @@ scene open_scene(std::string const& path, scene_options const& opt)
   role_values const offsets = parse_role_values(opt.offsets, "--offset");
   role_values const nodata = parse_role_values(opt.nodata, "--nodata");
 
+  auto check_grid = [&](std::string const& file, GDALDataset& ds) {
+    raster_grid const g = grid_of(ds);
+    if (s.grid_file.empty()) {
+      s.grid_file = file;
+      s.grid = g;
+    } else if (file != s.grid_file) {
+      check_same_grid(s.grid, s.grid_file, g, file);
+    }
+  };
+
   for (auto const& b : bindings) {
     std::string const what = "--band " + std::string(sensors::role_name(b.role));
     GDALDataset& ds = open(b.source.file, what);
@@ -178,13 +198,7 @@ scene open_scene(std::string const& path, scene_options const& opt)
                     what + ": '" + b.source.file + "' has " +
                       std::to_string(ds.GetRasterCount()) + " band(s), not band " +
                       std::to_string(b.source.band));
-    raster_grid const g = grid_of(ds);
-    if (s.grid_file.empty()) {
-      s.grid_file = b.source.file;
-      s.grid = g;
-    } else if (b.source.file != s.grid_file) {
-      check_same_grid(s.grid, s.grid_file, g, b.source.file);
-    }
+    check_grid(b.source.file, ds);
     auto* band = ds.GetRasterBand(b.source.band);
     scene_band sb;
     sb.role = b.role;
@@ -193,15 +207,18 @@ scene open_scene(std::string const& path, scene_options const& opt)
     sb.description = band->GetDescription();
     int ok = 0;
     double const meta_scale = band->GetScale(&ok);
-    double const file_scale = ok ? meta_scale : 1.0;
+    double const file_scale = b.scale.value_or(ok ? meta_scale : 1.0);
     double const meta_offset = band->GetOffset(&ok);
-    double const file_offset = ok ? meta_offset : 0.0;
+    double const file_offset = b.offset.value_or(ok ? meta_offset : 0.0);
     sb.scale = scales.get(b.role).value_or(file_scale);
     sb.offset = offsets.get(b.role).value_or(file_offset);
     double const file_nodata = band->GetNoDataValue(&ok);
     if (auto v = nodata.get(b.role)) {
       sb.has_nodata = true;
       sb.nodata = *v;
+    } else if (b.nodata) {
+      sb.has_nodata = true;
+      sb.nodata = *b.nodata;
     } else if (ok) {
       sb.has_nodata = true;
       sb.nodata = file_nodata;
@@ -209,8 +226,143 @@ scene open_scene(std::string const& path, scene_options const& opt)
     s.bands.push_back(sb);
   }
 
+  if (s.product) {
+    auto const classes = sensors::parse_mask_spec(opt.mask);
+    for (auto const& q : s.product->quality) {
+      std::uint32_t bits = 0;
+      for (auto const& c : q.classes)
+        if (std::find(classes.begin(), classes.end(), c.name) != classes.end()) bits |= c.bits;
+      if (bits == 0) continue;
+      GDALDataset& ds = open(q.file, q.name);
+      check_grid(q.file, ds);
+      scene_mask m;
+      m.name = q.name;
+      m.source = {q.file, 1};
+      m.by_class = q.by_class;
+      m.bits = bits;
+      m.type = ds.GetRasterBand(1)->GetRasterDataType();
+      s.masks.push_back(m);
+    }
+    SINKMAP_EXPECTS(s.masks.size() <= std::size_t(kernels::max_stage_masks), runtime_failure,
+                    "too many quality layers");
+  }
   update_read_type(s);
   return s;
+}
+
+scene open_scene_from_product(sensors::product const& p, scene_options const& opt)
+{
+  std::vector<band_binding> bindings;
+  for (auto const& b : p.bands)
+    bindings.push_back({b.role, {b.file, 1}, b.scale, b.offset,
+                        b.has_nodata ? std::optional<double>(b.nodata) : std::nullopt});
+  return bind_scene("", bindings, p, opt);
+}
+
+}  // namespace
+
+std::vector<band_source> scene::plane_sources() const
+{
+  std::vector<band_source> out;
+  for (auto const& b : bands) out.push_back(b.source);
+  for (auto const& m : masks) out.push_back(m.source);
+  return out;
+}
+
+namespace {
+
+// GDAL VRT mosaic of several rasters in GDAL's in-memory file system.
+std::string build_mosaic(std::vector<std::string> const& files, std::optional<double> nodata,
+                         std::string const& what)
+{
+  static std::atomic<int> counter{0};
+  std::string const dst = "/vsimem/sinkmap/mosaic_" + std::to_string(counter++) + ".vrt";
+  std::vector<std::string> args;
+  if (nodata) {
+    std::string const v = std::to_string(*nodata);
+    args = {"-srcnodata", v, "-vrtnodata", v};
+  }
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  GDALBuildVRTOptions* o = GDALBuildVRTOptionsNew(argv.data(), nullptr);
+  std::vector<char const*> names;
+  for (auto const& f : files) names.push_back(f.c_str());
+  take_gdal_error();
+  int usage_error = 0;
+  GDALDatasetH ds = GDALBuildVRT(dst.c_str(), int(names.size()), nullptr, names.data(), o, &usage_error);
+  GDALBuildVRTOptionsFree(o);
+  if (!ds) SINKMAP_FAIL(bad_input, what + ": cannot mosaic the inputs" + gdal_reason());
+  GDALClose(ds);
+  return dst;
+}
+
+// Several products of one date: one product whose files are per-band mosaics.
+sensors::product mosaic_products(std::vector<sensors::product> const& ps)
+{
+  sensors::product out = ps.front();
+  for (auto const& p : ps) {
+    SINKMAP_EXPECTS(p.kind == out.kind, bad_input,
+                    "cannot mosaic a " + p.kind + " product with a " + out.kind + " product");
+    if (p.date != out.date)
+      out.notes.push_back("inputs have different dates (" + out.date + ", " + p.date + ")");
+  }
+  out.bands.clear();
+  for (auto const& b : ps.front().bands) {
+    std::vector<std::string> files;
+    for (auto const& p : ps) {
+      auto it = std::find_if(p.bands.begin(), p.bands.end(), [&](auto const& x) { return x.role == b.role; });
+      if (it == p.bands.end()) break;
+      SINKMAP_EXPECTS(it->scale == b.scale && it->offset == b.offset, bad_input,
+                      "cannot mosaic " + b.name + ": '" + p.metadata_file + "' scales it differently");
+      files.push_back(it->file);
+    }
+    if (files.size() != ps.size()) continue;
+    auto mb = b;
+    mb.file = build_mosaic(files, b.has_nodata ? std::optional<double>(b.nodata) : std::nullopt, b.name);
+    out.bands.push_back(mb);
+  }
+  out.quality.clear();
+  for (auto const& q : ps.front().quality) {
+    std::vector<std::string> files;
+    for (auto const& p : ps)
+      for (auto const& pq : p.quality)
+        if (pq.name == q.name) files.push_back(pq.file);
+    if (files.size() != ps.size()) continue;
+    auto mq = q;
+    mq.file = build_mosaic(files, q.by_class ? std::optional<double>(0) : std::nullopt, q.name);
+    out.quality.push_back(mq);
+  }
+  out.metadata_file = ps.front().metadata_file + " (+" + std::to_string(ps.size() - 1) + " more)";
+  return out;
+}
+
+}  // namespace
+
+scene open_scene(std::vector<std::string> const& paths, scene_options const& opt)
+{
+  if (paths.size() <= 1) return open_scene(paths.empty() ? std::string() : paths.front(), opt);
+  init_gdal();
+  sensors::product_options const po{opt.resolution};
+  std::vector<sensors::product> products;
+  for (auto const& p : paths)
+    if (auto prod = sensors::open_product(p, po)) products.push_back(*prod);
+  SINKMAP_EXPECTS(products.empty() || products.size() == paths.size(), bad_input,
+                  "SCENE: mix of products and plain rasters; give one kind");
+  if (products.empty()) {
+    for (auto const& p : paths) open_raster(p, "scene");  // names a missing file
+    return open_scene(build_mosaic(paths, std::nullopt, "SCENE"), opt);
+  }
+  return open_scene_from_product(mosaic_products(products), opt);
+}
+
+scene open_scene(std::string const& path, scene_options const& opt)
+{
+  init_gdal();
+  if (!path.empty())
+    if (auto prod = sensors::open_product(path, {opt.resolution}))
+      return open_scene_from_product(*prod, opt);
+  return bind_scene(path, {}, std::nullopt, opt);
 }
 
 void fill_decode(scene const& s, kernels::index_stage_params& p)
@@ -221,11 +373,14 @@ void fill_decode(scene const& s, kernels::index_stage_params& p)
     int const r = static_cast<int>(b.role);
     p.plane_of_role[r] = int(i);
     auto& d = p.decode_of_role[r];
-    d.scale = float(b.scale);
-    d.offset = float(b.offset);
+    d.scale = b.scale;
+    d.offset = b.offset;
     d.has_nodata = b.has_nodata ? 1 : 0;
-    d.nodata = float(b.nodata);
+    d.nodata = b.nodata;
   }
+  for (int m = 0; m < kernels::max_stage_masks; ++m) p.masks[m] = kernels::mask_test{};
+  for (std::size_t m = 0; m < s.masks.size(); ++m)
+    p.masks[m] = {int(s.bands.size() + m), s.masks[m].by_class ? 1 : 0, s.masks[m].bits};
 }
 
 }  // namespace sinkmap::io

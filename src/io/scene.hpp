@@ -2,6 +2,7 @@
 #pragma once
 
 #include "io/band_spec.hpp"
+#include "sensors/product.hpp"
 #include "sinkmap/kernels/index_stage.hpp"
 #include "sinkmap/kernels/pixel_type.hpp"
 
@@ -39,22 +40,40 @@ struct scene_options {
   std::vector<std::string> scales;   ///< --scale V | ROLE=V
   std::vector<std::string> offsets;  ///< --offset V | ROLE=V
   std::vector<std::string> nodata;   ///< --nodata V | ROLE=V
+  std::string mask = "default";      ///< --mask: quality classes to mask in products
+  int resolution = 0;                ///< --resolution: Sentinel-2 output grid (m)
+};
+
+/// A quality plane read with the bands: pixels it flags become nodata in every output.
+struct scene_mask {
+  std::string name;      ///< "QA_PIXEL", "QA_RADSAT", "SCL"
+  band_source source;
+  bool by_class = false;
+  std::uint32_t bits = 0;
+  GDALDataType type = GDT_Unknown;
 };
 
 struct scene {
-  std::string path;                ///< SCENE argument ("" when every band names its file)
+  std::string path;                ///< SCENE (a mosaic VRT for several inputs; "" if none)
   std::string grid_file;           ///< the file whose grid the others are checked against
   raster_grid grid;
-  std::vector<scene_band> bands;   ///< bound roles, grouped by file (input plane order)
+  std::vector<scene_band> bands;   ///< bound roles, grouped by file (input planes first)
+  std::vector<scene_mask> masks;   ///< quality planes, after the band planes
   kernels::pixel_type read_type = kernels::pixel_type::f32;
+  std::optional<sensors::product> product;  ///< set when SCENE is a Landsat / Sentinel-2 product
 
   [[nodiscard]] scene_band const* find(band_role r) const;
+  /// Band planes then mask planes, the order the tile source fills them.
+  [[nodiscard]] std::vector<band_source> plane_sources() const;
 };
 
-/// Opens the scene and binds roles: from --band, else from band descriptions or colour
-/// interpretation that name a role (e.g. "nir", "Red"). Scale/offset/nodata: option per role,
-/// then option for all, then the band's own GDAL metadata, then 1/0/none. Throws bad_input
-/// naming the file or option at fault, and naming both files when grids or CRS differ.
+/// Opens the scene and binds roles. SCENE may be a plain raster, a Landsat C2L2 product (folder
+/// or MTL) or a Sentinel-2 L2A product (.SAFE or MTD_MSIL2A.xml); several SCENEs of one date are
+/// mosaicked into one grid. Roles come from the product, else from --band, else from band
+/// descriptions or colour interpretation that name a role. Scale/offset/nodata: option per role,
+/// option for all, the product's metadata, the band's GDAL metadata, then 1/0/none. Throws
+/// bad_input naming the file, field or option at fault, and both files when grids or CRS differ.
+scene open_scene(std::vector<std::string> const& paths, scene_options const& opt);
 scene open_scene(std::string const& path, scene_options const& opt);
 
 /// Drops the bound roles a run does not read (so each input band is read once, and only if

@@ -44,7 +44,7 @@ index_job_plan plan_index_job(index_job_options const& opt)
 {
   index_job_plan p;
   p.request = indices::make_index_request(opt.indices, opt.constants);
-  p.scene = io::open_scene(opt.scene, opt.scene_options);
+  p.scene = io::open_scene(opt.scenes, opt.scene_options);
   for (auto const* info : p.request.indices)
     for (auto role : info->roles)
       if (!p.scene.find(role)) {
@@ -66,7 +66,7 @@ index_job_result run_index_job(index_job_options const& opt)
   SINKMAP_EXPECTS(!opt.output.empty(), bad_input, "no output given: pass -o OUT.tif");
   auto const start = std::chrono::steady_clock::now();
   index_job_plan const p = plan_index_job(opt);
-  indices::index_tile_kernel const kernel(p.params, p.scene.read_type, int(p.scene.bands.size()));
+  indices::index_tile_kernel const kernel(p.params, p.scene.read_type, int(p.scene.plane_sources().size()));
 
   auto ex = pipeline::make_executor(opt.run.device);
   index_job_result result;

@@ -13,7 +13,7 @@
 namespace sinkmap::jobs {
 
 struct index_job_options {
-  std::string scene;                    ///< SCENE ("" if every --band names its file)
+  std::vector<std::string> scenes;      ///< SCENE... (none if every --band names its file)
   io::scene_options scene_options;
   std::vector<std::string> indices;     ///< -i NDVI,EVI
   std::vector<std::string> constants;   ///< --const NAME=VALUE

@@ -22,7 +22,7 @@ jobs::index_job_options job(std::string scene, std::vector<std::string> bands,
                             std::vector<std::string> indices, std::string out)
 {
   jobs::index_job_options o;
-  o.scene = std::move(scene);
+  if (!scene.empty()) o.scenes = {std::move(scene)};
   o.scene_options.bands = std::move(bands);
   o.indices = std::move(indices);
   o.output = std::move(out);

@@ -60,7 +60,7 @@ TEST(StreamRunner, NodataAndZeroDenominatorsAreNaN)
       EXPECT_TRUE(std::isnan(out[i]));
       ++nans;
     } else {
-      double const r = red * 2.75e-5f - 0.2f, nv = nir * 2.75e-5f - 0.2f;
+      double const r = float(red * 2.75e-5 - 0.2), nv = float(nir * 2.75e-5 - 0.2);
       if (r + nv == 0) EXPECT_TRUE(std::isnan(out[i]));
       else EXPECT_NEAR(out[i], (nv - r) / (nv + r), 1e-5 * std::max(1.0, std::abs((nv - r) / (nv + r))));
     }

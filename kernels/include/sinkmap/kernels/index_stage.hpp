@@ -10,12 +10,32 @@
 namespace sinkmap::kernels {
 
 inline constexpr int max_stage_outputs = 16;
+inline constexpr int max_stage_masks = 2;
+
+/// A quality plane that masks pixels: Landsat QA_PIXEL / QA_RADSAT (any of `bits` set) or
+/// Sentinel-2 SCL (class value v masked where bit v of `bits` is set).
+struct mask_test {
+  int plane = -1;    ///< input plane of the mask, -1: unused
+  int by_class = 0;  ///< 0: bit test, 1: class set
+  unsigned bits = 0;
+};
+
+/// True where a quality sample masks the pixel.
+SINKMAP_HD bool masks_pixel(mask_test const& m, float sample)
+{
+  if (sample != sample || sample < 0.0f) return false;
+  unsigned const v = static_cast<unsigned>(sample);
+  return m.by_class != 0 ? (v < 32u && ((m.bits >> v) & 1u) != 0u) : (v & m.bits) != 0u;
+}
 
 /// How one input plane becomes reflectance: DN * scale + offset; DN == nodata -> NaN.
+/// Scale and offset are applied in double: in float, 2.75e-5 and -0.2 (Landsat C2L2) are not
+/// representable closely enough, and dark pixels (reflectance ~0.005 = 0.205 - 0.2) would lose
+/// their leading digits to cancellation. The reflectance is then rounded once to float.
 struct input_decode {
-  float scale = 1.0f;
-  float offset = 0.0f;
-  float nodata = 0.0f;
+  double scale = 1.0;
+  double offset = 0.0;
+  double nodata = 0.0;
   int has_nodata = 0;
 };
 
@@ -23,6 +43,7 @@ struct input_decode {
 struct index_stage_params {
   int plane_of_role[band_role_count];       ///< input plane of each role, -1 where absent
   input_decode decode_of_role[band_role_count];
+  mask_test masks[max_stage_masks];
   int n_outputs = 0;
   index_term terms[max_stage_outputs];
 };
@@ -30,23 +51,42 @@ struct index_stage_params {
 template <typename T>
 SINKMAP_HD float decode_sample(T dn, input_decode const& d)
 {
-  float const x = static_cast<float>(dn);
-  bool const nodata = (d.has_nodata != 0 && x == d.nodata) || is_nodata(x);
-  return nodata ? NAN : x * d.scale + d.offset;
+  double const x = static_cast<double>(dn);
+  bool const nodata = (d.has_nodata != 0 && x == d.nodata) || x != x;
+  return nodata ? NAN : static_cast<float>(x * d.scale + d.offset);
 }
 
-/// Reflectances of every role at pixel i. The role loop is unrolled so `v` stays in registers.
+/// True where any quality plane masks pixel i.
+template <typename T>
+SINKMAP_HD bool pixel_masked(index_stage_params const& p, T const* in, std::size_t plane,
+                             std::size_t i)
+{
+  bool masked = false;
+#if defined(__CUDACC__)
+#pragma unroll
+#endif
+  for (int m = 0; m < max_stage_masks; ++m) {
+    int const s = p.masks[m].plane;
+    if (s >= 0) masked |= masks_pixel(p.masks[m], static_cast<float>(in[std::size_t(s) * plane + i]));
+  }
+  return masked;
+}
+
+/// Reflectances of every role at pixel i (all NaN where a quality plane masks the pixel). The
+/// role loop is unrolled so `v` stays in registers.
 template <typename T>
 SINKMAP_HD pixel_bands load_pixel(index_stage_params const& p, T const* in, std::size_t plane,
                                   std::size_t i)
 {
   pixel_bands b;
+  bool const masked = pixel_masked(p, in, plane, i);
 #if defined(__CUDACC__)
 #pragma unroll
 #endif
   for (int r = 0; r < band_role_count; ++r) {
     int const s = p.plane_of_role[r];
-    b.v[r] = s < 0 ? NAN : decode_sample(in[std::size_t(s) * plane + i], p.decode_of_role[r]);
+    b.v[r] = (s < 0 || masked) ? NAN
+                               : decode_sample(in[std::size_t(s) * plane + i], p.decode_of_role[r]);
   }
   return b;
 }
@@ -109,6 +149,13 @@ void run_index_stage_host(index_stage_params const& p, T const* in, float* out, 
       T const* src = in + std::size_t(s) * plane + b0;
       input_decode const d = p.decode_of_role[r];
       for (std::size_t j = 0; j < n; ++j) buf[r][j] = decode_sample(src[j], d);
+    }
+    for (int m = 0; m < max_stage_masks; ++m) {
+      if (p.masks[m].plane < 0) continue;
+      T const* q = in + std::size_t(p.masks[m].plane) * plane + b0;
+      for (std::size_t j = 0; j < n; ++j)
+        if (masks_pixel(p.masks[m], static_cast<float>(q[j])))
+          for (int r = 0; r < band_role_count; ++r) buf[r][j] = NAN;
     }
     for (int k = 0; k < p.n_outputs; ++k) {
       float* dst = out + std::size_t(k) * plane + b0;

@@ -1,0 +1,72 @@
+// A delivered product (Landsat Collection 2 Level-2, Sentinel-2 L2A) described as band files
+// with their roles, reflectance scaling and quality layers, so users need no band numbers,
+// scale factors or QA bit layouts.
+#pragma once
+
+#include "sinkmap/kernels/band_role.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sinkmap::sensors {
+
+using kernels::band_role;
+
+/// One reflectance band of a product.
+struct product_band {
+  band_role role;
+  std::string name;      ///< "SR_B4", "B04"
+  std::string file;      ///< path GDAL opens (may be a /vsimem/ VRT when resampled)
+  double scale = 1.0, offset = 0.0;
+  bool has_nodata = true;
+  double nodata = 0.0;
+};
+
+/// A mask class: the name users give to --mask and what it selects in the quality layer.
+struct mask_class {
+  std::string name;   ///< "cloud", "shadow", ...
+  std::uint32_t bits; ///< QA bits (bit layer) or class-value bits (class layer)
+};
+
+/// A quality layer (QA_PIXEL, QA_RADSAT, SCL) and the classes sinkmap can mask with it.
+struct quality_layer {
+  std::string name;   ///< "QA_PIXEL", "QA_RADSAT", "SCL"
+  std::string file;
+  bool by_class = false;  ///< false: bit flags; true: class values (SCL)
+  std::vector<mask_class> classes;
+};
+
+struct product {
+  std::string kind;       ///< "Landsat Collection 2 Level-2", "Sentinel-2 L2A"
+  std::string platform;   ///< "LANDSAT_8", "Sentinel-2A"
+  std::string sensor;     ///< "OLI_TIRS", "MSI"
+  std::string date;       ///< acquisition date, ISO 8601
+  std::string metadata_file;
+  std::vector<product_band> bands;
+  std::vector<quality_layer> quality;
+  std::vector<std::string> notes;  ///< what sinkmap chose for the user (resampling, fallbacks)
+};
+
+struct product_options {
+  int resolution = 0;  ///< Sentinel-2 output grid in metres (10, 20, 60); 0: finest present
+};
+
+/// Recognises a product folder or metadata file and reads it; nullopt for anything else (a
+/// plain raster). Throws bad_input naming the metadata file and the field it could not read, or
+/// the band file that is missing.
+std::optional<product> open_product(std::string const& path, product_options const& opt = {});
+
+/// Mask class names every product understands, for --help and messages.
+std::string mask_class_names();
+
+/// Parses --mask ("cloud,shadow", "none", "default"); throws bad_input on an unknown class.
+/// Returns the class names to mask; an empty list masks nothing.
+std::vector<std::string> parse_mask_spec(std::string const& spec);
+
+// Readers (product.cpp dispatches to them).
+std::optional<product> open_landsat_c2l2(std::string const& path);
+std::optional<product> open_sentinel2_l2a(std::string const& path, product_options const& opt);
+
+}  // namespace sinkmap::sensors
