@@ -14,10 +14,10 @@ GDALDataType gdal_type(kernels::pixel_type t)
   }
 }
 
-gdal_tile_source::gdal_tile_source(scene const& s, int readers)
-  : scene_(s), handles_(std::size_t(std::max(readers, 1)))
+gdal_tile_source::gdal_tile_source(std::vector<band_source> const& planes,
+                                   kernels::pixel_type type, int readers)
+  : type_(type), handles_(std::size_t(std::max(readers, 1)))
 {
-  auto const planes = s.plane_sources();
   for (std::size_t i = 0; i < planes.size(); ++i) {
     auto const& src = planes[i];
     if (groups_.empty() || groups_.back().file != src.file)
@@ -29,7 +29,7 @@ gdal_tile_source::gdal_tile_source(scene const& s, int readers)
 void gdal_tile_source::read(int reader, pipeline::window const& w, void* dst)
 {
   auto& mine = handles_.at(std::size_t(reader));
-  GDALDataType const type = gdal_type(scene_.read_type);
+  GDALDataType const type = gdal_type(type_);
   auto const sample = std::size_t(GDALGetDataTypeSizeBytes(type));
   std::size_t const plane_bytes = w.pixels() * sample;
   for (auto& g : groups_) {

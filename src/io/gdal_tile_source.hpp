@@ -12,7 +12,8 @@ namespace sinkmap::io {
 
 class gdal_tile_source final : public pipeline::tile_source {
  public:
-  gdal_tile_source(scene const& s, int readers);
+  /// Reads `planes` (file, band) as band-sequential planes of `type`.
+  gdal_tile_source(std::vector<band_source> const& planes, kernels::pixel_type type, int readers);
   /// Fills band-sequential planes of the scene's read type, in scene band order.
   void read(int reader, pipeline::window const& w, void* dst) override;
 
@@ -22,7 +23,7 @@ class gdal_tile_source final : public pipeline::tile_source {
     std::vector<int> band_numbers;
     int first_plane;
   };
-  scene const& scene_;
+  kernels::pixel_type type_;
   std::vector<file_group> groups_;
   std::vector<std::map<std::string, dataset_ptr>> handles_;  // [reader][file]
 };

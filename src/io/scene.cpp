@@ -97,20 +97,36 @@ std::vector<band_binding> auto_bindings(GDALDataset& ds, std::string const& path
   return out;
 }
 
-// One native sample type for all planes when they agree; float32 otherwise.
+}  // namespace
+
+kernels::pixel_type common_read_type(std::vector<GDALDataType> const& types)
+{
+  // One native sample type for all planes when they agree (bytes widen losslessly to uint16);
+  // float32 otherwise.
+  auto const widen = [](GDALDataType t) { return t == GDT_Byte ? GDT_UInt16 : t; };
+  bool all_u8 = true, all_small_unsigned = true;
+  for (auto t : types) {
+    all_u8 &= t == GDT_Byte;
+    all_small_unsigned &= widen(t) == GDT_UInt16;
+  }
+  if (types.empty()) return kernels::pixel_type::f32;
+  if (all_u8) return kernels::pixel_type::u8;
+  if (all_small_unsigned) return kernels::pixel_type::u16;
+  kernels::pixel_type const t = native_type(types[0]);
+  for (auto ty : types)
+    if (native_type(ty) != t || (t == kernels::pixel_type::f32 && ty != GDT_Float32))
+      return kernels::pixel_type::f32;
+  return t;
+}
+
 void update_read_type(scene& s)
 {
   std::vector<GDALDataType> types;
   for (auto const& b : s.bands) types.push_back(b.type);
   for (auto const& m : s.masks) types.push_back(m.type);
-  kernels::pixel_type t = types.empty() ? kernels::pixel_type::f32 : native_type(types[0]);
-  for (auto ty : types)
-    if (native_type(ty) != t || (t == kernels::pixel_type::f32 && ty != GDT_Float32))
-      t = kernels::pixel_type::f32;
-  s.read_type = t;
+  for (auto const& e : s.extra) types.push_back(e.type);
+  s.read_type = common_read_type(types);
 }
-
-}  // namespace
 
 void keep_roles(scene& s, std::vector<band_role> const& roles)
 {
@@ -266,6 +282,7 @@ std::vector<band_source> scene::plane_sources() const
   std::vector<band_source> out;
   for (auto const& b : bands) out.push_back(b.source);
   for (auto const& m : masks) out.push_back(m.source);
+  for (auto const& e : extra) out.push_back(e.source);
   return out;
 }
 

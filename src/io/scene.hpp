@@ -53,12 +53,20 @@ struct scene_mask {
   GDALDataType type = GDT_Unknown;
 };
 
+/// Another plane on the scene grid that a stage reads (e.g. warped land-cover codes).
+struct scene_plane {
+  std::string name;
+  band_source source;
+  GDALDataType type = GDT_Unknown;
+};
+
 struct scene {
   std::string path;                ///< SCENE (a mosaic VRT for several inputs; "" if none)
   std::string grid_file;           ///< the file whose grid the others are checked against
   raster_grid grid;
   std::vector<scene_band> bands;   ///< bound roles, grouped by file (input planes first)
   std::vector<scene_mask> masks;   ///< quality planes, after the band planes
+  std::vector<scene_plane> extra;  ///< further planes a stage reads (land cover), after masks
   kernels::pixel_type read_type = kernels::pixel_type::f32;
   std::optional<sensors::product> product;  ///< set when SCENE is a Landsat / Sentinel-2 product
 
@@ -79,6 +87,12 @@ scene open_scene(std::string const& path, scene_options const& opt);
 /// Drops the bound roles a run does not read (so each input band is read once, and only if
 /// needed), and re-derives the read type.
 void keep_roles(scene& s, std::vector<band_role> const& roles);
+
+/// The sample type all planes are read as: their own when they agree, float32 otherwise.
+kernels::pixel_type common_read_type(std::vector<GDALDataType> const& types);
+
+/// Re-derives scene.read_type after planes were added or removed.
+void update_read_type(scene& s);
 
 /// Decode parameters of the bound roles, plane numbers in scene band order.
 void fill_decode(scene const& s, kernels::index_stage_params& p);

@@ -2,11 +2,9 @@
 
 #include "core/error.hpp"
 #include "indices/index_tile_kernel.hpp"
-#include "io/gdal_tile_source.hpp"
-#include "jobs/progress_reporter.hpp"
+#include "jobs/raster_stream.hpp"
 #include "sensors/band_role_names.hpp"
 
-#include <chrono>
 #include <sstream>
 
 namespace sinkmap::jobs {
@@ -64,34 +62,21 @@ index_job_plan plan_index_job(index_job_options const& opt)
 index_job_result run_index_job(index_job_options const& opt)
 {
   SINKMAP_EXPECTS(!opt.output.empty(), bad_input, "no output given: pass -o OUT.tif");
-  auto const start = std::chrono::steady_clock::now();
   index_job_plan const p = plan_index_job(opt);
-  indices::index_tile_kernel const kernel(p.params, p.scene.read_type, int(p.scene.plane_sources().size()));
-
-  auto ex = pipeline::make_executor(opt.run.device);
-  index_job_result result;
-  result.device = ex->name();
-  auto const& g = p.scene.grid;
-  result.layout = layout_run(opt.run, g.width, g.height, g.block_w, g.block_h,
-                             kernel.input_bytes_per_pixel() + kernel.output_bytes_per_pixel(),
-                             ex->name() == "cuda");
-  io::set_gdal_cache_bytes(result.layout.gdal_cache);
-
-  io::raster_output_options out_opt = opt.output_options;
-  out_opt.metadata["SINKMAP_PRODUCT"] = "spectral indices";
-  io::geotiff_writer writer(opt.output, g, output_bands(p), out_opt);
-  io::gdal_tile_source source(p.scene, result.layout.threads);
-  progress_reporter progress("sinkmap index", !opt.run.quiet);
-
-  pipeline::stream_options so;
-  so.readers = result.layout.threads;
-  so.slots = result.layout.slots;
-  so.on_tile = [&](int done, int total, std::size_t bytes) { progress.update(done, total, bytes); };
-  pipeline::run_stream(result.layout.plan, source, kernel, *ex, writer, so);
-  writer.commit();
-  result.seconds =
-    std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return result;
+  indices::index_tile_kernel const kernel(p.params, p.scene.read_type,
+                                          int(p.scene.plane_sources().size()));
+  raster_stream_request r;
+  r.planes = p.scene.plane_sources();
+  r.read_type = p.scene.read_type;
+  r.grid = p.scene.grid;
+  r.output = opt.output;
+  r.bands = output_bands(p);
+  r.output_options = opt.output_options;
+  r.output_options.metadata["SINKMAP_PRODUCT"] = "spectral indices";
+  r.run = opt.run;
+  r.label = "sinkmap index";
+  auto const s = run_raster_stream(r, kernel);
+  return {s.layout, s.device, s.seconds};
 }
 
 }  // namespace sinkmap::jobs

@@ -1,0 +1,147 @@
+// The fused carbon-stock stage: reflectance -> indices -> ecosystem class -> above-ground biomass
+// -> below-ground biomass -> carbon pools, in one pass over the pixel. Units (ARCHITECTURE.md):
+// biomass Mg dry matter / ha; carbon densities Mg C / ha.
+#pragma once
+
+#include "sinkmap/kernels/ecosystem_class.hpp"
+#include "sinkmap/kernels/index_stage.hpp"
+
+namespace sinkmap::kernels {
+
+/// Above-ground biomass model forms.
+enum class agb_form : int {
+  none = 0,      ///< class holds no living biomass (water, built-up, bare): AGB = 0
+  constant,      ///< AGB = a (IPCC Tier 1 default stock)
+  linear,        ///< AGB = a + b x
+  power,         ///< AGB = a x^b
+  exponential,   ///< AGB = a exp(b x)
+  logarithmic,   ///< AGB = a + b ln x
+};
+
+inline constexpr int max_root_shoot_steps = 4;
+
+/// Plain-data model of one ecosystem class.
+struct class_model {
+  int defined = 0;           ///< 0: the model does not cover this class -> nodata
+  agb_form form = agb_form::none;
+  int index_output = -1;     ///< which computed index feeds the AGB model
+  float a = 0, b = 0;
+  float x_min = -INFINITY, x_max = INFINITY;  ///< valid input range; outside -> nodata
+  float agb_min = 0, agb_max = INFINITY;      ///< output clamp (Mg/ha)
+  /// Root-to-shoot ratio by AGB class (IPCC 2006 V4 Table 4.4): ratio[k] applies while
+  /// AGB < below[k]; the last step has below = +inf.
+  int rs_steps = 0;
+  float rs_below[max_root_shoot_steps] = {};
+  float rs_ratio[max_root_shoot_steps] = {};
+  float carbon_fraction = 0.47f;  ///< Mg C per Mg dry matter
+  float dead_c = 0;               ///< dead organic matter, Mg C / ha
+  float soil_c = 0;               ///< soil organic carbon, Mg C / ha
+};
+
+/// Index thresholds that classify a pixel where no land-cover map is given.
+struct threshold_classifier {
+  int ndvi_output = -1, ndwi_output = -1;  ///< computed index outputs read
+  float water_ndwi = 0.0f;                  ///< NDWI > this -> water
+  float bare_ndvi = 0.2f;                   ///< NDVI < this -> bare
+  float forest_ndvi = 0.5f;                 ///< NDVI >= this -> forest, else grassland
+};
+
+struct carbon_stage_params {
+  index_stage_params idx;        ///< bands, masks and the indices the models read
+  int landcover_plane = -1;      ///< input plane of land-cover codes; -1: threshold classifier
+  unsigned char lut[landcover_codes];  ///< land-cover code -> ecosystem_class
+  threshold_classifier classifier;
+  class_model classes[ecosystem_class_count];
+};
+
+/// The seven output bands, in order.
+inline constexpr int carbon_outputs = 7;  // agb, bgb, c_above, c_below, c_dead, c_soil, c_total
+
+/// AGB of one model at index value x (NaN outside the valid range).
+SINKMAP_HD float above_ground_biomass(class_model const& m, float x)
+{
+  float agb = 0.0f;
+  switch (m.form) {
+    case agb_form::none: return 0.0f;
+    case agb_form::constant: return m.a;
+    case agb_form::linear: agb = m.a + m.b * x; break;
+    case agb_form::power: agb = m.a * powf(x, m.b); break;
+    case agb_form::exponential: agb = m.a * expf(m.b * x); break;
+    case agb_form::logarithmic: agb = x > 0.0f ? m.a + m.b * logf(x) : NAN; break;
+  }
+  if (is_nodata(x) || x < m.x_min || x > m.x_max || is_nodata(agb)) return NAN;
+  return agb < m.agb_min ? m.agb_min : (agb > m.agb_max ? m.agb_max : agb);
+}
+
+SINKMAP_HD float root_to_shoot(class_model const& m, float agb)
+{
+  for (int k = 0; k < m.rs_steps; ++k)
+    if (agb < m.rs_below[k]) return m.rs_ratio[k];
+  return m.rs_steps > 0 ? m.rs_ratio[m.rs_steps - 1] : 0.0f;
+}
+
+/// The class of a pixel from its land-cover code or, without a map, from index thresholds.
+SINKMAP_HD int classify(carbon_stage_params const& p, float code, float const* ix)
+{
+  if (p.landcover_plane >= 0) {
+    if (is_nodata(code) || code < 0.0f || code >= float(landcover_codes)) return 0;
+    unsigned char const c = p.lut[static_cast<int>(code)];
+    return c == unmapped_code ? 0 : c;
+  }
+  float const ndvi = ix[p.classifier.ndvi_output];
+  float const ndwi = p.classifier.ndwi_output >= 0 ? ix[p.classifier.ndwi_output] : NAN;
+  if (is_nodata(ndvi)) return 0;
+  if (!is_nodata(ndwi) && ndwi > p.classifier.water_ndwi) return int(ecosystem_class::water);
+  if (ndvi < p.classifier.bare_ndvi) return int(ecosystem_class::bare);
+  return int(ndvi >= p.classifier.forest_ndvi ? ecosystem_class::forest : ecosystem_class::grassland);
+}
+
+/// The per-pixel carbon functor: writes the seven carbon_outputs planes, NaN where any input is
+/// nodata or masked, the class is not covered, or the index is outside the model's range.
+template <typename T>
+struct carbon_stage {
+  carbon_stage_params const& p;
+  T const* in;
+  float* out;
+  std::size_t plane;
+
+  SINKMAP_HD void operator()(std::size_t i) const
+  {
+    pixel_bands const b = load_pixel(p.idx, in, plane, i);
+    float ix[max_stage_outputs];
+    for (int k = 0; k < p.idx.n_outputs; ++k) ix[k] = evaluate(p.idx.terms[k], b);
+    float const code = p.landcover_plane >= 0
+                         ? static_cast<float>(in[std::size_t(p.landcover_plane) * plane + i])
+                         : NAN;
+    // A masked or fill pixel (no band has a value) is nodata even where a Tier 1 class would
+    // not need its reflectance.
+    bool any_band = false;
+    for (int r = 0; r < band_role_count; ++r)
+      any_band |= p.idx.plane_of_role[r] >= 0 && !is_nodata(b.v[r]);
+    float v[carbon_outputs];
+    pools(p, any_band ? classify(p, code, ix) : 0, ix, v);
+    for (int k = 0; k < carbon_outputs; ++k) out[std::size_t(k) * plane + i] = v[k];
+  }
+
+  /// agb, bgb, c_above, c_below, c_dead, c_soil, c_total of class `cls`.
+  SINKMAP_HD static void pools(carbon_stage_params const& p, int cls, float const* ix, float* v)
+  {
+    class_model const& m = p.classes[cls];
+    float const x = m.index_output >= 0 ? ix[m.index_output] : 0.0f;
+    float const agb = (cls == 0 || !m.defined) ? NAN : above_ground_biomass(m, x);
+    if (is_nodata(agb)) {
+      for (int k = 0; k < carbon_outputs; ++k) v[k] = NAN;
+      return;
+    }
+    float const bgb = agb * root_to_shoot(m, agb);
+    v[0] = agb;
+    v[1] = bgb;
+    v[2] = agb * m.carbon_fraction;
+    v[3] = bgb * m.carbon_fraction;
+    v[4] = m.dead_c;
+    v[5] = m.soil_c;
+    v[6] = v[2] + v[3] + v[4] + v[5];
+  }
+};
+
+}  // namespace sinkmap::kernels

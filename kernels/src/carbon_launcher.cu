@@ -1,0 +1,68 @@
+// CUDA launchers of the carbon stages: one grid-stride kernel template serves every per-pixel
+// functor; the parameter block stays in the constant bank (__grid_constant__).
+#include "sinkmap/kernels/stage_launcher.hpp"
+
+#include <cuda_runtime.h>
+
+#include <stdexcept>
+#include <string>
+
+namespace sinkmap::kernels {
+namespace {
+
+template <template <typename> class Stage, typename Params, typename T>
+__global__ void stage_kernel(__grid_constant__ Params const p, T const* in, float* out,
+                             std::size_t plane)
+{
+  Stage<T> const stage{p, in, out, plane};
+  std::size_t const stride = std::size_t(blockDim.x) * gridDim.x;
+  for (std::size_t i = std::size_t(blockIdx.x) * blockDim.x + threadIdx.x; i < plane; i += stride)
+    stage(i);
+}
+
+template <template <typename> class Stage, typename Params>
+void launch(Params const& params, pixel_type type, void const* d_in, float* d_out,
+            std::size_t plane, void* stream)
+{
+  if (plane == 0) return;
+  constexpr int block = 256;
+  static int const cap = [] {
+    int dev = 0, sms = 0;
+    cudaGetDevice(&dev);
+    cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, dev);
+    return sms > 0 ? sms * 16 : 4096;
+  }();
+  std::size_t const needed = (plane + block - 1) / block;
+  int const grid = int(needed < std::size_t(cap) ? needed : std::size_t(cap));
+  auto const s = static_cast<cudaStream_t>(stream);
+  dispatch_pixel_type(type, [&](auto tag) {
+    using T = decltype(tag);
+    stage_kernel<Stage, Params, T><<<grid, block, 0, s>>>(params, static_cast<T const*>(d_in),
+                                                          d_out, plane);
+  });
+  cudaError_t const e = cudaGetLastError();
+  if (e != cudaSuccess)
+    throw std::runtime_error(std::string("carbon kernel launch failed: ") + cudaGetErrorString(e));
+}
+
+}  // namespace
+
+void launch_carbon_stage(carbon_stage_params const& params, pixel_type type, void const* d_in,
+                         float* d_out, std::size_t plane, void* stream)
+{
+  launch<carbon_stage>(params, type, d_in, d_out, plane, stream);
+}
+
+void launch_pool_lookup_stage(pool_lookup_params const& params, pixel_type type, void const* d_in,
+                              float* d_out, std::size_t plane, void* stream)
+{
+  launch<pool_lookup_stage>(params, type, d_in, d_out, plane, stream);
+}
+
+void launch_stock_change_stage(stock_change_params const& params, pixel_type type,
+                               void const* d_in, float* d_out, std::size_t plane, void* stream)
+{
+  launch<stock_change_stage>(params, type, d_in, d_out, plane, stream);
+}
+
+}  // namespace sinkmap::kernels

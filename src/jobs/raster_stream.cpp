@@ -1,0 +1,62 @@
+#include "jobs/raster_stream.hpp"
+
+#include "io/gdal_tile_source.hpp"
+#include "jobs/progress_reporter.hpp"
+
+#include <chrono>
+#include <memory>
+
+namespace sinkmap::jobs {
+namespace {
+
+// Hands each tile to the observer, then to the writer (if any).
+class observed_sink final : public pipeline::tile_sink {
+ public:
+  observed_sink(io::geotiff_writer* writer, tile_observer const& observer)
+    : writer_(writer), observer_(observer)
+  {
+  }
+  void write(int t, pipeline::window const& w, void const* src) override
+  {
+    if (observer_) observer_(t, w, static_cast<float const*>(src));
+    if (writer_) writer_->write(t, w, src);
+  }
+
+ private:
+  io::geotiff_writer* writer_;
+  tile_observer const& observer_;
+};
+
+}  // namespace
+
+raster_stream_result run_raster_stream(raster_stream_request const& r,
+                                       pipeline::tile_kernel const& kernel)
+{
+  auto const start = std::chrono::steady_clock::now();
+  auto ex = pipeline::make_executor(r.run.device);
+  raster_stream_result result;
+  result.device = ex->name();
+  result.layout = layout_run(r.run, r.grid.width, r.grid.height, r.grid.block_w, r.grid.block_h,
+                             kernel.input_bytes_per_pixel() + kernel.output_bytes_per_pixel(),
+                             ex->name() == "cuda");
+  io::set_gdal_cache_bytes(result.layout.gdal_cache);
+
+  std::unique_ptr<io::geotiff_writer> writer;
+  if (!r.output.empty())
+    writer = std::make_unique<io::geotiff_writer>(r.output, r.grid, r.bands, r.output_options);
+  io::gdal_tile_source source(r.planes, r.read_type, result.layout.threads);
+  observed_sink sink(writer.get(), r.observer);
+  progress_reporter progress(r.label, !r.run.quiet);
+
+  pipeline::stream_options so;
+  so.readers = result.layout.threads;
+  so.slots = result.layout.slots;
+  so.on_tile = [&](int done, int total, std::size_t bytes) { progress.update(done, total, bytes); };
+  pipeline::run_stream(result.layout.plan, source, kernel, *ex, sink, so);
+  if (writer) writer->commit();
+  result.seconds =
+    std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+}  // namespace sinkmap::jobs

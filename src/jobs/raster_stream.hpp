@@ -1,0 +1,41 @@
+// The one streaming pass every raster subcommand makes: GDAL planes in, a fused tile kernel on
+// the chosen executor, a float32 GeoTIFF out (complete or absent), progress on stderr, and
+// optional observers that see each output tile in the writer thread (zonal sums).
+#pragma once
+
+#include "io/geotiff_writer.hpp"
+#include "io/scene.hpp"
+#include "jobs/run_settings.hpp"
+#include "pipeline/stream_runner.hpp"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace sinkmap::jobs {
+
+/// Sees each output tile (band-sequential float planes) from the writer thread.
+using tile_observer = std::function<void(int tile, pipeline::window const&, float const* planes)>;
+
+struct raster_stream_request {
+  std::vector<io::band_source> planes;  ///< input planes, in the kernel's order
+  kernels::pixel_type read_type = kernels::pixel_type::f32;
+  io::raster_grid grid;
+  std::string output;                   ///< "" writes no raster (observers only)
+  std::vector<io::output_band> bands;
+  io::raster_output_options output_options;
+  run_settings run;
+  std::string label = "sinkmap";
+  tile_observer observer;
+};
+
+struct raster_stream_result {
+  run_layout layout;
+  std::string device;
+  double seconds = 0;
+};
+
+raster_stream_result run_raster_stream(raster_stream_request const& r,
+                                       pipeline::tile_kernel const& kernel);
+
+}  // namespace sinkmap::jobs
