@@ -7,5 +7,8 @@ namespace sinkmap::cli {
 
 void add_index_command(CLI::App& app);
 void add_info_command(CLI::App& app);
+void add_stock_command(CLI::App& app);
+void add_sink_command(CLI::App& app);
+void add_inventory_command(CLI::App& app);
 
 }  // namespace sinkmap::cli

@@ -47,6 +47,8 @@ bool same_crs(std::string const& a, std::string const& b)
   return sa.IsSame(&sb) != 0;
 }
 
+}  // namespace
+
 void check_same_grid(raster_grid const& ref, std::string const& ref_file, raster_grid const& g,
                      std::string const& file)
 {
@@ -65,6 +67,14 @@ void check_same_grid(raster_grid const& ref, std::string const& ref_file, raster
   SINKMAP_EXPECTS(same_crs(ref.crs_wkt, g.crs_wkt), bad_input,
                   "band CRS do not match: " + both + " are in different coordinate systems");
 }
+
+raster_grid grid_of_file(std::string const& path)
+{
+  auto ds = open_raster(path, "raster");
+  return grid_of(*ds);
+}
+
+namespace {
 
 kernels::pixel_type native_type(GDALDataType t)
 {

@@ -88,6 +88,13 @@ scene open_scene(std::string const& path, scene_options const& opt);
 /// needed), and re-derives the read type.
 void keep_roles(scene& s, std::vector<band_role> const& roles);
 
+/// Throws bad_input naming both files when two grids differ in size, geotransform or CRS.
+void check_same_grid(raster_grid const& ref, std::string const& ref_file, raster_grid const& g,
+                     std::string const& file);
+
+/// The pixel grid of a raster file.
+raster_grid grid_of_file(std::string const& path);
+
 /// The sample type all planes are read as: their own when they agree, float32 otherwise.
 kernels::pixel_type common_read_type(std::vector<GDALDataType> const& types);
 

@@ -38,24 +38,29 @@ std::vector<io::output_band> output_bands(index_job_plan const& p)
 
 }  // namespace
 
+void bind_indices(io::scene& s, indices::index_request const& request,
+                  kernels::index_stage_params& params)
+{
+  for (auto const* info : request.indices)
+    for (auto role : info->roles)
+      if (!s.find(role)) {
+        std::string const r(sensors::role_name(role));
+        SINKMAP_FAIL(bad_input, "index " + info->name + " needs band role '" + r +
+                                  "', which the scene does not have (bound: " + bound_roles(s) +
+                                  "); pass --band " + r + "=N or --band " + r + "=FILE[:N]");
+      }
+  io::keep_roles(s, request.roles);
+  io::fill_decode(s, params);
+  params.n_outputs = int(request.terms.size());
+  for (std::size_t k = 0; k < request.terms.size(); ++k) params.terms[k] = request.terms[k];
+}
+
 index_job_plan plan_index_job(index_job_options const& opt)
 {
   index_job_plan p;
   p.request = indices::make_index_request(opt.indices, opt.constants);
   p.scene = io::open_scene(opt.scenes, opt.scene_options);
-  for (auto const* info : p.request.indices)
-    for (auto role : info->roles)
-      if (!p.scene.find(role)) {
-        std::string const r(sensors::role_name(role));
-        SINKMAP_FAIL(bad_input, "index " + info->name + " needs band role '" + r +
-                                  "', which the scene does not have (bound: " +
-                                  bound_roles(p.scene) + "); pass --band " + r +
-                                  "=N or --band " + r + "=FILE[:N]");
-      }
-  io::keep_roles(p.scene, p.request.roles);
-  io::fill_decode(p.scene, p.params);
-  p.params.n_outputs = int(p.request.terms.size());
-  for (std::size_t k = 0; k < p.request.terms.size(); ++k) p.params.terms[k] = p.request.terms[k];
+  bind_indices(p.scene, p.request, p.params);
   return p;
 }
 

@@ -29,6 +29,11 @@ struct index_job_plan {
   kernels::index_stage_params params{};
 };
 
+/// Checks that every role the requested indices read is bound (bad_input naming the index and
+/// the missing role), drops unused roles and fills the stage's decode and index terms.
+void bind_indices(io::scene& s, indices::index_request const& request,
+                  kernels::index_stage_params& params);
+
 /// Opens the scene, resolves indices and constants, and checks that every role an index needs
 /// is bound. Throws bad_input naming the index and the missing role.
 index_job_plan plan_index_job(index_job_options const& opt);

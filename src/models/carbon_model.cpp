@@ -94,6 +94,12 @@ int index_slot(std::vector<std::string>& names, std::string const& name)
 
 }  // namespace
 
+void use_threshold_classifier(carbon_model& m)
+{
+  m.classifier.ndvi_output = index_slot(m.index_names, "NDVI");
+  m.classifier.ndwi_output = index_slot(m.index_names, "NDWI");
+}
+
 std::string resolve_model_path(std::string const& name_or_path)
 {
   if (std::filesystem::exists(name_or_path)) return name_or_path;
@@ -119,9 +125,6 @@ carbon_model load_carbon_model(std::string const& path)
   m.name = r.text(j, "name", "");
   m.agb_sources.assign(kernels::ecosystem_class_count, "");
 
-  // The threshold classifier needs NDVI and NDWI: the first two index outputs.
-  m.classifier.ndvi_output = index_slot(m.index_names, "NDVI");
-  m.classifier.ndwi_output = index_slot(m.index_names, "NDWI");
   if (j.contains("classifier")) {
     json const& c = j.at("classifier");
     m.classifier.water_ndwi = float(r.number_in(c, "water_ndwi", "classifier", -1, 1));

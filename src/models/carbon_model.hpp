@@ -23,6 +23,10 @@ struct carbon_model {
 /// field and for unknown classes, forms or indices.
 carbon_model load_carbon_model(std::string const& path);
 
+/// Adds NDVI and NDWI to the model's indices for the threshold classifier (runs without a
+/// land-cover map).
+void use_threshold_classifier(carbon_model& m);
+
 /// Path of a model shipped in models/carbon/ given its name, or the path itself.
 std::string resolve_model_path(std::string const& name_or_path);
 

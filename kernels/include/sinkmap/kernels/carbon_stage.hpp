@@ -54,8 +54,9 @@ struct carbon_stage_params {
   class_model classes[ecosystem_class_count];
 };
 
-/// The seven output bands, in order.
-inline constexpr int carbon_outputs = 7;  // agb, bgb, c_above, c_below, c_dead, c_soil, c_total
+/// The output bands, in order: agb, bgb, c_above, c_below, c_dead, c_soil, c_total, and the
+/// ecosystem class id each pixel was modelled as (so inventories can be audited against it).
+inline constexpr int carbon_outputs = 8;
 
 /// AGB of one model at index value x (NaN outside the valid range).
 SINKMAP_HD float above_ground_biomass(class_model const& m, float x)
@@ -96,7 +97,7 @@ SINKMAP_HD int classify(carbon_stage_params const& p, float code, float const* i
   return int(ndvi >= p.classifier.forest_ndvi ? ecosystem_class::forest : ecosystem_class::grassland);
 }
 
-/// The per-pixel carbon functor: writes the seven carbon_outputs planes, NaN where any input is
+/// The per-pixel carbon functor: writes the carbon_outputs planes, NaN where any input is
 /// nodata or masked, the class is not covered, or the index is outside the model's range.
 template <typename T>
 struct carbon_stage {
@@ -113,13 +114,16 @@ struct carbon_stage {
     float const code = p.landcover_plane >= 0
                          ? static_cast<float>(in[std::size_t(p.landcover_plane) * plane + i])
                          : NAN;
-    // A masked or fill pixel (no band has a value) is nodata even where a Tier 1 class would
-    // not need its reflectance.
-    bool any_band = false;
-    for (int r = 0; r < band_role_count; ++r)
+    // A masked pixel, or a fill pixel (bands bound but none has a value), is nodata even where
+    // a Tier 1 class would not need its reflectance.
+    bool has_roles = false, any_band = false;
+    for (int r = 0; r < band_role_count; ++r) {
+      has_roles |= p.idx.plane_of_role[r] >= 0;
       any_band |= p.idx.plane_of_role[r] >= 0 && !is_nodata(b.v[r]);
+    }
+    bool const valid = !pixel_masked(p.idx, in, plane, i) && (!has_roles || any_band);
     float v[carbon_outputs];
-    pools(p, any_band ? classify(p, code, ix) : 0, ix, v);
+    pools(p, valid ? classify(p, code, ix) : 0, ix, v);
     for (int k = 0; k < carbon_outputs; ++k) out[std::size_t(k) * plane + i] = v[k];
   }
 
@@ -130,7 +134,8 @@ struct carbon_stage {
     float const x = m.index_output >= 0 ? ix[m.index_output] : 0.0f;
     float const agb = (cls == 0 || !m.defined) ? NAN : above_ground_biomass(m, x);
     if (is_nodata(agb)) {
-      for (int k = 0; k < carbon_outputs; ++k) v[k] = NAN;
+      for (int k = 0; k < carbon_outputs - 1; ++k) v[k] = NAN;
+      v[carbon_outputs - 1] = cls == 0 ? NAN : float(cls);
       return;
     }
     float const bgb = agb * root_to_shoot(m, agb);
@@ -141,6 +146,7 @@ struct carbon_stage {
     v[4] = m.dead_c;
     v[5] = m.soil_c;
     v[6] = v[2] + v[3] + v[4] + v[5];
+    v[7] = float(cls);
   }
 };
 

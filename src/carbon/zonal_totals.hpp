@@ -1,0 +1,44 @@
+// Zonal sums that are identical to the last digit for any tile size, thread count or device:
+// each pixel's contribution is rounded once to a fixed-point integer (2^-32 Mg), so partial
+// sums are exact and their order cannot matter (ARCHITECTURE.md: per-tile partials combined in
+// tile order).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <utility>
+
+namespace sinkmap::carbon {
+
+class exact_sum {
+ public:
+  void add(double v) { acc_ += static_cast<__int128>(v * scale >= 0 ? v * scale + 0.5 : v * scale - 0.5); }
+  void add(exact_sum const& o) { acc_ += o.acc_; }
+  [[nodiscard]] double value() const { return static_cast<double>(acc_) / scale; }
+
+ private:
+  static constexpr double scale = 4294967296.0;  // 2^32
+  __int128 acc_ = 0;
+};
+
+struct zonal_cell {
+  std::uint64_t pixels = 0;
+  exact_sum area_ha;
+  exact_sum total;  ///< sum of density x area (Mg C, or Mg C / yr for a sink)
+};
+
+/// Key: (zone id, class id). Zone 0 = outside every zone (not reported); class -1 = no class map.
+using zonal_table = std::map<std::pair<int, int>, zonal_cell>;
+
+/// Adds a tile's partial table into the run's table.
+inline void merge(zonal_table& into, zonal_table const& part)
+{
+  for (auto const& [k, c] : part) {
+    auto& d = into[k];
+    d.pixels += c.pixels;
+    d.area_ha.add(c.area_ha);
+    d.total.add(c.total);
+  }
+}
+
+}  // namespace sinkmap::carbon

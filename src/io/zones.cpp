@@ -1,0 +1,96 @@
+#include "io/zones.hpp"
+
+#include "core/error.hpp"
+#include "io/gdal_session.hpp"
+
+#include <gdal_alg.h>
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+
+namespace sinkmap::io {
+
+zone_set::zone_set(std::string const& path, std::string const& field, raster_grid const& grid)
+  : grid_(grid)
+{
+  init_gdal();
+  GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
+  SINKMAP_EXPECTS(ds && ds->GetLayerCount() > 0, bad_input,
+                  "--zones: cannot open vector file '" + path + "'" + gdal_reason());
+  OGRLayer* layer = ds->GetLayer(0);
+  int const fi = layer->GetLayerDefn()->GetFieldIndex(field.c_str());
+  SINKMAP_EXPECTS(fi >= 0, bad_input,
+                  "--zone-field: '" + path + "' has no field '" + field + "'");
+  SINKMAP_EXPECTS(!grid.crs_wkt.empty(), bad_input, "the map has no CRS to place zones in");
+  OGRSpatialReference target;
+  target.importFromWkt(grid.crs_wkt.c_str());
+  target.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  std::unique_ptr<OGRCoordinateTransformation> ct;
+  if (auto const* src = layer->GetSpatialRef()) {
+    OGRSpatialReference s(*src);
+    s.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    if (!s.IsSame(&target)) {
+      ct.reset(OGRCreateCoordinateTransformation(&s, &target));
+      SINKMAP_EXPECTS(ct != nullptr, bad_input,
+                      "--zones: cannot transform '" + path + "' to the map CRS" + gdal_reason());
+    }
+  }
+  auto const& gt = grid.geotransform;
+  OGREnvelope map_env;
+  map_env.MinX = gt[0];
+  map_env.MaxX = gt[0] + gt[1] * grid.width;
+  map_env.MaxY = gt[3];
+  map_env.MinY = gt[3] + gt[5] * grid.height;
+  bool overlap = false;
+  for (auto const& f : *layer) {
+    OGRGeometry const* g = f->GetGeometryRef();
+    if (!g) continue;
+    std::unique_ptr<OGRGeometry> copy(g->clone());
+    if (ct && copy->transform(ct.get()) != OGRERR_NONE)
+      SINKMAP_FAIL(bad_input, "--zones: feature " + std::to_string(f->GetFID()) + " of '" + path +
+                                "' cannot be transformed to the map CRS");
+    OGREnvelope e;
+    copy->getEnvelope(&e);
+    overlap |= e.Intersects(map_env);
+    names_.push_back(f->GetFieldAsString(fi));
+    envelopes_.push_back(e);
+    geoms_.push_back(std::move(copy));
+  }
+  SINKMAP_EXPECTS(!geoms_.empty(), bad_input, "--zones: '" + path + "' has no features");
+  SINKMAP_EXPECTS(overlap, bad_input,
+                  "--zones: no zone in '" + path + "' overlaps the map (check CRS and extent)");
+}
+
+void zone_set::rasterize(pipeline::window const& w, std::vector<int>& ids) const
+{
+  ids.assign(w.pixels(), 0);
+  auto const& gt = grid_.geotransform;
+  double const tgt[6] = {gt[0] + gt[1] * w.x + gt[2] * w.y, gt[1], gt[2],
+                         gt[3] + gt[4] * w.x + gt[5] * w.y, gt[4], gt[5]};
+  OGREnvelope tile;
+  tile.MinX = std::min(tgt[0], tgt[0] + tgt[1] * w.w);
+  tile.MaxX = std::max(tgt[0], tgt[0] + tgt[1] * w.w);
+  tile.MinY = std::min(tgt[3], tgt[3] + tgt[5] * w.h);
+  tile.MaxY = std::max(tgt[3], tgt[3] + tgt[5] * w.h);
+  std::vector<OGRGeometryH> geoms;
+  std::vector<double> burn;
+  for (std::size_t i = 0; i < geoms_.size(); ++i)
+    if (envelopes_[i].Intersects(tile)) {
+      geoms.push_back(OGRGeometry::ToHandle(geoms_[i].get()));
+      burn.push_back(double(i + 1));
+    }
+  if (geoms.empty()) return;
+  auto* mem = GetGDALDriverManager()->GetDriverByName("MEM");
+  GDALDatasetUniquePtr ds(mem->Create("", w.w, w.h, 1, GDT_Int32, nullptr));
+  ds->SetGeoTransform(const_cast<double*>(tgt));
+  int band = 1;
+  // Later features win where zones overlap, as with gdal_rasterize.
+  if (GDALRasterizeGeometries(GDALDataset::ToHandle(ds.get()), 1, &band, int(geoms.size()),
+                              geoms.data(), nullptr, nullptr, burn.data(), nullptr, nullptr,
+                              nullptr) != CE_None)
+    SINKMAP_FAIL(runtime_failure, "cannot rasterize zones" + gdal_reason());
+  if (ds->GetRasterBand(1)->RasterIO(GF_Read, 0, 0, w.w, w.h, ids.data(), w.w, w.h, GDT_Int32, 0,
+                                     0, nullptr) != CE_None)
+    SINKMAP_FAIL(runtime_failure, "cannot rasterize zones" + gdal_reason());
+}
+
+}  // namespace sinkmap::io

@@ -1,0 +1,35 @@
+// Inventory zones from any OGR vector in any CRS, reprojected to the map CRS and rasterized tile
+// by tile: a pixel belongs to the zone that holds its centre.
+#pragma once
+
+#include "io/scene.hpp"
+#include "pipeline/tile_plan.hpp"
+
+#include <ogr_geometry.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace sinkmap::io {
+
+class zone_set {
+ public:
+  /// Loads every feature of the first (or only) layer; names from `field`. Throws bad_input
+  /// naming the file and field, and saying so when no zone overlaps the map.
+  zone_set(std::string const& path, std::string const& field, raster_grid const& grid);
+
+  [[nodiscard]] std::size_t size() const { return names_.size(); }
+  [[nodiscard]] std::string const& name(int zone_id) const { return names_[std::size_t(zone_id - 1)]; }
+
+  /// Zone ids (1-based; 0 outside every zone) of the pixels of `w`, row-major.
+  void rasterize(pipeline::window const& w, std::vector<int>& ids) const;
+
+ private:
+  raster_grid grid_;
+  std::vector<std::string> names_;
+  std::vector<std::unique_ptr<OGRGeometry>> geoms_;
+  std::vector<OGREnvelope> envelopes_;
+};
+
+}  // namespace sinkmap::io

@@ -1,0 +1,230 @@
+#include "jobs/inventory_job.hpp"
+
+#include "core/error.hpp"
+#include "io/gdal_session.hpp"
+#include "io/landcover.hpp"
+#include "jobs/raster_stream.hpp"
+#include "models/ecosystem_classes.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <unistd.h>
+
+namespace sinkmap::jobs {
+namespace {
+
+// Copies its float input planes to its outputs: the inventory pass only reads.
+class passthrough_kernel final : public pipeline::tile_kernel {
+ public:
+  explicit passthrough_kernel(int planes) : planes_(planes) {}
+  std::size_t input_bytes_per_pixel() const override { return std::size_t(planes_) * 4; }
+  std::size_t output_bytes_per_pixel() const override { return std::size_t(planes_) * 4; }
+  void run_cpu(void const* in, void* out, std::size_t plane, std::size_t, std::size_t) const override
+  {
+    std::memcpy(out, in, plane * input_bytes_per_pixel());
+  }
+  void run_cuda(void const*, void*, std::size_t, void*) const override
+  {
+    SINKMAP_FAIL(cuda_error, "the inventory pass runs on the CPU");
+  }
+
+ private:
+  int planes_;
+};
+
+std::string band_by_name(std::string const& path, char const* name, int& band)
+{
+  auto ds = io::open_raster(path, "MAP");
+  for (int b = 1; b <= ds->GetRasterCount(); ++b)
+    if (std::string(ds->GetRasterBand(b)->GetDescription()) == name) {
+      band = b;
+      return name;
+    }
+  band = 0;
+  return "";
+}
+
+std::string fmt(double v)
+{
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.6f", v);
+  return buf;
+}
+
+void write_atomically(std::string const& path, std::string const& text)
+{
+  std::filesystem::path const p(path);
+  std::string const tmp =
+    (p.parent_path() / ("." + p.filename().string() + ".sinkmap-" + std::to_string(::getpid()))).string();
+  {
+    std::ofstream f(tmp);
+    SINKMAP_EXPECTS(f.good(), bad_input, "-o: cannot write '" + path + "'");
+    f << text;
+    f.flush();
+    if (!f.good()) {
+      std::remove(tmp.c_str());
+      SINKMAP_FAIL(runtime_failure, "cannot write '" + path + "' (disk full?)");
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) {
+    std::remove(tmp.c_str());
+    SINKMAP_FAIL(runtime_failure, "cannot move '" + path + "' into place: " + ec.message());
+  }
+}
+
+}  // namespace
+
+void zonal_accumulator::add_tile(pipeline::window const& w, float const* values, float const* classes)
+{
+  zones_.rasterize(w, ids_);
+  carbon::zonal_table part;
+  for (int y = 0; y < w.h; ++y) {
+    double const ha = areas_.hectares(w.y + y);
+    for (int x = 0; x < w.w; ++x) {
+      std::size_t const i = std::size_t(y) * w.w + x;
+      int const zone = ids_[i];
+      float const v = values[i];
+      if (zone == 0 || std::isnan(v)) continue;
+      int const cls = classes ? (std::isnan(classes[i]) ? 0 : int(classes[i])) : -1;
+      auto& c = part[{zone, cls}];
+      ++c.pixels;
+      c.area_ha.add(ha);
+      c.total.add(double(v) * ha);
+    }
+  }
+  carbon::merge(table_, part);
+}
+
+inventory make_inventory(carbon::zonal_table const& t, io::zone_set const& zones, bool sink,
+                         bool has_classes)
+{
+  std::map<std::pair<std::string, std::string>, carbon::zonal_cell> by_name;
+  carbon::zonal_cell all;
+  for (auto const& [key, c] : t) {
+    std::string const cls = has_classes ? std::string(models::class_name(key.second)) : "all";
+    auto& d = by_name[{zones.name(key.first), cls}];
+    d.pixels += c.pixels;
+    d.area_ha.add(c.area_ha);
+    d.total.add(c.total);
+    all.pixels += c.pixels;
+    all.area_ha.add(c.area_ha);
+    all.total.add(c.total);
+  }
+  auto row = [](std::string z, std::string k, carbon::zonal_cell const& c) {
+    double const total = c.total.value();
+    return inventory_row{std::move(z), std::move(k), c.pixels, c.area_ha.value(), total,
+                         total * 44.0 / 12.0};
+  };
+  inventory inv;
+  inv.sink = sink;
+  for (auto const& [k, c] : by_name) inv.rows.push_back(row(k.first, k.second, c));
+  inv.total = row("*", "*", all);
+  return inv;
+}
+
+void write_inventory(inventory const& inv, std::string const& csv_path, std::string const& map,
+                     std::string const& zones)
+{
+  char const* tot = inv.sink ? "sink_mgc_per_yr" : "carbon_mgc";
+  char const* co2 = inv.sink ? "sink_co2e_t_per_yr" : "co2e_t";
+  std::string csv = std::string("zone,class,pixels,area_ha,") + tot + "," + co2 + "\n";
+  nlohmann::json j;
+  j["map"] = map;
+  j["zones"] = zones;
+  j["kind"] = inv.sink ? "sink" : "stock";
+  j["units"] = {{"area_ha", "ha"},
+                {tot, inv.sink ? "Mg C / yr" : "Mg C"},
+                {co2, inv.sink ? "t CO2e / yr" : "t CO2e"}};
+  auto add = [&](inventory_row const& r) {
+    auto const quote = [](std::string s) {
+      if (s.find_first_of(",\"\n") == std::string::npos) return s;
+      std::string q = "\"";
+      for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+      return q + "\"";
+    };
+    csv += quote(r.zone) + "," + r.cls + "," + std::to_string(r.pixels) + "," + fmt(r.area_ha) +
+           "," + fmt(r.total) + "," + fmt(r.co2e) + "\n";
+    nlohmann::json jr = {{"zone", r.zone}, {"class", r.cls}, {"pixels", r.pixels},
+                         {"area_ha", r.area_ha}, {tot, r.total}, {co2, r.co2e}};
+    return jr;
+  };
+  for (auto const& r : inv.rows) j["rows"].push_back(add(r));
+  j["total"] = add(inv.total);
+  if (!j.contains("rows")) j["rows"] = nlohmann::json::array();
+  std::filesystem::path json_path(csv_path);
+  json_path.replace_extension(".json");
+  write_atomically(csv_path, csv);
+  write_atomically(json_path.string(), j.dump(2) + "\n");
+}
+
+inventory run_inventory_job(inventory_job_options const& opt)
+{
+  SINKMAP_EXPECTS(!opt.output.empty(), bad_input, "no output given: pass -o inventory.csv");
+  SINKMAP_EXPECTS(!opt.zones.empty() && !opt.zone_field.empty(), bad_input,
+                  "pass --zones FILE and --zone-field FIELD");
+  io::raster_grid const grid = io::grid_of_file(opt.map);
+  int band = 0;
+  bool sink = false;
+  if (band_by_name(opt.map, "c_total", band).empty()) {
+    if (!band_by_name(opt.map, "sink_c", band).empty()) {
+      sink = true;
+    } else {
+      auto ds = io::open_raster(opt.map, "MAP");
+      SINKMAP_EXPECTS(ds->GetRasterCount() == 1, bad_input,
+                      "MAP '" + opt.map + "' has no band named c_total or sink_c");
+      band = 1;
+    }
+  }
+  std::vector<io::band_source> planes = {{opt.map, band}};
+  // Classes come from --landcover (codes through a crosswalk) or from the stock map's own
+  // ecosystem_class band; without either, one row per zone.
+  std::optional<models::crosswalk> cw;
+  if (!opt.landcover.empty()) {
+    cw = models::load_crosswalk(io::guess_crosswalk(opt.landcover, opt.crosswalk));
+    auto const lc = io::warp_landcover(opt.landcover, grid,
+                                       io::parse_landcover_resampling(opt.landcover_resampling), *cw);
+    io::check_landcover_codes(lc, opt.landcover, *cw);
+    planes.push_back(lc.source);
+  } else if (int class_band = 0; !sink && !band_by_name(opt.map, "ecosystem_class", class_band).empty()) {
+    planes.push_back({opt.map, class_band});
+  }
+  bool const has_classes = planes.size() > 1;
+
+  io::zone_set const zones(opt.zones, opt.zone_field, grid);
+  io::cell_area const areas(grid);
+  zonal_accumulator acc(zones, areas);
+  std::vector<float> cls;
+  raster_stream_request r;
+  r.planes = planes;
+  r.read_type = kernels::pixel_type::f32;
+  r.grid = grid;
+  r.run = opt.run;
+  r.run.device = pipeline::device_kind::cpu;  // a read-only pass: nothing to compute on a GPU
+  r.label = "sinkmap inventory";
+  r.observer = [&](int, pipeline::window const& w, float const* p) {
+    float const* classes = has_classes ? p + w.pixels() : nullptr;
+    if (cw) {
+      cls.resize(w.pixels());
+      for (std::size_t i = 0; i < w.pixels(); ++i) {
+        unsigned char const c = std::isnan(classes[i]) ? 0 : cw->lut[std::size_t(classes[i]) & 255u];
+        cls[i] = c == kernels::unmapped_code ? 0.f : float(c);
+      }
+      classes = cls.data();
+    }
+    acc.add_tile(w, p, classes);
+  };
+  run_raster_stream(r, passthrough_kernel(int(planes.size())));
+  auto inv = make_inventory(acc.table(), zones, sink, has_classes);
+  write_inventory(inv, opt.output, opt.map, opt.zones);
+  return inv;
+}
+
+}  // namespace sinkmap::jobs

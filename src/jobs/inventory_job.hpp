@@ -1,0 +1,67 @@
+// `sinkmap inventory MAP --zones ZONES --zone-field F`: totals per zone and ecosystem class of a
+// stock map (Mg C, t CO2e) or a sink map (Mg C/yr, t CO2e/yr), with cell areas per
+// ARCHITECTURE.md, exact to the last digit for any tile size, thread count and device.
+#pragma once
+
+#include "carbon/zonal_totals.hpp"
+#include "io/cell_area.hpp"
+#include "io/zones.hpp"
+#include "jobs/run_settings.hpp"
+#include "models/crosswalk.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sinkmap::jobs {
+
+/// Accumulates zonal totals from map tiles (called from the writer thread).
+class zonal_accumulator {
+ public:
+  zonal_accumulator(io::zone_set const& zones, io::cell_area const& areas)
+    : zones_(zones), areas_(areas)
+  {
+  }
+  /// values: densities of the tile (Mg C/ha or Mg C/ha/yr); classes: ecosystem class ids
+  /// (nullptr: no class map). NaN values are left out.
+  void add_tile(pipeline::window const& w, float const* values, float const* classes);
+  [[nodiscard]] carbon::zonal_table const& table() const { return table_; }
+
+ private:
+  io::zone_set const& zones_;
+  io::cell_area const& areas_;
+  carbon::zonal_table table_;
+  std::vector<int> ids_;
+};
+
+struct inventory_row {
+  std::string zone, cls;
+  std::uint64_t pixels = 0;
+  double area_ha = 0, total = 0, co2e = 0;
+};
+
+struct inventory {
+  bool sink = false;  ///< sink map (per year) rather than stock map
+  std::vector<inventory_row> rows;
+  inventory_row total;
+};
+
+/// Rows per (zone name, class) and the `*`/`*` total row.
+inventory make_inventory(carbon::zonal_table const& t, io::zone_set const& zones, bool sink,
+                         bool has_classes);
+
+/// Writes OUT.csv and OUT.json (same stem) atomically (temporary name, then rename).
+void write_inventory(inventory const& inv, std::string const& csv_path, std::string const& map,
+                     std::string const& zones);
+
+struct inventory_job_options {
+  std::string map;
+  std::string zones, zone_field;
+  std::string landcover, crosswalk, landcover_resampling = "nearest";
+  std::string output;  ///< inventory.csv (and inventory.json beside it)
+  run_settings run;
+};
+
+inventory run_inventory_job(inventory_job_options const& opt);
+
+}  // namespace sinkmap::jobs

@@ -1,0 +1,43 @@
+// `sinkmap stock`: the carbon stock map of one date, either from imagery through a carbon model
+// (indices -> biomass -> pools, fused, per ecosystem class), or from a land-use map and an
+// InVEST carbon pool table.
+#pragma once
+
+#include "io/geotiff_writer.hpp"
+#include "io/scene.hpp"
+#include "jobs/raster_stream.hpp"
+#include "jobs/run_settings.hpp"
+#include "sinkmap/kernels/carbon_stage.hpp"
+
+#include <string>
+#include <vector>
+
+namespace sinkmap::jobs {
+
+struct stock_job_options {
+  std::vector<std::string> scenes;   ///< SCENE or product(s)
+  io::scene_options scene_options;
+  std::string model = "north_china_tier1";
+  std::string landcover;             ///< --landcover (optional)
+  std::string crosswalk;             ///< --crosswalk (guessed from the file name if empty)
+  std::string landcover_resampling = "nearest";
+  std::string lulc, pools;           ///< InVEST mode: --lulc and --pools
+  std::string output;
+  io::raster_output_options output_options;
+  run_settings run;
+  tile_observer observer;            ///< sees each output tile (fused zonal sums)
+};
+
+/// Output band names of the model mode and of the InVEST mode.
+std::vector<std::string> stock_band_names();
+std::vector<std::string> invest_band_names();
+
+struct stock_job_result {
+  raster_stream_result stream;
+  io::raster_grid grid;
+  std::vector<std::string> notes;  ///< what was decided for the user (classifier, resampling)
+};
+
+stock_job_result run_stock_job(stock_job_options const& opt);
+
+}  // namespace sinkmap::jobs
