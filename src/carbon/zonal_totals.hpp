@@ -1,7 +1,7 @@
 // Zonal sums that are identical to the last digit for any tile size, thread count or device:
-// each pixel's contribution is rounded once to a fixed-point integer (2^-32 Mg), so partial
-// sums are exact and their order cannot matter (ARCHITECTURE.md: per-tile partials combined in
-// tile order).
+// each pixel's contribution is rounded once to a fixed-point integer (2^-40 of the unit, about
+// 1e-12), so partial sums are exact and their order cannot matter (ARCHITECTURE.md: per-tile
+// partials combined in tile order). 128-bit accumulators hold ~1e26 units.
 #pragma once
 
 #include <cstdint>
@@ -12,12 +12,16 @@ namespace sinkmap::carbon {
 
 class exact_sum {
  public:
-  void add(double v) { acc_ += static_cast<__int128>(v * scale >= 0 ? v * scale + 0.5 : v * scale - 0.5); }
+  void add(double v)
+  {
+    double const x = v * scale;  // exact: scale is a power of two
+    acc_ += static_cast<__int128>(x >= 0 ? x + 0.5 : x - 0.5);
+  }
   void add(exact_sum const& o) { acc_ += o.acc_; }
   [[nodiscard]] double value() const { return static_cast<double>(acc_) / scale; }
 
  private:
-  static constexpr double scale = 4294967296.0;  // 2^32
+  static constexpr double scale = 1099511627776.0;  // 2^40
   __int128 acc_ = 0;
 };
 

@@ -4,6 +4,8 @@
 #include "core/error.hpp"
 #include "io/gdal_session.hpp"
 
+#include <cmath>
+
 namespace sinkmap::jobs {
 
 int total_carbon_band(std::string const& path)
@@ -23,7 +25,17 @@ raster_stream_result run_sink_job(sink_job_options const& opt)
   io::raster_grid const g1 = io::grid_of_file(opt.stock_t1);
   io::check_same_grid(g1, opt.stock_t1, io::grid_of_file(opt.stock_t2), opt.stock_t2);
 
-  kernels::stock_change_params const params{float(opt.years)};
+  kernels::stock_change_params params;
+  params.years = float(opt.years);
+  std::string const files[2] = {opt.stock_t1, opt.stock_t2};
+  int const bands[2] = {b1, b2};
+  for (int k = 0; k < 2; ++k) {
+    auto ds = io::open_raster(files[k], "stock map");
+    int has = 0;
+    double const nd = ds->GetRasterBand(bands[k])->GetNoDataValue(&has);
+    params.has_nodata[k] = has && !std::isnan(nd);
+    params.nodata[k] = float(nd);
+  }
   carbon::stock_change_tile_kernel const kernel(params, kernels::pixel_type::f32, 2, 2,
                                                 SINKMAP_CUDA_LAUNCHER(launch_stock_change_stage));
   raster_stream_request r;

@@ -46,6 +46,8 @@ struct pool_lookup_stage {
 /// equivalent (x 44/12). Two input planes (t1, t2), two outputs (sink_c, sink_co2).
 struct stock_change_params {
   float years = 1;
+  int has_nodata[2] = {0, 0};  ///< input nodata of the t1 and t2 maps (besides NaN)
+  float nodata[2] = {0, 0};
 };
 
 template <typename T>
@@ -57,7 +59,9 @@ struct stock_change_stage {
 
   SINKMAP_HD void operator()(std::size_t i) const
   {
-    float const c1 = static_cast<float>(in[i]), c2 = static_cast<float>(in[plane + i]);
+    float c1 = static_cast<float>(in[i]), c2 = static_cast<float>(in[plane + i]);
+    if (p.has_nodata[0] && c1 == p.nodata[0]) c1 = NAN;
+    if (p.has_nodata[1] && c2 == p.nodata[1]) c2 = NAN;
     float const sink = (c2 - c1) / p.years;  // NaN propagates
     out[i] = sink;
     out[plane + i] = sink * (44.0f / 12.0f);
