@@ -10,5 +10,6 @@ void add_info_command(CLI::App& app);
 void add_stock_command(CLI::App& app);
 void add_sink_command(CLI::App& app);
 void add_inventory_command(CLI::App& app);
+void add_run_command(CLI::App& app);
 
 }  // namespace sinkmap::cli

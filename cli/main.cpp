@@ -18,6 +18,7 @@ int main(int argc, char** argv)
   sinkmap::cli::add_stock_command(app);
   sinkmap::cli::add_sink_command(app);
   sinkmap::cli::add_inventory_command(app);
+  sinkmap::cli::add_run_command(app);
   try {
     app.parse(argc, argv);
   } catch (CLI::ParseError const& e) {

@@ -81,12 +81,25 @@ stock_job_result run_stock_job(stock_job_options const& opt)
 {
   SINKMAP_EXPECTS(!opt.output.empty() || opt.observer, bad_input, "no output given: pass -o OUT.tif");
   if (!opt.lulc.empty()) return run_invest(opt);
-  SINKMAP_EXPECTS(!opt.scenes.empty() || !opt.scene_options.bands.empty(), bad_input,
-                  "no scene given: pass SCENE (or --lulc LULC.tif --pools POOLS.csv)");
+  bool const landcover_only = opt.scenes.empty() && opt.scene_options.bands.empty();
+  SINKMAP_EXPECTS(!landcover_only || !opt.landcover.empty(), bad_input,
+                  "no scene given: pass SCENE, or --landcover alone for a Tier 1 map, or --lulc "
+                  "LULC.tif --pools POOLS.csv");
 
   stock_job_result result;
   models::carbon_model model = models::load_carbon_model(models::resolve_model_path(opt.model));
-  io::scene s = io::open_scene(opt.scenes, opt.scene_options);
+  io::scene s;
+  if (landcover_only) {
+    // Tier 1 from land cover alone: the map's own grid, no imagery.
+    SINKMAP_EXPECTS(model.index_names.empty(), bad_input,
+                    "model " + model.file + " reads index " +
+                      (model.index_names.empty() ? "" : model.index_names.front()) +
+                      ": pass a SCENE with the bands it needs");
+    s.grid = io::grid_of_file(opt.landcover);
+    result.notes.push_back("no SCENE: Tier 1 stocks from land cover alone, on its own grid");
+  } else {
+    s = io::open_scene(opt.scenes, opt.scene_options);
+  }
   if (opt.landcover.empty()) {
     models::use_threshold_classifier(model);
     result.notes.push_back("no --landcover: classes from index thresholds (NDWI > " +
