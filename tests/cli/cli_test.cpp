@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <fstream>
 #include <cstdio>
 #include <sys/wait.h>
 
@@ -49,7 +50,7 @@ TEST_F(Cli, IndexWritesOutputAndSucceeds)
 
 TEST_F(Cli, HelpHasAnExampleOnEverySubcommand)
 {
-  for (auto sub : {"index", "info"}) {
+  for (auto sub : {"index", "info", "stock", "sink", "inventory", "run"}) {
     auto const r = run(std::string(sub) + " --help");
     EXPECT_EQ(r.code, 0);
     EXPECT_NE(r.output.find("Example"), std::string::npos) << sub;
@@ -88,4 +89,38 @@ TEST_F(Cli, InfoPrintsPlanAndDeviceAsJson)
   EXPECT_NE(r.output.find("\"device\""), std::string::npos);
   EXPECT_NE(r.output.find("EPSG:32650"), std::string::npos);
   EXPECT_NE(r.output.find("\"role\": \"nir\""), std::string::npos);
+}
+
+TEST_F(Cli, InfoOnAProductReportsSensorDateScalingAndMaskedFractions)
+{
+  auto const r = run("info " + std::string(SINKMAP_SOURCE_DIR) +
+                     "/data-samples/landsat8-c2l2-001070-crop --json");
+  ASSERT_EQ(r.code, 0) << r.output;
+  for (auto const* key : {"\"platform\": \"LANDSAT_8\"", "\"date\": \"2019-01-14\"",
+                          "\"masked_fraction\"", "\"class\": \"cloud\"", "2.75e-05"})
+    EXPECT_NE(r.output.find(key), std::string::npos) << key << "\n" << r.output;
+}
+
+TEST_F(Cli, StockSinkInventoryChain)
+{
+  std::string const lc = std::string(SINKMAP_SOURCE_DIR) +
+                         "/data-samples/worldcover-n00e006-crop/ESA_WorldCover_10m_20";
+  std::string const zones = std::string(SINKMAP_SOURCE_DIR) + "/data-samples/worldcover-n00e006-crop/zones.geojson";
+  ASSERT_EQ(run("stock --landcover " + lc + "20_v100_crop_Map.tif -q -o " + tmp.file("a.tif")).code, 0);
+  ASSERT_EQ(run("stock --landcover " + lc + "21_v200_crop_Map.tif -q -o " + tmp.file("b.tif")).code, 0);
+  ASSERT_EQ(run("sink " + tmp.file("a.tif") + " " + tmp.file("b.tif") + " --years 1 -q -o " + tmp.file("s.tif")).code, 0);
+  auto const r = run("inventory " + tmp.file("s.tif") + " --zones " + zones +
+                     " --zone-field name -o " + tmp.file("inv.csv"));
+  ASSERT_EQ(r.code, 0) << r.output;
+  std::ifstream f(tmp.file("inv.csv"));
+  std::string header;
+  std::getline(f, header);
+  EXPECT_EQ(header, "zone,class,pixels,area_ha,sink_mgc_per_yr,sink_co2e_t_per_yr");
+  auto const bad = run("sink " + tmp.file("a.tif") + " " + tmp.file("b.tif") + " --years 0 -o " + tmp.file("x.tif"));
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.output.find("--years"), std::string::npos);
+  auto const model = run("stock " + scene + " --band red=3 --band nir=4 --model nosuch -o " + tmp.file("x.tif"));
+  EXPECT_EQ(model.code, 2);
+  EXPECT_NE(model.output.find("nosuch"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(tmp.file("x.tif")));
 }
