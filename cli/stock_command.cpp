@@ -34,6 +34,9 @@ void add_stock_command(CLI::App& app)
   cmd->add_option("--pools", args->job.pools,
                   "InVEST mode: carbon pool CSV (lucode, C_above, C_below, C_soil, C_dead)");
   cmd->add_option("-o,--output", args->job.output, "output GeoTIFF")->required();
+  cmd->add_option("--output-bands", args->job.output_bands,
+                  "write only these bands, e.g. c_total,ecosystem_class (all are computed)")
+    ->delimiter(',');
   add_band_options(*cmd, args->job.scene_options);
   add_run_options(*cmd, args->common);
   add_output_options(*cmd, args->common);

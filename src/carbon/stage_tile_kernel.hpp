@@ -7,6 +7,8 @@
 #include "sinkmap/kernels/pixel_type.hpp"
 #include "sinkmap/kernels/stage_launcher.hpp"
 
+#include <type_traits>
+
 namespace sinkmap::carbon {
 
 /// Stage<T> is a kernels/ functor {params const&, T const* in, float* out, size_t plane}.
@@ -33,8 +35,14 @@ class stage_tile_kernel final : public pipeline::tile_kernel {
   {
     kernels::dispatch_pixel_type(type_, [&](auto tag) {
       using T = decltype(tag);
-      Stage<T> const stage{params_, static_cast<T const*>(in), static_cast<float*>(out), plane};
-      for (std::size_t i = begin; i < end; ++i) stage(i);
+      if constexpr (std::is_same_v<Params, kernels::carbon_stage_params>) {
+        // Block-wise host form of the same math (vectorized decode and indices).
+        kernels::run_carbon_stage_host(params_, static_cast<T const*>(in), static_cast<float*>(out),
+                                       plane, begin, end);
+      } else {
+        Stage<T> const stage{params_, static_cast<T const*>(in), static_cast<float*>(out), plane};
+        for (std::size_t i = begin; i < end; ++i) stage(i);
+      }
     });
   }
 

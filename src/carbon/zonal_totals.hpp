@@ -4,6 +4,7 @@
 // partials combined in tile order). 128-bit accumulators hold ~1e26 units.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <map>
 #include <utility>
@@ -15,7 +16,10 @@ class exact_sum {
   void add(double v)
   {
     double const x = v * scale;  // exact: scale is a power of two
-    acc_ += static_cast<__int128>(x >= 0 ? x + 0.5 : x - 0.5);
+    // One rounding per pixel (to nearest, ties to even); through int64 (a single instruction)
+    // for any per-pixel value below ~8e6 units, the slow 128-bit conversion above that.
+    if (std::abs(x) < 9.0e18) acc_ += static_cast<__int128>(std::llrint(x));
+    else acc_ += static_cast<__int128>(std::nearbyint(x));
   }
   void add(exact_sum const& o) { acc_ += o.acc_; }
   [[nodiscard]] double value() const { return static_cast<double>(acc_) / scale; }

@@ -62,6 +62,11 @@ geotiff_writer::geotiff_writer(std::string path, raster_grid const& grid,
                                raster_output_options const& opt)
   : path_(std::move(path)), opt_(opt), bands_(int(bands.size()))
 {
+  for (int b = 0; b < bands_; ++b) {
+    int const p = bands[std::size_t(b)].plane < 0 ? b : bands[std::size_t(b)].plane;
+    planes_.push_back(p);
+    identity_ &= p == b;
+  }
   init_gdal();
   auto const parent = std::filesystem::path(path_).parent_path();
   SINKMAP_EXPECTS(parent.empty() || std::filesystem::is_directory(parent), bad_input,
@@ -74,7 +79,8 @@ geotiff_writer::geotiff_writer(std::string path, raster_grid const& grid,
     opt.cog ? std::vector<std::string>{"TILED=YES", "BLOCKXSIZE=512", "BLOCKYSIZE=512",
                                        "BIGTIFF=IF_SAFER"}
             : std::vector<std::string>{"TILED=YES",       "BLOCKXSIZE=256", "BLOCKYSIZE=256",
-                                       "COMPRESS=DEFLATE", "PREDICTOR=3",   "BIGTIFF=IF_SAFER"};
+                                       "COMPRESS=DEFLATE", "PREDICTOR=3",   "BIGTIFF=IF_SAFER",
+                                       "INTERLEAVE=BAND"};
   string_list const co(opt.cog ? defaults : merge_creation_options(defaults, opt.creation_options));
 
   auto* driver = GetGDALDriverManager()->GetDriverByName("GTiff");
@@ -121,9 +127,17 @@ void geotiff_writer::check_written(std::string const& step)
 void geotiff_writer::write(int, pipeline::window const& w, void const* src)
 {
   std::size_t const plane_bytes = w.pixels() * sizeof(float);
-  CPLErr const err = ds_->RasterIO(GF_Write, w.x, w.y, w.w, w.h, const_cast<void*>(src), w.w,
-                                   w.h, GDT_Float32, bands_, nullptr, sizeof(float),
-                                   GSpacing(sizeof(float)) * w.w, GSpacing(plane_bytes), nullptr);
+  auto* base = static_cast<std::byte*>(const_cast<void*>(src));
+  CPLErr err = CE_None;
+  if (identity_) {
+    err = ds_->RasterIO(GF_Write, w.x, w.y, w.w, w.h, base, w.w, w.h, GDT_Float32, bands_, nullptr,
+                        sizeof(float), GSpacing(sizeof(float)) * w.w, GSpacing(plane_bytes), nullptr);
+  } else {
+    for (int b = 0; b < bands_ && err == CE_None; ++b)
+      err = ds_->GetRasterBand(b + 1)->RasterIO(
+        GF_Write, w.x, w.y, w.w, w.h, base + std::size_t(planes_[std::size_t(b)]) * plane_bytes,
+        w.w, w.h, GDT_Float32, 0, 0, nullptr);
+  }
   if (err != CE_None) check_written("tile at pixel " + std::to_string(w.x) + "," + std::to_string(w.y));
   check_written("tile");
 }

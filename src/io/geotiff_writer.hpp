@@ -15,6 +15,7 @@ namespace sinkmap::io {
 struct output_band {
   std::string name;                              ///< band description, e.g. "NDVI"
   std::map<std::string, std::string> metadata;   ///< band metadata items (units, formula, ...)
+  int plane = -1;  ///< kernel output plane written to this band (-1: the band's own index)
 };
 
 struct raster_output_options {
@@ -47,6 +48,8 @@ class geotiff_writer final : public pipeline::tile_sink {
   std::string path_, temp_path_, cog_temp_path_;
   raster_output_options opt_;
   int bands_ = 0;
+  std::vector<int> planes_;  // kernel output plane of each band
+  bool identity_ = true;
   GDALDataset* ds_ = nullptr;
   bool committed_ = false;
 };

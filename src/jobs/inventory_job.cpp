@@ -84,8 +84,14 @@ void write_atomically(std::string const& path, std::string const& text)
 
 void zonal_accumulator::add_tile(pipeline::window const& w, float const* values, float const* classes)
 {
+  thread_local std::vector<int> ids_;
+  thread_local std::vector<carbon::zonal_cell> tile_cells_;
   zones_.rasterize(w, ids_);
-  carbon::zonal_table part;
+  // Dense (zone, class) cells for the tile: no map lookup per pixel. Class slot 0 = no class
+  // map, 1 + class id otherwise.
+  int constexpr slots = kernels::ecosystem_class_count + 1;
+  std::size_t const cells = (zones_.size() + 1) * std::size_t(slots);
+  if (tile_cells_.size() != cells) tile_cells_.assign(cells, {});
   for (int y = 0; y < w.h; ++y) {
     double const ha = areas_.hectares(w.y + y);
     for (int x = 0; x < w.w; ++x) {
@@ -94,12 +100,20 @@ void zonal_accumulator::add_tile(pipeline::window const& w, float const* values,
       float const v = values[i];
       if (zone == 0 || std::isnan(v)) continue;
       int const cls = classes ? (std::isnan(classes[i]) ? 0 : int(classes[i])) : -1;
-      auto& c = part[{zone, cls}];
+      auto& c = tile_cells_[std::size_t(zone) * slots + std::size_t(cls + 1)];
       ++c.pixels;
       c.area_ha.add(ha);
       c.total.add(double(v) * ha);
     }
   }
+  carbon::zonal_table part;
+  for (std::size_t k = 0; k < cells; ++k) {
+    auto& c = tile_cells_[k];
+    if (c.pixels == 0) continue;
+    part[{int(k / slots), int(k % slots) - 1}] = c;
+    c = {};
+  }
+  std::lock_guard lock(mutex_);
   carbon::merge(table_, part);
 }
 
@@ -201,7 +215,6 @@ inventory run_inventory_job(inventory_job_options const& opt)
   io::zone_set const zones(opt.zones, opt.zone_field, grid);
   io::cell_area const areas(grid);
   zonal_accumulator acc(zones, areas);
-  std::vector<float> cls;
   raster_stream_request r;
   r.planes = planes;
   r.read_type = kernels::pixel_type::f32;
@@ -209,8 +222,9 @@ inventory run_inventory_job(inventory_job_options const& opt)
   r.run = opt.run;
   r.run.device = pipeline::device_kind::cpu;  // a read-only pass: nothing to compute on a GPU
   r.label = "sinkmap inventory";
-  r.observer = [&](int, pipeline::window const& w, float const* p) {
+  r.reducer = [&](int, pipeline::window const& w, float const* p) {
     float const* classes = has_classes ? p + w.pixels() : nullptr;
+    thread_local std::vector<float> cls;
     if (cw) {
       cls.resize(w.pixels());
       for (std::size_t i = 0; i < w.pixels(); ++i) {

@@ -9,13 +9,15 @@
 #include "jobs/run_settings.hpp"
 #include "models/crosswalk.hpp"
 
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace sinkmap::jobs {
 
-/// Accumulates zonal totals from map tiles (called from the writer thread).
+/// Accumulates zonal totals from map tiles; add_tile may run in several threads at once (each
+/// tile's partial is exact, so the merge order cannot change the result).
 class zonal_accumulator {
  public:
   zonal_accumulator(io::zone_set const& zones, io::cell_area const& areas)
@@ -31,7 +33,7 @@ class zonal_accumulator {
   io::zone_set const& zones_;
   io::cell_area const& areas_;
   carbon::zonal_table table_;
-  std::vector<int> ids_;
+  std::mutex mutex_;
 };
 
 struct inventory_row {

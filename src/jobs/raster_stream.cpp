@@ -52,6 +52,10 @@ raster_stream_result run_raster_stream(raster_stream_request const& r,
   so.readers = result.layout.threads;
   so.slots = result.layout.slots;
   so.on_tile = [&](int done, int total, std::size_t bytes) { progress.update(done, total, bytes); };
+  if (r.reducer)
+    so.on_output = [&](int t, pipeline::window const& w, void const* out) {
+      r.reducer(t, w, static_cast<float const*>(out));
+    };
   pipeline::run_stream(result.layout.plan, source, kernel, *ex, sink, so);
   if (writer) writer->commit();
   result.seconds =

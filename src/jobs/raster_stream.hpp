@@ -26,7 +26,8 @@ struct raster_stream_request {
   io::raster_output_options output_options;
   run_settings run;
   std::string label = "sinkmap";
-  tile_observer observer;
+  tile_observer observer;  ///< writer thread, one tile at a time (ordered IO: cubes)
+  tile_observer reducer;   ///< per-tile reduction, possibly several threads at once (zonal sums)
 };
 
 struct raster_stream_result {

@@ -97,6 +97,12 @@ run_config load_run_config(std::string const& path)
     c.model = r.path(root, "model", true);
   c.landcover_resampling = r.text(root, "landcover_resampling").value_or(c.landcover_resampling);
   std::string const default_crosswalk = r.text(root, "crosswalk").value_or("");
+  c.stock_bands = r.strings(root, "stock_bands");
+  for (auto const* key : {"cube", "quicklooks"})
+    if (auto const* n = root.get(key)) {
+      if (!n->is_boolean()) r.fail(n, key, "expected true or false");
+      (std::string(key) == "cube" ? c.cube : c.quicklooks) = *n->value<bool>();
+    }
 
   auto const* zones = root.get_as<toml::table>("zones");
   if (!zones) r.fail(&root, "zones", "missing table [zones] with file and field");
@@ -165,6 +171,7 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
     o.crosswalk = y.crosswalk;
     o.landcover_resampling = cfg.landcover_resampling;
     o.output = out("stock_" + tag + ".tif");
+    o.output_bands = cfg.stock_bands;
     o.output_options = output_options;
     o.output_options.metadata["SINKMAP_YEAR"] = tag;
     o.run = run;
@@ -176,8 +183,9 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
         grid = g;
         zones = std::make_unique<io::zone_set>(cfg.zones, cfg.zone_field, g);
         areas = std::make_unique<io::cell_area>(g);
-        cube = std::make_unique<io::hdf5_cube>(out("carbon_stock_cube.h5"), "c_total", year_list, g,
-                                               "Mg C / ha");
+        if (cfg.cube)
+          cube = std::make_unique<io::hdf5_cube>(out("carbon_stock_cube.h5"), "c_total",
+                                                 year_list, g, "Mg C / ha");
       }
     };
     // Open the scene's grid first (cheap) so the observer can be set up before streaming.
@@ -193,20 +201,24 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
                           g, "year " + tag);
     prepare(g);
     acc = std::make_unique<zonal_accumulator>(*zones, *areas);
-    o.observer = [&, k](int, pipeline::window const& w, float const* planes) {
-      float const* c_total = planes + 6 * w.pixels();
-      acc->add_tile(w, c_total, planes + 7 * w.pixels());
-      cube->write(int(k), w, c_total);
+    o.reducer = [&](int, pipeline::window const& w, float const* planes) {
+      acc->add_tile(w, planes + 6 * w.pixels(), planes + 7 * w.pixels());
     };
+    if (cube)
+      o.observer = [&, k](int, pipeline::window const& w, float const* planes) {
+        cube->write(int(k), w, planes + 6 * w.pixels());
+      };
     auto const r = run_stock_job(o);
     result.files.push_back(o.output);
     auto const inv = make_inventory(acc->table(), *zones, false, true);
     write_inventory(inv, out("inventory_" + tag + ".csv"), o.output, cfg.zones);
     result.files.push_back(out("inventory_" + tag + ".csv"));
     result.files.push_back(out("inventory_" + tag + ".json"));
-    io::write_quicklook(o.output, 7, out("quicklook_stock_" + tag + ".png"),
-                        {"Carbon stock " + tag + " (c_total)", "Mg C / ha", false, 1024});
-    result.files.push_back(out("quicklook_stock_" + tag + ".png"));
+    if (cfg.quicklooks) {
+      io::write_quicklook(o.output, total_carbon_band(o.output), out("quicklook_stock_" + tag + ".png"),
+                          {"Carbon stock " + tag + " (c_total)", "Mg C / ha", false, 1024});
+      result.files.push_back(out("quicklook_stock_" + tag + ".png"));
+    }
     manifest["years"].push_back({{"year", y.year},
                                  {"stock", o.output},
                                  {"inventory", out("inventory_" + tag + ".csv")},
@@ -227,7 +239,7 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
     so.output_options = output_options;
     so.run = run;
     zonal_accumulator sink_acc(*zones, *areas);
-    so.observer = [&](int, pipeline::window const& w, float const* planes) {
+    so.reducer = [&](int, pipeline::window const& w, float const* planes) {
       sink_acc.add_tile(w, planes, nullptr);
     };
     run_sink_job(so);
@@ -236,18 +248,23 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
     write_inventory(sinv, out("inventory_sink_" + pair + ".csv"), so.output, cfg.zones);
     result.files.push_back(out("inventory_sink_" + pair + ".csv"));
     result.files.push_back(out("inventory_sink_" + pair + ".json"));
-    io::write_quicklook(so.output, 1, out("quicklook_sink_" + pair + ".png"),
-                        {"Carbon sink " + year_tag(y0) + "-" + tag + " (+ = uptake)", "Mg C/ha/yr", true, 1024});
-    result.files.push_back(out("quicklook_sink_" + pair + ".png"));
+    if (cfg.quicklooks) {
+      io::write_quicklook(so.output, 1, out("quicklook_sink_" + pair + ".png"),
+                          {"Carbon sink " + year_tag(y0) + "-" + tag + " (+ = uptake)",
+                           "Mg C/ha/yr", true, 1024});
+      result.files.push_back(out("quicklook_sink_" + pair + ".png"));
+    }
     manifest["sinks"].push_back({{"from", y0},
                                  {"to", y.year},
                                  {"sink", so.output},
                                  {"inventory", out("inventory_sink_" + pair + ".csv")},
                                  {"total_mgc_per_yr", sinv.total.total}});
   }
-  cube->commit();
-  result.files.push_back(out("carbon_stock_cube.h5"));
-  manifest["cube"] = out("carbon_stock_cube.h5");
+  if (cube) {
+    cube->commit();
+    result.files.push_back(out("carbon_stock_cube.h5"));
+    manifest["cube"] = out("carbon_stock_cube.h5");
+  }
   manifest["files"] = result.files;
   result.manifest = out("run.json");
   std::string const tmp = result.manifest + ".partial";

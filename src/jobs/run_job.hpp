@@ -26,6 +26,8 @@ struct run_config {
   std::string model = "north_china_tier1";
   std::string zones, zone_field;
   std::string landcover_resampling = "nearest";
+  std::vector<std::string> stock_bands;  ///< bands of the stock maps (empty: all)
+  bool cube = true, quicklooks = true;
   std::vector<run_year> years;
 };
 

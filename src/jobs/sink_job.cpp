@@ -51,6 +51,7 @@ raster_stream_result run_sink_job(sink_job_options const& opt)
   r.run = opt.run;
   r.label = "sinkmap sink";
   r.observer = opt.observer;
+  r.reducer = opt.reducer;
   return run_raster_stream(r, kernel);
 }
 

@@ -14,6 +14,7 @@ struct sink_job_options {
   io::raster_output_options output_options;
   run_settings run;
   tile_observer observer;
+  tile_observer reducer;
 };
 
 /// The band of a stock map that holds total carbon: the band described "c_total", or band 1 of

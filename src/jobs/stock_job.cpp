@@ -10,16 +10,23 @@
 #include "models/crosswalk.hpp"
 #include "models/ecosystem_classes.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 namespace sinkmap::jobs {
 namespace {
 
-std::vector<io::output_band> named(std::vector<std::string> const& names)
+std::vector<io::output_band> named(std::vector<std::string> const& names,
+                                   std::vector<std::string> const& selected = {})
 {
   std::vector<io::output_band> out;
-  for (auto const& n : names) {
-    io::output_band b{n, {}};
+  for (auto const& s : selected)
+    SINKMAP_EXPECTS(std::find(names.begin(), names.end(), s) != names.end(), bad_input,
+                    "--output-bands: unknown band '" + s + "'");
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    auto const& n = names[i];
+    if (!selected.empty() && std::find(selected.begin(), selected.end(), n) == selected.end()) continue;
+    io::output_band b{n, {}, int(i)};
     b.metadata["units"] = n == "agb" || n == "bgb" ? "Mg dry matter / ha"
                           : n == "ecosystem_class" ? "class id (sinkmap ecosystem_class)"
                                                    : "Mg C / ha";
@@ -55,13 +62,14 @@ stock_job_result run_invest(stock_job_options const& opt)
   r.read_type = s.read_type;
   r.grid = s.grid;
   r.output = opt.output;
-  r.bands = named(invest_band_names());
+  r.bands = named(invest_band_names(), opt.output_bands);
   r.output_options = opt.output_options;
   r.output_options.metadata["SINKMAP_PRODUCT"] = "carbon stock (InVEST pools)";
   r.output_options.metadata["SINKMAP_POOLS"] = opt.pools;
   r.run = opt.run;
   r.label = "sinkmap stock";
   r.observer = opt.observer;
+  r.reducer = opt.reducer;
   return {run_raster_stream(r, kernel), s.grid, {}};
 }
 
@@ -139,7 +147,7 @@ stock_job_result run_stock_job(stock_job_options const& opt)
   r.read_type = s.read_type;
   r.grid = s.grid;
   r.output = opt.output;
-  r.bands = named(stock_band_names());
+  r.bands = named(stock_band_names(), opt.output_bands);
   r.output_options = opt.output_options;
   r.output_options.metadata["SINKMAP_PRODUCT"] = "carbon stock";
   r.output_options.metadata["SINKMAP_MODEL"] = model.file;
@@ -147,6 +155,7 @@ stock_job_result run_stock_job(stock_job_options const& opt)
   r.run = opt.run;
   r.label = "sinkmap stock";
   r.observer = opt.observer;
+  r.reducer = opt.reducer;
   result.stream = run_raster_stream(r, kernel);
   result.grid = s.grid;
   return result;

@@ -23,9 +23,11 @@ struct stock_job_options {
   std::string landcover_resampling = "nearest";
   std::string lulc, pools;           ///< InVEST mode: --lulc and --pools
   std::string output;
+  std::vector<std::string> output_bands;  ///< bands to write (empty: all); all are computed
   io::raster_output_options output_options;
   run_settings run;
-  tile_observer observer;            ///< sees each output tile (fused zonal sums)
+  tile_observer observer;            ///< sees each output tile in the writer thread (cube)
+  tile_observer reducer;             ///< per-tile reduction, thread-safe (fused zonal sums)
 };
 
 /// Output band names of the model mode and of the InVEST mode.

@@ -23,6 +23,7 @@ class cpu_executor final : public executor {
     kernel.run_cpu(host_input(slot), host_output(slot), pixels, 0, pixels);
   }
   void wait(int) override {}
+  bool synchronous() const override { return true; }
 
  private:
   std::vector<std::vector<std::byte>> in_, out_;

@@ -43,6 +43,10 @@ class executor {
   /// Blocks until the slot's output is in host memory.
   virtual void wait(int slot) = 0;
 
+  /// True when submit() leaves the output ready (CPU): per-tile reductions can then run in the
+  /// worker thread right after it.
+  [[nodiscard]] virtual bool synchronous() const { return false; }
+
   /// Per-phase timings (CUDA with profiling on).
   [[nodiscard]] virtual executor_stats stats() const { return {}; }
 };

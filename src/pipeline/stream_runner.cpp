@@ -54,6 +54,7 @@ void run_stream(tile_plan const& plan, tile_source& source, tile_kernel const& k
         window const w = plan.tile(t);
         source.read(id, w, ex.host_input(*slot));
         ex.submit(*slot, w.pixels(), kernel);
+        if (opt.on_output && ex.synchronous()) opt.on_output(t, w, ex.host_output(*slot));
         if (!to_write.push({t, *slot})) return;
       }
     } catch (...) {
@@ -73,6 +74,7 @@ void run_stream(tile_plan const& plan, tile_source& source, tile_kernel const& k
       if (!item) break;
       window const w = plan.tile(item->tile);
       ex.wait(item->slot);
+      if (opt.on_output && !ex.synchronous()) opt.on_output(item->tile, w, ex.host_output(item->slot));
       sink.write(item->tile, w, ex.host_output(item->slot));
       free_slots.push(item->slot);
       bytes_in += w.pixels() * kernel.input_bytes_per_pixel();

@@ -33,6 +33,10 @@ struct stream_options {
   int slots = 3;    ///< tile slots, at least readers + 1
   /// Called from the writer thread after each tile: (tiles done, tiles total, bytes read so far).
   std::function<void(int, int, std::size_t)> on_tile;
+  /// Per-tile reduction over a finished output tile (tile, window, output planes). Runs in the
+  /// worker thread with a synchronous executor, else in the writer thread: it may run in
+  /// several threads at once and must be thread-safe.
+  std::function<void(int, window const&, void const*)> on_output;
 };
 
 /// Slots a run needs for `readers` readers: one being filled per reader, one in the writer, and

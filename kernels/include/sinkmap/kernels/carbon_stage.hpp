@@ -150,4 +150,43 @@ struct carbon_stage {
   }
 };
 
+/// CPU form of the carbon stage over pixels [begin, end): bands are decoded and indices computed
+/// a block at a time (vectorized, as in run_index_stage_host); classification and pools then run
+/// per pixel through the same functions the CUDA kernel calls.
+template <typename T>
+void run_carbon_stage_host(carbon_stage_params const& p, T const* in, float* out,
+                           std::size_t plane, std::size_t begin, std::size_t end)
+{
+  constexpr std::size_t block = detail::host_block;
+  alignas(64) float buf[band_role_count][block];
+  alignas(64) float ix[max_stage_outputs][block];
+  int bound[band_role_count];  // the roles with a plane: the only ones a pixel's validity reads
+  int n_bound = 0;
+  for (int r = 0; r < band_role_count; ++r)
+    if (p.idx.plane_of_role[r] >= 0) bound[n_bound++] = r;
+  bool const has_roles = n_bound > 0;
+  for (std::size_t b0 = begin; b0 < end; b0 += block) {
+    std::size_t const n = (end - b0 < block) ? end - b0 : block;
+    detail::decode_block(p.idx, in, plane, b0, n, buf);
+    detail::indices_block(p.idx, buf, n, &ix[0][0], block);
+    for (std::size_t j = 0; j < n; ++j) {
+      std::size_t const i = b0 + j;
+      bool valid;
+      if (has_roles) {
+        valid = false;  // masked pixels were decoded as NaN in every role
+        for (int q = 0; q < n_bound; ++q) valid |= !is_nodata(buf[bound[q]][j]);
+      } else {
+        valid = !pixel_masked(p.idx, in, plane, i);
+      }
+      float px[max_stage_outputs];
+      for (int k = 0; k < p.idx.n_outputs; ++k) px[k] = ix[k][j];
+      float const code =
+        p.landcover_plane >= 0 ? static_cast<float>(in[std::size_t(p.landcover_plane) * plane + i]) : NAN;
+      float v[carbon_outputs];
+      carbon_stage<T>::pools(p, valid ? classify(p, code, px) : 0, px, v);
+      for (int k = 0; k < carbon_outputs; ++k) out[std::size_t(k) * plane + i] = v[k];
+    }
+  }
+}
+
 }  // namespace sinkmap::kernels

@@ -117,7 +117,7 @@ struct host_block_loop {
   std::size_t n;
   float const* c;
   template <index_id I>
-  void operator()() const
+  SINKMAP_HD void operator()() const
   {
     for (std::size_t j = 0; j < n; ++j) {
       pixel_bands px;
@@ -126,6 +126,38 @@ struct host_block_loop {
     }
   }
 };
+
+/// Decodes pixels [b0, b0 + n) of every role into buf (NaN for absent roles and masked pixels).
+template <typename T>
+void decode_block(index_stage_params const& p, T const* in, std::size_t plane, std::size_t b0,
+                  std::size_t n, float (*buf)[host_block])
+{
+  for (int r = 0; r < band_role_count; ++r) {
+    int const s = p.plane_of_role[r];
+    if (s < 0) {
+      for (std::size_t j = 0; j < n; ++j) buf[r][j] = NAN;
+      continue;
+    }
+    T const* src = in + std::size_t(s) * plane + b0;
+    input_decode const d = p.decode_of_role[r];
+    for (std::size_t j = 0; j < n; ++j) buf[r][j] = decode_sample(src[j], d);
+  }
+  for (int m = 0; m < max_stage_masks; ++m) {
+    if (p.masks[m].plane < 0) continue;
+    T const* q = in + std::size_t(p.masks[m].plane) * plane + b0;
+    for (std::size_t j = 0; j < n; ++j)
+      if (masks_pixel(p.masks[m], static_cast<float>(q[j])))
+        for (int r = 0; r < band_role_count; ++r) buf[r][j] = NAN;
+  }
+}
+
+/// Every index term over a decoded block: out[k * stride + j].
+inline void indices_block(index_stage_params const& p, float const (*buf)[host_block],
+                          std::size_t n, float* out, std::size_t stride)
+{
+  for (int k = 0; k < p.n_outputs; ++k)
+    dispatch_index(p.terms[k].id, host_block_loop{buf, out + std::size_t(k) * stride, n, p.terms[k].c});
+}
 
 }  // namespace detail
 
@@ -140,28 +172,8 @@ void run_index_stage_host(index_stage_params const& p, T const* in, float* out, 
   alignas(64) float buf[band_role_count][block];
   for (std::size_t b0 = begin; b0 < end; b0 += block) {
     std::size_t const n = (end - b0 < block) ? end - b0 : block;
-    for (int r = 0; r < band_role_count; ++r) {
-      int const s = p.plane_of_role[r];
-      if (s < 0) {
-        for (std::size_t j = 0; j < n; ++j) buf[r][j] = NAN;
-        continue;
-      }
-      T const* src = in + std::size_t(s) * plane + b0;
-      input_decode const d = p.decode_of_role[r];
-      for (std::size_t j = 0; j < n; ++j) buf[r][j] = decode_sample(src[j], d);
-    }
-    for (int m = 0; m < max_stage_masks; ++m) {
-      if (p.masks[m].plane < 0) continue;
-      T const* q = in + std::size_t(p.masks[m].plane) * plane + b0;
-      for (std::size_t j = 0; j < n; ++j)
-        if (masks_pixel(p.masks[m], static_cast<float>(q[j])))
-          for (int r = 0; r < band_role_count; ++r) buf[r][j] = NAN;
-    }
-    for (int k = 0; k < p.n_outputs; ++k) {
-      float* dst = out + std::size_t(k) * plane + b0;
-      index_term const& t = p.terms[k];
-      dispatch_index(t.id, detail::host_block_loop{buf, dst, n, t.c});
-    }
+    detail::decode_block(p, in, plane, b0, n, buf);
+    detail::indices_block(p, buf, n, out + b0, plane);
   }
 }
 
