@@ -11,5 +11,7 @@ void add_stock_command(CLI::App& app);
 void add_sink_command(CLI::App& app);
 void add_inventory_command(CLI::App& app);
 void add_run_command(CLI::App& app);
+void add_validate_command(CLI::App& app);
+void add_calibrate_command(CLI::App& app);
 
 }  // namespace sinkmap::cli

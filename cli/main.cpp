@@ -19,6 +19,8 @@ int main(int argc, char** argv)
   sinkmap::cli::add_sink_command(app);
   sinkmap::cli::add_inventory_command(app);
   sinkmap::cli::add_run_command(app);
+  sinkmap::cli::add_validate_command(app);
+  sinkmap::cli::add_calibrate_command(app);
   try {
     app.parse(argc, argv);
   } catch (CLI::ParseError const& e) {

@@ -1,0 +1,253 @@
+#include "jobs/validate_job.hpp"
+
+#include "core/error.hpp"
+#include "core/parse_number.hpp"
+#include "indices/index_catalog.hpp"
+#include "io/gdal_session.hpp"
+#include "io/landcover.hpp"
+#include "jobs/index_job.hpp"
+#include "models/carbon_model.hpp"
+#include "models/crosswalk.hpp"
+#include "models/ecosystem_classes.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <numeric>
+#include <random>
+#include <unistd.h>
+
+namespace sinkmap::jobs {
+namespace {
+
+int band_of(std::string const& map, std::string const& band)
+{
+  auto ds = io::open_raster(map, "MAP");
+  auto by_name = [&](std::string const& n) {
+    for (int b = 1; b <= ds->GetRasterCount(); ++b)
+      if (ds->GetRasterBand(b)->GetDescription() == n) return b;
+    return 0;
+  };
+  if (band.empty()) return std::max(1, by_name("agb"));
+  if (std::all_of(band.begin(), band.end(), ::isdigit)) {
+    int const b = int(parse_int(band, "--band"));
+    SINKMAP_EXPECTS(b >= 1 && b <= ds->GetRasterCount(), bad_input,
+                    "--band " + band + ": '" + map + "' has " + std::to_string(ds->GetRasterCount()) + " bands");
+    return b;
+  }
+  int const b = by_name(band);
+  SINKMAP_EXPECTS(b > 0, bad_input, "--band: '" + map + "' has no band named '" + band + "'");
+  return b;
+}
+
+std::string bin_name(double lo, double hi)
+{
+  auto f = [](double v) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%g", v);
+    return std::string(b);
+  };
+  return "[" + f(lo) + "," + (std::isinf(hi) ? std::string("inf") : f(hi)) + ")";
+}
+
+}  // namespace
+
+std::vector<std::string> plot_classes(std::vector<validate::plot> const& plots,
+                                      std::string const& landcover, std::string const& crosswalk,
+                                      std::string const& map, std::string const& map_wkt)
+{
+  std::vector<std::string> out(plots.size());
+  std::vector<double> codes;
+  std::optional<models::crosswalk> cw;
+  if (!landcover.empty()) {
+    cw = models::load_crosswalk(io::guess_crosswalk(landcover, crosswalk));
+    codes = validate::sample_at_centroids(landcover, 1, plots, map_wkt);
+  } else if (!map.empty()) {
+    auto ds = io::open_raster(map, "MAP");
+    int band = 0;
+    for (int b = 1; b <= ds->GetRasterCount(); ++b)
+      if (std::string(ds->GetRasterBand(b)->GetDescription()) == "ecosystem_class") band = b;
+    if (band == 0) return out;
+    codes = validate::sample_at_centroids(map, band, plots, map_wkt);
+  } else {
+    return out;
+  }
+  for (std::size_t i = 0; i < plots.size(); ++i) {
+    if (std::isnan(codes[i]) || codes[i] < 0 || codes[i] > 255) continue;
+    int cls = int(codes[i]);
+    if (cw) cls = cw->lut[std::size_t(cls)] == kernels::unmapped_code ? 0 : cw->lut[std::size_t(cls)];
+    if (cls > 0) out[i] = std::string(models::class_name(cls));
+  }
+  return out;
+}
+
+validate::report run_validate_job(validate_options const& opt)
+{
+  SINKMAP_EXPECTS(!opt.report_dir.empty(), bad_input, "no report folder: pass -o REPORT_DIR");
+  io::raster_grid const grid = io::grid_of_file(opt.map);
+  int const band = band_of(opt.map, opt.band);
+  auto const plots = validate::load_plots(opt.plots, opt.plot_options, grid.crs_wkt);
+  auto const ex = validate::extract(opt.map, band, plots);
+  auto const classes = plot_classes(plots, opt.landcover, opt.crosswalk, opt.map, grid.crs_wkt);
+
+  validate::report r;
+  r.map = opt.map;
+  {
+    auto ds = io::open_raster(opt.map, "MAP");
+    char const* units = ds->GetRasterBand(band)->GetMetadataItem("units");
+    if (units && *units) r.units = units;
+  }
+  std::vector<double> obs, pred;
+  std::map<std::string, std::pair<std::vector<double>, std::vector<double>>> by_class, by_bin;
+  for (std::size_t i = 0; i < plots.size(); ++i) {
+    validate::plot_row row{plots[i].id, plots[i].observed, ex[i].predicted, ex[i].pixels, ex[i].excluded, classes[i]};
+    if (row.excluded.empty() && std::isnan(row.observed)) row.excluded = "no observed value";
+    r.rows.push_back(row);
+    if (!row.excluded.empty()) continue;
+    obs.push_back(row.observed);
+    pred.push_back(row.predicted);
+    if (!row.cls.empty()) {
+      by_class[row.cls].first.push_back(row.observed);
+      by_class[row.cls].second.push_back(row.predicted);
+    }
+    for (std::size_t b = 0; b < opt.bins.size(); ++b) {
+      double const lo = opt.bins[b], hi = b + 1 < opt.bins.size() ? opt.bins[b + 1] : INFINITY;
+      if (row.observed >= lo && row.observed < hi) {
+        by_bin[bin_name(lo, hi)].first.push_back(row.observed);
+        by_bin[bin_name(lo, hi)].second.push_back(row.predicted);
+      }
+    }
+  }
+  r.all = validate::compute_metrics(obs, pred);
+  for (auto const& [k, v] : by_class) r.by_class[k] = validate::compute_metrics(v.first, v.second);
+  for (auto const& [k, v] : by_bin) r.by_bin[k] = validate::compute_metrics(v.first, v.second);
+  validate::write_report(r, opt.report_dir);
+  if (obs.empty()) {
+    std::map<std::string, int> reasons;
+    for (auto const& row : r.rows) ++reasons[row.excluded];
+    std::string why;
+    for (auto const& [k, n] : reasons) why += (why.empty() ? "" : ", ") + std::to_string(n) + " " + k;
+    SINKMAP_FAIL(bad_input, "no plot matches the map '" + opt.map + "' (" + why +
+                              "); the excluded plots are listed in " + opt.report_dir + "/plots.csv");
+  }
+  return r;
+}
+
+calibrate_result run_calibrate_job(calibrate_options const& opt)
+{
+  SINKMAP_EXPECTS(!opt.output.empty(), bad_input, "no output given: pass -o MODEL.json");
+  SINKMAP_EXPECTS(opt.folds >= 2, bad_input, "--folds must be 2 or more");
+  auto const form = validate::parse_fit_form(opt.form);
+  auto const& index = indices::find_index(opt.index);
+  auto const cls_id = models::parse_class(opt.cls);
+  SINKMAP_EXPECTS(cls_id.has_value(), bad_input,
+                  "--class '" + opt.cls + "': unknown (known: " + models::class_name_list() + ")");
+
+  // The index over the scene, streamed to a temporary raster beside the model.
+  std::filesystem::path const out(opt.output);
+  std::string const tmp_index =
+    (out.parent_path() / ("." + out.filename().string() + ".index-" + std::to_string(::getpid()) + ".tif")).string();
+  struct cleanup {
+    std::string f;
+    ~cleanup() { std::remove(f.c_str()); }
+  } const guard{tmp_index};
+  index_job_options io;
+  io.scenes = opt.scenes;
+  io.scene_options = opt.scene_options;
+  io.indices = {index.name};
+  io.output = tmp_index;
+  io.output_options.creation_options = {"COMPRESS=NONE"};
+  io.run = opt.run;
+  run_index_job(io);
+
+  io::raster_grid const grid = io::grid_of_file(tmp_index);
+  auto const plots = validate::load_plots(opt.plots, opt.plot_options, grid.crs_wkt);
+  auto const ex = validate::extract(tmp_index, 1, plots);
+  std::vector<std::string> classes(plots.size());
+  if (!opt.landcover.empty())
+    classes = plot_classes(plots, opt.landcover, opt.crosswalk, "", grid.crs_wkt);
+  std::vector<double> x, y;
+  for (std::size_t i = 0; i < plots.size(); ++i) {
+    if (!ex[i].excluded.empty() || std::isnan(plots[i].observed)) continue;
+    if (!opt.landcover.empty() && classes[i] != opt.cls) continue;
+    x.push_back(ex[i].predicted);
+    y.push_back(plots[i].observed);
+  }
+  calibrate_result res;
+  res.plots = x.size();
+  res.fit = validate::fit_model(form, x, y);
+  std::vector<double> fitted;
+  for (double v : x) fitted.push_back(validate::predict(form, res.fit.a, res.fit.b, v));
+  res.fitted = validate::compute_metrics(y, fitted, 2);
+  res.x_min = *std::min_element(x.begin(), x.end());
+  res.x_max = *std::max_element(x.begin(), x.end());
+
+  // k-fold cross-validation: a fixed shuffle, each plot predicted by a model fitted without it.
+  std::vector<std::size_t> order(x.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::mt19937 rng(20240101);
+  std::shuffle(order.begin(), order.end(), rng);
+  int const k = std::min<int>(opt.folds, int(x.size()));
+  std::vector<double> cv_pred(x.size(), NAN);
+  for (int f = 0; f < k; ++f) {
+    std::vector<double> tx, ty;
+    for (std::size_t j = 0; j < order.size(); ++j)
+      if (int(j % std::size_t(k)) != f) {
+        tx.push_back(x[order[j]]);
+        ty.push_back(y[order[j]]);
+      }
+    auto const fit = validate::fit_model(form, tx, ty);
+    for (std::size_t j = 0; j < order.size(); ++j)
+      if (int(j % std::size_t(k)) == f)
+        cv_pred[order[j]] = validate::predict(form, fit.a, fit.b, x[order[j]]);
+  }
+  res.cv = validate::compute_metrics(y, cv_pred, 0);
+
+  // The model file: the base model with this class's biomass model replaced by the fit.
+  std::ifstream bf(models::resolve_model_path(opt.base_model));
+  nlohmann::json model = nlohmann::json::parse(bf);
+  double const ymax = *std::max_element(y.begin(), y.end());
+  auto m = [](validate::metrics const& mm) {
+    return nlohmann::json{{"n", mm.n}, {"rmse", mm.rmse}, {"rrmse_pct", mm.rrmse_pct}, {"r2", mm.r2},
+                          {"bias", mm.bias}, {"tre_pct", mm.tre_pct}, {"mpe_pct", mm.mpe_pct}};
+  };
+  std::time_t const now = std::time(nullptr);
+  char date[32];
+  std::strftime(date, sizeof date, "%Y-%m-%d", std::gmtime(&now));
+  std::string plots_text;
+  for (auto const& p : opt.plots) plots_text += (plots_text.empty() ? "" : ", ") + p;
+  auto& cls = model["classes"][opt.cls];
+  if (!cls.contains("root_to_shoot") || !cls.contains("carbon_fraction"))
+    SINKMAP_FAIL(bad_input, "--model " + opt.base_model + ": class " + opt.cls +
+                              " lacks root_to_shoot or carbon_fraction to complete the model");
+  cls["agb"] = {{"form", opt.form == "logarithmic" ? "log" : opt.form},
+                {"index", index.name},
+                {"a", res.fit.a},
+                {"b", res.fit.b},
+                {"valid_range", {res.x_min, res.x_max}},
+                {"clamp", {0.0, 1.5 * ymax}},
+                {"source", "fitted by sinkmap calibrate on " + std::to_string(res.plots) +
+                             " plots (" + plots_text + "), " + date +
+                             "; valid range = the calibration plots' index range"},
+                {"calibration", {{"fit", m(res.fitted)}, {"cross_validated", m(res.cv)},
+                                 {"folds", k}, {"converged", res.fit.converged}}}};
+  model["name"] = out.stem().string();
+  model["description"] = "Calibrated from " + opt.base_model + ": class " + opt.cls +
+                         " uses a " + opt.form + " model of " + index.name + " fitted to field plots.";
+  std::string const tmp = opt.output + ".partial";
+  {
+    std::ofstream f(tmp);
+    SINKMAP_EXPECTS(f.good(), bad_input, "-o: cannot write '" + opt.output + "'");
+    f << model.dump(2) << "\n";
+  }
+  std::filesystem::rename(tmp, opt.output);
+  models::load_carbon_model(opt.output);  // what we wrote must load
+  return res;
+}
+
+}  // namespace sinkmap::jobs
