@@ -50,7 +50,7 @@ TEST_F(Cli, IndexWritesOutputAndSucceeds)
 
 TEST_F(Cli, HelpHasAnExampleOnEverySubcommand)
 {
-  for (auto sub : {"index", "info", "stock", "sink", "inventory", "run"}) {
+  for (auto sub : {"index", "info", "stock", "sink", "inventory", "run", "validate", "calibrate"}) {
     auto const r = run(std::string(sub) + " --help");
     EXPECT_EQ(r.code, 0);
     EXPECT_NE(r.output.find("Example"), std::string::npos) << sub;
