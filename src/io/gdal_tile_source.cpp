@@ -24,6 +24,27 @@ gdal_tile_source::gdal_tile_source(std::vector<band_source> const& planes,
       groups_.push_back({src.file, {}, int(i)});
     groups_.back().band_numbers.push_back(src.band);
   }
+  // GDAL's JPEG2000 drivers share decoder state between handles of one file: reading one such
+  // file from two threads gave wrong pixels under load (seen with JP2OpenJPEG, GDAL 3.6). Those
+  // files are read one thread at a time; other files (GeoTIFF) stay fully parallel.
+  for (auto const& g : groups_) {
+    if (serial_.count(g.file)) continue;
+    auto ds = open_raster(g.file, "input");
+    GDALDataset* base = ds.get();
+    // A VRT (resampled band, mosaic) reads its sources through the same drivers.
+    std::string driver = base->GetDriver() ? base->GetDriver()->GetDescription() : "";
+    if (driver == "VRT") {
+      char** files = base->GetFileList();
+      for (char** f = files; f && *f; ++f) {
+        std::string const name = *f;
+        auto const dot = name.rfind('.');
+        if (dot != std::string::npos && (name.substr(dot) == ".jp2" || name.substr(dot) == ".JP2"))
+          driver = "JP2";
+      }
+      CSLDestroy(files);
+    }
+    if (driver.rfind("JP2", 0) == 0) serial_[g.file] = std::make_unique<std::mutex>();
+  }
 }
 
 void gdal_tile_source::read(int reader, pipeline::window const& w, void* dst)
@@ -36,6 +57,9 @@ void gdal_tile_source::read(int reader, pipeline::window const& w, void* dst)
     auto it = mine.find(g.file);
     if (it == mine.end()) it = mine.emplace(g.file, open_raster(g.file, "input")).first;
     auto* out = static_cast<std::byte*>(dst) + std::size_t(g.first_plane) * plane_bytes;
+    auto const serial = serial_.find(g.file);
+    std::unique_lock<std::mutex> lock;
+    if (serial != serial_.end()) lock = std::unique_lock<std::mutex>(*serial->second);
     CPLErr const err = it->second->RasterIO(
       GF_Read, w.x, w.y, w.w, w.h, out, w.w, w.h, type, int(g.band_numbers.size()),
       g.band_numbers.data(), GSpacing(sample), GSpacing(sample) * w.w, GSpacing(plane_bytes),

@@ -6,6 +6,8 @@
 #include "pipeline/stream_runner.hpp"
 
 #include <map>
+#include <memory>
+#include <mutex>
 #include <vector>
 
 namespace sinkmap::io {
@@ -24,6 +26,8 @@ class gdal_tile_source final : public pipeline::tile_source {
     int first_plane;
   };
   kernels::pixel_type type_;
+  std::map<std::string, std::unique_ptr<std::mutex>> serial_;  // files whose driver must not be
+                                                               // read from two threads at once
   std::vector<file_group> groups_;
   std::vector<std::map<std::string, dataset_ptr>> handles_;  // [reader][file]
 };
