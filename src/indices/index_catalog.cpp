@@ -1,6 +1,7 @@
 #include "indices/index_catalog.hpp"
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "indices/index_defaults.generated.hpp"
 
 #include <algorithm>
@@ -35,14 +36,6 @@ std::vector<formula_shape> const shapes = {
   {index_id::kndvi, "kNDVI", {R::nir, R::red}, {"sigma"}},
   {index_id::nirv, "NIRv", {R::nir, R::red}, {}},
 };
-
-bool iequals(std::string_view a, std::string_view b)
-{
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 std::vector<index_info> build()
 {

@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/parse_number.hpp"
+#include "core/text.hpp"
 
 #include <algorithm>
 #include <set>
@@ -15,9 +16,7 @@ std::vector<std::string> split_list(std::string const& s)
   while (start <= s.size()) {
     std::size_t end = s.find(',', start);
     if (end == std::string::npos) end = s.size();
-    std::string item = s.substr(start, end - start);
-    item.erase(0, item.find_first_not_of(" \t"));
-    item.erase(item.find_last_not_of(" \t") + 1);
+    std::string const item = trim(s.substr(start, end - start));
     if (!item.empty()) out.push_back(item);
     start = end + 1;
   }

@@ -1,6 +1,7 @@
 #include "io/geotiff_writer.hpp"
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 
 #include <cpl_string.h>
 #include <cpl_vsi.h>
@@ -14,12 +15,6 @@
 
 namespace sinkmap::io {
 namespace {
-
-std::string upper(std::string s)
-{
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::toupper(c)); });
-  return s;
-}
 
 std::string temp_name(std::string const& path, char const* tag)
 {
@@ -48,9 +43,9 @@ std::vector<std::string> merge_creation_options(std::vector<std::string> const& 
     auto const eq = kv.find('=');
     SINKMAP_EXPECTS(eq != std::string::npos && eq > 0, bad_input,
                     "--co '" + kv + "': expected KEY=VALUE, e.g. --co COMPRESS=ZSTD");
-    std::string const key = upper(kv.substr(0, eq));
+    std::string const key = to_upper(kv.substr(0, eq));
     out.erase(std::remove_if(out.begin(), out.end(),
-                             [&](auto const& d) { return upper(d.substr(0, d.find('='))) == key; }),
+                             [&](auto const& d) { return to_upper(d.substr(0, d.find('='))) == key; }),
               out.end());
     out.push_back(kv);
   }

@@ -1,6 +1,7 @@
 #include "io/landcover.hpp"
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "io/gdal_session.hpp"
 
 #include <gdal_utils.h>
@@ -96,9 +97,7 @@ void check_landcover_codes(scene_plane const& warped, std::string const& origina
 std::string guess_crosswalk(std::string const& path, std::string const& given)
 {
   if (!given.empty()) return given;
-  std::string lower = path;
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return char(std::tolower(c)); });
+  std::string const lower = to_lower(path);
   if (lower.find("worldcover") != std::string::npos) return "esa_worldcover";
   if (lower.find("nlcd") != std::string::npos) return "nlcd";
   if (lower.find("glc_fcs30") != std::string::npos || lower.find("glcfcs30") != std::string::npos)

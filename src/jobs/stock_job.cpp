@@ -35,6 +35,26 @@ std::vector<io::output_band> named(std::vector<std::string> const& names,
   return out;
 }
 
+// The streaming request both modes share: the scene's planes in, the chosen bands out.
+raster_stream_request stock_request(io::scene const& s, stock_job_options const& opt,
+                                    std::vector<std::string> const& band_names,
+                                    std::string const& product)
+{
+  raster_stream_request r;
+  r.planes = s.plane_sources();
+  r.read_type = s.read_type;
+  r.grid = s.grid;
+  r.output = opt.output;
+  r.bands = named(band_names, opt.output_bands);
+  r.output_options = opt.output_options;
+  r.output_options.metadata["SINKMAP_PRODUCT"] = product;
+  r.run = opt.run;
+  r.label = "sinkmap stock";
+  r.observer = opt.observer;
+  r.reducer = opt.reducer;
+  return r;
+}
+
 stock_job_result run_invest(stock_job_options const& opt)
 {
   SINKMAP_EXPECTS(!opt.pools.empty(), bad_input, "--lulc needs --pools CARBON_POOLS.csv");
@@ -57,19 +77,8 @@ stock_job_result run_invest(stock_job_options const& opt)
   carbon::pool_lookup_tile_kernel const kernel(*params, s.read_type, 1,
                                                kernels::pool_lookup_outputs,
                                                SINKMAP_CUDA_LAUNCHER(launch_pool_lookup_stage));
-  raster_stream_request r;
-  r.planes = s.plane_sources();
-  r.read_type = s.read_type;
-  r.grid = s.grid;
-  r.output = opt.output;
-  r.bands = named(invest_band_names(), opt.output_bands);
-  r.output_options = opt.output_options;
-  r.output_options.metadata["SINKMAP_PRODUCT"] = "carbon stock (InVEST pools)";
+  auto r = stock_request(s, opt, invest_band_names(), "carbon stock (InVEST pools)");
   r.output_options.metadata["SINKMAP_POOLS"] = opt.pools;
-  r.run = opt.run;
-  r.label = "sinkmap stock";
-  r.observer = opt.observer;
-  r.reducer = opt.reducer;
   return {run_raster_stream(r, kernel), s.grid, {}};
 }
 
@@ -142,20 +151,9 @@ stock_job_result run_stock_job(stock_job_options const& opt)
   int const inputs = int(s.plane_sources().size());
   carbon::carbon_tile_kernel const kernel(*params, s.read_type, inputs, kernels::carbon_outputs,
                                           SINKMAP_CUDA_LAUNCHER(launch_carbon_stage));
-  raster_stream_request r;
-  r.planes = s.plane_sources();
-  r.read_type = s.read_type;
-  r.grid = s.grid;
-  r.output = opt.output;
-  r.bands = named(stock_band_names(), opt.output_bands);
-  r.output_options = opt.output_options;
-  r.output_options.metadata["SINKMAP_PRODUCT"] = "carbon stock";
+  auto r = stock_request(s, opt, stock_band_names(), "carbon stock");
   r.output_options.metadata["SINKMAP_MODEL"] = model.file;
   if (s.product) r.output_options.metadata["SINKMAP_DATE"] = s.product->date;
-  r.run = opt.run;
-  r.label = "sinkmap stock";
-  r.observer = opt.observer;
-  r.reducer = opt.reducer;
   result.stream = run_raster_stream(r, kernel);
   result.grid = s.grid;
   return result;

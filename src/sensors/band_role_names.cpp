@@ -1,5 +1,7 @@
 #include "sensors/band_role_names.hpp"
 
+#include "core/text.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -20,14 +22,6 @@ constexpr std::array<role_names, kernels::band_role_count> table{{
   {band_role::nir2, "nir2", "N2"},        {band_role::swir1, "swir1", "S1"},
   {band_role::swir2, "swir2", "S2"},
 }};
-
-bool iequals(std::string_view a, std::string_view b)
-{
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 }  // namespace
 

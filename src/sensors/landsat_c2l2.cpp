@@ -2,6 +2,7 @@
 // QA layers, from the MTL (txt, xml or json). QA_PIXEL bit layout: Landsat 8-9 / 4-7 Collection 2
 // Level-2 Science Product Guides (LSDS-1619 / LSDS-1618), table "Pixel Quality Assessment".
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "sensors/metadata_map.hpp"
 #include "sensors/product.hpp"
 
@@ -12,11 +13,6 @@ namespace sinkmap::sensors {
 namespace {
 
 namespace fs = std::filesystem;
-
-bool ends_with(std::string const& s, std::string const& suffix)
-{
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 // The MTL of a product folder or the MTL file itself; nullopt if `path` is neither.
 std::optional<std::string> find_mtl(std::string const& path)

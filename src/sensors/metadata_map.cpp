@@ -1,6 +1,7 @@
 #include "sensors/metadata_map.hpp"
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "core/parse_number.hpp"
 
 #include <cpl_minixml.h>
@@ -13,18 +14,6 @@
 
 namespace sinkmap::sensors {
 namespace {
-
-std::string trim(std::string s)
-{
-  s.erase(0, s.find_first_not_of(" \t\r"));
-  s.erase(s.find_last_not_of(" \t\r") + 1);
-  return s;
-}
-
-bool ends_with(std::string const& s, std::string const& suffix)
-{
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 std::ifstream open_text(std::string const& path)
 {

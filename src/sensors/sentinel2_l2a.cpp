@@ -4,6 +4,7 @@
 // BOA_ADD_OFFSET = -1000 since processing baseline 04.00, absent before). SCL classes: Sentinel-2
 // L2A Algorithm Theoretical Basis Document, Scene Classification, table 3.
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "io/gdal_session.hpp"
 #include "sensors/product.hpp"
 
@@ -20,11 +21,6 @@ namespace sinkmap::sensors {
 namespace {
 
 namespace fs = std::filesystem;
-
-bool ends_with(std::string const& s, std::string const& suffix)
-{
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 std::optional<std::string> find_mtd(std::string const& path)
 {

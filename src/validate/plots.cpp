@@ -1,6 +1,7 @@
 #include "validate/plots.hpp"
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "core/parse_number.hpp"
 #include "io/gdal_session.hpp"
 #include "validate/gedi_l4a.hpp"
@@ -18,17 +19,11 @@
 namespace sinkmap::validate {
 namespace {
 
-std::string lower(std::string s)
-{
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-  return s;
-}
-
 int find_field(OGRFeatureDefn* defn, std::vector<std::string> const& names)
 {
   for (int i = 0; i < defn->GetFieldCount(); ++i)
     for (auto const& n : names)
-      if (lower(defn->GetFieldDefn(i)->GetNameRef()) == lower(n)) return i;
+      if (to_lower(defn->GetFieldDefn(i)->GetNameRef()) == to_lower(n)) return i;
   return -1;
 }
 
@@ -118,7 +113,7 @@ std::map<std::string, double> read_values(std::string const& file, std::string c
 std::vector<plot> load_csv_or_vector(std::string const& path, plot_options const& opt,
                                      OGRSpatialReference const& map)
 {
-  bool const csv = lower(std::filesystem::path(path).extension().string()) == ".csv";
+  bool const csv = to_lower(std::filesystem::path(path).extension().string()) == ".csv";
   char const* csv_opts[] = {"AUTODETECT_TYPE=NO", "KEEP_GEOM_COLUMNS=YES", nullptr};
   GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR, nullptr,
                                             csv ? csv_opts : nullptr, nullptr));
