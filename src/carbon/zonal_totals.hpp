@@ -22,6 +22,11 @@ class exact_sum {
     else acc_ += static_cast<__int128>(std::nearbyint(x));
   }
   void add(exact_sum const& o) { acc_ += o.acc_; }
+  /// Adds `count` times a value already rounded to units (see units()): count x one rounding,
+  /// the same as `count` calls of add(v).
+  void add_units(std::int64_t units, std::uint64_t count) { acc_ += static_cast<__int128>(units) * count; }
+  /// v rounded to fixed-point units, as add(v) rounds it.
+  static std::int64_t units(double v) { return std::llrint(v * scale); }
   [[nodiscard]] double value() const { return static_cast<double>(acc_) / scale; }
 
  private:

@@ -92,6 +92,9 @@ void zonal_accumulator::add_tile(pipeline::window const& w, float const* values,
   int constexpr slots = kernels::ecosystem_class_count + 1;
   std::size_t const cells = (zones_.size() + 1) * std::size_t(slots);
   if (tile_cells_.size() != cells) tile_cells_.assign(cells, {});
+  // In a projected CRS every pixel has the same area: count pixels and add count x area once
+  // (exactly what per-pixel adds of the same rounded area would give).
+  bool const constant_area = !areas_.geographic();
   for (int y = 0; y < w.h; ++y) {
     double const ha = areas_.hectares(w.y + y);
     for (int x = 0; x < w.w; ++x) {
@@ -102,7 +105,7 @@ void zonal_accumulator::add_tile(pipeline::window const& w, float const* values,
       int const cls = classes ? (std::isnan(classes[i]) ? 0 : int(classes[i])) : -1;
       auto& c = tile_cells_[std::size_t(zone) * slots + std::size_t(cls + 1)];
       ++c.pixels;
-      c.area_ha.add(ha);
+      if (!constant_area) c.area_ha.add(ha);
       c.total.add(double(v) * ha);
     }
   }
@@ -110,6 +113,7 @@ void zonal_accumulator::add_tile(pipeline::window const& w, float const* values,
   for (std::size_t k = 0; k < cells; ++k) {
     auto& c = tile_cells_[k];
     if (c.pixels == 0) continue;
+    if (constant_area) c.area_ha.add_units(carbon::exact_sum::units(areas_.hectares(0)), c.pixels);
     part[{int(k / slots), int(k % slots) - 1}] = c;
     c = {};
   }

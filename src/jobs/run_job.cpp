@@ -201,12 +201,14 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
                           g, "year " + tag);
     prepare(g);
     acc = std::make_unique<zonal_accumulator>(*zones, *areas);
-    o.reducer = [&](int, pipeline::window const& w, float const* planes) {
-      acc->add_tile(w, planes + 6 * w.pixels(), planes + 7 * w.pixels());
+    o.reducer = [](int, pipeline::window const&, float const*) {};  // emitted_plane() needs it set
+    int const total_plane = emitted_plane(o, "c_total"), class_plane = emitted_plane(o, "ecosystem_class");
+    o.reducer = [&, total_plane, class_plane](int, pipeline::window const& w, float const* planes) {
+      acc->add_tile(w, planes + total_plane * w.pixels(), planes + class_plane * w.pixels());
     };
     if (cube)
-      o.observer = [&, k](int, pipeline::window const& w, float const* planes) {
-        cube->write(int(k), w, planes + 6 * w.pixels());
+      o.observer = [&, k, total_plane](int, pipeline::window const& w, float const* planes) {
+        cube->write(int(k), w, planes + total_plane * w.pixels());
       };
     auto const r = run_stock_job(o);
     result.files.push_back(o.output);

@@ -84,6 +84,33 @@ stock_job_result run_invest(stock_job_options const& opt)
 
 }  // namespace
 
+std::vector<int> emitted_outputs(stock_job_options const& opt)
+{
+  auto const names = stock_band_names();
+  std::vector<int> out;
+  auto add = [&](std::string const& n) {
+    int const i = int(std::find(names.begin(), names.end(), n) - names.begin());
+    SINKMAP_EXPECTS(i < int(names.size()), bad_input, "--output-bands: unknown band '" + n + "'");
+    if (std::find(out.begin(), out.end(), i) == out.end()) out.push_back(i);
+  };
+  for (auto const& n : opt.output_bands.empty() ? names : opt.output_bands) add(n);
+  if (opt.reducer || opt.observer) {
+    add("c_total");
+    add("ecosystem_class");
+  }
+  return out;
+}
+
+int emitted_plane(stock_job_options const& opt, std::string const& band)
+{
+  auto const names = stock_band_names();
+  int const value = int(std::find(names.begin(), names.end(), band) - names.begin());
+  auto const e = emitted_outputs(opt);
+  auto const it = std::find(e.begin(), e.end(), value);
+  SINKMAP_EXPECTS(it != e.end(), runtime_failure, "stock output " + band + " is not emitted");
+  return int(it - e.begin());
+}
+
 std::vector<std::string> stock_band_names()
 {
   return {"agb", "bgb", "c_above", "c_below", "c_dead", "c_soil", "c_total", "ecosystem_class"};
@@ -148,10 +175,15 @@ stock_job_result run_stock_job(stock_job_options const& opt)
   if (s.product)
     for (auto const& n : s.product->notes) result.notes.push_back(n);
 
+  auto const emit = emitted_outputs(opt);
+  params->n_emit = int(emit.size());
+  std::copy(emit.begin(), emit.end(), params->emit);
   int const inputs = int(s.plane_sources().size());
-  carbon::carbon_tile_kernel const kernel(*params, s.read_type, inputs, kernels::carbon_outputs,
+  carbon::carbon_tile_kernel const kernel(*params, s.read_type, inputs, params->n_emit,
                                           SINKMAP_CUDA_LAUNCHER(launch_carbon_stage));
   auto r = stock_request(s, opt, stock_band_names(), "carbon stock");
+  // Bands are written from the emitted planes.
+  for (auto& b : r.bands) b.plane = emitted_plane(opt, b.name);
   r.output_options.metadata["SINKMAP_MODEL"] = model.file;
   if (s.product) r.output_options.metadata["SINKMAP_DATE"] = s.product->date;
   result.stream = run_raster_stream(r, kernel);

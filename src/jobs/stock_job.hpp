@@ -30,6 +30,12 @@ struct stock_job_options {
   tile_observer reducer;             ///< per-tile reduction, thread-safe (fused zonal sums)
 };
 
+/// The stage outputs a model-mode run emits, in plane order: the bands to write (all when
+/// output_bands is empty) and, when a reducer or observer reads them, c_total and
+/// ecosystem_class. Observers find a value's plane with emitted_plane().
+std::vector<int> emitted_outputs(stock_job_options const& opt);
+int emitted_plane(stock_job_options const& opt, std::string const& band);
+
 /// Output band names of the model mode and of the InVEST mode.
 std::vector<std::string> stock_band_names();
 std::vector<std::string> invest_band_names();

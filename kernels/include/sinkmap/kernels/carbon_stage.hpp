@@ -52,6 +52,11 @@ struct carbon_stage_params {
   unsigned char lut[landcover_codes];  ///< land-cover code -> ecosystem_class
   threshold_classifier classifier;
   class_model classes[ecosystem_class_count];
+  /// The output planes the stage writes: plane k holds value emit[k] (an index into the
+  /// carbon_outputs values). Only what is consumed leaves the stage, so unused pools cost no
+  /// memory traffic (and no device-to-host copy).
+  int n_emit = 8;  // all carbon_outputs
+  int emit[8] = {0, 1, 2, 3, 4, 5, 6, 7};
 };
 
 /// The output bands, in order: agb, bgb, c_above, c_below, c_dead, c_soil, c_total, and the
@@ -124,7 +129,7 @@ struct carbon_stage {
     bool const valid = !pixel_masked(p.idx, in, plane, i) && (!has_roles || any_band);
     float v[carbon_outputs];
     pools(p, valid ? classify(p, code, ix) : 0, ix, v);
-    for (int k = 0; k < carbon_outputs; ++k) out[std::size_t(k) * plane + i] = v[k];
+    for (int k = 0; k < p.n_emit; ++k) out[std::size_t(k) * plane + i] = v[p.emit[k]];
   }
 
   /// agb, bgb, c_above, c_below, c_dead, c_soil, c_total of class `cls`.
@@ -184,7 +189,7 @@ void run_carbon_stage_host(carbon_stage_params const& p, T const* in, float* out
         p.landcover_plane >= 0 ? static_cast<float>(in[std::size_t(p.landcover_plane) * plane + i]) : NAN;
       float v[carbon_outputs];
       carbon_stage<T>::pools(p, valid ? classify(p, code, px) : 0, px, v);
-      for (int k = 0; k < carbon_outputs; ++k) out[std::size_t(k) * plane + i] = v[k];
+      for (int k = 0; k < p.n_emit; ++k) out[std::size_t(k) * plane + i] = v[p.emit[k]];
     }
   }
 }
