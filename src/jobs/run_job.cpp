@@ -201,7 +201,7 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
                           g, "year " + tag);
     prepare(g);
     acc = std::make_unique<zonal_accumulator>(*zones, *areas);
-    o.reducer = [](int, pipeline::window const&, float const*) {};  // emitted_plane() needs it set
+    o.emit_totals = true;
     int const total_plane = emitted_plane(o, "c_total"), class_plane = emitted_plane(o, "ecosystem_class");
     o.reducer = [&, total_plane, class_plane](int, pipeline::window const& w, float const* planes) {
       acc->add_tile(w, planes + total_plane * w.pixels(), planes + class_plane * w.pixels());

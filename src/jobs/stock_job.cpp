@@ -94,7 +94,7 @@ std::vector<int> emitted_outputs(stock_job_options const& opt)
     if (std::find(out.begin(), out.end(), i) == out.end()) out.push_back(i);
   };
   for (auto const& n : opt.output_bands.empty() ? names : opt.output_bands) add(n);
-  if (opt.reducer || opt.observer) {
+  if (opt.emit_totals) {
     add("c_total");
     add("ecosystem_class");
   }

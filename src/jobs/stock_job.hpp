@@ -28,11 +28,11 @@ struct stock_job_options {
   run_settings run;
   tile_observer observer;            ///< sees each output tile in the writer thread (cube)
   tile_observer reducer;             ///< per-tile reduction, thread-safe (fused zonal sums)
+  bool emit_totals = false;          ///< emit c_total and ecosystem_class for observers
 };
 
 /// The stage outputs a model-mode run emits, in plane order: the bands to write (all when
-/// output_bands is empty) and, when a reducer or observer reads them, c_total and
-/// ecosystem_class. Observers find a value's plane with emitted_plane().
+/// output_bands is empty) and, with emit_totals, c_total and ecosystem_class. Observers find a value's plane with emitted_plane().
 std::vector<int> emitted_outputs(stock_job_options const& opt);
 int emitted_plane(stock_job_options const& opt, std::string const& band);
 
