@@ -165,6 +165,8 @@ void run_carbon_stage_host(carbon_stage_params const& p, T const* in, float* out
   constexpr std::size_t block = detail::host_block;
   alignas(64) float buf[band_role_count][block];
   alignas(64) float ix[max_stage_outputs][block];
+  alignas(64) unsigned char valid[block];
+  detail::fill_absent_roles(p.idx, buf);
   int bound[band_role_count];  // the roles with a plane: the only ones a pixel's validity reads
   int n_bound = 0;
   for (int r = 0; r < band_role_count; ++r)
@@ -174,21 +176,23 @@ void run_carbon_stage_host(carbon_stage_params const& p, T const* in, float* out
     std::size_t const n = (end - b0 < block) ? end - b0 : block;
     detail::decode_block(p.idx, in, plane, b0, n, buf);
     detail::indices_block(p.idx, buf, n, &ix[0][0], block);
+    // Validity per pixel, a role at a time (vectorizable): masked pixels were decoded as NaN in
+    // every role; without bands, the masks decide.
+    if (has_roles) {
+      for (std::size_t j = 0; j < n; ++j) valid[j] = 0;
+      for (int q = 0; q < n_bound; ++q)
+        for (std::size_t j = 0; j < n; ++j) valid[j] |= buf[bound[q]][j] == buf[bound[q]][j];
+    } else {
+      for (std::size_t j = 0; j < n; ++j) valid[j] = !pixel_masked(p.idx, in, plane, b0 + j);
+    }
     for (std::size_t j = 0; j < n; ++j) {
       std::size_t const i = b0 + j;
-      bool valid;
-      if (has_roles) {
-        valid = false;  // masked pixels were decoded as NaN in every role
-        for (int q = 0; q < n_bound; ++q) valid |= !is_nodata(buf[bound[q]][j]);
-      } else {
-        valid = !pixel_masked(p.idx, in, plane, i);
-      }
       float px[max_stage_outputs];
       for (int k = 0; k < p.idx.n_outputs; ++k) px[k] = ix[k][j];
       float const code =
         p.landcover_plane >= 0 ? static_cast<float>(in[std::size_t(p.landcover_plane) * plane + i]) : NAN;
       float v[carbon_outputs];
-      carbon_stage<T>::pools(p, valid ? classify(p, code, px) : 0, px, v);
+      carbon_stage<T>::pools(p, valid[j] ? classify(p, code, px) : 0, px, v);
       for (int k = 0; k < p.n_emit; ++k) out[std::size_t(k) * plane + i] = v[p.emit[k]];
     }
   }

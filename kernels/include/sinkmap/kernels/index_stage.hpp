@@ -127,17 +127,23 @@ struct host_block_loop {
   }
 };
 
-/// Decodes pixels [b0, b0 + n) of every role into buf (NaN for absent roles and masked pixels).
+/// Sets the rows of absent roles to NaN, once per call: decode_block never writes them.
+inline void fill_absent_roles(index_stage_params const& p, float (*buf)[host_block])
+{
+  for (int r = 0; r < band_role_count; ++r)
+    if (p.plane_of_role[r] < 0)
+      for (std::size_t j = 0; j < host_block; ++j) buf[r][j] = NAN;
+}
+
+/// Decodes pixels [b0, b0 + n) of every bound role into buf (NaN for masked pixels); the rows of
+/// absent roles keep the NaN fill_absent_roles() gave them.
 template <typename T>
 void decode_block(index_stage_params const& p, T const* in, std::size_t plane, std::size_t b0,
                   std::size_t n, float (*buf)[host_block])
 {
   for (int r = 0; r < band_role_count; ++r) {
     int const s = p.plane_of_role[r];
-    if (s < 0) {
-      for (std::size_t j = 0; j < n; ++j) buf[r][j] = NAN;
-      continue;
-    }
+    if (s < 0) continue;
     T const* src = in + std::size_t(s) * plane + b0;
     input_decode const d = p.decode_of_role[r];
     for (std::size_t j = 0; j < n; ++j) buf[r][j] = decode_sample(src[j], d);
@@ -147,7 +153,8 @@ void decode_block(index_stage_params const& p, T const* in, std::size_t plane, s
     T const* q = in + std::size_t(p.masks[m].plane) * plane + b0;
     for (std::size_t j = 0; j < n; ++j)
       if (masks_pixel(p.masks[m], static_cast<float>(q[j])))
-        for (int r = 0; r < band_role_count; ++r) buf[r][j] = NAN;
+        for (int r = 0; r < band_role_count; ++r)
+          if (p.plane_of_role[r] >= 0) buf[r][j] = NAN;
   }
 }
 
@@ -170,6 +177,7 @@ void run_index_stage_host(index_stage_params const& p, T const* in, float* out, 
 {
   constexpr std::size_t block = detail::host_block;
   alignas(64) float buf[band_role_count][block];
+  detail::fill_absent_roles(p, buf);
   for (std::size_t b0 = begin; b0 < end; b0 += block) {
     std::size_t const n = (end - b0 < block) ? end - b0 : block;
     detail::decode_block(p, in, plane, b0, n, buf);
