@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 
 #include <cpl_error.h>
+#include <cpl_string.h>
 
 #include <atomic>
 #include <cstdio>
@@ -54,6 +55,19 @@ std::string gdal_reason()
 void set_gdal_warnings(bool on) { print_warnings = on; }
 
 void dataset_closer::operator()(GDALDataset* ds) const { GDALClose(GDALDataset::ToHandle(ds)); }
+
+gdal_string_list::gdal_string_list(std::vector<std::string> const& items)
+{
+  for (auto const& s : items) list_ = CSLAddString(list_, s.c_str());
+}
+
+gdal_string_list::~gdal_string_list() { CSLDestroy(list_); }
+
+std::string vsimem_vrt_path(std::string const& stem)
+{
+  static std::atomic<int> counter{0};
+  return "/vsimem/sinkmap/" + stem + "_" + std::to_string(counter++) + ".vrt";
+}
 
 dataset_ptr open_raster(std::string const& path, std::string const& what)
 {

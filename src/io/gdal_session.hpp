@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace sinkmap::io {
 
@@ -34,5 +35,22 @@ dataset_ptr open_raster(std::string const& path, std::string const& what = "rast
 
 /// " (GDAL: msg)" from take_gdal_error(), or "".
 std::string gdal_reason();
+
+/// An owned GDAL string list (char**): creation options, or the arguments of a GDAL utility
+/// (GDALTranslate, GDALWarp, GDALBuildVRT).
+class gdal_string_list {
+ public:
+  explicit gdal_string_list(std::vector<std::string> const& items);
+  ~gdal_string_list();
+  gdal_string_list(gdal_string_list const&) = delete;
+  gdal_string_list& operator=(gdal_string_list const&) = delete;
+  [[nodiscard]] char** get() const { return list_; }
+
+ private:
+  char** list_ = nullptr;
+};
+
+/// A new, unique VRT path in GDAL's in-memory file system: /vsimem/sinkmap/STEM_N.vrt.
+std::string vsimem_vrt_path(std::string const& stem);
 
 }  // namespace sinkmap::io

@@ -24,14 +24,6 @@ std::string temp_name(std::string const& path, char const* tag)
   return (p.parent_path() / name).string();
 }
 
-struct string_list {
-  char** list = nullptr;
-  explicit string_list(std::vector<std::string> const& items)
-  {
-    for (auto const& s : items) list = CSLAddString(list, s.c_str());
-  }
-  ~string_list() { CSLDestroy(list); }
-};
 
 }  // namespace
 
@@ -76,11 +68,11 @@ geotiff_writer::geotiff_writer(std::string path, raster_grid const& grid,
             : std::vector<std::string>{"TILED=YES",       "BLOCKXSIZE=256", "BLOCKYSIZE=256",
                                        "COMPRESS=DEFLATE", "PREDICTOR=3",   "BIGTIFF=IF_SAFER",
                                        "INTERLEAVE=BAND"};
-  string_list const co(opt.cog ? defaults : merge_creation_options(defaults, opt.creation_options));
+  gdal_string_list const co(opt.cog ? defaults : merge_creation_options(defaults, opt.creation_options));
 
   auto* driver = GetGDALDriverManager()->GetDriverByName("GTiff");
   take_gdal_error();
-  ds_ = driver->Create(temp_path_.c_str(), grid.width, grid.height, bands_, GDT_Float32, co.list);
+  ds_ = driver->Create(temp_path_.c_str(), grid.width, grid.height, bands_, GDT_Float32, co.get());
   if (!ds_)
     SINKMAP_FAIL(bad_input, "-o: cannot create output '" + path_ + "'" + gdal_reason());
   if (grid.has_geotransform) {
@@ -149,10 +141,10 @@ void geotiff_writer::commit()
     std::vector<std::string> const defaults = {"COMPRESS=DEFLATE", "PREDICTOR=YES",
                                                "BLOCKSIZE=256", "OVERVIEWS=AUTO",
                                                "RESAMPLING=AVERAGE", "BIGTIFF=IF_SAFER"};
-    string_list const co(merge_creation_options(defaults, opt_.creation_options));
+    gdal_string_list const co(merge_creation_options(defaults, opt_.creation_options));
     auto* cog = GetGDALDriverManager()->GetDriverByName("COG");
     SINKMAP_EXPECTS(cog != nullptr, runtime_failure, "--cog: this GDAL has no COG driver");
-    GDALDataset* out = cog->CreateCopy(cog_temp_path_.c_str(), ds_, FALSE, co.list, nullptr, nullptr);
+    GDALDataset* out = cog->CreateCopy(cog_temp_path_.c_str(), ds_, FALSE, co.get(), nullptr, nullptr);
     if (!out) {
       check_written("COG");
       SINKMAP_FAIL(runtime_failure, "cannot write output '" + path_ + "' as a COG");

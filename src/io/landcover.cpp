@@ -7,7 +7,6 @@
 #include <gdal_utils.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cctype>
 #include <cstdio>
 #include <vector>
@@ -31,8 +30,7 @@ scene_plane warp_landcover(std::string const& path, raster_grid const& grid,
                     " samples; expected integer class codes");
   SINKMAP_EXPECTS(grid.has_geotransform && !grid.crs_wkt.empty(), bad_input,
                   "--landcover: the scene has no georeferencing to warp '" + path + "' onto");
-  static std::atomic<int> counter{0};
-  std::string const dst = "/vsimem/sinkmap/landcover_" + std::to_string(counter++) + ".vrt";
+  std::string const dst = vsimem_vrt_path("landcover");
   auto const& gt = grid.geotransform;
   double const xmin = gt[0], ymax = gt[3];
   double const xmax = gt[0] + gt[1] * grid.width, ymin = gt[3] + gt[5] * grid.height;
@@ -42,14 +40,11 @@ scene_plane warp_landcover(std::string const& path, raster_grid const& grid,
     std::snprintf(buf, sizeof buf, "%.17g", v);
     return std::string(buf);
   };
-  std::vector<std::string> args = {"-of", "VRT", "-t_srs", grid.crs_wkt, "-te", exact(xmin),
-                                   exact(ymin), exact(xmax), exact(ymax), "-ts",
-                                   std::to_string(grid.width), std::to_string(grid.height), "-r",
-                                   resampling, "-dstnodata", nodata, "-ot", "Byte"};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  GDALWarpAppOptions* o = GDALWarpAppOptionsNew(argv.data(), nullptr);
+  gdal_string_list const argv({"-of", "VRT", "-t_srs", grid.crs_wkt, "-te", exact(xmin),
+                               exact(ymin), exact(xmax), exact(ymax), "-ts",
+                               std::to_string(grid.width), std::to_string(grid.height), "-r",
+                               resampling, "-dstnodata", nodata, "-ot", "Byte"});
+  GDALWarpAppOptions* o = GDALWarpAppOptionsNew(argv.get(), nullptr);
   GDALDatasetH in = GDALDataset::ToHandle(src.get());
   take_gdal_error();
   int usage = 0;

@@ -8,7 +8,6 @@
 #include <ogr_spatialref.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <map>
 #include <set>
@@ -302,17 +301,14 @@ namespace {
 std::string build_mosaic(std::vector<std::string> const& files, std::optional<double> nodata,
                          std::string const& what)
 {
-  static std::atomic<int> counter{0};
-  std::string const dst = "/vsimem/sinkmap/mosaic_" + std::to_string(counter++) + ".vrt";
+  std::string const dst = vsimem_vrt_path("mosaic");
   std::vector<std::string> args;
   if (nodata) {
     std::string const v = std::to_string(*nodata);
     args = {"-srcnodata", v, "-vrtnodata", v};
   }
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  GDALBuildVRTOptions* o = GDALBuildVRTOptionsNew(argv.data(), nullptr);
+  gdal_string_list const argv(args);
+  GDALBuildVRTOptions* o = GDALBuildVRTOptionsNew(argv.get(), nullptr);
   std::vector<char const*> names;
   for (auto const& f : files) names.push_back(f.c_str());
   take_gdal_error();

@@ -4,6 +4,7 @@
 // BOA_ADD_OFFSET = -1000 since processing baseline 04.00, absent before). SCL classes: Sentinel-2
 // L2A Algorithm Theoretical Basis Document, Scene Classification, table 3.
 #include "core/error.hpp"
+#include "core/parse_number.hpp"
 #include "core/text.hpp"
 #include "io/gdal_session.hpp"
 #include "sensors/product.hpp"
@@ -12,7 +13,6 @@
 #include <gdal_utils.h>
 
 #include <algorithm>
-#include <atomic>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -64,13 +64,7 @@ std::string one(CPLXMLNode const* root, char const* name, std::string const& fil
 
 double number(std::string const& text, std::string const& field, std::string const& file)
 {
-  try {
-    std::size_t used = 0;
-    double const v = std::stod(text, &used);
-    if (used == text.size()) return v;
-  } catch (...) {
-  }
-  SINKMAP_FAIL(bad_input, file + ": field " + field + ": '" + text + "' is not a number");
+  return parse_double(text, file + ": field " + field);
 }
 
 // Band name, role and band_id (index in BOA_ADD_OFFSET / Spectral_Information).
@@ -92,14 +86,12 @@ int const resolutions[] = {10, 20, 60};
 // the fly (average when coarsening, bilinear when refining, nearest for classes).
 std::string resampled(std::string const& src, int from, int to, bool classes)
 {
-  static std::atomic<int> counter{0};
-  std::string const dst = "/vsimem/sinkmap/s2_" + std::to_string(counter++) + "_" +
-                          fs::path(src).stem().string() + "_" + std::to_string(to) + "m.vrt";
+  std::string const dst =
+    io::vsimem_vrt_path("s2_" + fs::path(src).stem().string() + "_" + std::to_string(to) + "m");
   std::string const res = std::to_string(to);
   char const* alg = classes ? "nearest" : (to > from ? "average" : "bilinear");
-  char const* args[] = {"-of", "VRT", "-tr", res.c_str(), res.c_str(), "-r", alg,
-                        "-a_nodata", "0", nullptr};
-  GDALTranslateOptions* o = GDALTranslateOptionsNew(const_cast<char**>(args), nullptr);
+  io::gdal_string_list const args({"-of", "VRT", "-tr", res, res, "-r", alg, "-a_nodata", "0"});
+  GDALTranslateOptions* o = GDALTranslateOptionsNew(args.get(), nullptr);
   auto ds = io::open_raster(src, "Sentinel-2 band");
   GDALDatasetH out = GDALTranslate(dst.c_str(), GDALDataset::ToHandle(ds.get()), o, nullptr);
   GDALTranslateOptionsFree(o);

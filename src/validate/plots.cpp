@@ -101,9 +101,7 @@ std::map<std::string, double> read_values(std::string const& file, std::string c
   int line = 1;
   for (auto const& f : *layer) {
     ++line;
-    std::string v = f->GetFieldAsString(val);
-    v.erase(0, v.find_first_not_of(' '));
-    v.erase(v.find_last_not_of(' ') + 1);
+    std::string const v = trim(f->GetFieldAsString(val));
     out[f->GetFieldAsString(id)] =
       parse_double(v, file + " line " + std::to_string(line) + " field " + defn->GetFieldDefn(val)->GetNameRef());
   }
@@ -161,9 +159,7 @@ std::vector<plot> load_csv_or_vector(std::string const& path, plot_options const
         p.id = id;
         p.source = where;
         if (fval >= 0) {
-          std::string v = f->GetFieldAsString(fval);
-          v.erase(0, v.find_first_not_of(' '));
-          v.erase(v.find_last_not_of(' ') + 1);
+          std::string const v = trim(f->GetFieldAsString(fval));
           p.observed = parse_double(v, where + " field " + defn->GetFieldDefn(fval)->GetNameRef());
         }
         p.footprint = std::make_unique<OGRPoint>(x, y);
