@@ -1,6 +1,7 @@
 #include "io/geotiff_writer.hpp"
 
 #include "core/error.hpp"
+#include "io/atomic_output.hpp"
 #include "core/text.hpp"
 
 #include <cpl_string.h>
@@ -11,19 +12,9 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <unistd.h>
 
 namespace sinkmap::io {
 namespace {
-
-std::string temp_name(std::string const& path, char const* tag)
-{
-  std::filesystem::path p(path);
-  std::string const name = "." + p.filename().string() + ".sinkmap-" + tag + "-" +
-                           std::to_string(::getpid()) + ".tif";
-  return (p.parent_path() / name).string();
-}
-
 
 }  // namespace
 
@@ -58,8 +49,8 @@ geotiff_writer::geotiff_writer(std::string path, raster_grid const& grid,
   auto const parent = std::filesystem::path(path_).parent_path();
   SINKMAP_EXPECTS(parent.empty() || std::filesystem::is_directory(parent), bad_input,
                   "-o: folder of output '" + path_ + "' does not exist");
-  temp_path_ = temp_name(path_, "partial");
-  cog_temp_path_ = temp_name(path_, "cog");
+  temp_path_ = temp_path_for(path_, "partial");
+  cog_temp_path_ = temp_path_for(path_, "cog");
 
   // A COG is rebuilt from an intermediate GeoTIFF by the COG driver; keep that one fast.
   std::vector<std::string> const defaults =
@@ -156,11 +147,7 @@ void geotiff_writer::commit()
     VSIUnlink(temp_path_.c_str());
     temp_path_ = cog_temp_path_;
   }
-  std::error_code ec;
-  std::filesystem::rename(temp_path_, path_, ec);
-  if (ec)
-    SINKMAP_FAIL(runtime_failure, "cannot move finished output into place as '" + path_ +
-                                    "': " + ec.message());
+  move_into_place(temp_path_, path_);
   committed_ = true;
 }
 

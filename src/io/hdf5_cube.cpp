@@ -1,6 +1,7 @@
 #include "io/hdf5_cube.hpp"
 
 #include "core/error.hpp"
+#include "io/atomic_output.hpp"
 
 #include <hdf5.h>
 
@@ -8,7 +9,6 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <unistd.h>
 
 namespace sinkmap::io {
 namespace {
@@ -47,9 +47,7 @@ hdf5_cube::hdf5_cube(std::string path, std::string const& dataset, std::vector<i
                      raster_grid const& grid, std::string const& units)
   : path_(std::move(path)), height_(grid.height), width_(grid.width)
 {
-  std::filesystem::path const p(path_);
-  temp_ = (p.parent_path() / ("." + p.filename().string() + ".sinkmap-" + std::to_string(::getpid())))
-            .string();
+  temp_ = temp_path_for(path_);
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors become exceptions, not stderr dumps
   file_ = H5Fcreate(temp_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
   SINKMAP_EXPECTS(file_ >= 0, bad_input, "cannot create HDF5 cube '" + path_ + "'");
@@ -100,9 +98,7 @@ void hdf5_cube::commit()
   dset_ = -1;
   check(H5Fclose(file_), "close (disk full?)", path_);
   file_ = -1;
-  std::error_code ec;
-  std::filesystem::rename(temp_, path_, ec);
-  if (ec) SINKMAP_FAIL(runtime_failure, "cannot move '" + path_ + "' into place: " + ec.message());
+  move_into_place(temp_, path_);
   committed_ = true;
 }
 

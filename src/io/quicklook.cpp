@@ -1,6 +1,7 @@
 #include "io/quicklook.hpp"
 
 #include "core/error.hpp"
+#include "io/atomic_output.hpp"
 #include "io/gdal_session.hpp"
 
 #include <opencv2/imgcodecs.hpp>
@@ -10,7 +11,6 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <unistd.h>
 #include <vector>
 
 namespace sinkmap::io {
@@ -106,13 +106,9 @@ void write_quicklook(std::string const& raster, int band, std::string const& png
   cv::putText(canvas, style.units, {bar_x - 4, std::max(bar_y - 6, 12)}, cv::FONT_HERSHEY_SIMPLEX, 0.4,
               {0, 0, 0}, 1, cv::LINE_AA);
 
-  std::filesystem::path const p(png);
-  std::string const tmp =
-    (p.parent_path() / ("." + p.stem().string() + ".sinkmap-" + std::to_string(::getpid()) + ".png")).string();
+  std::string const tmp = temp_path_for(png);
   SINKMAP_EXPECTS(cv::imwrite(tmp, canvas), runtime_failure, "cannot write quicklook '" + png + "'");
-  std::error_code ec;
-  std::filesystem::rename(tmp, png, ec);
-  if (ec) SINKMAP_FAIL(runtime_failure, "cannot move '" + png + "' into place: " + ec.message());
+  move_into_place(tmp, png);
 }
 
 }  // namespace sinkmap::io

@@ -1,6 +1,7 @@
 #include "jobs/inventory_job.hpp"
 
 #include "core/error.hpp"
+#include "io/atomic_output.hpp"
 #include "io/gdal_session.hpp"
 #include "io/landcover.hpp"
 #include "jobs/raster_stream.hpp"
@@ -14,7 +15,6 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <unistd.h>
 
 namespace sinkmap::jobs {
 namespace {
@@ -55,29 +55,6 @@ std::string fmt(double v)
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.6f", v);
   return buf;
-}
-
-void write_atomically(std::string const& path, std::string const& text)
-{
-  std::filesystem::path const p(path);
-  std::string const tmp =
-    (p.parent_path() / ("." + p.filename().string() + ".sinkmap-" + std::to_string(::getpid()))).string();
-  {
-    std::ofstream f(tmp);
-    SINKMAP_EXPECTS(f.good(), bad_input, "-o: cannot write '" + path + "'");
-    f << text;
-    f.flush();
-    if (!f.good()) {
-      std::remove(tmp.c_str());
-      SINKMAP_FAIL(runtime_failure, "cannot write '" + path + "' (disk full?)");
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::remove(tmp.c_str());
-    SINKMAP_FAIL(runtime_failure, "cannot move '" + path + "' into place: " + ec.message());
-  }
 }
 
 }  // namespace
@@ -179,8 +156,8 @@ void write_inventory(inventory const& inv, std::string const& csv_path, std::str
   if (!j.contains("rows")) j["rows"] = nlohmann::json::array();
   std::filesystem::path json_path(csv_path);
   json_path.replace_extension(".json");
-  write_atomically(csv_path, csv);
-  write_atomically(json_path.string(), j.dump(2) + "\n");
+  io::write_text_atomically(csv_path, csv);
+  io::write_text_atomically(json_path.string(), j.dump(2) + "\n");
 }
 
 inventory run_inventory_job(inventory_job_options const& opt)

@@ -1,6 +1,7 @@
 #include "jobs/run_job.hpp"
 
 #include "core/error.hpp"
+#include "io/atomic_output.hpp"
 #include "io/cell_area.hpp"
 #include "io/hdf5_cube.hpp"
 #include "io/quicklook.hpp"
@@ -269,9 +270,7 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
   }
   manifest["files"] = result.files;
   result.manifest = out("run.json");
-  std::string const tmp = result.manifest + ".partial";
-  std::ofstream(tmp) << manifest.dump(2) << "\n";
-  fs::rename(tmp, result.manifest);
+  io::write_text_atomically(result.manifest, manifest.dump(2) + "\n");
   return result;
 }
 

@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "core/parse_number.hpp"
 #include "indices/index_catalog.hpp"
+#include "io/atomic_output.hpp"
 #include "io/gdal_session.hpp"
 #include "io/landcover.hpp"
 #include "jobs/index_job.hpp"
@@ -20,7 +21,6 @@
 #include <map>
 #include <numeric>
 #include <random>
-#include <unistd.h>
 
 namespace sinkmap::jobs {
 namespace {
@@ -151,7 +151,7 @@ calibrate_result run_calibrate_job(calibrate_options const& opt)
   // The index over the scene, streamed to a temporary raster beside the model.
   std::filesystem::path const out(opt.output);
   std::string const tmp_index =
-    (out.parent_path() / ("." + out.filename().string() + ".index-" + std::to_string(::getpid()) + ".tif")).string();
+    io::temp_path_for(std::filesystem::path(opt.output).replace_extension(".tif").string(), "index");
   struct cleanup {
     std::string f;
     ~cleanup() { std::remove(f.c_str()); }
@@ -239,13 +239,7 @@ calibrate_result run_calibrate_job(calibrate_options const& opt)
   model["name"] = out.stem().string();
   model["description"] = "Calibrated from " + opt.base_model + ": class " + opt.cls +
                          " uses a " + opt.form + " model of " + index.name + " fitted to field plots.";
-  std::string const tmp = opt.output + ".partial";
-  {
-    std::ofstream f(tmp);
-    SINKMAP_EXPECTS(f.good(), bad_input, "-o: cannot write '" + opt.output + "'");
-    f << model.dump(2) << "\n";
-  }
-  std::filesystem::rename(tmp, opt.output);
+  io::write_text_atomically(opt.output, model.dump(2) + "\n");
   models::load_carbon_model(opt.output);  // what we wrote must load
   return res;
 }

@@ -1,6 +1,7 @@
 #include "validate/report.hpp"
 
 #include "core/error.hpp"
+#include "io/atomic_output.hpp"
 
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -9,7 +10,6 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
 namespace sinkmap::validate {
@@ -22,18 +22,6 @@ nlohmann::json to_json(metrics const& m)
           {"rmse", v(m.rmse)}, {"rrmse_pct", v(m.rrmse_pct)}, {"r2", v(m.r2)},
           {"pearson_r", v(m.pearson_r)}, {"slope", v(m.slope)}, {"intercept", v(m.intercept)},
           {"tre_pct", v(m.tre_pct)}, {"mpe_pct", v(m.mpe_pct)}};
-}
-
-void write_text(std::string const& path, std::string const& text)
-{
-  std::string const tmp = path + ".partial";
-  {
-    std::ofstream f(tmp);
-    SINKMAP_EXPECTS(f.good(), bad_input, "-o: cannot write '" + path + "'");
-    f << text;
-    if (!f.good()) SINKMAP_FAIL(runtime_failure, "cannot write '" + path + "' (disk full?)");
-  }
-  std::filesystem::rename(tmp, path);
 }
 
 std::string num(double v, int digits = 3)
@@ -91,9 +79,9 @@ void write_scatter(report const& r, std::string const& png)
               {left, 30}, cv::FONT_HERSHEY_SIMPLEX, 0.6, {0, 0, 0}, 1, cv::LINE_AA);
   cv::putText(img, "grey: 1:1   red: observed = a + b predicted", {left, 52}, cv::FONT_HERSHEY_SIMPLEX, 0.45,
               {80, 80, 80}, 1, cv::LINE_AA);
-  std::string const tmp = png + ".partial.png";
+  std::string const tmp = io::temp_path_for(png);
   SINKMAP_EXPECTS(cv::imwrite(tmp, img), runtime_failure, "cannot write '" + png + "'");
-  std::filesystem::rename(tmp, png);
+  io::move_into_place(tmp, png);
 }
 
 void write_report(report const& r, std::string const& dir)
@@ -107,7 +95,7 @@ void write_report(report const& r, std::string const& dir)
   for (auto const& [k, m] : r.by_class) j["by_class"][k] = to_json(m);
   j["by_bin"] = nlohmann::json::object();
   for (auto const& [k, m] : r.by_bin) j["by_bin"][k] = to_json(m);
-  write_text(path("metrics.json"), j.dump(2) + "\n");
+  io::write_text_atomically(path("metrics.json"), j.dump(2) + "\n");
 
   std::ostringstream csv;
   csv << "id,observed,predicted,residual,pixels_used,class,excluded\n";
@@ -115,7 +103,7 @@ void write_report(report const& r, std::string const& dir)
     csv << p.id << "," << num(p.observed) << "," << (p.excluded.empty() ? num(p.predicted) : "") << ","
         << (p.excluded.empty() ? num(p.predicted - p.observed) : "") << "," << p.pixels << "," << p.cls
         << "," << p.excluded << "\n";
-  write_text(path("plots.csv"), csv.str());
+  io::write_text_atomically(path("plots.csv"), csv.str());
   write_scatter(r, path("scatter.png"));
 
   std::ostringstream h;
@@ -146,7 +134,7 @@ void write_report(report const& r, std::string const& dir)
       << (p.excluded.empty() ? num(p.predicted, 1) : "") << "</td><td>" << p.pixels << "</td><td>"
       << escape_html(p.cls) << "</td><td>" << escape_html(p.excluded) << "</td></tr>\n";
   h << "</table></body></html>\n";
-  write_text(path("report.html"), h.str());
+  io::write_text_atomically(path("report.html"), h.str());
 }
 
 }  // namespace sinkmap::validate
