@@ -56,6 +56,13 @@ void set_gdal_warnings(bool on) { print_warnings = on; }
 
 void dataset_closer::operator()(GDALDataset* ds) const { GDALClose(GDALDataset::ToHandle(ds)); }
 
+int band_named(GDALDataset& ds, std::string const& name)
+{
+  for (int b = 1; b <= ds.GetRasterCount(); ++b)
+    if (name == ds.GetRasterBand(b)->GetDescription()) return b;
+  return 0;
+}
+
 gdal_string_list::gdal_string_list(std::vector<std::string> const& items)
 {
   for (auto const& s : items) list_ = CSLAddString(list_, s.c_str());

@@ -33,6 +33,9 @@ using dataset_ptr = std::unique_ptr<GDALDataset, dataset_closer>;
 /// `what` names the role of the file in messages (e.g. "scene", "--band red").
 dataset_ptr open_raster(std::string const& path, std::string const& what = "raster");
 
+/// The first band whose description is `name` (sinkmap names its output bands), or 0.
+int band_named(GDALDataset& ds, std::string const& name);
+
 /// " (GDAL: msg)" from take_gdal_error(), or "".
 std::string gdal_reason();
 

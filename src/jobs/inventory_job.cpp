@@ -38,18 +38,6 @@ class passthrough_kernel final : public pipeline::tile_kernel {
   int planes_;
 };
 
-std::string band_by_name(std::string const& path, char const* name, int& band)
-{
-  auto ds = io::open_raster(path, "MAP");
-  for (int b = 1; b <= ds->GetRasterCount(); ++b)
-    if (std::string(ds->GetRasterBand(b)->GetDescription()) == name) {
-      band = b;
-      return name;
-    }
-  band = 0;
-  return "";
-}
-
 std::string fmt(double v)
 {
   char buf[64];
@@ -166,17 +154,15 @@ inventory run_inventory_job(inventory_job_options const& opt)
   SINKMAP_EXPECTS(!opt.zones.empty() && !opt.zone_field.empty(), bad_input,
                   "pass --zones FILE and --zone-field FIELD");
   io::raster_grid const grid = io::grid_of_file(opt.map);
-  int band = 0;
-  bool sink = false;
-  if (band_by_name(opt.map, "c_total", band).empty()) {
-    if (!band_by_name(opt.map, "sink_c", band).empty()) {
-      sink = true;
-    } else {
-      auto ds = io::open_raster(opt.map, "MAP");
-      SINKMAP_EXPECTS(ds->GetRasterCount() == 1, bad_input,
-                      "MAP '" + opt.map + "' has no band named c_total or sink_c");
-      band = 1;
-    }
+  auto map = io::open_raster(opt.map, "MAP");
+  int band = io::band_named(*map, "c_total");
+  int const sink_band = io::band_named(*map, "sink_c");
+  bool const sink = band == 0 && sink_band > 0;
+  if (sink) band = sink_band;
+  if (band == 0) {
+    SINKMAP_EXPECTS(map->GetRasterCount() == 1, bad_input,
+                    "MAP '" + opt.map + "' has no band named c_total or sink_c");
+    band = 1;
   }
   std::vector<io::band_source> planes = {{opt.map, band}};
   // Classes come from --landcover (codes through a crosswalk) or from the stock map's own
@@ -188,7 +174,7 @@ inventory run_inventory_job(inventory_job_options const& opt)
                                        io::parse_landcover_resampling(opt.landcover_resampling), *cw);
     io::check_landcover_codes(lc, opt.landcover, *cw);
     planes.push_back(lc.source);
-  } else if (int class_band = 0; !sink && !band_by_name(opt.map, "ecosystem_class", class_band).empty()) {
+  } else if (int const class_band = io::band_named(*map, "ecosystem_class"); !sink && class_band) {
     planes.push_back({opt.map, class_band});
   }
   bool const has_classes = planes.size() > 1;
@@ -208,10 +194,7 @@ inventory run_inventory_job(inventory_job_options const& opt)
     thread_local std::vector<float> cls;
     if (cw) {
       cls.resize(w.pixels());
-      for (std::size_t i = 0; i < w.pixels(); ++i) {
-        unsigned char const c = std::isnan(classes[i]) ? 0 : cw->lut[std::size_t(classes[i]) & 255u];
-        cls[i] = c == kernels::unmapped_code ? 0.f : float(c);
-      }
+      for (std::size_t i = 0; i < w.pixels(); ++i) cls[i] = float(cw->class_of(classes[i]));
       classes = cls.data();
     }
     acc.add_tile(w, p, classes);

@@ -11,8 +11,7 @@ namespace sinkmap::jobs {
 int total_carbon_band(std::string const& path)
 {
   auto ds = io::open_raster(path, "stock map");
-  for (int b = 1; b <= ds->GetRasterCount(); ++b)
-    if (std::string(ds->GetRasterBand(b)->GetDescription()) == "c_total") return b;
+  if (int const b = io::band_named(*ds, "c_total")) return b;
   SINKMAP_EXPECTS(ds->GetRasterCount() == 1, bad_input,
                   "stock map '" + path + "' has no band named c_total (write it with sinkmap stock)");
   return 1;

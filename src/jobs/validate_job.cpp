@@ -28,19 +28,14 @@ namespace {
 int band_of(std::string const& map, std::string const& band)
 {
   auto ds = io::open_raster(map, "MAP");
-  auto by_name = [&](std::string const& n) {
-    for (int b = 1; b <= ds->GetRasterCount(); ++b)
-      if (ds->GetRasterBand(b)->GetDescription() == n) return b;
-    return 0;
-  };
-  if (band.empty()) return std::max(1, by_name("agb"));
+  if (band.empty()) return std::max(1, io::band_named(*ds, "agb"));
   if (std::all_of(band.begin(), band.end(), ::isdigit)) {
     int const b = int(parse_int(band, "--band"));
     SINKMAP_EXPECTS(b >= 1 && b <= ds->GetRasterCount(), bad_input,
                     "--band " + band + ": '" + map + "' has " + std::to_string(ds->GetRasterCount()) + " bands");
     return b;
   }
-  int const b = by_name(band);
+  int const b = io::band_named(*ds, band);
   SINKMAP_EXPECTS(b > 0, bad_input, "--band: '" + map + "' has no band named '" + band + "'");
   return b;
 }
@@ -69,18 +64,17 @@ std::vector<std::string> plot_classes(std::vector<validate::plot> const& plots,
     codes = validate::sample_at_centroids(landcover, 1, plots, map_wkt);
   } else if (!map.empty()) {
     auto ds = io::open_raster(map, "MAP");
-    int band = 0;
-    for (int b = 1; b <= ds->GetRasterCount(); ++b)
-      if (std::string(ds->GetRasterBand(b)->GetDescription()) == "ecosystem_class") band = b;
+    int const band = io::band_named(*ds, "ecosystem_class");
     if (band == 0) return out;
     codes = validate::sample_at_centroids(map, band, plots, map_wkt);
   } else {
     return out;
   }
   for (std::size_t i = 0; i < plots.size(); ++i) {
-    if (std::isnan(codes[i]) || codes[i] < 0 || codes[i] > 255) continue;
-    int cls = int(codes[i]);
-    if (cw) cls = cw->lut[std::size_t(cls)] == kernels::unmapped_code ? 0 : cw->lut[std::size_t(cls)];
+    // Land-cover codes go through the crosswalk; a stock map's band already holds class ids.
+    double const c = codes[i];
+    int const cls = cw ? cw->class_of(c)
+                       : (c >= 0 && c < kernels::ecosystem_class_count ? int(c) : 0);
     if (cls > 0) out[i] = std::string(models::class_name(cls));
   }
   return out;

@@ -13,6 +13,14 @@ struct crosswalk {
   std::string name, file;
   std::array<unsigned char, kernels::landcover_codes> lut;  ///< code -> class, unmapped_code
   std::vector<int> nodata;                                  ///< codes that mean "no data"
+
+  /// The class of a land-cover code; 0 for nodata, codes outside 0..255 and unmapped codes.
+  [[nodiscard]] int class_of(double code) const
+  {
+    if (!(code >= 0 && code < kernels::landcover_codes)) return 0;  // also NaN
+    unsigned char const c = lut[std::size_t(code)];
+    return c == kernels::unmapped_code ? 0 : c;
+  }
 };
 
 /// Loads a crosswalk by path or by the name of a shipped one (esa_worldcover, nlcd, clcd,
