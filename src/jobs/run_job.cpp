@@ -177,9 +177,9 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
     o.output_options.metadata["SINKMAP_YEAR"] = tag;
     o.run = run;
     std::unique_ptr<zonal_accumulator> acc;
-    // The zones, areas and cube need the grid: they are set up by the first tile's observer
-    // call through `prepare`, which knows the grid once the stock job has opened the scene.
-    auto prepare = [&](io::raster_grid const& g) {
+    // Zones, cell areas and the cube need the grid, which the stock job knows once it has opened
+    // the scene: it calls on_grid then, before the first tile. Every year must share the grid.
+    o.on_grid = [&](io::raster_grid const& g) {
       if (!grid) {
         grid = g;
         zones = std::make_unique<io::zone_set>(cfg.zones, cfg.zone_field, g);
@@ -187,27 +187,17 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
         if (cfg.cube)
           cube = std::make_unique<io::hdf5_cube>(out("carbon_stock_cube.h5"), "c_total",
                                                  year_list, g, "Mg C / ha");
+      } else {
+        io::check_same_grid(*grid, "year " + year_tag(cfg.years.front().year), g, "year " + tag);
       }
+      acc = std::make_unique<zonal_accumulator>(*zones, *areas);
     };
-    // Open the scene's grid first (cheap) so the observer can be set up before streaming.
-    io::raster_grid g;
-    if (!y.scenes.empty()) {
-      io::scene_options so = o.scene_options;
-      g = io::open_scene(y.scenes, so).grid;
-    } else {
-      g = io::grid_of_file(y.landcover);
-    }
-    if (grid)
-      io::check_same_grid(*grid, "year " + year_tag(cfg.years.front().year),
-                          g, "year " + tag);
-    prepare(g);
-    acc = std::make_unique<zonal_accumulator>(*zones, *areas);
     o.emit_totals = true;
     int const total_plane = emitted_plane(o, "c_total"), class_plane = emitted_plane(o, "ecosystem_class");
     o.reducer = [&, total_plane, class_plane](int, pipeline::window const& w, float const* planes) {
       acc->add_tile(w, planes + total_plane * w.pixels(), planes + class_plane * w.pixels());
     };
-    if (cube)
+    if (cfg.cube)
       o.observer = [&, k, total_plane](int, pipeline::window const& w, float const* planes) {
         cube->write(int(k), w, planes + total_plane * w.pixels());
       };

@@ -77,6 +77,7 @@ stock_job_result run_invest(stock_job_options const& opt)
   carbon::pool_lookup_tile_kernel const kernel(*params, s.read_type, 1,
                                                kernels::pool_lookup_outputs,
                                                SINKMAP_CUDA_LAUNCHER(launch_pool_lookup_stage));
+  if (opt.on_grid) opt.on_grid(s.grid);
   auto r = stock_request(s, opt, invest_band_names(), "carbon stock (InVEST pools)");
   r.output_options.metadata["SINKMAP_POOLS"] = opt.pools;
   return {run_raster_stream(r, kernel), s.grid, {}};
@@ -181,6 +182,7 @@ stock_job_result run_stock_job(stock_job_options const& opt)
   int const inputs = int(s.plane_sources().size());
   carbon::carbon_tile_kernel const kernel(*params, s.read_type, inputs, params->n_emit,
                                           SINKMAP_CUDA_LAUNCHER(launch_carbon_stage));
+  if (opt.on_grid) opt.on_grid(s.grid);
   auto r = stock_request(s, opt, stock_band_names(), "carbon stock");
   // Bands are written from the emitted planes.
   for (auto& b : r.bands) b.plane = emitted_plane(opt, b.name);

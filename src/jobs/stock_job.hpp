@@ -9,6 +9,7 @@
 #include "jobs/run_settings.hpp"
 #include "sinkmap/kernels/carbon_stage.hpp"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,8 @@ struct stock_job_options {
   tile_observer observer;            ///< sees each output tile in the writer thread (cube)
   tile_observer reducer;             ///< per-tile reduction, thread-safe (fused zonal sums)
   bool emit_totals = false;          ///< emit c_total and ecosystem_class for observers
+  /// Called with the output grid once the inputs are open, before the first tile is read.
+  std::function<void(io::raster_grid const&)> on_grid;
 };
 
 /// The stage outputs a model-mode run emits, in plane order: the bands to write (all when
