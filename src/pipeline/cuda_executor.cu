@@ -40,19 +40,28 @@ class cuda_executor final : public executor {
     if (slots_.size() == std::size_t(slots) && in_bytes == in_capacity_ && out_bytes == out_capacity_)
       return;
     release();
+    // Build the new slots aside and keep them only when every allocation succeeded: a failed
+    // pinned or device allocation must not leave slots with null buffers that a later
+    // allocate() of the same layout would take as ready.
+    std::vector<cuda_slot> fresh(static_cast<std::size_t>(slots));
+    try {
+      for (auto& s : fresh) {
+        SINKMAP_CUDA_TRY(cudaHostAlloc(&s.host_in, in_bytes, cudaHostAllocDefault));
+        SINKMAP_CUDA_TRY(cudaHostAlloc(&s.host_out, out_bytes, cudaHostAllocDefault));
+        SINKMAP_CUDA_TRY(cudaMalloc(&s.dev_in, in_bytes));
+        SINKMAP_CUDA_TRY(cudaMalloc(&s.dev_out, out_bytes));
+        SINKMAP_CUDA_TRY(cudaStreamCreateWithFlags(&s.stream, cudaStreamNonBlocking));
+        SINKMAP_CUDA_TRY(cudaEventCreateWithFlags(&s.done, cudaEventDisableTiming));
+        if (profile_)
+          for (auto& e : s.marks) SINKMAP_CUDA_TRY(cudaEventCreate(&e));
+      }
+    } catch (...) {
+      free_slots(fresh);
+      throw;
+    }
+    slots_ = std::move(fresh);
     in_capacity_ = in_bytes;
     out_capacity_ = out_bytes;
-    slots_.resize(std::size_t(slots));
-    for (auto& s : slots_) {
-      SINKMAP_CUDA_TRY(cudaHostAlloc(&s.host_in, in_bytes, cudaHostAllocDefault));
-      SINKMAP_CUDA_TRY(cudaHostAlloc(&s.host_out, out_bytes, cudaHostAllocDefault));
-      SINKMAP_CUDA_TRY(cudaMalloc(&s.dev_in, in_bytes));
-      SINKMAP_CUDA_TRY(cudaMalloc(&s.dev_out, out_bytes));
-      SINKMAP_CUDA_TRY(cudaStreamCreateWithFlags(&s.stream, cudaStreamNonBlocking));
-      SINKMAP_CUDA_TRY(cudaEventCreateWithFlags(&s.done, cudaEventDisableTiming));
-      if (profile_)
-        for (auto& e : s.marks) SINKMAP_CUDA_TRY(cudaEventCreate(&e));
-    }
   }
 
   void* host_input(int slot) override { return slots_.at(std::size_t(slot)).host_in; }
@@ -99,9 +108,9 @@ class cuda_executor final : public executor {
     if (profile_) SINKMAP_CUDA_TRY(cudaEventRecord(s.marks[i], s.stream));
   }
 
-  void release() noexcept
+  static void free_slots(std::vector<cuda_slot>& slots) noexcept
   {
-    for (auto& s : slots_) {
+    for (auto& s : slots) {
       if (s.stream) cudaStreamSynchronize(s.stream);
       cudaFreeHost(s.host_in);
       cudaFreeHost(s.host_out);
@@ -112,7 +121,13 @@ class cuda_executor final : public executor {
       for (auto e : s.marks)
         if (e) cudaEventDestroy(e);
     }
-    slots_.clear();
+    slots.clear();
+  }
+
+  void release() noexcept
+  {
+    free_slots(slots_);
+    in_capacity_ = out_capacity_ = 0;
   }
 
   bool profile_;
@@ -131,6 +146,31 @@ int cuda_device_count()
     return 0;
   }
   return n;
+}
+
+std::string cuda_unavailable_reason()
+{
+  int n = 0;
+  cudaError_t const e = cudaGetDeviceCount(&n);
+  if (e != cudaSuccess) {
+    cudaGetLastError();
+    return std::string(cudaGetErrorName(e)) + ": " + cudaGetErrorString(e);
+  }
+  if (n == 0) return "the CUDA runtime reports no device";
+  // A device can be listed but unusable (e.g. busy or prohibited compute mode).
+  cudaError_t const s = cudaSetDevice(0);
+  if (s != cudaSuccess) {
+    cudaGetLastError();
+    return std::string(cudaGetErrorName(s)) + ": " + cudaGetErrorString(s);
+  }
+  void* probe = nullptr;
+  cudaError_t const m = cudaMalloc(&probe, 256);
+  if (m != cudaSuccess) {
+    cudaGetLastError();
+    return std::string(cudaGetErrorName(m)) + ": " + cudaGetErrorString(m);
+  }
+  cudaFree(probe);
+  return "";
 }
 
 std::string cuda_device_description()

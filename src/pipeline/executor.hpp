@@ -57,6 +57,10 @@ std::unique_ptr<executor> make_cpu_executor();
 /// Number of usable CUDA devices (0 in a build without CUDA or on a machine without a GPU).
 int cuda_device_count();
 
+/// Why no CUDA device is usable: "" when one is, else the CUDA runtime's error (e.g. "CUDA
+/// driver version is insufficient for CUDA runtime version") or "built without CUDA".
+std::string cuda_unavailable_reason();
+
 /// Short description of CUDA device 0, e.g. "NVIDIA H100 80GB HBM3 (sm_90, 79 GiB)".
 std::string cuda_device_description();
 

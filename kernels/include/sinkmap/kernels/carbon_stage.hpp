@@ -71,9 +71,9 @@ SINKMAP_HD float above_ground_biomass(class_model const& m, float x)
     case agb_form::none: return 0.0f;
     case agb_form::constant: return m.a;
     case agb_form::linear: agb = m.a + m.b * x; break;
-    case agb_form::power: agb = m.a * powf(x, m.b); break;
-    case agb_form::exponential: agb = m.a * expf(m.b * x); break;
-    case agb_form::logarithmic: agb = x > 0.0f ? m.a + m.b * logf(x) : NAN; break;
+    case agb_form::power: agb = m.a * det_powf(x, m.b); break;
+    case agb_form::exponential: agb = m.a * det_expf(m.b * x); break;
+    case agb_form::logarithmic: agb = x > 0.0f ? m.a + m.b * det_logf(x) : NAN; break;
   }
   if (is_nodata(x) || x < m.x_min || x > m.x_max || is_nodata(agb)) return NAN;
   return agb < m.agb_min ? m.agb_min : (agb > m.agb_max ? m.agb_max : agb);

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "sinkmap/kernels/band_role.hpp"
+#include "sinkmap/kernels/deterministic_math.hpp"
 #include "sinkmap/kernels/host_device.hpp"
 
 namespace sinkmap::kernels {
@@ -75,7 +76,7 @@ SINKMAP_HD float index_formula(pixel_bands const& p, float const* c)
     // which equals tanh((N - R)^2 / (4 s^2)). c = {sigma}; sigma <= 0 selects the authors'
     // recommendation s = 0.5 (N + R), i.e. tanh(NDVI^2).
     float const x = c[0] > 0.0f ? (N - R) / (2.0f * c[0]) : normalized_difference(N, R);
-    return tanhf(x * x);
+    return det_tanhf(x * x);
   } else {
     static_assert(I == index_id::nirv, "every index_id needs a formula");
     // Badgley et al. 2017: NIRv = NDVI * N.
