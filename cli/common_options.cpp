@@ -40,6 +40,41 @@ void add_output_options(CLI::App& cmd, common_options& o)
   cmd.add_flag("--cog", o.cog, "write a Cloud-Optimized GeoTIFF with overviews");
 }
 
+void add_carbon_options(CLI::App& cmd, jobs::carbon_input_options& o, bool with_landcover)
+{
+  cmd.add_option("-m,--model", o.model,
+                 "carbon model: a shipped name (models/carbon/NAME.json) or a file")
+    ->capture_default_str();
+  if (with_landcover) {
+    cmd.add_option("--landcover", o.landcover,
+                   "land-cover map (any GDAL raster, any CRS), warped onto the scene grid");
+    cmd.add_option("--crosswalk", o.crosswalk,
+                   "land-cover codes -> the model's classes: a name the model lists (esa_worldcover, "
+                   "glc_fcs30, clcd, nlcd, ...) or a file (default: guessed from the file name)");
+    cmd.add_option("--landcover-resampling", o.landcover_resampling, "nearest or mode")
+      ->capture_default_str();
+  }
+  cmd.add_option("--forest-type", o.forest_type,
+                 "forest-type or species map: refines forest pixels to the model's plantation or "
+                 "type classes");
+  cmd.add_option("--forest-type-crosswalk", o.forest_type_crosswalk,
+                 "forest-type codes -> classes (a name the model lists, or a file)")
+    ->capture_default_str();
+  cmd.add_option("--forest-age", o.forest_age,
+                 "stand age map in years: picks the young (<= 20 y) or old rows of the tables");
+  cmd.add_option("--forest-age-class", o.forest_age_class,
+                 "young or old for every forest pixel (default: the model's, recorded in outputs)");
+  cmd.add_option("--climate-zone", o.climate_zone,
+                 "climate zone of the whole map, one the model defines (default: the model's)");
+  cmd.add_option("--climate-zone-map", o.climate_zone_map, "climate-zone map: the zone per pixel");
+  cmd.add_option("--climate-zone-crosswalk", o.climate_zone_crosswalk,
+                 "climate-zone map codes -> the model's zones (a name the model lists, or a file)")
+    ->capture_default_str();
+  cmd.add_option("--soil-type", o.soil_type,
+                 "soil type for the soil reference stocks, one the model defines (default: the "
+                 "model's)");
+}
+
 void add_band_options(CLI::App& cmd, io::scene_options& o)
 {
   cmd.add_option("-b,--band", o.bands,

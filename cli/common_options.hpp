@@ -2,6 +2,7 @@
 #pragma once
 
 #include "io/geotiff_writer.hpp"
+#include "jobs/carbon_inputs.hpp"
 #include "jobs/run_settings.hpp"
 
 #include <CLI/CLI.hpp>
@@ -28,6 +29,11 @@ struct common_options {
 void add_run_options(CLI::App& cmd, common_options& o);
 /// Adds the raster output options (--co, --cog).
 void add_output_options(CLI::App& cmd, common_options& o);
+
+/// Adds the carbon-model options: --model, --landcover, --crosswalk, --landcover-resampling,
+/// --forest-type(-crosswalk), --forest-age, --forest-age-class, --climate-zone(-map,
+/// -crosswalk), --soil-type. `with_landcover` = false leaves out the land-cover options.
+void add_carbon_options(CLI::App& cmd, jobs::carbon_input_options& o, bool with_landcover = true);
 
 /// Adds --band/--scale/--offset/--nodata.
 void add_band_options(CLI::App& cmd, io::scene_options& o);

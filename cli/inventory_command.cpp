@@ -19,10 +19,13 @@ void add_inventory_command(CLI::App& app)
   cmd->add_option("MAP", args->job.map, "stock map (c_total) or sink map (sink_c)")->required();
   cmd->add_option("--zones", args->job.zones, "zones: any OGR vector, any CRS")->required();
   cmd->add_option("--zone-field", args->job.zone_field, "field naming each zone")->required();
-  cmd->add_option("--landcover", args->job.landcover,
+  cmd->add_option("--landcover", args->job.carbon.landcover,
                   "classes from this map (default: the stock map's ecosystem_class band)");
-  cmd->add_option("--crosswalk", args->job.crosswalk, "land-cover crosswalk (see stock --help)");
-  cmd->add_option("--landcover-resampling", args->job.landcover_resampling, "nearest or mode");
+  cmd->add_option("--crosswalk", args->job.carbon.crosswalk,
+                  "land-cover crosswalk: a name the model lists or a file (see stock --help)");
+  cmd->add_option("--landcover-resampling", args->job.carbon.landcover_resampling, "nearest or mode");
+  cmd->add_option("-m,--model", args->job.carbon.model, "model whose classes --landcover maps to")
+    ->capture_default_str();
   cmd->add_option("-o,--output", args->job.output, "inventory.csv (inventory.json is written beside it)")
     ->required();
   add_run_options(*cmd, args->common);

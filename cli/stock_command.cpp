@@ -4,7 +4,6 @@
 #include "common_options.hpp"
 #include "io/gdal_session.hpp"
 #include "jobs/stock_job.hpp"
-#include "models/crosswalk.hpp"
 
 #include <cstdio>
 #include <memory>
@@ -20,16 +19,7 @@ void add_stock_command(CLI::App& app)
   auto args = std::make_shared<args_t>();
   auto* cmd = app.add_subcommand("stock", "Carbon stock map: biomass and carbon pools per pixel");
   cmd->add_option("SCENE", args->job.scenes, "raster or Landsat/Sentinel-2 product(s) of one date");
-  cmd->add_option("-m,--model", args->job.model,
-                  "carbon model: a shipped name (models/carbon/NAME.json) or a file")
-    ->capture_default_str();
-  cmd->add_option("--landcover", args->job.landcover,
-                  "land-cover map (any GDAL raster, any CRS), warped onto the scene grid");
-  cmd->add_option("--crosswalk", args->job.crosswalk,
-                  "land-cover codes -> ecosystem classes: " + models::crosswalk_names() +
-                    " or a file (guessed from the land-cover file name)");
-  cmd->add_option("--landcover-resampling", args->job.landcover_resampling, "nearest or mode")
-    ->capture_default_str();
+  add_carbon_options(*cmd, args->job.carbon);
   cmd->add_option("--lulc", args->job.lulc, "InVEST mode: land-use raster of pool-table codes");
   cmd->add_option("--pools", args->job.pools,
                   "InVEST mode: carbon pool CSV (lucode, C_above, C_below, C_soil, C_dead)");
@@ -45,13 +35,14 @@ void add_stock_command(CLI::App& app)
     "ecosystem_class; InVEST mode: c_above, c_below, c_dead, c_soil, c_total.\n"
     "Examples:\n"
     "  sinkmap stock LC08_L2SP_..._T1/ --landcover ESA_WorldCover_10m_2021_v200_N36E117_Map.tif \\\n"
-    "      --model north_china_tier1 -o stock_2021.tif\n"
+    "      --climate-zone warm_temperate_moist -o stock_2021.tif\n"
     "  sinkmap stock --lulc lulc.tif --pools carbon_pools.csv -o stock.tif");
   cmd->callback([args] {
     args->job.run = args->common.run_settings();
     args->job.output_options = args->common.output_options();
     io::set_gdal_warnings(!args->job.run.quiet);
     auto const r = jobs::run_stock_job(args->job);
+    for (auto const& w : r.warnings) std::fprintf(stderr, "sinkmap stock: warning: %s\n", w.c_str());
     if (!args->job.run.quiet) {
       for (auto const& n : r.notes) std::fprintf(stderr, "sinkmap stock: note: %s\n", n.c_str());
       std::fprintf(stderr, "sinkmap stock: wrote %s (%s) in %.2f s\n", args->job.output.c_str(),

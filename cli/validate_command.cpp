@@ -39,8 +39,11 @@ void add_validate_command(CLI::App& app)
   cmd->add_option("MAP", args->job.map, "map raster (e.g. a stock map: band agb)")->required();
   cmd->add_option("--band", args->job.band, "band name or number (default: agb, else 1)");
   add_plot_options(*cmd, args->job.plots, args->job.plot_options);
-  cmd->add_option("--landcover", args->job.landcover, "classes for by_class (default: the map's ecosystem_class)");
-  cmd->add_option("--crosswalk", args->job.crosswalk, "land-cover crosswalk");
+  cmd->add_option("--landcover", args->job.classes.landcover,
+                  "classes for by_class (default: the map's ecosystem_class)");
+  cmd->add_option("--crosswalk", args->job.classes.crosswalk, "land-cover crosswalk");
+  cmd->add_option("-m,--model", args->job.classes.model, "model whose classes --landcover maps to")
+    ->capture_default_str();
   cmd->add_option("--bins", args->bins, "observed-biomass bin edges, e.g. 0,50,100,200,300,500");
   cmd->add_option("-o,--output", args->job.report_dir, "report folder")->required();
   add_run_options(*cmd, args->common);
@@ -77,10 +80,11 @@ void add_calibrate_command(CLI::App& app)
   add_plot_options(*cmd, args->job.plots, args->job.plot_options);
   cmd->add_option("--index", args->job.index, "index the model reads")->capture_default_str();
   cmd->add_option("--form", args->job.form, "linear, power, exponential or log")->capture_default_str();
-  cmd->add_option("--landcover", args->job.landcover, "keep only plots of --class in this map");
-  cmd->add_option("--crosswalk", args->job.crosswalk, "land-cover crosswalk");
-  cmd->add_option("--class", args->job.cls, "ecosystem class the model is for")->capture_default_str();
-  cmd->add_option("--model", args->job.base_model, "model the fit completes (other classes, pools)")
+  cmd->add_option("--landcover", args->job.classes.landcover, "keep only plots of --class in this map");
+  cmd->add_option("--crosswalk", args->job.classes.crosswalk, "land-cover crosswalk");
+  cmd->add_option("--class", args->job.cls, "the model's class the fit is for")->capture_default_str();
+  cmd->add_option("-m,--model", args->job.classes.model,
+                  "model the fit completes (other classes, pools)")
     ->capture_default_str();
   cmd->add_option("--folds", args->job.folds, "k of k-fold cross-validation")->capture_default_str();
   cmd->add_option("-o,--output", args->job.output, "model file to write (JSON)")->required();
@@ -89,7 +93,7 @@ void add_calibrate_command(CLI::App& app)
   cmd->footer(
     "Least squares: linear and log in closed form, power and exponential by Levenberg-Marquardt.\n"
     "The model file is the --model with --class's agb block replaced; `sinkmap stock` reads it.\n"
-    "Example:\n  sinkmap calibrate LC08_.../ --plots plots.csv --index NDVI --form power --class forest \\\n"
+    "Example:\n  sinkmap calibrate LC08_.../ --plots plots.csv --index NDVI --form power --class natural_forest_broadleaf \\\n"
     "      -o models/my_forest.json");
   cmd->callback([args] {
     args->job.run = args->common.run_settings();

@@ -5,7 +5,6 @@
 #include "io/gdal_session.hpp"
 #include "io/landcover.hpp"
 #include "jobs/raster_stream.hpp"
-#include "models/ecosystem_classes.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -54,7 +53,7 @@ void zonal_accumulator::add_tile(pipeline::window const& w, float const* values,
   zones_.rasterize(w, ids_);
   // Dense (zone, class) cells for the tile: no map lookup per pixel. Class slot 0 = no class
   // map, 1 + class id otherwise.
-  int constexpr slots = kernels::ecosystem_class_count + 1;
+  int constexpr slots = kernels::max_classes + 1;
   std::size_t const cells = (zones_.size() + 1) * std::size_t(slots);
   if (tile_cells_.size() != cells) tile_cells_.assign(cells, {});
   // In a projected CRS every pixel has the same area: count pixels and add count x area once
@@ -67,7 +66,8 @@ void zonal_accumulator::add_tile(pipeline::window const& w, float const* values,
       int const zone = ids_[i];
       float const v = values[i];
       if (zone == 0 || std::isnan(v)) continue;
-      int const cls = classes ? (std::isnan(classes[i]) ? 0 : int(classes[i])) : -1;
+      float const cv = classes ? classes[i] : -1.0f;
+      int const cls = !classes ? -1 : (cv > 0 && cv < float(kernels::max_classes) ? int(cv) : 0);
       auto& c = tile_cells_[std::size_t(zone) * slots + std::size_t(cls + 1)];
       ++c.pixels;
       if (!constant_area) c.area_ha.add(ha);
@@ -86,13 +86,38 @@ void zonal_accumulator::add_tile(pipeline::window const& w, float const* values,
   carbon::merge(table_, part);
 }
 
-inventory make_inventory(carbon::zonal_table const& t, io::zone_set const& zones, bool sink,
-                         bool has_classes)
+std::map<int, std::string> class_names_of_model(models::carbon_model const& m)
 {
+  std::map<int, std::string> out;
+  for (auto const& c : m.classes) out[c.id] = c.name;
+  return out;
+}
+
+std::map<int, std::string> class_names_of_map(std::string const& map)
+{
+  auto ds = io::open_raster(map, "MAP");
+  int const b = io::band_named(*ds, "ecosystem_class");
+  if (b == 0) return {};
+  char const* classes = ds->GetRasterBand(b)->GetMetadataItem("classes");
+  if (!classes) classes = ds->GetMetadataItem("SINKMAP_CLASSES");
+  SINKMAP_EXPECTS(classes && *classes, bad_input,
+                  "MAP '" + map + "': its ecosystem_class band does not name its classes "
+                  "(no 'classes' metadata item); write it with this sinkmap or pass --landcover");
+  return parse_class_table(classes);
+}
+
+inventory make_inventory(carbon::zonal_table const& t, io::zone_set const& zones, bool sink,
+                         std::map<int, std::string> const& class_names)
+{
+  bool const has_classes = !class_names.empty();
+  auto name_of = [&](int id) {
+    auto it = class_names.find(id);
+    return it == class_names.end() ? std::string("none") : it->second;
+  };
   std::map<std::pair<std::string, std::string>, carbon::zonal_cell> by_name;
   carbon::zonal_cell all;
   for (auto const& [key, c] : t) {
-    std::string const cls = has_classes ? std::string(models::class_name(key.second)) : "all";
+    std::string const cls = has_classes ? name_of(key.second) : "all";
     auto& d = by_name[{zones.name(key.first), cls}];
     d.pixels += c.pixels;
     d.area_ha.add(c.area_ha);
@@ -165,17 +190,22 @@ inventory run_inventory_job(inventory_job_options const& opt)
     band = 1;
   }
   std::vector<io::band_source> planes = {{opt.map, band}};
-  // Classes come from --landcover (codes through a crosswalk) or from the stock map's own
-  // ecosystem_class band; without either, one row per zone.
-  std::optional<models::crosswalk> cw;
-  if (!opt.landcover.empty()) {
-    cw = models::load_crosswalk(io::guess_crosswalk(opt.landcover, opt.crosswalk));
-    auto const lc = io::warp_landcover(opt.landcover, grid,
-                                       io::parse_landcover_resampling(opt.landcover_resampling), *cw);
-    io::check_landcover_codes(lc, opt.landcover, *cw);
+  // Classes come from --landcover (codes through a crosswalk into the model's classes) or from
+  // the stock map's own ecosystem_class band; without either, one row per zone.
+  std::optional<models::code_lookup> lookup;
+  std::map<int, std::string> class_names;
+  if (!opt.carbon.landcover.empty()) {
+    auto const m = load_model(opt.carbon);
+    auto const cw = models::load_crosswalk(io::guess_crosswalk(opt.carbon.landcover, opt.carbon.crosswalk, m));
+    lookup = models::class_lookup(cw, m);
+    auto const lc = io::warp_codes(opt.carbon.landcover, "--landcover", grid,
+                                   io::parse_landcover_resampling(opt.carbon.landcover_resampling), *lookup);
+    io::check_codes(lc, opt.carbon.landcover, *lookup, "--landcover");
     planes.push_back(lc.source);
+    class_names = class_names_of_model(m);
   } else if (int const class_band = io::band_named(*map, "ecosystem_class"); !sink && class_band) {
     planes.push_back({opt.map, class_band});
+    class_names = class_names_of_map(opt.map);
   }
   bool const has_classes = planes.size() > 1;
 
@@ -192,15 +222,15 @@ inventory run_inventory_job(inventory_job_options const& opt)
   r.reducer = [&](int, pipeline::window const& w, float const* p) {
     float const* classes = has_classes ? p + w.pixels() : nullptr;
     thread_local std::vector<float> cls;
-    if (cw) {
+    if (lookup) {
       cls.resize(w.pixels());
-      for (std::size_t i = 0; i < w.pixels(); ++i) cls[i] = float(cw->class_of(classes[i]));
+      for (std::size_t i = 0; i < w.pixels(); ++i) cls[i] = float(lookup->class_of(classes[i]));
       classes = cls.data();
     }
     acc.add_tile(w, p, classes);
   };
   run_raster_stream(r, passthrough_kernel(int(planes.size())));
-  auto inv = make_inventory(acc.table(), zones, sink, has_classes);
+  auto inv = make_inventory(acc.table(), zones, sink, class_names);
   write_inventory(inv, opt.output, opt.map, opt.zones);
   return inv;
 }

@@ -7,8 +7,9 @@
 #include "io/cell_area.hpp"
 #include "io/zones.hpp"
 #include "jobs/run_settings.hpp"
-#include "models/crosswalk.hpp"
+#include "jobs/carbon_inputs.hpp"
 
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -48,9 +49,14 @@ struct inventory {
   inventory_row total;
 };
 
-/// Rows per (zone name, class) and the `*`/`*` total row.
+/// Rows per (zone name, class) and the `*`/`*` total row; class ids are named by
+/// `class_names` (an empty map: no class map, one "all" row per zone).
 inventory make_inventory(carbon::zonal_table const& t, io::zone_set const& zones, bool sink,
-                         bool has_classes);
+                         std::map<int, std::string> const& class_names);
+
+/// Class names of a stock map's ecosystem_class band (its "classes" item), or of a model.
+std::map<int, std::string> class_names_of_map(std::string const& map);
+std::map<int, std::string> class_names_of_model(models::carbon_model const& m);
 
 /// Writes OUT.csv and OUT.json (same stem) atomically (temporary name, then rename).
 void write_inventory(inventory const& inv, std::string const& csv_path, std::string const& map,
@@ -59,7 +65,7 @@ void write_inventory(inventory const& inv, std::string const& csv_path, std::str
 struct inventory_job_options {
   std::string map;
   std::string zones, zone_field;
-  std::string landcover, crosswalk, landcover_resampling = "nearest";
+  carbon_input_options carbon;  ///< --model with --landcover / --crosswalk (classes from a map)
   std::string output;  ///< inventory.csv (and inventory.json beside it)
   run_settings run;
 };

@@ -93,10 +93,17 @@ run_config load_run_config(std::string const& path)
   run_config c;
   c.file = path;
   c.output_dir = r.path(root, "output", true);
-  c.model = r.text(root, "model").value_or(c.model);
-  if (c.model.find('/') != std::string::npos || c.model.find(".json") != std::string::npos)
-    c.model = r.path(root, "model", true);
-  c.landcover_resampling = r.text(root, "landcover_resampling").value_or(c.landcover_resampling);
+  auto& co = c.carbon;
+  co.model = r.text(root, "model").value_or(co.model);
+  if (co.model.find('/') != std::string::npos || co.model.find(".json") != std::string::npos)
+    co.model = r.path(root, "model", true);
+  co.landcover_resampling = r.text(root, "landcover_resampling").value_or(co.landcover_resampling);
+  co.climate_zone = r.text(root, "climate_zone").value_or("");
+  co.climate_zone_map = r.path(root, "climate_zone_map", false);
+  co.climate_zone_crosswalk = r.text(root, "climate_zone_crosswalk").value_or(co.climate_zone_crosswalk);
+  co.forest_type_crosswalk = r.text(root, "forest_type_crosswalk").value_or(co.forest_type_crosswalk);
+  co.forest_age_class = r.text(root, "forest_age_class").value_or("");
+  co.soil_type = r.text(root, "soil_type").value_or("");
   std::string const default_crosswalk = r.text(root, "crosswalk").value_or("");
   c.stock_bands = r.strings(root, "stock_bands");
   for (auto const* key : {"cube", "quicklooks"})
@@ -128,6 +135,8 @@ run_config load_run_config(std::string const& path)
     }
     y.landcover = r.path(*t, "landcover", false);
     y.crosswalk = r.text(*t, "crosswalk").value_or(default_crosswalk);
+    y.forest_type = r.path(*t, "forest_type", false);
+    y.forest_age = r.path(*t, "forest_age", false);
     y.mask = r.text(*t, "mask").value_or("default");
     if (auto const* res = t->get("resolution")) y.resolution = int(res->value_or<std::int64_t>(0));
     y.bands = r.strings(*t, "bands");
@@ -147,7 +156,8 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
   fs::create_directories(cfg.output_dir);
   auto const out = [&](std::string const& name) { return (fs::path(cfg.output_dir) / name).string(); };
   run_outputs result;
-  nlohmann::json manifest = {{"config", cfg.file}, {"model", cfg.model}, {"zones", cfg.zones}};
+  nlohmann::json manifest = {{"config", cfg.file}, {"model", cfg.carbon.model}, {"zones", cfg.zones}};
+  std::vector<std::string> warnings;
 
   std::vector<int> year_list;
   for (auto const& y : cfg.years) year_list.push_back(y.year);
@@ -167,10 +177,11 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
     o.scene_options.offsets = y.offsets;
     o.scene_options.mask = y.mask;
     o.scene_options.resolution = y.resolution;
-    o.model = cfg.model;
-    o.landcover = y.landcover;
-    o.crosswalk = y.crosswalk;
-    o.landcover_resampling = cfg.landcover_resampling;
+    o.carbon = cfg.carbon;
+    o.carbon.landcover = y.landcover;
+    o.carbon.crosswalk = y.crosswalk;
+    o.carbon.forest_type = y.forest_type;
+    o.carbon.forest_age = y.forest_age;
     o.output = out("stock_" + tag + ".tif");
     o.output_bands = cfg.stock_bands;
     o.output_options = output_options;
@@ -203,7 +214,8 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
       };
     auto const r = run_stock_job(o);
     result.files.push_back(o.output);
-    auto const inv = make_inventory(acc->table(), *zones, false, true);
+    auto const inv = make_inventory(acc->table(), *zones, false, parse_class_table(r.provenance.at("SINKMAP_CLASSES")));
+    for (auto const& w : r.warnings) warnings.push_back("year " + tag + ": " + w);
     write_inventory(inv, out("inventory_" + tag + ".csv"), o.output, cfg.zones);
     result.files.push_back(out("inventory_" + tag + ".csv"));
     result.files.push_back(out("inventory_" + tag + ".json"));
@@ -217,6 +229,8 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
                                  {"inventory", out("inventory_" + tag + ".csv")},
                                  {"total_mgc", inv.total.total},
                                  {"notes", r.notes},
+                                 {"warnings", r.warnings},
+                                 {"provenance", r.provenance},
                                  {"device", r.stream.device},
                                  {"seconds", r.stream.seconds}});
     stocks.push_back(o.output);
@@ -237,7 +251,7 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
     };
     run_sink_job(so);
     result.files.push_back(so.output);
-    auto const sinv = make_inventory(sink_acc.table(), *zones, true, false);
+    auto const sinv = make_inventory(sink_acc.table(), *zones, true, {});
     write_inventory(sinv, out("inventory_sink_" + pair + ".csv"), so.output, cfg.zones);
     result.files.push_back(out("inventory_sink_" + pair + ".csv"));
     result.files.push_back(out("inventory_sink_" + pair + ".json"));
@@ -259,6 +273,8 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
     manifest["cube"] = out("carbon_stock_cube.h5");
   }
   manifest["files"] = result.files;
+  manifest["warnings"] = warnings;
+  for (auto const& w : warnings) std::fprintf(stderr, "sinkmap run: warning: %s\n", w.c_str());
   result.manifest = out("run.json");
   io::write_text_atomically(result.manifest, manifest.dump(2) + "\n");
   return result;

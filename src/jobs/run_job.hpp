@@ -5,6 +5,7 @@
 #pragma once
 
 #include "io/geotiff_writer.hpp"
+#include "jobs/carbon_inputs.hpp"
 #include "jobs/run_settings.hpp"
 
 #include <string>
@@ -16,6 +17,7 @@ struct run_year {
   int year = 0;
   std::vector<std::string> scenes;  ///< scene or product(s); empty: land cover only (Tier 1)
   std::string landcover, crosswalk, mask = "default";
+  std::string forest_type, forest_age;  ///< per-year maps (forest types and ages change)
   int resolution = 0;
   std::vector<std::string> bands, scales, offsets;
 };
@@ -23,9 +25,8 @@ struct run_year {
 struct run_config {
   std::string file;
   std::string output_dir;
-  std::string model = "north_china_tier1";
+  carbon_input_options carbon;  ///< model, climate zone, soil type, age class, resampling
   std::string zones, zone_field;
-  std::string landcover_resampling = "nearest";
   std::vector<std::string> stock_bands;  ///< bands of the stock maps (empty: all)
   bool cube = true, quicklooks = true;
   std::vector<run_year> years;

@@ -8,10 +8,11 @@
 #include "jobs/index_job.hpp"
 #include "models/carbon_model.hpp"
 #include "models/crosswalk.hpp"
-#include "models/ecosystem_classes.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
+#include <mutex>
 
 namespace sinkmap::jobs {
 namespace {
@@ -28,7 +29,7 @@ std::vector<io::output_band> named(std::vector<std::string> const& names,
     if (!selected.empty() && std::find(selected.begin(), selected.end(), n) == selected.end()) continue;
     io::output_band b{n, {}, int(i)};
     b.metadata["units"] = n == "agb" || n == "bgb" ? "Mg dry matter / ha"
-                          : n == "ecosystem_class" ? "class id (sinkmap ecosystem_class)"
+                          : n == "ecosystem_class" ? "class id (see the classes item)"
                                                    : "Mg C / ha";
     out.push_back(b);
   }
@@ -126,57 +127,53 @@ stock_job_result run_stock_job(stock_job_options const& opt)
 {
   SINKMAP_EXPECTS(!opt.output.empty() || opt.observer, bad_input, "no output given: pass -o OUT.tif");
   if (!opt.lulc.empty()) return run_invest(opt);
+  auto const& co = opt.carbon;
   bool const landcover_only = opt.scenes.empty() && opt.scene_options.bands.empty();
-  SINKMAP_EXPECTS(!landcover_only || !opt.landcover.empty(), bad_input,
+  SINKMAP_EXPECTS(!landcover_only || !co.landcover.empty(), bad_input,
                   "no scene given: pass SCENE, or --landcover alone for a Tier 1 map, or --lulc "
                   "LULC.tif --pools POOLS.csv");
 
   stock_job_result result;
-  models::carbon_model model = models::load_carbon_model(models::resolve_model_path(opt.model));
   io::scene s;
   if (landcover_only) {
     // Tier 1 from land cover alone: the map's own grid, no imagery.
-    SINKMAP_EXPECTS(model.index_names.empty(), bad_input,
-                    "model " + model.file + " reads index " +
-                      (model.index_names.empty() ? "" : model.index_names.front()) +
-                      ": pass a SCENE with the bands it needs");
-    s.grid = io::grid_of_file(opt.landcover);
+    s.grid = io::grid_of_file(co.landcover);
     result.notes.push_back("no SCENE: Tier 1 stocks from land cover alone, on its own grid");
   } else {
     s = io::open_scene(opt.scenes, opt.scene_options);
   }
-  if (opt.landcover.empty()) {
+  carbon_inputs in = prepare_carbon_inputs(co, s.grid);
+  auto& model = in.model;
+  SINKMAP_EXPECTS(!landcover_only || model.index_names.empty(), bad_input,
+                  "model " + model.file + " reads index " +
+                    (model.index_names.empty() ? "" : model.index_names.front()) +
+                    ": pass a SCENE with the bands it needs");
+  if (co.landcover.empty()) {
     models::use_threshold_classifier(model);
     result.notes.push_back("no --landcover: classes from index thresholds (NDWI > " +
                            std::to_string(model.classifier.water_ndwi) + " water, NDVI < " +
                            std::to_string(model.classifier.bare_ndvi) + " bare, NDVI >= " +
-                           std::to_string(model.classifier.forest_ndvi) +
-                           " forest, else grassland)");
+                           std::to_string(model.classifier.forest_ndvi) + " forest, else grassland)");
   }
   auto params = std::make_unique<kernels::carbon_stage_params>();
-  std::memcpy(params->classes, model.classes, sizeof model.classes);
-  params->classifier = model.classifier;
-  std::memset(params->lut, kernels::unmapped_code, sizeof params->lut);
   indices::index_request const request =
     model.index_names.empty() ? indices::index_request{} : indices::make_index_request(model.index_names, {});
   bind_indices(s, request, params->idx);
-  SINKMAP_EXPECTS(!s.bands.empty() || !opt.landcover.empty(), bad_input,
+  SINKMAP_EXPECTS(!s.bands.empty() || !co.landcover.empty(), bad_input,
                   "the model reads no band of the scene and no --landcover was given");
-  if (!opt.landcover.empty()) {
-    auto const cw = models::load_crosswalk(io::guess_crosswalk(opt.landcover, opt.crosswalk));
-    io::scene_plane const lc = io::warp_landcover(
-      opt.landcover, s.grid, io::parse_landcover_resampling(opt.landcover_resampling), cw);
-    io::check_landcover_codes(lc, opt.landcover, cw);
-    s.extra.push_back(lc);
-    io::update_read_type(s);
-    params->landcover_plane = int(s.bands.size() + s.masks.size());
-    std::memcpy(params->lut, cw.lut.data(), sizeof params->lut);
-    result.notes.push_back("land cover " + opt.landcover + " through crosswalk " + cw.file);
-  }
+  int const first_extra = int(s.bands.size() + s.masks.size());
+  for (auto const& plane : in.planes) s.extra.push_back(plane);
+  io::update_read_type(s);
+  bind_carbon_inputs(in, first_extra, *params);
+  for (auto const& n : in.notes) result.notes.push_back(n);
+  result.warnings = in.warnings;
   if (s.product)
     for (auto const& n : s.product->notes) result.notes.push_back(n);
 
-  auto const emit = emitted_outputs(opt);
+  // c_total and the class are always emitted: the class census below reads them.
+  stock_job_options emit_opt = opt;
+  emit_opt.emit_totals = true;
+  auto const emit = emitted_outputs(emit_opt);
   params->n_emit = int(emit.size());
   std::copy(emit.begin(), emit.end(), params->emit);
   int const inputs = int(s.plane_sources().size());
@@ -185,11 +182,54 @@ stock_job_result run_stock_job(stock_job_options const& opt)
   if (opt.on_grid) opt.on_grid(s.grid);
   auto r = stock_request(s, opt, stock_band_names(), "carbon stock");
   // Bands are written from the emitted planes.
-  for (auto& b : r.bands) b.plane = emitted_plane(opt, b.name);
-  r.output_options.metadata["SINKMAP_MODEL"] = model.file;
+  for (auto& b : r.bands) {
+    b.plane = emitted_plane(emit_opt, b.name);
+    if (b.name == "ecosystem_class") b.metadata["classes"] = class_table_text(model);
+  }
+  for (auto const& [k, v] : in.metadata) r.output_options.metadata[k] = v;
   if (s.product) r.output_options.metadata["SINKMAP_DATE"] = s.product->date;
+
+  // Class census in the worker threads: pixels per class and those without an estimate.
+  int const total_plane = emitted_plane(emit_opt, "c_total");
+  int const class_plane = emitted_plane(emit_opt, "ecosystem_class");
+  std::mutex census_mutex;
+  auto const user_reducer = opt.reducer;
+  r.reducer = [&](int t, pipeline::window const& w, float const* planes) {
+    std::uint64_t px[kernels::max_classes] = {}, none[kernels::max_classes] = {};
+    float const* cls = planes + std::size_t(class_plane) * w.pixels();
+    float const* tot = planes + std::size_t(total_plane) * w.pixels();
+    for (std::size_t i = 0; i < w.pixels(); ++i) {
+      float const c = cls[i];
+      if (!(c > 0 && c < float(kernels::max_classes))) continue;
+      ++px[int(c)];
+      none[int(c)] += std::isnan(tot[i]) ? 1 : 0;
+    }
+    {
+      std::lock_guard lock(census_mutex);
+      for (int c = 1; c < kernels::max_classes; ++c) {
+        if (px[c]) result.census.pixels[c] += px[c];
+        if (none[c]) result.census.no_estimate[c] += none[c];
+      }
+    }
+    if (user_reducer) user_reducer(t, w, planes);
+  };
   result.stream = run_raster_stream(r, kernel);
   result.grid = s.grid;
+  result.provenance = r.output_options.metadata;
+  result.model_name = model.name;
+  for (auto const& [c, n] : result.census.no_estimate) {
+    auto const* ci = model.find_class(c);
+    std::string why = "an index outside the model's valid range";
+    if (ci && !ci->not_available.empty()) {
+      why = "no parameters for ";
+      for (std::size_t k = 0; k < ci->not_available.size(); ++k)
+        why += (k ? "; " : "") + ci->not_available[k];
+      why += ", or an index outside the model's valid range";
+    }
+    result.warnings.push_back(std::to_string(n) + " of " + std::to_string(result.census.pixels[c]) +
+                              " pixels of class " + model.class_name(c) +
+                              " have no carbon estimate (nodata in the map): " + why);
+  }
   return result;
 }
 

@@ -5,11 +5,14 @@
 
 #include "io/geotiff_writer.hpp"
 #include "io/scene.hpp"
+#include "jobs/carbon_inputs.hpp"
 #include "jobs/raster_stream.hpp"
 #include "jobs/run_settings.hpp"
 #include "sinkmap/kernels/carbon_stage.hpp"
 
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -18,10 +21,7 @@ namespace sinkmap::jobs {
 struct stock_job_options {
   std::vector<std::string> scenes;   ///< SCENE or product(s)
   io::scene_options scene_options;
-  std::string model = "north_china_tier1";
-  std::string landcover;             ///< --landcover (optional)
-  std::string crosswalk;             ///< --crosswalk (guessed from the file name if empty)
-  std::string landcover_resampling = "nearest";
+  carbon_input_options carbon;       ///< model, land cover, forest type/age, climate zone
   std::string lulc, pools;           ///< InVEST mode: --lulc and --pools
   std::string output;
   std::vector<std::string> output_bands;  ///< bands to write (empty: all); all are computed
@@ -43,10 +43,20 @@ int emitted_plane(stock_job_options const& opt, std::string const& band);
 std::vector<std::string> stock_band_names();
 std::vector<std::string> invest_band_names();
 
+/// Pixels per class id, and how many of them got no estimate (no parameters for their zone or
+/// age, or an index outside the model's range).
+struct class_census {
+  std::map<int, std::uint64_t> pixels, no_estimate;
+};
+
 struct stock_job_result {
   raster_stream_result stream;
   io::raster_grid grid;
-  std::vector<std::string> notes;  ///< what was decided for the user (classifier, resampling)
+  std::vector<std::string> notes;     ///< what was decided for the user (classifier, defaults)
+  std::vector<std::string> warnings;  ///< region, absent classes, pixels without parameters
+  std::map<std::string, std::string> provenance;  ///< SINKMAP_* items written to the output
+  class_census census;
+  std::string model_name;
 };
 
 stock_job_result run_stock_job(stock_job_options const& opt);

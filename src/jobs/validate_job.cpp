@@ -9,7 +9,7 @@
 #include "jobs/index_job.hpp"
 #include "models/carbon_model.hpp"
 #include "models/crosswalk.hpp"
-#include "models/ecosystem_classes.hpp"
+#include "jobs/inventory_job.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -53,19 +53,23 @@ std::string bin_name(double lo, double hi)
 }  // namespace
 
 std::vector<std::string> plot_classes(std::vector<validate::plot> const& plots,
-                                      std::string const& landcover, std::string const& crosswalk,
-                                      std::string const& map, std::string const& map_wkt)
+                                      carbon_input_options const& classes, std::string const& map,
+                                      std::string const& map_wkt)
 {
   std::vector<std::string> out(plots.size());
   std::vector<double> codes;
-  std::optional<models::crosswalk> cw;
-  if (!landcover.empty()) {
-    cw = models::load_crosswalk(io::guess_crosswalk(landcover, crosswalk));
-    codes = validate::sample_at_centroids(landcover, 1, plots, map_wkt);
+  std::optional<models::code_lookup> lookup;
+  std::map<int, std::string> names;
+  if (!classes.landcover.empty()) {
+    auto const m = load_model(classes);
+    lookup = models::class_lookup(models::load_crosswalk(io::guess_crosswalk(classes.landcover, classes.crosswalk, m)), m);
+    names = class_names_of_model(m);
+    codes = validate::sample_at_centroids(classes.landcover, 1, plots, map_wkt);
   } else if (!map.empty()) {
     auto ds = io::open_raster(map, "MAP");
     int const band = io::band_named(*ds, "ecosystem_class");
     if (band == 0) return out;
+    names = class_names_of_map(map);
     codes = validate::sample_at_centroids(map, band, plots, map_wkt);
   } else {
     return out;
@@ -73,9 +77,8 @@ std::vector<std::string> plot_classes(std::vector<validate::plot> const& plots,
   for (std::size_t i = 0; i < plots.size(); ++i) {
     // Land-cover codes go through the crosswalk; a stock map's band already holds class ids.
     double const c = codes[i];
-    int const cls = cw ? cw->class_of(c)
-                       : (c >= 0 && c < kernels::ecosystem_class_count ? int(c) : 0);
-    if (cls > 0) out[i] = std::string(models::class_name(cls));
+    int const cls = lookup ? lookup->class_of(c) : (c > 0 && c < kernels::max_classes ? int(c) : 0);
+    if (auto it = names.find(cls); cls > 0 && it != names.end()) out[i] = it->second;
   }
   return out;
 }
@@ -87,7 +90,7 @@ validate::report run_validate_job(validate_options const& opt)
   int const band = band_of(opt.map, opt.band);
   auto const plots = validate::load_plots(opt.plots, opt.plot_options, grid.crs_wkt);
   auto const ex = validate::extract(opt.map, band, plots);
-  auto const classes = plot_classes(plots, opt.landcover, opt.crosswalk, opt.map, grid.crs_wkt);
+  auto const classes = plot_classes(plots, opt.classes, opt.map, grid.crs_wkt);
 
   validate::report r;
   r.map = opt.map;
@@ -138,9 +141,13 @@ calibrate_result run_calibrate_job(calibrate_options const& opt)
   SINKMAP_EXPECTS(opt.folds >= 2, bad_input, "--folds must be 2 or more");
   auto const form = validate::parse_fit_form(opt.form);
   auto const& index = indices::find_index(opt.index);
-  auto const cls_id = models::parse_class(opt.cls);
-  SINKMAP_EXPECTS(cls_id.has_value(), bad_input,
-                  "--class '" + opt.cls + "': unknown (known: " + models::class_name_list() + ")");
+  std::string const base_path = models::resolve_model_path(opt.classes.model);
+  {
+    auto const base = models::load_carbon_model(base_path);
+    SINKMAP_EXPECTS(base.class_id(opt.cls).has_value(), bad_input,
+                    "--class '" + opt.cls + "': model " + base.name + " (" + base_path +
+                      ") has no such class (its classes: " + base.class_name_list() + ")");
+  }
 
   // The index over the scene, streamed to a temporary raster beside the model.
   std::filesystem::path const out(opt.output);
@@ -163,12 +170,12 @@ calibrate_result run_calibrate_job(calibrate_options const& opt)
   auto const plots = validate::load_plots(opt.plots, opt.plot_options, grid.crs_wkt);
   auto const ex = validate::extract(tmp_index, 1, plots);
   std::vector<std::string> classes(plots.size());
-  if (!opt.landcover.empty())
-    classes = plot_classes(plots, opt.landcover, opt.crosswalk, "", grid.crs_wkt);
+  if (!opt.classes.landcover.empty())
+    classes = plot_classes(plots, opt.classes, "", grid.crs_wkt);
   std::vector<double> x, y;
   for (std::size_t i = 0; i < plots.size(); ++i) {
     if (!ex[i].excluded.empty() || std::isnan(plots[i].observed)) continue;
-    if (!opt.landcover.empty() && classes[i] != opt.cls) continue;
+    if (!opt.classes.landcover.empty() && classes[i] != opt.cls) continue;
     x.push_back(ex[i].predicted);
     y.push_back(plots[i].observed);
   }
@@ -203,7 +210,7 @@ calibrate_result run_calibrate_job(calibrate_options const& opt)
   res.cv = validate::compute_metrics(y, cv_pred, 0);
 
   // The model file: the base model with this class's biomass model replaced by the fit.
-  std::ifstream bf(models::resolve_model_path(opt.base_model));
+  std::ifstream bf(base_path);
   nlohmann::json model = nlohmann::json::parse(bf);
   double const ymax = *std::max_element(y.begin(), y.end());
   auto m = [](validate::metrics const& mm) {
@@ -217,7 +224,7 @@ calibrate_result run_calibrate_job(calibrate_options const& opt)
   for (auto const& p : opt.plots) plots_text += (plots_text.empty() ? "" : ", ") + p;
   auto& cls = model["classes"][opt.cls];
   if (!cls.contains("root_to_shoot") || !cls.contains("carbon_fraction"))
-    SINKMAP_FAIL(bad_input, "--model " + opt.base_model + ": class " + opt.cls +
+    SINKMAP_FAIL(bad_input, "--model " + opt.classes.model + ": class " + opt.cls +
                               " lacks root_to_shoot or carbon_fraction to complete the model");
   cls["agb"] = {{"form", opt.form == "logarithmic" ? "log" : opt.form},
                 {"index", index.name},
@@ -228,10 +235,21 @@ calibrate_result run_calibrate_job(calibrate_options const& opt)
                 {"source", "fitted by sinkmap calibrate on " + std::to_string(res.plots) +
                              " plots (" + plots_text + "), " + date +
                              "; valid range = the calibration plots' index range"},
+                {"covariance", {{res.fit.cov_aa, res.fit.cov_ab}, {res.fit.cov_ab, res.fit.cov_bb}}},
+                {"residual_sd", res.fit.residual_sd},
                 {"calibration", {{"fit", m(res.fitted)}, {"cross_validated", m(res.cv)},
-                                 {"folds", k}, {"converged", res.fit.converged}}}};
+                                 {"folds", k}, {"converged", res.fit.converged},
+                                 {"covariance_note", "covariance of (a, b) = s^2 (J^T J)^-1 at the fit, "
+                                                     "s = residual_sd = sqrt(SSE / (n - 2))"}}}};
   model["name"] = out.stem().string();
-  model["description"] = "Calibrated from " + opt.base_model + ": class " + opt.cls +
+  // A calibrated model's crosswalks stay those of its base (relative to the base's folder).
+  if (model.contains("crosswalks"))
+    for (auto& [name, p] : model["crosswalks"].items()) {
+      std::filesystem::path f(p.get<std::string>());
+      if (!f.is_absolute())
+        p = std::filesystem::absolute(std::filesystem::path(base_path).parent_path() / f).lexically_normal().string();
+    }
+  model["description"] = "Calibrated from " + opt.classes.model + ": class " + opt.cls +
                          " uses a " + opt.form + " model of " + index.name + " fitted to field plots.";
   io::write_text_atomically(opt.output, model.dump(2) + "\n");
   models::load_carbon_model(opt.output);  // what we wrote must load

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "io/scene.hpp"
+#include "jobs/carbon_inputs.hpp"
 #include "jobs/run_settings.hpp"
 #include "validate/model_fit.hpp"
 #include "validate/plots.hpp"
@@ -18,7 +19,7 @@ struct validate_options {
   std::string band;                     ///< band name or number ("" = agb if present, else 1)
   std::vector<std::string> plots;
   validate::plot_options plot_options;
-  std::string landcover, crosswalk;     ///< classes for by_class ("" = the map's ecosystem_class band)
+  carbon_input_options classes;         ///< --landcover/--crosswalk/--model for by_class ("" = the map's ecosystem_class band)
   std::vector<double> bins = {0, 50, 100, 200, 300, 500};
   std::string report_dir;
   run_settings run;
@@ -26,11 +27,11 @@ struct validate_options {
 
 validate::report run_validate_job(validate_options const& opt);
 
-/// The class name of each plot from a land-cover map (through a crosswalk) or a map's
-/// ecosystem_class band ("" where unknown).
+/// The class name of each plot from a land-cover map (through a crosswalk into the model's
+/// classes) or a map's ecosystem_class band ("" where unknown).
 std::vector<std::string> plot_classes(std::vector<validate::plot> const& plots,
-                                      std::string const& landcover, std::string const& crosswalk,
-                                      std::string const& map, std::string const& map_wkt);
+                                      carbon_input_options const& classes, std::string const& map,
+                                      std::string const& map_wkt);
 
 struct calibrate_options {
   std::vector<std::string> scenes;
@@ -38,8 +39,8 @@ struct calibrate_options {
   std::vector<std::string> plots;
   validate::plot_options plot_options;
   std::string index = "NDVI", form = "linear";
-  std::string landcover, crosswalk, cls = "forest";
-  std::string base_model = "north_china_tier1";
+  carbon_input_options classes;  ///< --model (the base model), --landcover, --crosswalk
+  std::string cls = "natural_forest_broadleaf";
   int folds = 5;
   std::string output;  ///< model JSON
   run_settings run;

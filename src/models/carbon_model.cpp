@@ -2,14 +2,16 @@
 
 #include "core/error.hpp"
 #include "indices/index_catalog.hpp"
-#include "models/ecosystem_classes.hpp"
 
-#include <nlohmann/json.hpp>
+#include <openssl/evp.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <set>
+#include <tuple>
 
 #ifndef SINKMAP_MODELS_DIR
 #define SINKMAP_MODELS_DIR "models"
@@ -19,7 +21,9 @@ namespace sinkmap::models {
 namespace {
 
 using json = nlohmann::json;
+namespace fs = std::filesystem;
 
+// Reads the structure of a model file (the numbers go through parameter_library).
 struct reader {
   std::string file;
 
@@ -30,16 +34,21 @@ struct reader {
 
   json const& at(json const& j, std::string const& key, std::string const& field) const
   {
-    if (!j.is_object() || !j.contains(key)) fail(field + "." + key, "missing");
+    if (!j.is_object() || !j.contains(key)) fail(join(field, key), "missing");
     return j.at(key);
+  }
+
+  static std::string join(std::string const& field, std::string const& key)
+  {
+    return field.empty() ? key : field + "." + key;
   }
 
   double number(json const& j, std::string const& key, std::string const& field) const
   {
     json const& v = at(j, key, field);
-    if (!v.is_number()) fail(field + "." + key, "expected a number, got " + v.dump());
+    if (!v.is_number()) fail(join(field, key), "expected a number, got " + v.dump());
     double const d = v.get<double>();
-    if (!std::isfinite(d)) fail(field + "." + key, "not finite");
+    if (!std::isfinite(d)) fail(join(field, key), "not finite");
     return d;
   }
 
@@ -48,16 +57,22 @@ struct reader {
   {
     double const v = number(j, key, field);
     if (v < lo || v > hi)
-      fail(field + "." + key, std::to_string(v) + " is out of range [" + std::to_string(lo) +
-                                ", " + std::to_string(hi) + "]");
+      fail(join(field, key), std::to_string(v) + " is out of range [" + std::to_string(lo) + ", " +
+                               std::to_string(hi) + "]");
     return v;
   }
 
   std::string text(json const& j, std::string const& key, std::string const& field) const
   {
     json const& v = at(j, key, field);
-    if (!v.is_string()) fail(field + "." + key, "expected a string");
+    if (!v.is_string()) fail(join(field, key), "expected a string, got " + v.dump());
     return v.get<std::string>();
+  }
+
+  std::string text_or(json const& j, std::string const& key, std::string const& field,
+                      std::string const& def) const
+  {
+    return j.contains(key) ? text(j, key, field) : def;
   }
 
   std::pair<double, double> range(json const& j, std::string const& key, std::string const& field,
@@ -67,7 +82,7 @@ struct reader {
     json const& v = j.at(key);
     if (!v.is_array() || v.size() != 2 || !v[0].is_number() || !v[1].is_number() ||
         !(v[0].get<double>() < v[1].get<double>()))
-      fail(field + "." + key, "expected [low, high] with low < high");
+      fail(join(field, key), "expected [low, high] with low < high");
     return {v[0].get<double>(), v[1].get<double>()};
   }
 };
@@ -83,6 +98,18 @@ kernels::agb_form parse_form(std::string const& s, reader const& r, std::string 
   r.fail(field, "unknown form '" + s + "' (none, constant, linear, power, exponential, log)");
 }
 
+kernels::class_group parse_group(std::string const& s, reader const& r, std::string const& field)
+{
+  using kernels::class_group;
+  if (s == "forest") return class_group::forest;
+  if (s == "grassland") return class_group::grassland;
+  if (s == "cropland") return class_group::cropland;
+  if (s == "wetland") return class_group::wetland;
+  if (s == "settlement") return class_group::settlement;
+  if (s == "other") return class_group::other;
+  r.fail(field, "unknown group '" + s + "' (forest, grassland, cropland, wetland, settlement, other)");
+}
+
 int index_slot(std::vector<std::string>& names, std::string const& name)
 {
   auto const canonical = indices::find_index(name).name;
@@ -92,26 +119,547 @@ int index_slot(std::vector<std::string>& names, std::string const& name)
   return int(names.size() - 1);
 }
 
+std::string join_names(std::vector<std::string> const& v)
+{
+  std::string s;
+  for (auto const& x : v) s += (s.empty() ? "" : ", ") + x;
+  return s;
+}
+
+// One (class, zone, age) combination while it is being built.
+struct draft {
+  kernels::class_params p;
+  std::vector<std::pair<set_field, quantity>> fields;
+  std::string key;  // structure + quantity keys: equal drafts are the same set under every draw
+  std::string not_available;
+};
+
+class model_parser {
+ public:
+  model_parser(std::string path, json const& j, model_choice const& choice)
+    : r_{std::move(path)}, j_(j), choice_(choice),
+      lib_(r_.file, j.contains("factors") ? &j.at("factors") : nullptr)
+  {
+  }
+
+  carbon_model parse()
+  {
+    m_.file = r_.file;
+    m_.name = r_.text(j_, "name", "");
+    m_.version = r_.text_or(j_, "version", "", "unversioned");
+    m_.description = r_.text_or(j_, "description", "", "");
+    m_.deprecated = r_.text_or(j_, "deprecated", "", "");
+    if (j_.contains("known_errors"))
+      for (auto const& e : j_.at("known_errors"))
+        if (e.is_string()) m_.known_errors.push_back(e.get<std::string>());
+    if (j_.contains("factors") && !j_.at("factors").is_object()) r_.fail("factors", "expected an object");
+    parse_region();
+    m_.soil_depth_cm = r_.number_in(j_, "soil_depth_cm", "", 1, 1000);
+    parse_zones();
+    parse_ages();
+    parse_soil_types();
+    parse_crosswalks();
+    parse_classes();
+    parse_classifier();
+    parse_disturbance();
+    if (m_.index_names.size() > std::size_t(kernels::max_stage_outputs))
+      r_.fail("classes", "the models read more than " + std::to_string(kernels::max_stage_outputs) + " indices");
+    build_tables();
+    m_.parameters = lib_.parameters();
+    m_.joints = lib_.joints();
+    return std::move(m_);
+  }
+
+ private:
+  void parse_region()
+  {
+    json const& reg = r_.at(j_, "region", "");
+    m_.region_description = r_.text(reg, "description", "region");
+    auto const lon = r_.range(reg, "lon", "region", {NAN, NAN});
+    auto const lat = r_.range(reg, "lat", "region", {NAN, NAN});
+    if (std::isnan(lon.first) || std::isnan(lat.first)) r_.fail("region", "needs lon [min, max] and lat [min, max]");
+    if (lon.first < -180 || lon.second > 180) r_.fail("region.lon", "longitudes are -180..180");
+    if (lat.first < -90 || lat.second > 90) r_.fail("region.lat", "latitudes are -90..90");
+    m_.lon_min = lon.first;
+    m_.lon_max = lon.second;
+    m_.lat_min = lat.first;
+    m_.lat_max = lat.second;
+  }
+
+  void parse_zones()
+  {
+    json const& cz = r_.at(j_, "climate_zones", "");
+    json const& zones = r_.at(cz, "zones", "climate_zones");
+    if (!zones.is_object() || zones.empty()) r_.fail("climate_zones.zones", "expected an object of zones");
+    if (zones.size() > std::size_t(kernels::max_zones))
+      r_.fail("climate_zones.zones", "at most " + std::to_string(kernels::max_zones) + " zones");
+    m_.zones.resize(zones.size());
+    std::vector<bool> seen(zones.size(), false);
+    for (auto const& [name, z] : zones.items()) {
+      std::string const f = "climate_zones.zones." + name;
+      int const id = int(r_.number_in(z, "id", f, 0, double(zones.size() - 1)));
+      if (seen[std::size_t(id)]) r_.fail(f + ".id", "id " + std::to_string(id) + " is used twice");
+      seen[std::size_t(id)] = true;
+      zone_info zi;
+      zi.id = id;
+      zi.name = name;
+      zi.soil_climate = r_.text(z, "soil_climate", f);
+      zi.ecological_zone = r_.text(z, "ecological_zone", f);
+      zi.description = r_.text_or(z, "description", f, "");
+      m_.zones[std::size_t(id)] = zi;
+    }
+    std::string const def = r_.text(cz, "default", "climate_zones");
+    auto const d = m_.zone_id(def);
+    if (!d) r_.fail("climate_zones.default", "'" + def + "' is not one of the zones (" + m_.zone_name_list() + ")");
+    m_.default_zone = *d;
+    m_.default_zone_reason = r_.text_or(cz, "default_reason", "climate_zones", "");
+  }
+
+  void parse_ages()
+  {
+    if (!j_.contains("age_classes")) return;
+    json const& a = j_.at("age_classes");
+    m_.has_ages = true;
+    m_.age_boundary_years = r_.number_in(a, "boundary_years", "age_classes", 1, 1000);
+    std::string const def = r_.text(a, "default", "age_classes");
+    if (def != "young" && def != "old") r_.fail("age_classes.default", "expected young or old");
+    m_.default_age = def == "young" ? 0 : 1;
+    m_.default_age_reason = r_.text_or(a, "default_reason", "age_classes", "");
+  }
+
+  void parse_soil_types()
+  {
+    if (!j_.contains("soil_types")) {
+      if (!choice_.soil_type.empty())
+        r_.fail("soil_types", "--soil-type " + choice_.soil_type + ": the model defines no soil types");
+      return;
+    }
+    json const& st = j_.at("soil_types");
+    json const& types = r_.at(st, "types", "soil_types");
+    if (!types.is_object() || types.empty()) r_.fail("soil_types.types", "expected an object of soil types");
+    for (auto const& [name, _] : types.items()) m_.soil_types.push_back(name);
+    std::string const def = r_.text(st, "default", "soil_types");
+    std::string const pick = choice_.soil_type.empty() ? def : choice_.soil_type;
+    if (std::find(m_.soil_types.begin(), m_.soil_types.end(), pick) == m_.soil_types.end())
+      SINKMAP_FAIL(bad_input, (choice_.soil_type.empty() ? r_.file + ": soil_types.default" : std::string("--soil-type")) +
+                                ": unknown soil type '" + pick + "' (" + r_.file + " defines " +
+                                join_names(m_.soil_types) + ")");
+    m_.soil_type = pick;
+  }
+
+  void parse_crosswalks()
+  {
+    if (!j_.contains("crosswalks")) return;
+    json const& c = j_.at("crosswalks");
+    if (!c.is_object()) r_.fail("crosswalks", "expected an object of name: file");
+    fs::path const dir = fs::path(r_.file).parent_path();
+    for (auto const& [name, p] : c.items()) {
+      if (!p.is_string()) r_.fail("crosswalks." + name, "expected a file path");
+      fs::path f(p.get<std::string>());
+      m_.crosswalks[name] = (f.is_absolute() ? f : dir / f).lexically_normal().string();
+    }
+  }
+
+  void parse_classes()
+  {
+    json const& classes = r_.at(j_, "classes", "");
+    if (!classes.is_object() || classes.empty()) r_.fail("classes", "expected an object of classes");
+    std::set<int> ids;
+    for (auto const& [name, c] : classes.items()) {
+      std::string const field = "classes." + name;
+      if (name.empty() || name == "none" || name == "*" || name == "unmapped" || name == "all")
+        r_.fail(field, "'" + name + "' is reserved");
+      class_info ci;
+      ci.name = name;
+      ci.id = int(r_.number_in(c, "id", field, 1, kernels::max_classes - 1));
+      if (!ids.insert(ci.id).second) r_.fail(field + ".id", "id " + std::to_string(ci.id) + " is used by another class");
+      ci.group = parse_group(r_.text(c, "group", field), r_, field + ".group");
+      ci.description = r_.text_or(c, "description", field, "");
+      ci.absent_in_region = r_.text_or(c, "absent_in_region", field, "");
+      ci.proxy = c.value("proxy", false);
+      m_.classes.push_back(ci);
+    }
+    std::sort(m_.classes.begin(), m_.classes.end(), [](auto const& a, auto const& b) { return a.id < b.id; });
+  }
+
+  void parse_classifier()
+  {
+    if (!j_.contains("classifier")) return;
+    json const& c = j_.at("classifier");
+    m_.classifier.water_ndwi = float(r_.number_in(c, "water_ndwi", "classifier", -1, 1));
+    m_.classifier.bare_ndvi = float(r_.number_in(c, "bare_ndvi", "classifier", -1, 1));
+    m_.classifier.forest_ndvi = float(r_.number_in(c, "forest_ndvi", "classifier", -1, 1));
+    json const& cls = r_.at(c, "classes", "classifier");
+    auto id_of = [&](char const* key) {
+      std::string const n = r_.text(cls, key, "classifier.classes");
+      auto const id = m_.class_id(n);
+      if (!id) r_.fail(std::string("classifier.classes.") + key, "class '" + n + "' is not defined (classes: " + m_.class_name_list() + ")");
+      return *id;
+    };
+    m_.classifier.water = id_of("water");
+    m_.classifier.bare = id_of("bare");
+    m_.classifier.forest = id_of("forest");
+    m_.classifier.grassland = id_of("grassland");
+    m_.has_classifier = true;
+  }
+
+  void parse_disturbance()
+  {
+    if (!j_.contains("disturbance")) return;
+    json const& d = j_.at("disturbance");
+    if (!d.contains("dnbr_threshold")) return;
+    int const p = lib_.leaf(d.at("dnbr_threshold"), "disturbance.dnbr_threshold", 0.0, 2.0);
+    m_.dnbr_threshold = lib_.parameters()[std::size_t(p)].value;
+    m_.dnbr_source = lib_.parameters()[std::size_t(p)].source;
+  }
+
+  // --- parameter sets -----------------------------------------------------------------------
+
+  quantity field_value(json const& c, std::string const& key, std::string const& field,
+                       stratum const& s, double lo, double hi)
+  {
+    return lib_.resolve(r_.at(c, key, field), field + "." + key, s, lo, hi);
+  }
+
+  // Adds a quantity to the draft: sets the value, keeps the binding, and reports NE/NA.
+  bool take(draft& d, class_info& ci, set_field f, std::string const& pool, quantity const& q,
+            float& target, bool na_allowed_as_nan = false)
+  {
+    if (q.k == quantity::kind::not_available && !na_allowed_as_nan) {
+      d.not_available = q.reason;
+      return false;
+    }
+    if (q.k == quantity::kind::not_estimated && !pool.empty()) {
+      auto& ne = ci.not_estimated[pool];
+      ne.first = q.reason;
+      ne.second.insert(zone_);
+    }
+    target = float(q.at(lib_.values()));
+    d.key += "|" + q.key();
+    d.fields.push_back({f, q});
+    return true;
+  }
+
+  bool build_draft(json const& c, class_info& ci, stratum const& s, draft& d)
+  {
+    std::string const field = "classes." + ci.name;
+    auto& p = d.p;
+    json const& agb = r_.at(c, "agb", field);
+    std::string const af = field + ".agb";
+    p.form = parse_form(r_.text(agb, "form", af), r_, af + ".form");
+    ci.agb_source = r_.text(agb, "source", af);
+    d.key = std::to_string(int(p.form));
+    ci.tier1 = p.form == kernels::agb_form::constant || p.form == kernels::agb_form::none;
+    if (p.form == kernels::agb_form::constant) {
+      quantity const a = field_value(agb, "a", af, s, 0, 2000);
+      if (!take(d, ci, set_field::a, "agb", a, p.a)) return false;
+    } else if (p.form != kernels::agb_form::none) {
+      std::string const index = r_.text(agb, "index", af);
+      try {
+        p.index_output = index_slot(m_.index_names, index);
+      } catch (bad_input const&) {
+        r_.fail(af + ".index", "unknown index '" + index + "' (known: " + indices::index_name_list() + ")");
+      }
+      quantity const a = field_value(agb, "a", af, s, -1e30, 1e30);
+      quantity const b = field_value(agb, "b", af, s, -1e30, 1e30);
+      if (!take(d, ci, set_field::a, "", a, p.a) || !take(d, ci, set_field::b, "", b, p.b)) return false;
+      auto const [x0, x1] = r_.range(agb, "valid_range", af, {-INFINITY, INFINITY});
+      auto const [y0, y1] = r_.range(agb, "clamp", af, {0, INFINITY});
+      if (y0 < 0) r_.fail(af + ".clamp", "biomass cannot be negative");
+      p.x_min = float(x0);
+      p.x_max = float(x1);
+      p.agb_min = float(y0);
+      p.agb_max = float(y1);
+      d.key += "|i" + std::to_string(p.index_output) + "|" + std::to_string(x0) + "," +
+               std::to_string(x1) + "," + std::to_string(y0) + "," + std::to_string(y1);
+      if (agb.contains("covariance") && !joined_.count(af)) {
+        if (a.factors.size() != 1 || b.factors.size() != 1 || a.constant != 1 || b.constant != 1)
+          r_.fail(af + ".covariance", "a and b must be plain numbers to carry a covariance");
+        lib_.joint({a.factors[0].first, b.factors[0].first}, agb.at("covariance"), af + ".covariance");
+        joined_.insert(af);
+      }
+      if (agb.contains("residual_sd")) {
+        double const rs = r_.number_in(agb, "residual_sd", af, 0, 1e6);
+        residual_sd_[ci.id] = rs;
+      }
+    }
+    if (p.form != kernels::agb_form::none) {
+      std::string const rf = field + ".root_to_shoot";
+      json const& rs = r_.at(c, "root_to_shoot", field);
+      if (rs.is_object() && rs.contains("notation")) {
+        quantity const q = lib_.resolve(rs, rf, s, 0, 10);
+        if (q.k == quantity::kind::not_available) {
+          d.not_available = q.reason;
+          return false;
+        }
+        ci.not_estimated["c_below"].first = q.reason;
+        ci.not_estimated["c_below"].second.insert(zone_);
+        p.rs_steps = 1;
+        p.rs_below[0] = INFINITY;
+        p.rs_ratio[0] = 0;
+        d.key += "|rsNE";
+      } else {
+        json const& steps = r_.at(rs, "steps", rf);
+        if (!steps.is_array() || steps.empty() || steps.size() > std::size_t(kernels::max_root_shoot_steps))
+          r_.fail(rf + ".steps", "expected 1 to " + std::to_string(kernels::max_root_shoot_steps) + " steps");
+        r_.text(rs, "source", rf);
+        float prev = -INFINITY;
+        for (std::size_t k = 0; k < steps.size(); ++k) {
+          std::string const sf = rf + ".steps[" + std::to_string(k) + "]";
+          quantity const q = field_value(steps[k], "ratio", sf, s, 0, 10);
+          if (!take(d, ci, set_field(int(set_field::rs_ratio_0) + int(k)), "c_below", q, p.rs_ratio[k])) return false;
+          bool const last = k + 1 == steps.size();
+          bool const inclusive = steps[k].contains("agb_at_most");
+          if (last && (inclusive || steps[k].contains("agb_below")))
+            r_.fail(sf, "the last step applies to all larger biomass: leave out its bound");
+          if (!last && !inclusive && !steps[k].contains("agb_below"))
+            r_.fail(sf, "give agb_below (ratio applies while AGB < bound) or agb_at_most (AGB <= bound)");
+          // AGB <= bound is AGB < the next float above the bound.
+          p.rs_below[k] = last ? INFINITY
+                          : inclusive ? std::nextafter(float(r_.number_in(steps[k], "agb_at_most", sf, 0, 2000)), INFINITY)
+                                      : float(r_.number_in(steps[k], "agb_below", sf, 0, 2000));
+          if (p.rs_below[k] <= prev) r_.fail(sf, "steps must increase");
+          prev = p.rs_below[k];
+          d.key += "@" + std::to_string(p.rs_below[k]);
+        }
+        p.rs_steps = int(steps.size());
+      }
+      quantity const cf = field_value(c, "carbon_fraction", field, s, 0.01, 1.0);
+      if (cf.k == quantity::kind::not_estimated) r_.fail(field + ".carbon_fraction", "cannot be NE: biomass needs a carbon fraction");
+      if (!take(d, ci, set_field::carbon_fraction, "", cf, p.carbon_fraction)) return false;
+    }
+    if (c.contains("dead_c")) {
+      if (!take(d, ci, set_field::dead_c, "c_dead", field_value(c, "dead_c", field, s, 0, 5000), p.dead_c)) return false;
+    } else if (p.form != kernels::agb_form::none) {
+      r_.fail(field + ".dead_c", "missing (write {\"notation\": \"NE\", \"reason\": ...} if not estimated)");
+    } else {
+      d.key += "|dead0";
+    }
+    if (!take(d, ci, set_field::soil_c, "c_soil", field_value(c, "soil_c", field, s, 0, 5000), p.soil_c)) return false;
+    if (c.contains("growth")) {
+      quantity const g = field_value(c, "growth", field, s, 0, 100);
+      take(d, ci, set_field::growth, "", g, p.growth, true);
+      if (g.k == quantity::kind::not_estimated) p.growth = NAN;
+    } else {
+      d.key += "|g-";
+    }
+    if (c.contains("loss_fraction")) {
+      quantity const f = field_value(c, "loss_fraction", field, s, 0, 1);
+      take(d, ci, set_field::loss_fraction, "", f, p.loss_fraction, true);
+      if (f.k == quantity::kind::not_estimated) p.loss_fraction = NAN;
+    } else {
+      d.key += "|l-";
+    }
+    return true;
+  }
+
+  void build_tables()
+  {
+    json const& classes = j_.at("classes");
+    auto t = std::make_shared<kernels::class_tables>();
+    std::memset(t->set_of, kernels::no_param_set, sizeof t->set_of);
+    std::memset(t->group_of, 0, sizeof t->group_of);
+    std::map<std::string, int> set_by_key;
+    std::vector<std::vector<std::pair<set_field, quantity>>> set_fields;
+    int const ages = m_.has_ages ? kernels::age_classes : 1;
+    for (auto& ci : m_.classes) {
+      json const& c = classes.at(ci.name);
+      t->group_of[ci.id] = static_cast<unsigned char>(ci.group);
+      std::set<std::string> na_seen;
+      for (auto const& z : m_.zones) {
+        for (int age = 0; age < ages; ++age) {
+          stratum s{z.name, z.soil_climate, z.ecological_zone,
+                    m_.has_ages ? (age == 0 ? "young" : "old") : "", m_.soil_type};
+          draft d;
+          zone_ = z.name;
+          if (!build_draft(c, ci, s, d)) {
+            std::string const what = z.name + (m_.has_ages ? (age == 0 ? " / young" : " / old") : "");
+            if (na_seen.insert(what).second) ci.not_available.push_back(what + ": " + d.not_available);
+            continue;
+          }
+          auto [it, fresh] = set_by_key.try_emplace(d.key, int(set_fields.size()));
+          if (fresh) {
+            if (set_fields.size() >= std::size_t(kernels::max_param_sets))
+              SINKMAP_FAIL(bad_input, r_.file + ": more than " + std::to_string(kernels::max_param_sets) +
+                                        " distinct parameter sets (classes x zones x ages)");
+            t->sets[set_fields.size()] = d.p;
+            set_fields.push_back(std::move(d.fields));
+          }
+          int const set = it->second;
+          for (int a = age; a < (m_.has_ages ? age + 1 : kernels::age_classes); ++a)
+            t->set_of[ci.id][z.id][a] = static_cast<unsigned char>(set);
+        }
+      }
+    }
+    t->n_sets = int(set_fields.size());
+    for (std::size_t s = 0; s < set_fields.size(); ++s)
+      for (auto& [f, q] : set_fields[s]) m_.bindings.push_back({int(s), f, q});
+    for (auto const& [id, sd] : residual_sd_)
+      for (auto const& z : m_.zones)
+        for (int a = 0; a < kernels::age_classes; ++a)
+          if (t->set_of[id][z.id][a] != kernels::no_param_set) t->sets[t->set_of[id][z.id][a]].residual_sd = float(sd);
+    m_.tables = t;
+  }
+
+  reader r_;
+  json const& j_;
+  model_choice choice_;
+  parameter_library lib_;
+  carbon_model m_;
+  std::set<std::string> joined_;
+  std::map<int, double> residual_sd_;
+  std::string zone_;  // the zone whose draft is being built (for NE reporting)
+};
+
 }  // namespace
+
+std::optional<int> carbon_model::class_id(std::string const& n) const
+{
+  for (auto const& c : classes)
+    if (c.name == n) return c.id;
+  return std::nullopt;
+}
+
+class_info const* carbon_model::find_class(int id) const
+{
+  for (auto const& c : classes)
+    if (c.id == id) return &c;
+  return nullptr;
+}
+
+std::string carbon_model::class_name(int id) const
+{
+  auto const* c = find_class(id);
+  return c ? c->name : "none";
+}
+
+std::optional<int> carbon_model::zone_id(std::string const& n) const
+{
+  for (auto const& z : zones)
+    if (z.name == n) return z.id;
+  return std::nullopt;
+}
+
+std::string carbon_model::class_name_list() const
+{
+  std::string s;
+  for (auto const& c : classes) s += (s.empty() ? "" : ", ") + c.name;
+  return s;
+}
+
+std::string carbon_model::zone_name_list() const
+{
+  std::string s;
+  for (auto const& z : zones) s += (s.empty() ? "" : ", ") + z.name;
+  return s;
+}
+
+std::vector<std::string> carbon_model::flagged_parameters() const
+{
+  std::set<int> used;
+  for (auto const& b : bindings)
+    for (auto const& [p, e] : b.q.factors) used.insert(p);
+  std::vector<std::string> out;
+  for (int p : used) {
+    auto const& u = parameters[std::size_t(p)];
+    if (u.unverified || u.proxy)
+      out.push_back(u.path + (u.unverified ? " (unverified)" : "") + (u.proxy ? " (proxy)" : ""));
+  }
+  return out;
+}
+
+std::string carbon_model::not_estimated_summary() const
+{
+  // Grouped by pool, reason and zones: "c_soil not estimated for water, bare: reason".
+  std::map<std::tuple<std::string, std::string, std::string>, std::string> groups;
+  for (auto const& c : classes)
+    for (auto const& [pool, ne] : c.not_estimated) {
+      std::string zones_text;
+      if (ne.second.size() < this->zones.size())
+        for (auto const& z : ne.second) zones_text += (zones_text.empty() ? "" : ", ") + z;
+      auto& names = groups[{pool, ne.first, zones_text}];
+      names += (names.empty() ? "" : ", ") + c.name;
+    }
+  std::string s;
+  for (auto const& [key, names] : groups) {
+    auto const& [pool, reason, zones_text] = key;
+    s += (s.empty() ? "" : "; ") + pool + " not estimated for " + names +
+         (zones_text.empty() ? "" : " in " + zones_text) + ": " + reason;
+  }
+  return s;
+}
+
+void evaluate_tables(carbon_model const& m, std::vector<double> const& values,
+                     kernels::class_tables& out)
+{
+  out = *m.tables;
+  for (auto const& b : m.bindings) {
+    auto& p = out.sets[b.set];
+    float const v = float(b.q.at(values));
+    switch (b.field) {
+      case set_field::a: p.a = v; break;
+      case set_field::b: p.b = v; break;
+      case set_field::rs_ratio_0: p.rs_ratio[0] = v; break;
+      case set_field::rs_ratio_1: p.rs_ratio[1] = v; break;
+      case set_field::rs_ratio_2: p.rs_ratio[2] = v; break;
+      case set_field::rs_ratio_3: p.rs_ratio[3] = v; break;
+      case set_field::carbon_fraction: p.carbon_fraction = v; break;
+      case set_field::dead_c: p.dead_c = v; break;
+      case set_field::soil_c: p.soil_c = v; break;
+      case set_field::growth: p.growth = v; break;
+      case set_field::loss_fraction: p.loss_fraction = v; break;
+    }
+  }
+}
 
 void use_threshold_classifier(carbon_model& m)
 {
+  SINKMAP_EXPECTS(m.has_classifier, bad_input,
+                  m.file + ": classifier: missing, and no --landcover was given (the model cannot "
+                           "classify pixels from indices)");
   m.classifier.ndvi_output = index_slot(m.index_names, "NDVI");
   m.classifier.ndwi_output = index_slot(m.index_names, "NDWI");
 }
 
 std::string resolve_model_path(std::string const& name_or_path)
 {
-  if (std::filesystem::exists(name_or_path)) return name_or_path;
-  auto const shipped = std::filesystem::path(SINKMAP_MODELS_DIR) / "carbon" / (name_or_path + ".json");
-  if (std::filesystem::exists(shipped)) return shipped.string();
-  SINKMAP_FAIL(bad_input, "--model: no model file '" + name_or_path + "' (and no " +
-                            shipped.string() + ")");
+  if (fs::exists(name_or_path)) {
+    SINKMAP_EXPECTS(fs::is_regular_file(name_or_path), bad_input,
+                    "--model: '" + name_or_path + "' is not a file");
+    return name_or_path;
+  }
+  auto const shipped = fs::path(SINKMAP_MODELS_DIR) / "carbon" / (name_or_path + ".json");
+  if (fs::exists(shipped)) return shipped.string();
+  SINKMAP_FAIL(bad_input, "--model: no model file '" + name_or_path + "' (and no " + shipped.string() + ")");
 }
 
-carbon_model load_carbon_model(std::string const& path)
+std::string sha256_of_file(std::string const& path)
 {
-  reader const r{path};
+  std::ifstream f(path, std::ios::binary);
+  SINKMAP_EXPECTS(f.good(), bad_input, "cannot read '" + path + "'");
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+  char buf[1 << 16];
+  while (f) {
+    f.read(buf, sizeof buf);
+    if (f.gcount() > 0) EVP_DigestUpdate(ctx, buf, std::size_t(f.gcount()));
+  }
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(ctx, md, &len);
+  EVP_MD_CTX_free(ctx);
+  static char const hex[] = "0123456789abcdef";
+  std::string s;
+  for (unsigned i = 0; i < len; ++i) {
+    s += hex[md[i] >> 4];
+    s += hex[md[i] & 15];
+  }
+  return s;
+}
+
+carbon_model load_carbon_model(std::string const& path, model_choice const& choice)
+{
+  SINKMAP_EXPECTS(fs::is_regular_file(path), bad_input, "--model: '" + path + "' is not a readable file");
   std::ifstream f(path);
   SINKMAP_EXPECTS(f.good(), bad_input, "--model: cannot read model file '" + path + "'");
   json j;
@@ -120,87 +668,14 @@ carbon_model load_carbon_model(std::string const& path)
   } catch (json::exception const& e) {
     SINKMAP_FAIL(bad_input, path + ": not valid JSON (" + std::string(e.what()) + ")");
   }
+  SINKMAP_EXPECTS(j.is_object(), bad_input, path + ": expected a JSON object");
   carbon_model m;
-  m.file = path;
-  m.name = r.text(j, "name", "");
-  m.agb_sources.assign(kernels::ecosystem_class_count, "");
-
-  if (j.contains("classifier")) {
-    json const& c = j.at("classifier");
-    m.classifier.water_ndwi = float(r.number_in(c, "water_ndwi", "classifier", -1, 1));
-    m.classifier.bare_ndvi = float(r.number_in(c, "bare_ndvi", "classifier", -1, 1));
-    m.classifier.forest_ndvi = float(r.number_in(c, "forest_ndvi", "classifier", -1, 1));
+  try {
+    m = model_parser(path, j, choice).parse();
+  } catch (json::exception const& e) {
+    SINKMAP_FAIL(bad_input, path + ": " + std::string(e.what()));
   }
-
-  json const& classes = r.at(j, "classes", "");
-  if (!classes.is_object() || classes.empty()) r.fail("classes", "expected an object of classes");
-  for (auto const& [name, c] : classes.items()) {
-    std::string const field = "classes." + name;
-    auto const id = parse_class(name);
-    if (!id) r.fail(field, "unknown ecosystem class (known: " + class_name_list() + ")");
-    kernels::class_model cm;
-    cm.defined = 1;
-    json const& agb = r.at(c, "agb", field);
-    std::string const af = field + ".agb";
-    cm.form = parse_form(r.text(agb, "form", af), r, af + ".form");
-    m.agb_sources[std::size_t(*id)] = r.text(agb, "source", af);
-    if (cm.form == kernels::agb_form::constant) {
-      cm.a = float(r.number_in(agb, "a", af, 0, 2000));
-    } else if (cm.form != kernels::agb_form::none) {
-      std::string const index = r.text(agb, "index", af);
-      try {
-        cm.index_output = index_slot(m.index_names, index);
-      } catch (bad_input const&) {
-        r.fail(af + ".index", "unknown index '" + index + "' (known: " + indices::index_name_list() + ")");
-      }
-      cm.a = float(r.number(agb, "a", af));
-      cm.b = float(r.number(agb, "b", af));
-      auto const [x0, x1] = r.range(agb, "valid_range", af, {-INFINITY, INFINITY});
-      auto const [y0, y1] = r.range(agb, "clamp", af, {0, INFINITY});
-      if (y0 < 0) r.fail(af + ".clamp", "biomass cannot be negative");
-      cm.x_min = float(x0);
-      cm.x_max = float(x1);
-      cm.agb_min = float(y0);
-      cm.agb_max = float(y1);
-    }
-    if (cm.form != kernels::agb_form::none) {
-      std::string const rf = field + ".root_to_shoot";
-      json const& rs = r.at(c, "root_to_shoot", field);
-      json const& steps = r.at(rs, "steps", rf);
-      if (!steps.is_array() || steps.empty() || steps.size() > std::size_t(kernels::max_root_shoot_steps))
-        r.fail(rf + ".steps", "expected 1 to " + std::to_string(kernels::max_root_shoot_steps) + " steps");
-      r.text(rs, "source", rf);
-      float prev = -INFINITY;
-      for (std::size_t k = 0; k < steps.size(); ++k) {
-        std::string const sf = rf + ".steps[" + std::to_string(k) + "]";
-        cm.rs_ratio[k] = float(r.number_in(steps[k], "ratio", sf, 0, 10));
-        bool const last = k + 1 == steps.size();
-        if (last && steps[k].contains("agb_below"))
-          r.fail(sf + ".agb_below", "the last step applies to all larger biomass: leave it out");
-        cm.rs_below[k] = last ? INFINITY : float(r.number_in(steps[k], "agb_below", sf, 0, 2000));
-        if (cm.rs_below[k] <= prev) r.fail(sf + ".agb_below", "steps must increase");
-        prev = cm.rs_below[k];
-      }
-      cm.rs_steps = int(steps.size());
-      json const& cf = r.at(c, "carbon_fraction", field);
-      cm.carbon_fraction = float(r.number_in(cf, "value", field + ".carbon_fraction", 0.01, 1.0));
-      r.text(cf, "source", field + ".carbon_fraction");
-    }
-    for (auto const* pool : {"dead_c", "soil_c"}) {
-      if (!c.contains(pool)) {
-        if (cm.form != kernels::agb_form::none || std::string(pool) == "soil_c")
-          r.fail(field + "." + pool, "missing");
-        continue;
-      }
-      float const v = float(r.number_in(c.at(pool), "value", field + "." + pool, 0, 5000));
-      r.text(c.at(pool), "source", field + "." + pool);
-      (std::string(pool) == "dead_c" ? cm.dead_c : cm.soil_c) = v;
-    }
-    m.classes[*id] = cm;
-  }
-  SINKMAP_EXPECTS(m.index_names.size() <= std::size_t(kernels::max_stage_outputs), bad_input,
-                  path + ": the models read more than " +
-                    std::to_string(kernels::max_stage_outputs) + " indices");
+  m.sha256 = sha256_of_file(path);
   return m;
 }
 

@@ -1,33 +1,123 @@
-// Carbon model files (models/carbon/*.json): per ecosystem class an above-ground biomass model,
-// a root-to-shoot ratio, a carbon fraction and dead organic matter and soil carbon densities,
-// each with its source. Parsed and validated into the plain structs the kernels read.
+// Carbon model files (models/carbon/*.json): the ecosystem classes a model defines (name,
+// reporting group, integer id), per class an above-ground biomass model, a root-to-shoot ratio,
+// a carbon fraction, dead organic matter and soil carbon, growth and disturbance-loss factors,
+// each chosen by climate zone, forest age class and soil type and each with its source and
+// uncertainty; the model's region, soil depth, default zone and age class, and its crosswalks.
+// Parsed and validated into the plain tables the kernels read (kernels/carbon_stage.hpp).
 #pragma once
 
+#include "models/parameter_library.hpp"
 #include "sinkmap/kernels/carbon_stage.hpp"
 
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 namespace sinkmap::models {
 
+struct class_info {
+  int id = 0;
+  std::string name, description;
+  kernels::class_group group = kernels::class_group::none;
+  std::string absent_in_region;  ///< why the region has no such class ("" if it may occur)
+  bool proxy = false;            ///< the class borrows another class's factors
+  bool tier1 = true;             ///< biomass is a Tier 1 constant (not an imagery model)
+  std::string agb_source;
+  /// Pools the model does not estimate for this class (IPCC notation NE): pool -> (reason,
+  /// the climate zones where it applies).
+  std::map<std::string, std::pair<std::string, std::set<std::string>>> not_estimated;
+  /// Zone / age combinations without parameters (NA), with the reason.
+  std::vector<std::string> not_available;
+};
+
+struct zone_info {
+  int id = 0;
+  std::string name, soil_climate, ecological_zone, description;
+};
+
+/// Which field of a parameter set a quantity fills (for the Monte Carlo's re-evaluation).
+enum class set_field { a, b, rs_ratio_0, rs_ratio_1, rs_ratio_2, rs_ratio_3, carbon_fraction,
+                       dead_c, soil_c, growth, loss_fraction };
+
+struct set_binding {
+  int set = 0;
+  set_field field = set_field::a;
+  quantity q;
+};
+
+/// Run-time choices that select the model's tables (the per-pixel zone and age come from maps).
+struct model_choice {
+  std::string soil_type;  ///< "" = the model's default
+};
+
 struct carbon_model {
-  std::string name, file;
-  kernels::class_model classes[kernels::ecosystem_class_count];
-  kernels::threshold_classifier classifier;  ///< *_output index into index_names
-  std::vector<std::string> index_names;       ///< the indices the models and classifier read
-  std::vector<std::string> agb_sources;       ///< per class id ("" where not covered)
+  std::string name, version, description, file, sha256;
+  std::string deprecated;                 ///< why a legacy model should not be used
+  std::vector<std::string> known_errors;  ///< documented errors of a legacy model
+  std::string region_description;
+  double lon_min = -180, lon_max = 180, lat_min = -90, lat_max = 90;
+  double soil_depth_cm = 30;
+  std::vector<class_info> classes;        ///< in id order
+  std::vector<zone_info> zones;           ///< in id order
+  int default_zone = 0;
+  std::string default_zone_reason;
+  double age_boundary_years = 20;
+  int default_age = 0;                    ///< 0 young, 1 old
+  std::string default_age_reason;
+  bool has_ages = false;                  ///< the model defines age classes
+  std::vector<std::string> soil_types;
+  std::string soil_type;                  ///< the one in use ("" if the model has none)
+  std::map<std::string, std::string> crosswalks;  ///< product name -> crosswalk file
+  std::vector<std::string> index_names;   ///< the indices the models and classifier read
+  kernels::threshold_classifier classifier;
+  bool has_classifier = false;
+  double dnbr_threshold = NAN;            ///< disturbance: dNBR above this inside forest
+  std::string dnbr_source;
+
+  std::vector<uncertain_parameter> parameters;
+  std::vector<joint_group> joints;
+  std::vector<set_binding> bindings;      ///< how each set's numbers come from parameters
+  std::shared_ptr<kernels::class_tables> tables;  ///< at the parameters' values
+
+  /// Class id of a name, or nullopt.
+  [[nodiscard]] std::optional<int> class_id(std::string const& name) const;
+  /// Name of a class id ("none" for 0 or an unknown id).
+  [[nodiscard]] std::string class_name(int id) const;
+  [[nodiscard]] class_info const* find_class(int id) const;
+  /// Zone index of a name, or nullopt.
+  [[nodiscard]] std::optional<int> zone_id(std::string const& name) const;
+  /// "a, b, c": the class names (for messages).
+  [[nodiscard]] std::string class_name_list() const;
+  [[nodiscard]] std::string zone_name_list() const;
+  /// The parameters marked unverified or proxy that the tables use.
+  [[nodiscard]] std::vector<std::string> flagged_parameters() const;
+  /// Every NE pool: "pool not estimated for class, class (zones): reason; ...".
+  [[nodiscard]] std::string not_estimated_summary() const;
 };
 
 /// Loads and validates a model file. Throws bad_input naming the file and the field (e.g.
 /// "models/x.json: classes.forest.agb.b: missing") for a missing, mistyped or out-of-range
-/// field and for unknown classes, forms or indices.
-carbon_model load_carbon_model(std::string const& path);
+/// field, an unknown form, index, zone, age or soil type, and a class id outside 1..31.
+carbon_model load_carbon_model(std::string const& path, model_choice const& choice = {});
+
+/// Tables at other parameter values (a Monte Carlo draw): the same sets, re-evaluated.
+void evaluate_tables(carbon_model const& m, std::vector<double> const& parameter_values,
+                     kernels::class_tables& out);
 
 /// Adds NDVI and NDWI to the model's indices for the threshold classifier (runs without a
-/// land-cover map).
+/// land-cover map); throws bad_input if the model has no classifier section.
 void use_threshold_classifier(carbon_model& m);
 
 /// Path of a model shipped in models/carbon/ given its name, or the path itself.
 std::string resolve_model_path(std::string const& name_or_path);
+
+/// The shipped default model's name.
+inline constexpr char const* default_model_name = "north_china_2019";
+
+/// SHA-256 of a file, as 64 hex digits.
+std::string sha256_of_file(std::string const& path);
 
 }  // namespace sinkmap::models

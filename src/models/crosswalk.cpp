@@ -2,32 +2,31 @@
 
 #include "core/error.hpp"
 #include "core/parse_number.hpp"
-#include "models/ecosystem_classes.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <fstream>
 
-#ifndef SINKMAP_MODELS_DIR
-#define SINKMAP_MODELS_DIR "models"
-#endif
-
 namespace sinkmap::models {
 
-std::string crosswalk_names() { return "esa_worldcover, nlcd, clcd, glc_fcs30, rsgislib_aber"; }
+namespace fs = std::filesystem;
 
-crosswalk load_crosswalk(std::string const& name_or_path)
+std::string resolve_crosswalk_path(std::string const& name_or_path, carbon_model const& m,
+                                   std::string const& option)
 {
-  std::string path = name_or_path;
-  if (!std::filesystem::exists(path)) {
-    auto const shipped =
-      std::filesystem::path(SINKMAP_MODELS_DIR) / "crosswalks" / (name_or_path + ".json");
-    SINKMAP_EXPECTS(std::filesystem::exists(shipped), bad_input,
-                    "--crosswalk: no crosswalk '" + name_or_path + "' (shipped: " +
-                      crosswalk_names() + ")");
-    path = shipped.string();
-  }
+  if (auto it = m.crosswalks.find(name_or_path); it != m.crosswalks.end()) return it->second;
+  if (fs::exists(name_or_path)) return name_or_path;
+  std::string names;
+  for (auto const& [n, _] : m.crosswalks) names += (names.empty() ? "" : ", ") + n;
+  SINKMAP_FAIL(bad_input, option + ": no crosswalk file '" + name_or_path + "' and model " + m.name +
+                            " names no such crosswalk (its crosswalks: " +
+                            (names.empty() ? std::string("none") : names) + ")");
+}
+
+crosswalk load_crosswalk(std::string const& path)
+{
+  SINKMAP_EXPECTS(fs::is_regular_file(path), bad_input, "crosswalk '" + path + "' is not a readable file");
   std::ifstream f(path);
   nlohmann::json j;
   try {
@@ -35,29 +34,92 @@ crosswalk load_crosswalk(std::string const& name_or_path)
   } catch (nlohmann::json::exception const& e) {
     SINKMAP_FAIL(bad_input, path + ": not valid JSON (" + std::string(e.what()) + ")");
   }
+  auto fail = [&](std::string const& field, std::string const& what) {
+    SINKMAP_FAIL(bad_input, path + ": " + field + ": " + what);
+  };
+  SINKMAP_EXPECTS(j.is_object(), bad_input, path + ": expected a JSON object");
   crosswalk c;
   c.file = path;
+  if (j.contains("name") && !j["name"].is_string()) fail("name", "expected a string, got " + j["name"].dump());
   c.name = j.value("name", path);
-  c.lut.fill(kernels::unmapped_code);
-  SINKMAP_EXPECTS(j.contains("codes") && j["codes"].is_object(), bad_input, path + ": codes: missing");
-  for (auto const& [code_text, cls] : j["codes"].items()) {
-    long const code = parse_int(code_text, path + ": codes");
-    SINKMAP_EXPECTS(code >= 0 && code < kernels::landcover_codes, bad_input,
-                    path + ": codes." + code_text + ": codes must be 0..255");
-    SINKMAP_EXPECTS(cls.is_string(), bad_input, path + ": codes." + code_text + ": expected a class name");
-    auto const id = parse_class(cls.get<std::string>());
-    SINKMAP_EXPECTS(id.has_value(), bad_input,
-                    path + ": codes." + code_text + ": unknown class '" + cls.get<std::string>() +
-                      "' (known: " + class_name_list() + ")");
-    c.lut[std::size_t(code)] = static_cast<unsigned char>(*id);
+  if (j.contains("kind") && !j["kind"].is_string()) fail("kind", "expected a string");
+  c.kind = j.value("kind", std::string("landcover"));
+  if (c.kind != "landcover" && c.kind != "forest_type" && c.kind != "climate_zone")
+    fail("kind", "'" + c.kind + "': expected landcover, forest_type or climate_zone");
+  auto code_of = [&](std::string const& text, std::string const& field) {
+    long const code = parse_int(text, path + ": " + field);
+    if (code < 0 || code >= kernels::landcover_codes) fail(field + "." + text, "codes must be 0..255");
+    return int(code);
+  };
+  if (!j.contains("codes") || !j["codes"].is_object()) fail("codes", "missing (an object of code: class)");
+  for (auto const& [text, cls] : j["codes"].items()) {
+    int const code = code_of(text, "codes");
+    if (!cls.is_string()) fail("codes." + text, "expected a class name, got " + cls.dump());
+    c.codes[code] = cls.get<std::string>();
   }
-  if (j.contains("nodata"))
+  if (j.contains("nodata")) {
+    if (!j["nodata"].is_array()) fail("nodata", "expected a list of codes");
     for (auto const& v : j["nodata"]) {
+      if (!v.is_number_integer()) fail("nodata", "expected integer codes, got " + v.dump());
       int const code = v.get<int>();
+      if (code < 0 || code >= kernels::landcover_codes) fail("nodata", std::to_string(code) + ": codes must be 0..255");
+      if (c.codes.count(code)) fail("nodata", "code " + std::to_string(code) + " is also listed under codes");
       c.nodata.push_back(code);
-      if (code >= 0 && code < kernels::landcover_codes) c.lut[std::size_t(code)] = 0;
     }
+  }
+  if (j.contains("legend")) {
+    if (!j["legend"].is_object()) fail("legend", "expected an object of code: label");
+    for (auto const& [text, label] : j["legend"].items()) {
+      if (!label.is_string()) fail("legend." + text, "expected the product's label");
+      c.legend[code_of(text, "legend")] = label.get<std::string>();
+    }
+  }
   return c;
+}
+
+namespace {
+
+code_lookup empty_lookup(crosswalk const& cw)
+{
+  code_lookup l;
+  l.lut.fill(kernels::unmapped_code);
+  l.nodata = cw.nodata;
+  l.file = cw.file;
+  return l;
+}
+
+}  // namespace
+
+code_lookup class_lookup(crosswalk const& cw, carbon_model const& m)
+{
+  SINKMAP_EXPECTS(cw.kind != "climate_zone", bad_input,
+                  cw.file + ": a climate-zone crosswalk cannot map classes");
+  code_lookup l = empty_lookup(cw);
+  for (auto const& [code, name] : cw.codes) {
+    auto const id = m.class_id(name);
+    SINKMAP_EXPECTS(id.has_value(), bad_input,
+                    cw.file + ": codes." + std::to_string(code) + ": class '" + name +
+                      "' is not defined by model " + m.name + " (" + m.file + "; its classes: " +
+                      m.class_name_list() + ")");
+    l.lut[std::size_t(code)] = static_cast<unsigned char>(*id);
+  }
+  for (int code : cw.nodata) l.lut[std::size_t(code)] = 0;
+  return l;
+}
+
+code_lookup zone_lookup(crosswalk const& cw, carbon_model const& m)
+{
+  SINKMAP_EXPECTS(cw.kind == "climate_zone", bad_input,
+                  cw.file + ": kind: expected a climate_zone crosswalk for --climate-zone-map");
+  code_lookup l = empty_lookup(cw);
+  for (auto const& [code, name] : cw.codes) {
+    auto const z = m.zone_id(name);
+    SINKMAP_EXPECTS(z.has_value(), bad_input,
+                    cw.file + ": codes." + std::to_string(code) + ": climate zone '" + name +
+                      "' is not defined by model " + m.name + " (its zones: " + m.zone_name_list() + ")");
+    l.lut[std::size_t(code)] = static_cast<unsigned char>(*z);
+  }
+  return l;
 }
 
 }  // namespace sinkmap::models

@@ -1,9 +1,12 @@
-// Land-cover crosswalks (models/crosswalks/*.json): a map's class codes -> ecosystem classes.
+// Crosswalks (models/crosswalks/*.json): a product's codes -> the class names of a model (land
+// cover, forest types) or its climate-zone names. The file carries the product's legend and
+// cites it; names are checked against the model when the crosswalk is resolved.
 #pragma once
 
-#include "sinkmap/kernels/ecosystem_class.hpp"
+#include "models/carbon_model.hpp"
 
 #include <array>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -11,10 +14,19 @@ namespace sinkmap::models {
 
 struct crosswalk {
   std::string name, file;
-  std::array<unsigned char, kernels::landcover_codes> lut;  ///< code -> class, unmapped_code
-  std::vector<int> nodata;                                  ///< codes that mean "no data"
+  std::string kind;                    ///< landcover, forest_type or climate_zone
+  std::map<int, std::string> codes;    ///< code -> class (or zone) name
+  std::map<int, std::string> legend;   ///< code -> the product's own label
+  std::vector<int> nodata;             ///< codes that mean "no data"
+};
 
-  /// The class of a land-cover code; 0 for nodata, codes outside 0..255 and unmapped codes.
+/// A crosswalk resolved against a model: code -> class id (or zone), with names for messages.
+struct code_lookup {
+  std::array<unsigned char, kernels::landcover_codes> lut{};  ///< unmapped_code where unlisted
+  std::vector<int> nodata;
+  std::string file;
+
+  /// The class id (or zone) of a code; 0 for nodata, codes outside 0..255 and unlisted codes.
   [[nodiscard]] int class_of(double code) const
   {
     if (!(code >= 0 && code < kernels::landcover_codes)) return 0;  // also NaN
@@ -23,11 +35,19 @@ struct crosswalk {
   }
 };
 
-/// Loads a crosswalk by path or by the name of a shipped one (esa_worldcover, nlcd, clcd,
-/// glc_fcs30, rsgislib_aber). Throws bad_input naming the file and the code at fault.
-crosswalk load_crosswalk(std::string const& name_or_path);
+/// Path of a crosswalk: a file, or a name listed in the model's "crosswalks" table. Throws
+/// bad_input naming the option and listing the model's crosswalks.
+std::string resolve_crosswalk_path(std::string const& name_or_path, carbon_model const& m,
+                                   std::string const& option = "--crosswalk");
 
-/// Names of the shipped crosswalks.
-std::string crosswalk_names();
+/// Reads and validates a crosswalk file. Throws bad_input naming the file and the field.
+crosswalk load_crosswalk(std::string const& path);
+
+/// Codes -> class ids of the model; a class name the model lacks is bad_input naming the
+/// crosswalk file, the code and the model. Nodata codes map to 0.
+code_lookup class_lookup(crosswalk const& cw, carbon_model const& m);
+
+/// Codes -> climate zones of the model (unmapped_code for nodata and unlisted codes).
+code_lookup zone_lookup(crosswalk const& cw, carbon_model const& m);
 
 }  // namespace sinkmap::models

@@ -41,6 +41,34 @@ double sse_of(agb_form f, double a, double b, std::vector<double> const& x, std:
   return s;
 }
 
+// s^2 (J^T J)^-1 at (a, b), J the Jacobian of f over the plots.
+void set_covariance(agb_form form, fit_result& r, std::vector<double> const& x)
+{
+  double jtj00 = 0, jtj01 = 0, jtj11 = 0;
+  for (double xi : x) {
+    double da = 1, db = xi;  // linear
+    if (form == agb_form::logarithmic) db = std::log(xi);
+    if (form == agb_form::power) {
+      da = std::pow(xi, r.b);
+      db = r.a * da * std::log(xi);
+    } else if (form == agb_form::exponential) {
+      da = std::exp(r.b * xi);
+      db = r.a * da * xi;
+    }
+    jtj00 += da * da;
+    jtj01 += da * db;
+    jtj11 += db * db;
+  }
+  double const n = double(x.size());
+  double const s2 = n > 2 ? r.sse / (n - 2) : 0.0;
+  r.residual_sd = std::sqrt(s2);
+  double const det = jtj00 * jtj11 - jtj01 * jtj01;
+  if (!(det > 0) || !std::isfinite(det)) return;  // degenerate: no covariance
+  r.cov_aa = s2 * jtj11 / det;
+  r.cov_ab = -s2 * jtj01 / det;
+  r.cov_bb = s2 * jtj00 / det;
+}
+
 }  // namespace
 
 kernels::agb_form parse_fit_form(std::string const& s)
@@ -80,6 +108,7 @@ fit_result fit_model(agb_form form, std::vector<double> const& x, std::vector<do
     std::tie(r.a, r.b) = ols(u, y);
     r.converged = true;
     r.sse = sse_of(form, r.a, r.b, x, y);
+    set_covariance(form, r, x);
     return r;
   }
   // Start: ln y = ln a + b ln x (power) or ln a + b x (exponential).
@@ -151,6 +180,7 @@ fit_result fit_model(agb_form form, std::vector<double> const& x, std::vector<do
   r.a = a;
   r.b = b;
   r.sse = cost;
+  set_covariance(form, r, x);
   return r;
 }
 

@@ -15,6 +15,11 @@ struct fit_result {
   int iterations = 0;
   bool converged = false;
   double sse = 0;  ///< sum of squared residuals at the solution
+  /// Covariance of (a, b) at the solution, s^2 (J^T J)^-1 with s^2 = sse / (n - 2) (the
+  /// linearised least-squares covariance; exact for the linear and log forms), and the residual
+  /// SD s: the Monte Carlo draws the coefficients jointly from it and each pixel's residual.
+  double cov_aa = 0, cov_ab = 0, cov_bb = 0;
+  double residual_sd = 0;
 };
 
 /// Parses "linear", "power", "exponential", "log"; throws bad_input naming --form.

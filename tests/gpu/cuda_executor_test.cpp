@@ -75,23 +75,29 @@ TEST_F(CudaExecutor, ProfilingCountsBytesOfEveryTile)
 
 namespace {
 
-// A carbon stage over the 6-band memory scene: NDVI/NDWI classifier, an index model per form.
+// A carbon stage over a 7-plane memory scene: 6 bands, then land-cover codes 0..6 (0 nodata);
+// class k (code k) runs model form k, so every form (constant, linear, power, exponential, log,
+// none) is compared.
 std::unique_ptr<carbon::carbon_tile_kernel> carbon_kernel()
 {
   using kernels::agb_form;
-  using kernels::ecosystem_class;
   auto const idx = test::all_index_kernel({"NDVI,NDWI"});
   auto p = std::make_unique<kernels::carbon_stage_params>();
   p->idx = idx.params();
-  p->classifier.ndvi_output = 0;
-  p->classifier.ndwi_output = 1;
-  auto model = [](agb_form f, float a, float b) {
-    kernels::class_model m;
-    m.defined = 1;
-    m.form = f;
+  std::memset(p->tables.set_of, kernels::no_param_set, sizeof p->tables.set_of);
+  std::memset(p->lut, kernels::unmapped_code, sizeof p->lut);
+  p->landcover_plane = 6;
+  p->lut[0] = 0;
+  agb_form const forms[6] = {agb_form::constant, agb_form::linear, agb_form::power,
+                             agb_form::exponential, agb_form::logarithmic, agb_form::none};
+  float const a[6] = {90.9f, -20.0f, 300.0f, 2.0f, 150.0f, 0.0f};
+  float const b[6] = {0.0f, 300.0f, 1.7f, 3.0f, 40.0f, 0.0f};
+  for (int k = 0; k < 6; ++k) {
+    kernels::class_params m;
+    m.form = forms[k];
     m.index_output = 0;
-    m.a = a;
-    m.b = b;
+    m.a = a[k];
+    m.b = b[k];
     m.rs_steps = 2;
     m.rs_below[0] = 50;
     m.rs_below[1] = INFINITY;
@@ -99,13 +105,13 @@ std::unique_ptr<carbon::carbon_tile_kernel> carbon_kernel()
     m.rs_ratio[1] = 0.25f;
     m.dead_c = 3;
     m.soil_c = 40;
-    return m;
-  };
-  p->classes[int(ecosystem_class::forest)] = model(agb_form::power, 300, 1.7f);
-  p->classes[int(ecosystem_class::grassland)] = model(agb_form::exponential, 2, 3);
-  p->classes[int(ecosystem_class::bare)] = model(agb_form::logarithmic, 5, 1);
-  p->classes[int(ecosystem_class::water)] = model(agb_form::none, 0, 0);
-  return std::make_unique<carbon::carbon_tile_kernel>(*p, kernels::pixel_type::u16, 6,
+    p->tables.sets[k] = m;
+    p->lut[k + 1] = static_cast<unsigned char>(k + 1);
+    p->tables.group_of[k + 1] = static_cast<unsigned char>(kernels::class_group::forest);
+    for (int age = 0; age < kernels::age_classes; ++age) p->tables.set_of[k + 1][0][age] = static_cast<unsigned char>(k);
+  }
+  p->tables.n_sets = 6;
+  return std::make_unique<carbon::carbon_tile_kernel>(*p, kernels::pixel_type::u16, 7,
                                                       kernels::carbon_outputs,
                                                       SINKMAP_CUDA_LAUNCHER(launch_carbon_stage));
 }
@@ -116,8 +122,9 @@ TEST_F(CudaExecutor, CarbonStageEqualsCpu)
 {
   auto const k = carbon_kernel();
   int const w = 517, h = 389;
-  test::memory_scene scene(w, h, 6);
+  test::memory_scene scene(w, h, 7);
   std::size_t const n = std::size_t(w) * h;
+  for (std::size_t i = 0; i < n; ++i) scene.planes[6 * n + i] = std::uint16_t(i % 7);
   std::vector<float> cpu(n * kernels::carbon_outputs);
   k->run_cpu(scene.planes.data(), cpu.data(), n, 0, n);
   test::memory_sink sink(w, h, kernels::carbon_outputs);

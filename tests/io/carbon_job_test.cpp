@@ -150,7 +150,7 @@ std::string zion_stock(test::temp_dir const& tmp, int tile = 0, int threads = 0)
   fs::path const d = test::shared_data() / "spdatalarge-zion";
   jobs::stock_job_options o;
   o.scene_options.bands = {"red=" + (d / "landsat_b4.tif").string(), "nir=" + (d / "landsat_b5.tif").string()};
-  o.landcover = (d / "nlcd2011.tif").string();
+  o.carbon.landcover = (d / "nlcd2011.tif").string();
   o.output = tmp.file("zion_stock_" + std::to_string(tile) + "_" + std::to_string(threads) + ".tif");
   o.run = quiet(tile, threads);
   jobs::run_stock_job(o);
@@ -278,22 +278,46 @@ TEST(Sink, OfTwoKnownStockMaps)
   }
 }
 
-TEST(CarbonModel, ShippedModelLoadsAndBadFieldsAreNamed)
+TEST(CarbonModel, ShippedModelsLoadAndBadFieldsAreNamed)
 {
-  auto const m = models::load_carbon_model(models::resolve_model_path("north_china_tier1"));
-  EXPECT_TRUE(m.classes[int(kernels::ecosystem_class::mangrove)].defined);
-  EXPECT_FLOAT_EQ(m.classes[int(kernels::ecosystem_class::mangrove)].soil_c, 386);
+  auto const legacy = models::load_carbon_model(models::resolve_model_path("north_china_tier1"));
+  auto const mangrove = legacy.class_id("mangrove");
+  ASSERT_TRUE(mangrove.has_value());
+  int const set = kernels::param_set(*legacy.tables, *mangrove, 0, 0);
+  ASSERT_GE(set, 0);
+  EXPECT_FLOAT_EQ(legacy.tables->sets[set].soil_c, 386);  // the legacy value, kept for comparison
+  EXPECT_FALSE(legacy.known_errors.empty());
+  EXPECT_FALSE(legacy.deprecated.empty());
+  auto const lib = models::load_carbon_model(models::resolve_model_path(models::default_model_name));
+  EXPECT_EQ(lib.name, "north_china_2019");
+  EXPECT_EQ(lib.sha256.size(), 64u);
   test::temp_dir tmp;
+  // A valid minimal model, then one broken field at a time.
+  std::string const head =
+    R"({"name":"x","region":{"description":"d","lon":[-180,180],"lat":[-90,90]},"soil_depth_cm":30,)"
+    R"("climate_zones":{"default":"z","zones":{"z":{"id":0,"soil_climate":"z","ecological_zone":"e"}}},)";
+  std::string const forest =
+    R"("agb":{"form":"constant","a":{"value":100,"source":"s"},"source":"s"},"root_to_shoot":{"steps":[{"ratio":{"value":0.2,"source":"s"}}],"source":"s"},)"
+    R"("dead_c":{"value":1,"source":"s"},"soil_c":{"value":1,"source":"s"})";
   struct bad {
     std::string json, field;
   };
   std::vector<bad> const cases = {
-    {R"({"name":"x","classes":{"forest":{"agb":{"form":"linear","index":"NDVI","a":1,"source":"s"}}}})", "classes.forest.agb.b"},
-    {R"({"name":"x","classes":{"jungle":{}}})", "classes.jungle"},
-    {R"({"name":"x","classes":{"forest":{"agb":{"form":"cubic","source":"s"}}}})", "classes.forest.agb.form"},
-    {R"({"name":"x","classes":{"forest":{"agb":{"form":"linear","index":"NDXI","a":1,"b":2,"source":"s"}}}})", "classes.forest.agb.index"},
-    {R"({"name":"x","classes":{"forest":{"agb":{"form":"constant","a":100,"source":"s"},"root_to_shoot":{"steps":[{"ratio":0.2}],"source":"s"},"carbon_fraction":{"value":1.7,"source":"s"},"dead_c":{"value":1,"source":"s"},"soil_c":{"value":1,"source":"s"}}}})", "classes.forest.carbon_fraction.value"},
-    {R"({"name":"x","classes":{"water":{"agb":{"form":"none","source":"s"}}}})", "classes.water.soil_c"},
+    {head + R"("classes":{"forest":{"id":1,"group":"forest","agb":{"form":"linear","index":"NDVI","a":1,"source":"s"}}}})", "classes.forest.agb.b"},
+    {head + R"("classes":{"jungle":{"id":1,"group":"rainforest"}}})", "classes.jungle.group"},
+    {head + R"("classes":{"forest":{"id":40,"group":"forest"}}})", "classes.forest.id"},
+    {head + R"("classes":{"forest":{"id":1,"group":"forest","agb":{"form":"cubic","source":"s"}}}})", "classes.forest.agb.form"},
+    {head + R"("classes":{"forest":{"id":1,"group":"forest","agb":{"form":"linear","index":"NDXI","a":1,"b":2,"source":"s"}}}})", "classes.forest.agb.index"},
+    {head + R"("classes":{"forest":{"id":1,"group":"forest",)" + forest + R"(,"carbon_fraction":{"value":1.7,"source":"s"}}}})", "classes.forest.carbon_fraction"},
+    {head + R"("classes":{"forest":{"id":1,"group":"forest",)" + forest + R"(,"carbon_fraction":{"value":0.47,"sd":-0.1,"source":"s"}}}})", "classes.forest.carbon_fraction.sd"},
+    {head + R"("classes":{"forest":{"id":1,"group":"forest",)" + forest + R"(,"carbon_fraction":{"value":0.47,"ci95":[0.5,0.4],"source":"s"}}}})", "classes.forest.carbon_fraction.ci95"},
+    {head + R"("classes":{"forest":{"id":1,"group":"forest",)" + forest + R"(,"carbon_fraction":{"value":0.47}}}})", "classes.forest.carbon_fraction.source"},
+    {head + R"("classes":{"forest":{"id":1,"group":"forest",)" + forest + R"(,"carbon_fraction":"@cf"}}})", "factor 'cf'"},
+    {head + R"("classes":{"forest":{"id":1,"group":"forest",)" + forest + R"(,"carbon_fraction":{"by_zone":{"other":0.5}}}}})", "no entry for 'z'"},
+    {head + R"("classes":{"water":{"id":1,"group":"other","agb":{"form":"none","source":"s"}}}})", "classes.water.soil_c"},
+    {head + R"("classes":{"forest":{"id":1,"group":"forest","agb":{"form":"linear","index":"NDVI","a":1,"b":2,"covariance":[[1,2],[2,1]],"source":"s"}}}})", "positive semi-definite"},
+    {head + R"("classes":{"forest":{"id":1,"group":"forest","agb":{"form":"constant","a":1e39,"source":"s"}}}})", "classes.forest.agb.a"},
+    {R"({"name":"x","classes":{}})", "region"},
     {R"({"name": )", "not valid JSON"},
   };
   for (auto const& c : cases) {
@@ -331,7 +355,7 @@ TEST(Landcover, CodeWithoutCrosswalkEntryIsNamed)
   jobs::stock_job_options o;
   o.scenes = {tmp.file("scene.tif")};
   o.scene_options.bands = {"red=3", "nir=4"};
-  o.landcover = tmp.file("worldcover_lc.tif");
+  o.carbon.landcover = tmp.file("worldcover_lc.tif");
   o.output = tmp.file("stock.tif");
   o.run = quiet();
   try {

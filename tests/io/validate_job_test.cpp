@@ -224,7 +224,7 @@ TEST(Calibrate, RecoversAKnownLinearNdviModelEndToEnd)
   o.plots = {tmp.file("plots.csv")};
   o.plot_options.crs = "EPSG:32650";
   o.form = "linear";
-  o.cls = "forest";
+  o.cls = "natural_forest_broadleaf";
   o.output = tmp.file("model.json");
   o.run.quiet = true;
   auto const r = jobs::run_calibrate_job(o);
@@ -234,10 +234,15 @@ TEST(Calibrate, RecoversAKnownLinearNdviModelEndToEnd)
   EXPECT_EQ(r.cv.n, 80u);
   EXPECT_LT(r.cv.rrmse_pct, 5);
   auto const m = models::load_carbon_model(o.output);
-  auto const& forest = m.classes[int(kernels::ecosystem_class::forest)];
+  auto const& forest = m.tables->sets[kernels::param_set(*m.tables, *m.class_id(o.cls), 0, 0)];
   EXPECT_EQ(forest.form, kernels::agb_form::linear);
   EXPECT_NEAR(forest.b, r.fit.b, 1e-3);
   EXPECT_EQ(m.index_names, std::vector<std::string>{"NDVI"});
+  // The fit's covariance and residual SD travel with the model for the Monte Carlo.
+  ASSERT_EQ(m.joints.size(), 1u);
+  EXPECT_NEAR(m.joints[0].covariance[3], r.fit.cov_bb, 1e-9 * r.fit.cov_bb);
+  EXPECT_GT(r.fit.cov_aa, 0);
+  EXPECT_NEAR(forest.residual_sd, r.fit.residual_sd, 1e-3);
   for (auto const& e : fs::directory_iterator(tmp.path))  // no temporary index raster is left
     EXPECT_NE(e.path().filename().string().front(), '.') << e.path();
 }

@@ -20,38 +20,68 @@ enum class agb_form : int {
 
 inline constexpr int max_root_shoot_steps = 4;
 
-/// Plain-data model of one ecosystem class.
-struct class_model {
-  int defined = 0;           ///< 0: the model does not cover this class -> nodata
+/// Plain-data parameters of one (class, climate zone, age class) combination, at the values
+/// the model gives (the Monte Carlo draws other values into the same struct).
+struct class_params {
   agb_form form = agb_form::none;
   int index_output = -1;     ///< which computed index feeds the AGB model
   float a = 0, b = 0;
   float x_min = -INFINITY, x_max = INFINITY;  ///< valid input range; outside -> nodata
   float agb_min = 0, agb_max = INFINITY;      ///< output clamp (Mg/ha)
-  /// Root-to-shoot ratio by AGB class (IPCC 2006 V4 Table 4.4): ratio[k] applies while
-  /// AGB < below[k]; the last step has below = +inf.
+  /// Root-to-shoot ratio by AGB class (IPCC Table 4.4): ratio[k] applies while AGB <
+  /// below[k]; the last step has below = +inf.
   int rs_steps = 0;
   float rs_below[max_root_shoot_steps] = {};
   float rs_ratio[max_root_shoot_steps] = {};
   float carbon_fraction = 0.47f;  ///< Mg C per Mg dry matter
   float dead_c = 0;               ///< dead organic matter, Mg C / ha
-  float soil_c = 0;               ///< soil organic carbon, Mg C / ha
+  float soil_c = 0;               ///< soil organic carbon (the model's depth), Mg C / ha
+  /// Above-ground net biomass growth G_W (Mg d.m. / ha / yr) for the gain-loss sink; NaN where
+  /// the model has none for this combination.
+  float growth = NAN;
+  /// Fraction of biomass lost in a detected disturbance (f_d of IPCC 2006 Eq. 2.14); NaN: none.
+  float loss_fraction = NAN;
+  /// Per-pixel residual SD of an imagery AGB model (Mg/ha), drawn by the Monte Carlo only.
+  float residual_sd = 0;
 };
 
-/// Index thresholds that classify a pixel where no land-cover map is given.
+/// Distinct parameter combinations a model may have (classes x zones x ages, deduplicated).
+inline constexpr int max_param_sets = 128;
+/// set_of entry of a combination the model does not cover (no parameters: NA in the tables).
+inline constexpr unsigned char no_param_set = 255;
+
+/// The model as lookup tables: which parameter set a (class, zone, age) pixel uses.
+struct class_tables {
+  int n_sets = 0;
+  class_params sets[max_param_sets];
+  unsigned char set_of[max_classes][max_zones][age_classes];
+  unsigned char group_of[max_classes];  ///< class_group of each class id (none: undefined)
+};
+
+/// Index thresholds that classify a pixel where no land-cover map is given; the class ids are
+/// the model's (its "classifier" section names the classes).
 struct threshold_classifier {
   int ndvi_output = -1, ndwi_output = -1;  ///< computed index outputs read
-  float water_ndwi = 0.0f;                  ///< NDWI > this -> water
-  float bare_ndvi = 0.2f;                   ///< NDVI < this -> bare
-  float forest_ndvi = 0.5f;                 ///< NDVI >= this -> forest, else grassland
+  float water_ndwi = 0.0f;                  ///< NDWI > this -> water class
+  float bare_ndvi = 0.2f;                   ///< NDVI < this -> bare class
+  float forest_ndvi = 0.5f;                 ///< NDVI >= this -> forest class, else grassland
+  int water = 0, bare = 0, forest = 0, grassland = 0;  ///< class ids
 };
 
 struct carbon_stage_params {
   index_stage_params idx;        ///< bands, masks and the indices the models read
   int landcover_plane = -1;      ///< input plane of land-cover codes; -1: threshold classifier
-  unsigned char lut[landcover_codes];  ///< land-cover code -> ecosystem_class
+  int forest_type_plane = -1;    ///< forest-type codes (refine forest pixels); -1: none
+  int forest_age_plane = -1;     ///< stand age in years; -1: default_age everywhere
+  int zone_plane = -1;           ///< climate-zone codes; -1: default_zone everywhere
+  unsigned char lut[landcover_codes];       ///< land-cover code -> class id
+  unsigned char type_lut[landcover_codes];  ///< forest-type code -> class id (unmapped: keep)
+  unsigned char zone_lut[landcover_codes];  ///< zone code -> zone (unmapped: nodata)
+  int default_zone = 0;
+  int default_age = 0;
+  float age_boundary_years = 20.0f;  ///< age <= boundary: young (0), else old (1)
   threshold_classifier classifier;
-  class_model classes[ecosystem_class_count];
+  class_tables tables;
   /// The output planes the stage writes: plane k holds value emit[k] (an index into the
   /// carbon_outputs values). Only what is consumed leaves the stage, so unused pools cost no
   /// memory traffic (and no device-to-host copy).
@@ -63,8 +93,8 @@ struct carbon_stage_params {
 /// ecosystem class id each pixel was modelled as (so inventories can be audited against it).
 inline constexpr int carbon_outputs = 8;
 
-/// AGB of one model at index value x (NaN outside the valid range).
-SINKMAP_HD float above_ground_biomass(class_model const& m, float x)
+/// AGB of one parameter set at index value x (NaN outside the valid range).
+SINKMAP_HD float above_ground_biomass(class_params const& m, float x)
 {
   float agb = 0.0f;
   switch (m.form) {
@@ -79,31 +109,122 @@ SINKMAP_HD float above_ground_biomass(class_model const& m, float x)
   return agb < m.agb_min ? m.agb_min : (agb > m.agb_max ? m.agb_max : agb);
 }
 
-SINKMAP_HD float root_to_shoot(class_model const& m, float agb)
+SINKMAP_HD float root_to_shoot(class_params const& m, float agb)
 {
   for (int k = 0; k < m.rs_steps; ++k)
     if (agb < m.rs_below[k]) return m.rs_ratio[k];
   return m.rs_steps > 0 ? m.rs_ratio[m.rs_steps - 1] : 0.0f;
 }
 
-/// The class of a pixel from its land-cover code or, without a map, from index thresholds.
-SINKMAP_HD int classify(carbon_stage_params const& p, float code, float const* ix)
+/// Land-cover code -> class id (0 for nodata, codes outside 0..255 and unmapped codes).
+SINKMAP_HD int class_of_code(unsigned char const* lut, float code)
 {
+  if (is_nodata(code) || code < 0.0f || code >= float(landcover_codes)) return 0;
+  unsigned char const c = lut[static_cast<int>(code)];
+  return c == unmapped_code ? 0 : c;
+}
+
+/// The class of a pixel from its land-cover code or, without a map, from index thresholds;
+/// a forest pixel is then refined by its forest-type code where the type map has one.
+SINKMAP_HD int classify(carbon_stage_params const& p, float code, float type_code, float const* ix)
+{
+  int cls = 0;
   if (p.landcover_plane >= 0) {
-    if (is_nodata(code) || code < 0.0f || code >= float(landcover_codes)) return 0;
-    unsigned char const c = p.lut[static_cast<int>(code)];
-    return c == unmapped_code ? 0 : c;
+    cls = class_of_code(p.lut, code);
+  } else {
+    float const ndvi = ix[p.classifier.ndvi_output];
+    float const ndwi = p.classifier.ndwi_output >= 0 ? ix[p.classifier.ndwi_output] : NAN;
+    if (is_nodata(ndvi)) return 0;
+    if (!is_nodata(ndwi) && ndwi > p.classifier.water_ndwi) cls = p.classifier.water;
+    else if (ndvi < p.classifier.bare_ndvi) cls = p.classifier.bare;
+    else cls = ndvi >= p.classifier.forest_ndvi ? p.classifier.forest : p.classifier.grassland;
   }
-  float const ndvi = ix[p.classifier.ndvi_output];
-  float const ndwi = p.classifier.ndwi_output >= 0 ? ix[p.classifier.ndwi_output] : NAN;
-  if (is_nodata(ndvi)) return 0;
-  if (!is_nodata(ndwi) && ndwi > p.classifier.water_ndwi) return int(ecosystem_class::water);
-  if (ndvi < p.classifier.bare_ndvi) return int(ecosystem_class::bare);
-  return int(ndvi >= p.classifier.forest_ndvi ? ecosystem_class::forest : ecosystem_class::grassland);
+  if (cls > 0 && p.forest_type_plane >= 0 &&
+      p.tables.group_of[cls] == static_cast<unsigned char>(class_group::forest)) {
+    int const refined = class_of_code(p.type_lut, type_code);
+    if (refined > 0) cls = refined;
+  }
+  return cls;
+}
+
+/// Climate zone of a pixel: its zone code through the zone lookup, or the default zone without
+/// a zone map; -1 where the zone map is nodata or has a code without a zone.
+SINKMAP_HD int zone_of(carbon_stage_params const& p, float zone_code)
+{
+  if (p.zone_plane < 0) return p.default_zone;
+  if (is_nodata(zone_code) || zone_code < 0.0f || zone_code >= float(landcover_codes)) return -1;
+  unsigned char const z = p.zone_lut[static_cast<int>(zone_code)];
+  return z == unmapped_code ? -1 : z;
+}
+
+/// Age class of a pixel: young (0) at or below the boundary age, old (1) above it; the default
+/// age class where there is no age map or the map has no age here.
+SINKMAP_HD int age_of(carbon_stage_params const& p, float age_years)
+{
+  if (p.forest_age_plane < 0 || is_nodata(age_years) || age_years < 0.0f) return p.default_age;
+  return age_years <= p.age_boundary_years ? 0 : 1;
+}
+
+/// The parameter set of a (class, zone, age) pixel, or -1 (class 0, zone unknown, or a
+/// combination the model has no parameters for).
+SINKMAP_HD int param_set(class_tables const& t, int cls, int zone, int age)
+{
+  if (cls <= 0 || cls >= max_classes || zone < 0 || zone >= max_zones) return -1;
+  unsigned char const s = t.set_of[cls][zone][age];
+  return s == no_param_set ? -1 : int(s);
+}
+
+/// agb, bgb, c_above, c_below, c_dead, c_soil, c_total of a parameter set, and the class id.
+/// A pixel with a class but no parameters keeps its class id and gets NaN pools, so that the
+/// inventory can report it; a pixel without a class is NaN throughout.
+SINKMAP_HD void carbon_pools(class_tables const& t, int cls, int set, float const* ix, float* v)
+{
+  float agb = NAN;
+  if (set >= 0) {
+    class_params const& m = t.sets[set];
+    agb = above_ground_biomass(m, m.index_output >= 0 ? ix[m.index_output] : 0.0f);
+  }
+  if (is_nodata(agb)) {
+    for (int k = 0; k < carbon_outputs - 1; ++k) v[k] = NAN;
+    v[carbon_outputs - 1] = cls <= 0 ? NAN : float(cls);
+    return;
+  }
+  class_params const& m = t.sets[set];
+  float const bgb = agb * root_to_shoot(m, agb);
+  v[0] = agb;
+  v[1] = bgb;
+  v[2] = agb * m.carbon_fraction;
+  v[3] = bgb * m.carbon_fraction;
+  v[4] = m.dead_c;
+  v[5] = m.soil_c;
+  v[6] = v[2] + v[3] + v[4] + v[5];
+  v[7] = float(cls);
+}
+
+/// The input sample of plane `k` at pixel i as float, or NaN where the plane is absent.
+template <typename T>
+SINKMAP_HD float plane_sample(T const* in, int k, std::size_t plane, std::size_t i)
+{
+  return k >= 0 ? static_cast<float>(in[std::size_t(k) * plane + i]) : NAN;
+}
+
+/// Class, zone, age and parameter set of pixel i, then its pools into v.
+template <typename T>
+SINKMAP_HD void pixel_pools(carbon_stage_params const& p, T const* in, std::size_t plane,
+                            std::size_t i, bool valid, float const* ix, float* v)
+{
+  int cls = 0, set = -1;
+  if (valid) {
+    cls = classify(p, plane_sample(in, p.landcover_plane, plane, i),
+                   plane_sample(in, p.forest_type_plane, plane, i), ix);
+    set = param_set(p.tables, cls, zone_of(p, plane_sample(in, p.zone_plane, plane, i)),
+                    age_of(p, plane_sample(in, p.forest_age_plane, plane, i)));
+  }
+  carbon_pools(p.tables, cls, set, ix, v);
 }
 
 /// The per-pixel carbon functor: writes the carbon_outputs planes, NaN where any input is
-/// nodata or masked, the class is not covered, or the index is outside the model's range.
+/// nodata or masked, the class has no parameters, or the index is outside the model's range.
 template <typename T>
 struct carbon_stage {
   carbon_stage_params const& p;
@@ -116,9 +237,6 @@ struct carbon_stage {
     pixel_bands const b = load_pixel(p.idx, in, plane, i);
     float ix[max_stage_outputs];
     for (int k = 0; k < p.idx.n_outputs; ++k) ix[k] = evaluate(p.idx.terms[k], b);
-    float const code = p.landcover_plane >= 0
-                         ? static_cast<float>(in[std::size_t(p.landcover_plane) * plane + i])
-                         : NAN;
     // A masked pixel, or a fill pixel (bands bound but none has a value), is nodata even where
     // a Tier 1 class would not need its reflectance.
     bool has_roles = false, any_band = false;
@@ -128,30 +246,8 @@ struct carbon_stage {
     }
     bool const valid = !pixel_masked(p.idx, in, plane, i) && (!has_roles || any_band);
     float v[carbon_outputs];
-    pools(p, valid ? classify(p, code, ix) : 0, ix, v);
+    pixel_pools(p, in, plane, i, valid, ix, v);
     for (int k = 0; k < p.n_emit; ++k) out[std::size_t(k) * plane + i] = v[p.emit[k]];
-  }
-
-  /// agb, bgb, c_above, c_below, c_dead, c_soil, c_total of class `cls`.
-  SINKMAP_HD static void pools(carbon_stage_params const& p, int cls, float const* ix, float* v)
-  {
-    class_model const& m = p.classes[cls];
-    float const x = m.index_output >= 0 ? ix[m.index_output] : 0.0f;
-    float const agb = (cls == 0 || !m.defined) ? NAN : above_ground_biomass(m, x);
-    if (is_nodata(agb)) {
-      for (int k = 0; k < carbon_outputs - 1; ++k) v[k] = NAN;
-      v[carbon_outputs - 1] = cls == 0 ? NAN : float(cls);
-      return;
-    }
-    float const bgb = agb * root_to_shoot(m, agb);
-    v[0] = agb;
-    v[1] = bgb;
-    v[2] = agb * m.carbon_fraction;
-    v[3] = bgb * m.carbon_fraction;
-    v[4] = m.dead_c;
-    v[5] = m.soil_c;
-    v[6] = v[2] + v[3] + v[4] + v[5];
-    v[7] = float(cls);
   }
 };
 
@@ -186,14 +282,11 @@ void run_carbon_stage_host(carbon_stage_params const& p, T const* in, float* out
       for (std::size_t j = 0; j < n; ++j) valid[j] = !pixel_masked(p.idx, in, plane, b0 + j);
     }
     for (std::size_t j = 0; j < n; ++j) {
-      std::size_t const i = b0 + j;
       float px[max_stage_outputs];
       for (int k = 0; k < p.idx.n_outputs; ++k) px[k] = ix[k][j];
-      float const code =
-        p.landcover_plane >= 0 ? static_cast<float>(in[std::size_t(p.landcover_plane) * plane + i]) : NAN;
       float v[carbon_outputs];
-      carbon_stage<T>::pools(p, valid[j] ? classify(p, code, px) : 0, px, v);
-      for (int k = 0; k < p.n_emit; ++k) out[std::size_t(k) * plane + i] = v[p.emit[k]];
+      pixel_pools(p, in, plane, b0 + j, valid[j] != 0, px, v);
+      for (int k = 0; k < p.n_emit; ++k) out[std::size_t(k) * plane + b0 + j] = v[p.emit[k]];
     }
   }
 }

@@ -1,35 +1,37 @@
-// sinkmap's ecosystem classes: what land-cover codes are cross-walked to, and what biomass
-// models, pools and inventories are keyed by.
+// Ecosystem classes are data: a model file defines them (name, reporting group, integer id), and
+// the kernels see only ids and fixed-capacity lookup tables. These are the capacities and the
+// reporting groups; nothing here names a class.
 #pragma once
 
 namespace sinkmap::kernels {
 
-enum class ecosystem_class : unsigned char {
-  none = 0,                     ///< nodata / not classified
-  forest_evergreen_needleleaf,  ///< 1
-  forest_evergreen_broadleaf,   ///< 2
-  forest_deciduous_needleleaf,  ///< 3
-  forest_deciduous_broadleaf,   ///< 4
-  forest_mixed,                 ///< 5
-  forest,                       ///< 6: forest of unknown type (e.g. ESA WorldCover "tree cover")
-  shrubland,                    ///< 7
-  grassland,                    ///< 8
-  cropland,                     ///< 9
-  wetland_herbaceous,           ///< 10: inland marsh
-  wetland_woody,                ///< 11: swamp, forested wetland
-  mangrove,                     ///< 12
-  tidal_marsh,                  ///< 13: salt marsh, tidal flat vegetation
-  water,                        ///< 14
-  built_up,                     ///< 15
-  bare,                         ///< 16
-  snow_ice,                     ///< 17
+/// Class ids a model may use: 1 .. max_classes - 1 (0 = none: nodata or not classified).
+inline constexpr int max_classes = 32;
+
+/// Climate zones a model may define (soil and grassland factors are chosen per zone).
+inline constexpr int max_zones = 4;
+
+/// Forest age classes of the IPCC tables: 0 = young (<= 20 years), 1 = old (> 20 years).
+inline constexpr int age_classes = 2;
+
+/// Land-cover (and forest-type, climate-zone) code -> lookup size (codes 0..255).
+inline constexpr int landcover_codes = 256;
+
+/// Lookup entry for a code that maps to nothing (the crosswalk does not list it).
+inline constexpr unsigned char unmapped_code = 255;
+
+/// IPCC land-use categories a class reports under (2006 Vol. 4 Ch. 3): inventories and the
+/// sink methods group classes by them (e.g. forest-type refinement applies to forest only).
+enum class class_group : unsigned char {
+  none = 0,
+  forest,
+  grassland,
+  cropland,
+  wetland,
+  settlement,
+  other,
 };
 
-inline constexpr int ecosystem_class_count = 18;
-
-/// Land-cover code -> class lookup size (codes 0..255).
-inline constexpr int landcover_codes = 256;
-/// LUT entry for a code the crosswalk does not list.
-inline constexpr unsigned char unmapped_code = 255;
+inline constexpr int class_group_count = 7;
 
 }  // namespace sinkmap::kernels

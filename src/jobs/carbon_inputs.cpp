@@ -1,0 +1,205 @@
+#include "jobs/carbon_inputs.hpp"
+
+#include "core/error.hpp"
+#include "io/gdal_session.hpp"
+#include "io/landcover.hpp"
+
+#include <ogr_spatialref.h>
+
+#include <cstdio>
+#include <cstring>
+
+namespace sinkmap::jobs {
+
+models::carbon_model load_model(carbon_input_options const& o)
+{
+  return models::load_carbon_model(models::resolve_model_path(o.model), {o.soil_type});
+}
+
+std::optional<std::string> region_warning(models::carbon_model const& m, io::raster_grid const& g)
+{
+  if (g.crs_wkt.empty() || !g.has_geotransform) return std::nullopt;
+  auto const& gt = g.geotransform;
+  double x = gt[0] + gt[1] * g.width / 2.0 + gt[2] * g.height / 2.0;
+  double y = gt[3] + gt[4] * g.width / 2.0 + gt[5] * g.height / 2.0;
+  OGRSpatialReference src, wgs;
+  src.importFromWkt(g.crs_wkt.c_str());
+  src.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  wgs.importFromEPSG(4326);
+  wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  std::unique_ptr<OGRCoordinateTransformation> ct(OGRCreateCoordinateTransformation(&src, &wgs));
+  io::take_gdal_error();
+  if (!ct || !ct->Transform(1, &x, &y)) return std::nullopt;
+  if (x >= m.lon_min && x <= m.lon_max && y >= m.lat_min && y <= m.lat_max) return std::nullopt;
+  char buf[512];
+  std::snprintf(buf, sizeof buf,
+                "the map's centre (lon %.3f, lat %.3f) lies outside the region of model %s "
+                "(lon %g..%g, lat %g..%g: %s); its factors may not apply here",
+                x, y, m.name.c_str(), m.lon_min, m.lon_max, m.lat_min, m.lat_max,
+                m.region_description.c_str());
+  return std::string(buf);
+}
+
+std::string class_table_text(models::carbon_model const& m)
+{
+  std::string s;
+  for (auto const& c : m.classes) s += (s.empty() ? "" : ",") + std::to_string(c.id) + "=" + c.name;
+  return s;
+}
+
+std::map<int, std::string> parse_class_table(std::string const& text)
+{
+  std::map<int, std::string> out;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t const end = std::min(text.find(',', pos), text.size());
+    std::string const item = text.substr(pos, end - pos);
+    std::size_t const eq = item.find('=');
+    if (eq != std::string::npos) out[std::atoi(item.substr(0, eq).c_str())] = item.substr(eq + 1);
+    pos = end + 1;
+  }
+  return out;
+}
+
+carbon_inputs prepare_carbon_inputs(carbon_input_options const& o, io::raster_grid const& grid)
+{
+  carbon_inputs in;
+  in.model = load_model(o);
+  auto& m = in.model;
+  auto& md = in.metadata;
+  md["SINKMAP_MODEL"] = m.name;
+  md["SINKMAP_MODEL_VERSION"] = m.version;
+  md["SINKMAP_MODEL_FILE"] = o.model;
+  md["SINKMAP_MODEL_SHA256"] = m.sha256;
+  md["SINKMAP_SOIL_DEPTH_CM"] = std::to_string(int(m.soil_depth_cm));
+  md["SINKMAP_CLASSES"] = class_table_text(m);
+  if (!m.soil_type.empty()) md["SINKMAP_SOIL_TYPE"] = m.soil_type;
+  if (auto const ne = m.not_estimated_summary(); !ne.empty()) md["SINKMAP_NOT_ESTIMATED"] = ne;
+  auto const flagged = m.flagged_parameters();
+  if (!flagged.empty()) {
+    std::string s;
+    for (auto const& f : flagged) s += (s.empty() ? "" : "; ") + f;
+    md["SINKMAP_FLAGGED_PARAMETERS"] = s;
+    in.notes.push_back(std::to_string(flagged.size()) + " parameter(s) of model " + m.name +
+                       " are unverified or proxies (listed in the output metadata)");
+  }
+  if (!m.deprecated.empty())
+    in.warnings.push_back("model " + m.name + " is deprecated: " + m.deprecated + " (" +
+                          std::to_string(m.known_errors.size()) + " known errors in " + m.file + ")");
+
+  // Climate zone: a map, a name, or the model's default (recorded either way).
+  SINKMAP_EXPECTS(o.climate_zone.empty() || o.climate_zone_map.empty(), bad_input,
+                  "--climate-zone and --climate-zone-map: give one, not both");
+  in.default_zone = m.default_zone;
+  if (!o.climate_zone.empty()) {
+    auto const z = m.zone_id(o.climate_zone);
+    SINKMAP_EXPECTS(z.has_value(), bad_input,
+                    "--climate-zone: unknown zone '" + o.climate_zone + "' (model " + m.name +
+                      " in " + m.file + " defines: " + m.zone_name_list() + ")");
+    in.default_zone = *z;
+    md["SINKMAP_CLIMATE_ZONE"] = o.climate_zone;
+  } else if (o.climate_zone_map.empty()) {
+    md["SINKMAP_CLIMATE_ZONE"] = m.zones[std::size_t(m.default_zone)].name + " (model default)";
+    in.notes.push_back("climate zone " + m.zones[std::size_t(m.default_zone)].name +
+                       " (the model's default: " + m.default_zone_reason + ")");
+  }
+
+  // Age class: a map of stand ages, one class for all, or the model's default.
+  SINKMAP_EXPECTS(o.forest_age.empty() || o.forest_age_class.empty(), bad_input,
+                  "--forest-age and --forest-age-class: give one, not both");
+  in.default_age = m.default_age;
+  if (!o.forest_age_class.empty()) {
+    SINKMAP_EXPECTS(o.forest_age_class == "young" || o.forest_age_class == "old", bad_input,
+                    "--forest-age-class '" + o.forest_age_class + "': expected young (<= " +
+                      std::to_string(int(m.age_boundary_years)) + " years) or old");
+    SINKMAP_EXPECTS(m.has_ages, bad_input,
+                    "--forest-age-class: model " + m.name + " (" + m.file + ") has no age classes");
+    in.default_age = o.forest_age_class == "young" ? 0 : 1;
+    md["SINKMAP_AGE_CLASS"] = o.forest_age_class;
+  } else if (o.forest_age.empty() && m.has_ages) {
+    md["SINKMAP_AGE_CLASS"] = std::string(m.default_age == 0 ? "young" : "old") + " (model default)";
+    in.notes.push_back(std::string("forest age class ") + (m.default_age == 0 ? "young" : "old") +
+                       " (the model's default: " + m.default_age_reason + ")");
+  }
+
+  if (auto w = region_warning(m, grid)) in.warnings.push_back(*w);
+
+  auto const resampling = io::parse_landcover_resampling(o.landcover_resampling);
+  if (!o.landcover.empty()) {
+    std::string const cw_path = io::guess_crosswalk(o.landcover, o.crosswalk, m);
+    auto const cw = models::load_crosswalk(cw_path);
+    in.landcover_lookup = models::class_lookup(cw, m);
+    io::scene_plane const lc = io::warp_codes(o.landcover, "--landcover", grid, resampling, in.landcover_lookup);
+    auto const hist = io::check_codes(lc, o.landcover, in.landcover_lookup, "--landcover");
+    for (int code = 0; code < kernels::landcover_codes; ++code)
+      if (int const cls = in.landcover_lookup.class_of(code); cls > 0 && hist[std::size_t(code)] > 0)
+        in.class_pixels[cls] += hist[std::size_t(code)];
+    in.landcover = int(in.planes.size());
+    in.planes.push_back(lc);
+    md["SINKMAP_LANDCOVER"] = o.landcover;
+    md["SINKMAP_CROSSWALK"] = cw_path;
+    in.notes.push_back("land cover " + o.landcover + " through crosswalk " + cw_path);
+    for (auto const& [cls, n] : in.class_pixels) {
+      auto const* ci = m.find_class(cls);
+      if (ci && !ci->absent_in_region.empty())
+        in.warnings.push_back(std::to_string(n) + " pixels are class " + ci->name +
+                              ", which the region of model " + m.name + " does not have: " +
+                              ci->absent_in_region);
+    }
+  }
+  if (!o.forest_type.empty()) {
+    std::string const cw_path = models::resolve_crosswalk_path(o.forest_type_crosswalk, m, "--forest-type-crosswalk");
+    auto const cw = models::load_crosswalk(cw_path);
+    SINKMAP_EXPECTS(cw.kind == "forest_type" || cw.kind == "landcover", bad_input,
+                    "--forest-type-crosswalk: " + cw_path + " is a " + cw.kind + " crosswalk");
+    in.type_lookup = models::class_lookup(cw, m);
+    io::scene_plane const ft = io::warp_codes(o.forest_type, "--forest-type", grid, "near", in.type_lookup);
+    io::check_codes(ft, o.forest_type, in.type_lookup, "--forest-type");
+    in.forest_type = int(in.planes.size());
+    in.planes.push_back(ft);
+    md["SINKMAP_FOREST_TYPE"] = o.forest_type + " via " + cw_path;
+  }
+  if (!o.forest_age.empty()) {
+    SINKMAP_EXPECTS(m.has_ages, bad_input,
+                    "--forest-age: model " + m.name + " (" + m.file + ") has no age classes");
+    io::scene_plane const age = io::warp_onto_grid(o.forest_age, "--forest-age", grid, "near", GDT_Float32, NAN);
+    in.forest_age = int(in.planes.size());
+    in.planes.push_back(age);
+    md["SINKMAP_AGE_CLASS"] = "map " + o.forest_age + " (young <= " +
+                              std::to_string(int(m.age_boundary_years)) + " years; default " +
+                              (m.default_age == 0 ? "young" : "old") + " where it has no age)";
+  }
+  if (!o.climate_zone_map.empty()) {
+    std::string const cw_path = models::resolve_crosswalk_path(o.climate_zone_crosswalk, m, "--climate-zone-crosswalk");
+    auto const cw = models::load_crosswalk(cw_path);
+    in.zone_lookup = models::zone_lookup(cw, m);
+    io::scene_plane const z = io::warp_codes(o.climate_zone_map, "--climate-zone-map", grid, "near", in.zone_lookup);
+    io::check_codes(z, o.climate_zone_map, in.zone_lookup, "--climate-zone-map");
+    in.zone = int(in.planes.size());
+    in.planes.push_back(z);
+    md["SINKMAP_CLIMATE_ZONE"] = "map " + o.climate_zone_map + " via " + cw_path;
+  }
+  return in;
+}
+
+void bind_carbon_inputs(carbon_inputs const& in, int first_plane, kernels::carbon_stage_params& p)
+{
+  auto plane = [&](int k) { return k < 0 ? -1 : first_plane + k; };
+  p.landcover_plane = plane(in.landcover);
+  p.forest_type_plane = plane(in.forest_type);
+  p.forest_age_plane = plane(in.forest_age);
+  p.zone_plane = plane(in.zone);
+  std::memset(p.lut, kernels::unmapped_code, sizeof p.lut);
+  std::memset(p.type_lut, kernels::unmapped_code, sizeof p.type_lut);
+  std::memset(p.zone_lut, kernels::unmapped_code, sizeof p.zone_lut);
+  if (in.landcover >= 0) std::memcpy(p.lut, in.landcover_lookup.lut.data(), sizeof p.lut);
+  if (in.forest_type >= 0) std::memcpy(p.type_lut, in.type_lookup.lut.data(), sizeof p.type_lut);
+  if (in.zone >= 0) std::memcpy(p.zone_lut, in.zone_lookup.lut.data(), sizeof p.zone_lut);
+  p.default_zone = in.default_zone;
+  p.default_age = in.default_age;
+  p.age_boundary_years = float(in.model.age_boundary_years);
+  p.classifier = in.model.classifier;
+  p.tables = *in.model.tables;
+}
+
+}  // namespace sinkmap::jobs
