@@ -8,6 +8,7 @@ namespace sinkmap::cli {
 void add_index_command(CLI::App& app);
 void add_info_command(CLI::App& app);
 void add_stock_command(CLI::App& app);
+void add_composite_command(CLI::App& app);
 void add_sink_command(CLI::App& app);
 void add_inventory_command(CLI::App& app);
 void add_run_command(CLI::App& app);

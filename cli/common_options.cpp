@@ -1,5 +1,10 @@
 #include "common_options.hpp"
 
+#include "core/error.hpp"
+#include "io/target_grid.hpp"
+
+#include <cmath>
+
 namespace sinkmap::cli {
 
 jobs::run_settings common_options::run_settings() const
@@ -90,9 +95,34 @@ void add_band_options(CLI::App& cmd, io::scene_options& o)
                  "products: quality classes to mask, comma separated, or none (default: all of "
                  "fill, dilated, cirrus, cloud, shadow, snow, saturated)")
     ->capture_default_str();
-  cmd.add_option("--resolution", o.resolution,
-                 "Sentinel-2: output grid in metres, 10, 20 or 60 (default: finest present); "
-                 "other bands are resampled on the fly");
+  cmd.add_option("--resolution", o.grid.resolution,
+                 "pixel size of the --grid (CRS units); without --grid, the Sentinel-2 grid in "
+                 "metres (10, 20 or 60; default: finest present), other bands resampled on the fly");
+  cmd.add_option("--grid", o.grid.crs,
+                 "target grid CRS (e.g. EPSG:32650): every scene, mask and map is warped onto it "
+                 "on the fly, so products in different UTM zones make one map");
+  cmd.add_option("--extent", o.grid.extent_text,
+                 "XMIN,YMIN,XMAX,YMAX of the --grid (default: all inputs, snapped to --resolution)");
+  cmd.add_option("--like", o.grid.like, "grid of this raster (alone), or its extent (with --grid)");
+  cmd.add_option("--resampling", o.grid.resampling,
+                 "reflectance resampling onto the grid: near, bilinear, cubic or average (masks and "
+                 "classes: nearest, or mode when coarsening)")
+    ->capture_default_str();
+  // One --resolution serves both: with --grid it is the target pixel size (and a Sentinel-2
+  // product is read at the coarsest native resolution not above it); without, the S2 grid.
+  cmd.parse_complete_callback([&o] {
+    if (!o.grid.extent_text.empty()) o.grid.extent = io::parse_extent(o.grid.extent_text);
+    double const r = o.grid.resolution;
+    if (o.grid.crs.empty()) {
+      SINKMAP_EXPECTS(!o.grid.extent, bad_input, "--extent needs --grid CRS and --resolution");
+      SINKMAP_EXPECTS(r == 0 || (r == std::floor(r) && r > 0 && r < 1e6), bad_input,
+                      "--resolution without --grid is a Sentinel-2 grid in metres: 10, 20 or 60");
+      o.resolution = int(r);
+      o.grid.resolution = 0;
+    } else {
+      o.resolution = r >= 60 ? 60 : r >= 20 ? 20 : 10;
+    }
+  });
 }
 
 }  // namespace sinkmap::cli

@@ -31,12 +31,18 @@ void add_inventory_command(CLI::App& app)
   add_run_options(*cmd, args->common);
   cmd->footer(
     "Columns: zone, class, pixels, area_ha, carbon_mgc, co2e_t (stock) or sink_mgc_per_yr,\n"
-    "sink_co2e_t_per_yr (sink); a last row with zone * and class * holds the totals. A pixel\n"
-    "belongs to the zone that holds its centre; areas are ellipsoidal in geographic CRS.\n"
+    "sink_co2e_t_per_yr (sink). Per zone: a row per class, a row 'unmapped' (pixels where the\n"
+    "map is nodata: cloud, no clear observation, outside the scenes; no carbon value) and a\n"
+    "subtotal row with class '*'; a last row with zone * and class * holds the totals. The JSON\n"
+    "adds per zone its polygon area and mapped fraction; zones under 90 % mapped are warned\n"
+    "about. A pixel belongs to the zone that holds its centre; areas are ellipsoidal in\n"
+    "geographic CRS.\n"
     "Example:\n  sinkmap inventory stock_2021.tif --zones counties.gpkg --zone-field name -o inv.csv");
   cmd->callback([args] {
     args->job.run = args->common.run_settings();
     auto const inv = jobs::run_inventory_job(args->job);
+    for (auto const& w : jobs::coverage_warnings(inv, args->job.map))
+      std::fprintf(stderr, "sinkmap inventory: warning: %s\n", w.c_str());
     if (!args->job.run.quiet)
       std::fprintf(stderr, "sinkmap inventory: %zu rows, total %.3f %s over %.1f ha -> %s\n",
                    inv.rows.size(), inv.total.total, inv.sink ? "Mg C/yr" : "Mg C",

@@ -15,6 +15,7 @@ int main(int argc, char** argv)
   app.set_version_flag("--version", "sinkmap 0.1.0");
   sinkmap::cli::add_index_command(app);
   sinkmap::cli::add_info_command(app);
+  sinkmap::cli::add_composite_command(app);
   sinkmap::cli::add_stock_command(app);
   sinkmap::cli::add_sink_command(app);
   sinkmap::cli::add_inventory_command(app);

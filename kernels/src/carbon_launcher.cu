@@ -59,6 +59,12 @@ void launch_pool_lookup_stage(pool_lookup_params const& params, pixel_type type,
   launch<pool_lookup_stage>(params, type, d_in, d_out, plane, stream);
 }
 
+void launch_composite_stage(composite_stage_params const& params, pixel_type type, void const* d_in,
+                            float* d_out, std::size_t plane, void* stream)
+{
+  launch<composite_stage>(params, type, d_in, d_out, plane, stream);
+}
+
 void launch_stock_change_stage(stock_change_params const& params, pixel_type type,
                                void const* d_in, float* d_out, std::size_t plane, void* stream)
 {

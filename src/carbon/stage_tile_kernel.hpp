@@ -75,6 +75,8 @@ class stage_tile_kernel final : public pipeline::tile_kernel {
 using carbon_tile_kernel = stage_tile_kernel<kernels::carbon_stage, kernels::carbon_stage_params>;
 using pool_lookup_tile_kernel =
   stage_tile_kernel<kernels::pool_lookup_stage, kernels::pool_lookup_params>;
+using composite_tile_kernel =
+  stage_tile_kernel<kernels::composite_stage, kernels::composite_stage_params>;
 using stock_change_tile_kernel =
   stage_tile_kernel<kernels::stock_change_stage, kernels::stock_change_params>;
 

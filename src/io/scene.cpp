@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "io/gdal_session.hpp"
+#include "io/target_grid.hpp"
 #include "sensors/band_role_names.hpp"
 
 #include <gdal_utils.h>
@@ -9,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -158,9 +160,14 @@ std::string type_name(GDALDataType t) { return GDALGetDataTypeName(t); }
 
 namespace {
 
-scene bind_scene(std::string const& path, std::vector<band_binding> bindings,
-                 std::optional<sensors::product> product, scene_options const& opt)
+/// Maps an input file to the file actually read (a VRT on the target grid with --grid).
+using file_remap = std::function<std::string(std::string const&)>;
+
+scene bind_scene(std::string path, std::vector<band_binding> bindings,
+                 std::optional<sensors::product> product, scene_options const& opt,
+                 file_remap const& remap = {})
 {
+  if (remap && !path.empty()) path = remap(path);
   scene s;
   s.path = path;
   s.product = std::move(product);
@@ -176,6 +183,7 @@ scene bind_scene(std::string const& path, std::vector<band_binding> bindings,
   std::set<band_role> given;
   for (auto const& spec : opt.bands) {
     band_binding b = parse_band_spec(spec, path);
+    if (remap && b.source.file != path) b.source.file = remap(b.source.file);
     SINKMAP_EXPECTS(given.insert(b.role).second, bad_input,
                     "--band: role '" + std::string(sensors::role_name(b.role)) + "' is given twice");
     bindings.erase(std::remove_if(bindings.begin(), bindings.end(),
@@ -275,13 +283,14 @@ scene bind_scene(std::string const& path, std::vector<band_binding> bindings,
   return s;
 }
 
-scene open_scene_from_product(sensors::product const& p, scene_options const& opt)
+scene open_scene_from_product(sensors::product const& p, scene_options const& opt,
+                              file_remap const& remap = {})
 {
   std::vector<band_binding> bindings;
   for (auto const& b : p.bands)
     bindings.push_back({b.role, {b.file, 1}, b.scale, b.offset,
                         b.has_nodata ? std::optional<double>(b.nodata) : std::nullopt});
-  return bind_scene("", bindings, p, opt);
+  return bind_scene("", bindings, p, opt, remap);
 }
 
 }  // namespace
@@ -362,9 +371,72 @@ sensors::product mosaic_products(std::vector<sensors::product> const& ps)
 
 }  // namespace
 
+namespace {
+
+// Every input file of a scene: for the target grid's default extent and the overlap check.
+std::vector<std::string> input_files(std::vector<std::string> const& paths,
+                                     std::vector<sensors::product> const& products,
+                                     scene_options const& opt)
+{
+  std::vector<std::string> files;
+  if (!products.empty()) {
+    for (auto const& p : products)
+      for (auto const& b : p.bands) files.push_back(b.file);
+  } else {
+    files = paths;
+  }
+  for (auto const& spec : opt.bands) {
+    auto const b = parse_band_spec(spec, paths.empty() ? std::string() : paths.front());
+    if (std::find(files.begin(), files.end(), b.source.file) == files.end()) files.push_back(b.source.file);
+  }
+  return files;
+}
+
+// The fill a quality layer gets outside its product: what its own format calls no data.
+double quality_fill(std::string const& layer)
+{
+  if (layer == "QA_PIXEL") return 1;  // bit 0: fill
+  return 0;                           // QA_RADSAT: no saturation; SCL: class 0, no data
+}
+
+// --grid: every band and quality file warped onto one target grid, then bound as usual.
+scene open_scene_on_grid(std::vector<std::string> const& paths, std::vector<sensors::product> products,
+                         scene_options const& opt)
+{
+  raster_grid const target = resolve_grid(opt.grid, input_files(paths, products, opt));
+  std::string const resampling = parse_resampling(opt.grid.resampling);
+  std::map<std::string, std::string> warped;
+  auto band_remap = [&](std::string const& f) {
+    auto it = warped.find(f);
+    if (it == warped.end()) it = warped.emplace(f, warp_to_grid(f, target, resampling, {}, "--grid")).first;
+    return it->second;
+  };
+  scene s;
+  if (!products.empty()) {
+    for (auto& p : products) {
+      for (auto& b : p.bands) b.file = band_remap(b.file);
+      for (auto& q : p.quality) q.file = warp_to_grid(q.file, target, "near", {true, quality_fill(q.name)}, "--grid");
+    }
+    s = open_scene_from_product(products.size() == 1 ? products.front() : mosaic_products(products), opt, band_remap);
+  } else {
+    std::vector<std::string> files;
+    for (auto const& p : paths) files.push_back(band_remap(p));
+    std::string const path = files.empty() ? std::string()
+                             : files.size() == 1 ? files.front() : build_mosaic(files, std::nullopt, "SCENE");
+    scene_options o = opt;
+    s = bind_scene(path, {}, std::nullopt, o, [&](std::string const& f) {
+      // The scene itself is already on the grid; other --band files are warped.
+      return f == path ? f : band_remap(f);
+    });
+  }
+  s.grid = target;
+  return s;
+}
+
+}  // namespace
+
 scene open_scene(std::vector<std::string> const& paths, scene_options const& opt)
 {
-  if (paths.size() <= 1) return open_scene(paths.empty() ? std::string() : paths.front(), opt);
   init_gdal();
   sensors::product_options const po{opt.resolution};
   std::vector<sensors::product> products;
@@ -372,6 +444,15 @@ scene open_scene(std::vector<std::string> const& paths, scene_options const& opt
     if (auto prod = sensors::open_product(p, po)) products.push_back(*prod);
   SINKMAP_EXPECTS(products.empty() || products.size() == paths.size(), bad_input,
                   "SCENE: mix of products and plain rasters; give one kind");
+  if (opt.grid.active()) {
+    if (products.empty())
+      for (auto const& p : paths) open_raster(p, "scene");  // names a missing file
+    return open_scene_on_grid(paths, products, opt);
+  }
+  if (paths.size() <= 1) {
+    if (!products.empty()) return open_scene_from_product(products.front(), opt);
+    return bind_scene(paths.empty() ? std::string() : paths.front(), {}, std::nullopt, opt);
+  }
   if (products.empty()) {
     for (auto const& p : paths) open_raster(p, "scene");  // names a missing file
     return open_scene(build_mosaic(paths, std::nullopt, "SCENE"), opt);
@@ -381,11 +462,7 @@ scene open_scene(std::vector<std::string> const& paths, scene_options const& opt
 
 scene open_scene(std::string const& path, scene_options const& opt)
 {
-  init_gdal();
-  if (!path.empty())
-    if (auto prod = sensors::open_product(path, {opt.resolution}))
-      return open_scene_from_product(*prod, opt);
-  return bind_scene(path, {}, std::nullopt, opt);
+  return open_scene(path.empty() ? std::vector<std::string>{} : std::vector<std::string>{path}, opt);
 }
 
 void fill_decode(scene const& s, kernels::index_stage_params& p)

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "io/band_spec.hpp"
+#include "io/grid_spec.hpp"
 #include "sensors/product.hpp"
 #include "sinkmap/kernels/index_stage.hpp"
 #include "sinkmap/kernels/pixel_type.hpp"
@@ -42,6 +43,7 @@ struct scene_options {
   std::vector<std::string> nodata;   ///< --nodata V | ROLE=V
   std::string mask = "default";      ///< --mask: quality classes to mask in products
   int resolution = 0;                ///< --resolution: Sentinel-2 output grid (m)
+  grid_spec grid;                    ///< --grid ...: warp every input onto one target grid
 };
 
 /// A quality plane read with the bands: pixels it flags become nodata in every output.

@@ -9,6 +9,38 @@
 
 namespace sinkmap::io {
 
+namespace {
+
+double polygon_area_ha(OGRGeometry const& g, OGRSpatialReference const& crs)
+{
+  auto const* surface = dynamic_cast<OGRSurface const*>(&g);
+  auto const* multi = dynamic_cast<OGRMultiSurface const*>(&g);
+  if (!crs.IsGeographic()) {
+    if (surface) return surface->get_Area() / 1e4;
+    if (multi) return multi->get_Area() / 1e4;
+    return 0;
+  }
+  // Geographic: area in a Lambert azimuthal equal-area projection centred on the zone.
+  OGRPoint c;
+  if (g.Centroid(&c) != OGRERR_NONE) return 0;
+  OGRSpatialReference laea;
+  laea.SetLAEA(c.getY(), c.getX(), 0, 0);
+  laea.SetWellKnownGeogCS("WGS84");
+  laea.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  OGRSpatialReference src(crs);
+  src.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  std::unique_ptr<OGRCoordinateTransformation> ct(OGRCreateCoordinateTransformation(&src, &laea));
+  if (!ct) return 0;
+  std::unique_ptr<OGRGeometry> copy(g.clone());
+  copy->segmentize(0.01);  // degrees: edges follow the ellipsoid closely enough
+  if (copy->transform(ct.get()) != OGRERR_NONE) return 0;
+  if (auto const* s = dynamic_cast<OGRSurface const*>(copy.get())) return s->get_Area() / 1e4;
+  if (auto const* m = dynamic_cast<OGRMultiSurface const*>(copy.get())) return m->get_Area() / 1e4;
+  return 0;
+}
+
+}  // namespace
+
 zone_set::zone_set(std::string const& path, std::string const& field, raster_grid const& grid)
   : grid_(grid)
 {
@@ -56,6 +88,7 @@ zone_set::zone_set(std::string const& path, std::string const& field, raster_gri
     geoms_.push_back(std::move(copy));
   }
   SINKMAP_EXPECTS(!geoms_.empty(), bad_input, "--zones: '" + path + "' has no features");
+  for (auto const& g : geoms_) areas_ha_.push_back(polygon_area_ha(*g, target));
   SINKMAP_EXPECTS(overlap, bad_input,
                   "--zones: no zone in '" + path + "' overlaps the map (check CRS and extent)");
 }

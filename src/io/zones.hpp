@@ -22,6 +22,10 @@ class zone_set {
   [[nodiscard]] std::size_t size() const { return names_.size(); }
   [[nodiscard]] std::string const& name(int zone_id) const { return names_[std::size_t(zone_id - 1)]; }
 
+  /// Area of zone `zone_id`'s polygon in hectares: planar in a projected map CRS (as the pixel
+  /// areas are), on the ellipsoid (a local Lambert azimuthal equal-area projection) otherwise.
+  [[nodiscard]] double area_ha(int zone_id) const { return areas_ha_[std::size_t(zone_id - 1)]; }
+
   /// Zone ids (1-based; 0 outside every zone) of the pixels of `w`, row-major.
   void rasterize(pipeline::window const& w, std::vector<int>& ids) const;
 
@@ -30,6 +34,7 @@ class zone_set {
   std::vector<std::string> names_;
   std::vector<std::unique_ptr<OGRGeometry>> geoms_;
   std::vector<OGREnvelope> envelopes_;
+  std::vector<double> areas_ha_;
 };
 
 }  // namespace sinkmap::io

@@ -51,9 +51,9 @@ void zonal_accumulator::add_tile(pipeline::window const& w, float const* values,
   thread_local std::vector<int> ids_;
   thread_local std::vector<carbon::zonal_cell> tile_cells_;
   zones_.rasterize(w, ids_);
-  // Dense (zone, class) cells for the tile: no map lookup per pixel. Class slot 0 = no class
-  // map, 1 + class id otherwise.
-  int constexpr slots = kernels::max_classes + 1;
+  // Dense (zone, class) cells for the tile: no map lookup per pixel. Class slot 0 = unmapped
+  // (nodata), 1 = no class map, 2 + class id otherwise.
+  int constexpr slots = kernels::max_classes + 2;
   std::size_t const cells = (zones_.size() + 1) * std::size_t(slots);
   if (tile_cells_.size() != cells) tile_cells_.assign(cells, {});
   // In a projected CRS every pixel has the same area: count pixels and add count x area once
@@ -65,10 +65,16 @@ void zonal_accumulator::add_tile(pipeline::window const& w, float const* values,
       std::size_t const i = std::size_t(y) * w.w + x;
       int const zone = ids_[i];
       float const v = values[i];
-      if (zone == 0 || std::isnan(v)) continue;
+      if (zone == 0) continue;
+      if (std::isnan(v)) {
+        auto& u = tile_cells_[std::size_t(zone) * slots];
+        ++u.pixels;
+        if (!constant_area) u.area_ha.add(ha);
+        continue;
+      }
       float const cv = classes ? classes[i] : -1.0f;
       int const cls = !classes ? -1 : (cv > 0 && cv < float(kernels::max_classes) ? int(cv) : 0);
-      auto& c = tile_cells_[std::size_t(zone) * slots + std::size_t(cls + 1)];
+      auto& c = tile_cells_[std::size_t(zone) * slots + std::size_t(cls + 2)];
       ++c.pixels;
       if (!constant_area) c.area_ha.add(ha);
       c.total.add(double(v) * ha);
@@ -79,7 +85,7 @@ void zonal_accumulator::add_tile(pipeline::window const& w, float const* values,
     auto& c = tile_cells_[k];
     if (c.pixels == 0) continue;
     if (constant_area) c.area_ha.add_units(carbon::exact_sum::units(areas_.hectares(0)), c.pixels);
-    part[{int(k / slots), int(k % slots) - 1}] = c;
+    part[{int(k / slots), int(k % slots) - 2}] = c;
     c = {};
   }
   std::lock_guard lock(mutex_);
@@ -114,28 +120,91 @@ inventory make_inventory(carbon::zonal_table const& t, io::zone_set const& zones
     auto it = class_names.find(id);
     return it == class_names.end() ? std::string("none") : it->second;
   };
-  std::map<std::pair<std::string, std::string>, carbon::zonal_cell> by_name;
+  // Per zone name (features may share one): its class cells, unmapped cell and polygon area.
+  struct zone_cells {
+    std::map<std::string, carbon::zonal_cell> classes;
+    carbon::zonal_cell unmapped, subtotal;
+    double area_ha = 0;
+  };
+  std::map<std::string, zone_cells> by_zone;
+  for (std::size_t z = 1; z <= zones.size(); ++z) by_zone[zones.name(int(z))].area_ha += zones.area_ha(int(z));
   carbon::zonal_cell all;
-  for (auto const& [key, c] : t) {
-    std::string const cls = has_classes ? name_of(key.second) : "all";
-    auto& d = by_name[{zones.name(key.first), cls}];
+  auto add = [](carbon::zonal_cell& d, carbon::zonal_cell const& c) {
     d.pixels += c.pixels;
     d.area_ha.add(c.area_ha);
     d.total.add(c.total);
-    all.pixels += c.pixels;
-    all.area_ha.add(c.area_ha);
-    all.total.add(c.total);
+  };
+  for (auto const& [key, c] : t) {
+    auto& zc = by_zone[zones.name(key.first)];
+    if (key.second == unmapped_class) {
+      add(zc.unmapped, c);
+      continue;
+    }
+    add(zc.classes[has_classes ? name_of(key.second) : "all"], c);
+    add(zc.subtotal, c);
+    add(all, c);
   }
   auto row = [](std::string z, std::string k, carbon::zonal_cell const& c) {
     double const total = c.total.value();
     return inventory_row{std::move(z), std::move(k), c.pixels, c.area_ha.value(), total,
-                         total * 44.0 / 12.0};
+                         total * 44.0 / 12.0, true};
   };
   inventory inv;
   inv.sink = sink;
-  for (auto const& [k, c] : by_name) inv.rows.push_back(row(k.first, k.second, c));
+  for (auto const& [zone, zc] : by_zone) {
+    for (auto const& [cls, c] : zc.classes) inv.rows.push_back(row(zone, cls, c));
+    auto u = row(zone, "unmapped", zc.unmapped);
+    u.has_total = false;
+    u.total = u.co2e = 0;
+    inv.rows.push_back(u);
+    inv.rows.push_back(row(zone, "*", zc.subtotal));
+    zone_coverage cov;
+    cov.zone = zone;
+    cov.zone_area_ha = zc.area_ha;
+    cov.mapped_ha = zc.subtotal.area_ha.value();
+    cov.unmapped_ha = zc.unmapped.area_ha.value();
+    cov.outside_ha = std::max(0.0, zc.area_ha - cov.mapped_ha - cov.unmapped_ha);
+    double const denom = zc.area_ha > 0 ? std::max(zc.area_ha, cov.mapped_ha + cov.unmapped_ha)
+                                        : cov.mapped_ha + cov.unmapped_ha;
+    cov.mapped_fraction = denom > 0 ? std::min(1.0, cov.mapped_ha / denom) : 0.0;
+    inv.coverage.push_back(cov);
+  }
   inv.total = row("*", "*", all);
   return inv;
+}
+
+std::vector<std::string> coverage_warnings(inventory const& inv, std::string const& what)
+{
+  std::vector<std::string> out;
+  for (auto const& c : inv.coverage)
+    if (c.mapped_fraction < 0.9) {
+      char buf[512];
+      std::snprintf(buf, sizeof buf,
+                    "%s: zone '%s' is only %.1f %% mapped (%.1f of %.1f ha; %.1f ha nodata in the "
+                    "map, %.1f ha outside it): its totals cover part of the zone",
+                    what.c_str(), c.zone.c_str(), 100 * c.mapped_fraction, c.mapped_ha,
+                    c.zone_area_ha, c.unmapped_ha, c.outside_ha);
+      out.push_back(buf);
+    }
+  return out;
+}
+
+std::vector<std::string> coverage_change_warnings(inventory const& a, inventory const& b,
+                                                  std::string const& what)
+{
+  std::vector<std::string> out;
+  for (auto const& ca : a.coverage)
+    for (auto const& cb : b.coverage)
+      if (ca.zone == cb.zone && std::abs(ca.mapped_fraction - cb.mapped_fraction) > 0.05) {
+        char buf[512];
+        std::snprintf(buf, sizeof buf,
+                      "%s: zone '%s' is %.1f %% mapped in one year and %.1f %% in the other: the "
+                      "stock totals compare different areas (the sink map itself uses only pixels "
+                      "mapped in both years)",
+                      what.c_str(), ca.zone.c_str(), 100 * ca.mapped_fraction, 100 * cb.mapped_fraction);
+        out.push_back(buf);
+      }
+  return out;
 }
 
 void write_inventory(inventory const& inv, std::string const& csv_path, std::string const& map,
@@ -159,14 +228,20 @@ void write_inventory(inventory const& inv, std::string const& csv_path, std::str
       return q + "\"";
     };
     csv += quote(r.zone) + "," + r.cls + "," + std::to_string(r.pixels) + "," + fmt(r.area_ha) +
-           "," + fmt(r.total) + "," + fmt(r.co2e) + "\n";
-    nlohmann::json jr = {{"zone", r.zone}, {"class", r.cls}, {"pixels", r.pixels},
-                         {"area_ha", r.area_ha}, {tot, r.total}, {co2, r.co2e}};
+           "," + (r.has_total ? fmt(r.total) : "") + "," + (r.has_total ? fmt(r.co2e) : "") + "\n";
+    nlohmann::json jr = {{"zone", r.zone}, {"class", r.cls}, {"pixels", r.pixels}, {"area_ha", r.area_ha}};
+    jr[tot] = r.has_total ? nlohmann::json(r.total) : nlohmann::json(nullptr);
+    jr[co2] = r.has_total ? nlohmann::json(r.co2e) : nlohmann::json(nullptr);
     return jr;
   };
   for (auto const& r : inv.rows) j["rows"].push_back(add(r));
   j["total"] = add(inv.total);
   if (!j.contains("rows")) j["rows"] = nlohmann::json::array();
+  j["coverage"] = nlohmann::json::array();
+  for (auto const& c : inv.coverage)
+    j["coverage"].push_back({{"zone", c.zone}, {"zone_area_ha", c.zone_area_ha}, {"mapped_ha", c.mapped_ha},
+                             {"unmapped_ha", c.unmapped_ha}, {"outside_map_ha", c.outside_ha},
+                             {"mapped_fraction", c.mapped_fraction}});
   std::filesystem::path json_path(csv_path);
   json_path.replace_extension(".json");
   io::write_text_atomically(csv_path, csv);

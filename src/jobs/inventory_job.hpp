@@ -38,16 +38,39 @@ class zonal_accumulator {
 };
 
 struct inventory_row {
-  std::string zone, cls;
+  std::string zone, cls;  ///< cls "unmapped": nodata in the map; "*": the zone's subtotal
   std::uint64_t pixels = 0;
   double area_ha = 0, total = 0, co2e = 0;
+  bool has_total = true;  ///< false for "unmapped" (no estimate there)
+};
+
+/// How much of a zone the map covers.
+struct zone_coverage {
+  std::string zone;
+  double zone_area_ha = 0;  ///< the zone polygon's area
+  double mapped_ha = 0;     ///< pixels with a value
+  double unmapped_ha = 0;   ///< pixels of the map that are nodata (cloud, no clear observation)
+  double outside_ha = 0;    ///< the zone's area outside the map's extent
+  double mapped_fraction = 0;  ///< mapped_ha / zone_area_ha
 };
 
 struct inventory {
   bool sink = false;  ///< sink map (per year) rather than stock map
-  std::vector<inventory_row> rows;
-  inventory_row total;
+  std::vector<inventory_row> rows;  ///< per zone: class rows, "unmapped", "*" (subtotal)
+  inventory_row total;              ///< "*" / "*": every mapped pixel
+  std::vector<zone_coverage> coverage;
 };
+
+/// Class key of the zonal table for pixels inside a zone where the map is nodata.
+inline constexpr int unmapped_class = -2;
+
+/// Warnings for zones less than 90 % mapped.
+std::vector<std::string> coverage_warnings(inventory const& inv, std::string const& what);
+
+/// Warnings for zones whose mapped fraction differs by more than 5 percentage points between
+/// the two years of a sink (the sink then compares different areas).
+std::vector<std::string> coverage_change_warnings(inventory const& a, inventory const& b,
+                                                  std::string const& what);
 
 /// Rows per (zone name, class) and the `*`/`*` total row; class ids are named by
 /// `class_names` (an empty map: no class map, one "all" row per zone).

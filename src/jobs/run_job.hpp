@@ -5,36 +5,13 @@
 #pragma once
 
 #include "io/geotiff_writer.hpp"
-#include "jobs/carbon_inputs.hpp"
+#include "jobs/run_config.hpp"
 #include "jobs/run_settings.hpp"
 
 #include <string>
 #include <vector>
 
 namespace sinkmap::jobs {
-
-struct run_year {
-  int year = 0;
-  std::vector<std::string> scenes;  ///< scene or product(s); empty: land cover only (Tier 1)
-  std::string landcover, crosswalk, mask = "default";
-  std::string forest_type, forest_age;  ///< per-year maps (forest types and ages change)
-  int resolution = 0;
-  std::vector<std::string> bands, scales, offsets;
-};
-
-struct run_config {
-  std::string file;
-  std::string output_dir;
-  carbon_input_options carbon;  ///< model, climate zone, soil type, age class, resampling
-  std::string zones, zone_field;
-  std::vector<std::string> stock_bands;  ///< bands of the stock maps (empty: all)
-  bool cube = true, quicklooks = true;
-  std::vector<run_year> years;
-};
-
-/// Parses and validates a TOML config; relative paths are relative to the config's folder.
-/// Throws bad_input naming the file, line and key at fault.
-run_config load_run_config(std::string const& path);
 
 struct run_outputs {
   std::vector<std::string> files;  ///< every file written, in order

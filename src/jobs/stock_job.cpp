@@ -5,6 +5,8 @@
 #include "indices/index_request.hpp"
 #include "io/invest_pools.hpp"
 #include "io/landcover.hpp"
+#include "io/target_grid.hpp"
+#include "sensors/band_role_names.hpp"
 #include "jobs/index_job.hpp"
 #include "models/carbon_model.hpp"
 #include "models/crosswalk.hpp"
@@ -81,7 +83,12 @@ stock_job_result run_invest(stock_job_options const& opt)
   if (opt.on_grid) opt.on_grid(s.grid);
   auto r = stock_request(s, opt, invest_band_names(), "carbon stock (InVEST pools)");
   r.output_options.metadata["SINKMAP_POOLS"] = opt.pools;
-  return {run_raster_stream(r, kernel), s.grid, {}};
+  stock_job_result result;
+  result.stream = run_raster_stream(r, kernel);
+  result.grid = s.grid;
+  result.provenance = r.output_options.metadata;
+  result.model_name = "InVEST pools " + opt.pools;
+  return result;
 }
 
 }  // namespace
@@ -128,16 +135,26 @@ stock_job_result run_stock_job(stock_job_options const& opt)
   SINKMAP_EXPECTS(!opt.output.empty() || opt.observer, bad_input, "no output given: pass -o OUT.tif");
   if (!opt.lulc.empty()) return run_invest(opt);
   auto const& co = opt.carbon;
-  bool const landcover_only = opt.scenes.empty() && opt.scene_options.bands.empty();
+  bool const landcover_only = opt.scenes.empty() && opt.scene_options.bands.empty() && !opt.composite;
   SINKMAP_EXPECTS(!landcover_only || !co.landcover.empty(), bad_input,
                   "no scene given: pass SCENE, or --landcover alone for a Tier 1 map, or --lulc "
                   "LULC.tif --pools POOLS.csv");
 
   stock_job_result result;
   io::scene s;
-  if (landcover_only) {
+  std::optional<composite::composite_plan> comp;
+  if (opt.composite) {
+    // The composite's observations are the first input planes; land cover etc. follow.
+    comp = composite::plan_composite(*opt.composite, 0);
+    s.grid = comp->grid;
+    for (std::size_t k = 0; k < comp->planes.size(); ++k)
+      s.extra.push_back({"observation", comp->planes[k], comp->types[k]});
+    for (auto const& n : comp->notes) result.notes.push_back("composite: " + n);
+    result.dates = comp->dates;
+  } else if (landcover_only) {
     // Tier 1 from land cover alone: the map's own grid, no imagery.
-    s.grid = io::grid_of_file(co.landcover);
+    s.grid = opt.scene_options.grid.active() ? io::resolve_grid(opt.scene_options.grid, {co.landcover})
+                                             : io::grid_of_file(co.landcover);
     result.notes.push_back("no SCENE: Tier 1 stocks from land cover alone, on its own grid");
   } else {
     s = io::open_scene(opt.scenes, opt.scene_options);
@@ -148,20 +165,48 @@ stock_job_result run_stock_job(stock_job_options const& opt)
                   "model " + model.file + " reads index " +
                     (model.index_names.empty() ? "" : model.index_names.front()) +
                     ": pass a SCENE with the bands it needs");
+  auto has_role = [&](kernels::band_role r) {
+    if (comp) {
+      for (int k = 0; k < comp->params.n_roles; ++k)
+        if (comp->params.roles[k] == r) return true;
+      return false;
+    }
+    return s.find(r) != nullptr;
+  };
   if (co.landcover.empty()) {
-    models::use_threshold_classifier(model);
-    result.notes.push_back("no --landcover: classes from index thresholds (NDWI > " +
-                           std::to_string(model.classifier.water_ndwi) + " water, NDVI < " +
-                           std::to_string(model.classifier.bare_ndvi) + " bare, NDVI >= " +
+    bool const green = has_role(kernels::band_role::green);
+    models::use_threshold_classifier(model, green);
+    result.notes.push_back("no --landcover: classes from index thresholds (" +
+                           (green ? "NDWI > " + std::to_string(model.classifier.water_ndwi) + " water, "
+                                  : std::string("no green band, so no water class; ")) +
+                           "NDVI < " + std::to_string(model.classifier.bare_ndvi) + " bare, NDVI >= " +
                            std::to_string(model.classifier.forest_ndvi) + " forest, else grassland)");
   }
   auto params = std::make_unique<kernels::carbon_stage_params>();
+  std::vector<std::string> index_names = model.index_names;
+  // NBR rides along (for the sink's disturbance test) where the reflectance has nir and swir2.
+  bool const nbr = opt.with_nbr && has_role(kernels::band_role::nir) && has_role(kernels::band_role::swir2);
+  if (nbr && std::find(index_names.begin(), index_names.end(), "NBR") == index_names.end())
+    index_names.push_back("NBR");
   indices::index_request const request =
-    model.index_names.empty() ? indices::index_request{} : indices::make_index_request(model.index_names, {});
-  bind_indices(s, request, params->idx);
-  SINKMAP_EXPECTS(!s.bands.empty() || !co.landcover.empty(), bad_input,
-                  "the model reads no band of the scene and no --landcover was given");
-  int const first_extra = int(s.bands.size() + s.masks.size());
+    index_names.empty() ? indices::index_request{} : indices::make_index_request(index_names, {});
+  if (comp) {
+    for (auto const* info : request.indices)
+      for (auto role : info->roles)
+        SINKMAP_EXPECTS(has_role(role), bad_input,
+                        "index " + info->name + " of model " + model.name + " needs band role '" +
+                          std::string(sensors::role_name(role)) + "', which the composite's scenes do not have");
+    for (auto& r : params->idx.plane_of_role) r = -1;
+    params->idx.n_outputs = int(request.terms.size());
+    for (std::size_t k = 0; k < request.terms.size(); ++k) params->idx.terms[k] = request.terms[k];
+    params->use_composite = 1;
+    params->comp = comp->params;
+  } else {
+    bind_indices(s, request, params->idx);
+    SINKMAP_EXPECTS(!s.bands.empty() || !co.landcover.empty(), bad_input,
+                    "the model reads no band of the scene and no --landcover was given");
+  }
+  int const first_extra = int(s.bands.size() + s.masks.size() + s.extra.size());
   for (auto const& plane : in.planes) s.extra.push_back(plane);
   io::update_read_type(s);
   bind_carbon_inputs(in, first_extra, *params);
@@ -173,7 +218,18 @@ stock_job_result run_stock_job(stock_job_options const& opt)
   // c_total and the class are always emitted: the class census below reads them.
   stock_job_options emit_opt = opt;
   emit_opt.emit_totals = true;
-  auto const emit = emitted_outputs(emit_opt);
+  auto emit = emitted_outputs(emit_opt);
+  int const n_carbon_emit = int(emit.size());
+  int nbr_plane = -1, comp_first = -1;
+  if (nbr) {
+    auto const it = std::find(index_names.begin(), index_names.end(), "NBR");
+    nbr_plane = int(emit.size());
+    emit.push_back(kernels::index_value_base + int(it - index_names.begin()));
+  }
+  if (comp && !opt.composite_output.empty()) {
+    comp_first = int(emit.size());
+    for (int k = 0; k < comp->params.n_roles + 2; ++k) emit.push_back(kernels::carbon_outputs + k);
+  }
   params->n_emit = int(emit.size());
   std::copy(emit.begin(), emit.end(), params->emit);
   int const inputs = int(s.plane_sources().size());
@@ -186,8 +242,39 @@ stock_job_result run_stock_job(stock_job_options const& opt)
     b.plane = emitted_plane(emit_opt, b.name);
     if (b.name == "ecosystem_class") b.metadata["classes"] = class_table_text(model);
   }
+  (void)n_carbon_emit;
+  if (nbr) {
+    r.bands.push_back({"nbr", {{"units", "unitless"}, {"formula", "(N - S2) / (N + S2), Key & Benson 2002"},
+                               {"use", "the sink's disturbance test (dNBR between years)"}}, nbr_plane});
+    result.has_nbr = true;
+  }
   for (auto const& [k, v] : in.metadata) r.output_options.metadata[k] = v;
   if (s.product) r.output_options.metadata["SINKMAP_DATE"] = s.product->date;
+  if (comp) {
+    std::string dates;
+    for (auto const& d : comp->dates) dates += (dates.empty() ? "" : ",") + d;
+    r.output_options.metadata["SINKMAP_COMPOSITE_METHOD"] = opt.composite->method;
+    r.output_options.metadata["SINKMAP_COMPOSITE_DATES"] = dates;
+  }
+  // keep_composite: the composite's bands go to their own GeoTIFF from the same tiles.
+  std::unique_ptr<io::geotiff_writer> comp_writer;
+  if (comp_first >= 0) {
+    std::vector<io::output_band> cb;
+    for (int k = 0; k < comp->params.n_roles; ++k)
+      cb.push_back({std::string(sensors::role_name(comp->params.roles[k])), {{"units", "reflectance (unitless)"}}, comp_first + k});
+    cb.push_back({"clear_count", {{"units", "clear observations"}}, comp_first + comp->params.n_roles});
+    cb.push_back({"doy", {{"units", "day of year of the chosen observation"}}, comp_first + comp->params.n_roles + 1});
+    io::raster_output_options co_opt = opt.output_options;
+    co_opt.metadata["SINKMAP_PRODUCT"] = "clear-sky composite";
+    co_opt.metadata["SINKMAP_COMPOSITE_METHOD"] = opt.composite->method;
+    co_opt.metadata["SINKMAP_COMPOSITE_DATES"] = r.output_options.metadata["SINKMAP_COMPOSITE_DATES"];
+    comp_writer = std::make_unique<io::geotiff_writer>(opt.composite_output, s.grid, cb, co_opt);
+    auto const user_observer = r.observer;
+    r.observer = [&, user_observer](int t, pipeline::window const& w, float const* planes) {
+      comp_writer->write(t, w, planes);
+      if (user_observer) user_observer(t, w, planes);
+    };
+  }
 
   // Class census in the worker threads: pixels per class and those without an estimate.
   int const total_plane = emitted_plane(emit_opt, "c_total");
@@ -214,6 +301,7 @@ stock_job_result run_stock_job(stock_job_options const& opt)
     if (user_reducer) user_reducer(t, w, planes);
   };
   result.stream = run_raster_stream(r, kernel);
+  if (comp_writer) comp_writer->commit();
   result.grid = s.grid;
   result.provenance = r.output_options.metadata;
   result.model_name = model.name;

@@ -5,6 +5,7 @@
 
 #include "io/geotiff_writer.hpp"
 #include "io/scene.hpp"
+#include "composite/composite_plan.hpp"
 #include "jobs/carbon_inputs.hpp"
 #include "jobs/raster_stream.hpp"
 #include "jobs/run_settings.hpp"
@@ -13,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +32,13 @@ struct stock_job_options {
   tile_observer observer;            ///< sees each output tile in the writer thread (cube)
   tile_observer reducer;             ///< per-tile reduction, thread-safe (fused zonal sums)
   bool emit_totals = false;          ///< emit c_total and ecosystem_class for observers
+  /// The reflectance comes from a clear-sky composite of many scenes (SCENE is then unused),
+  /// computed in the same pass; composite_output ("" = none) keeps it as a GeoTIFF.
+  std::optional<composite::composite_request> composite;
+  std::string composite_output;
+  /// Add a band "nbr" (NBR of the scene or composite) where it has nir and swir2: the sink's
+  /// disturbance test compares it between years.
+  bool with_nbr = false;
   /// Called with the output grid once the inputs are open, before the first tile is read.
   std::function<void(io::raster_grid const&)> on_grid;
 };
@@ -57,6 +66,8 @@ struct stock_job_result {
   std::map<std::string, std::string> provenance;  ///< SINKMAP_* items written to the output
   class_census census;
   std::string model_name;
+  bool has_nbr = false;             ///< the stock map has an nbr band
+  std::vector<std::string> dates;   ///< composite: the observations' dates
 };
 
 stock_job_result run_stock_job(stock_job_options const& opt);

@@ -612,13 +612,13 @@ void evaluate_tables(carbon_model const& m, std::vector<double> const& values,
   }
 }
 
-void use_threshold_classifier(carbon_model& m)
+void use_threshold_classifier(carbon_model& m, bool have_green)
 {
   SINKMAP_EXPECTS(m.has_classifier, bad_input,
                   m.file + ": classifier: missing, and no --landcover was given (the model cannot "
                            "classify pixels from indices)");
   m.classifier.ndvi_output = index_slot(m.index_names, "NDVI");
-  m.classifier.ndwi_output = index_slot(m.index_names, "NDWI");
+  m.classifier.ndwi_output = have_green ? index_slot(m.index_names, "NDWI") : -1;
 }
 
 std::string resolve_model_path(std::string const& name_or_path)

@@ -107,9 +107,10 @@ carbon_model load_carbon_model(std::string const& path, model_choice const& choi
 void evaluate_tables(carbon_model const& m, std::vector<double> const& parameter_values,
                      kernels::class_tables& out);
 
-/// Adds NDVI and NDWI to the model's indices for the threshold classifier (runs without a
-/// land-cover map); throws bad_input if the model has no classifier section.
-void use_threshold_classifier(carbon_model& m);
+/// Adds NDVI (and NDWI where the scene has a green band) to the model's indices for the
+/// threshold classifier (runs without a land-cover map); throws bad_input if the model has no
+/// classifier section. Without green, water cannot be told apart (NDVI < bare_ndvi: bare).
+void use_threshold_classifier(carbon_model& m, bool have_green = true);
 
 /// Path of a model shipped in models/carbon/ given its name, or the path itself.
 std::string resolve_model_path(std::string const& name_or_path);

@@ -110,8 +110,14 @@ TEST(RunJob, BadConfigNamesLineAndKey)
   std::vector<bad> const cases = {
     {"output = \"o\"\n[zones]\nfile = \"z.gpkg\"\nfield = \"n\"\n", "years"},
     {"output = \"o\"\n[[years]]\nyear = 2020\nlandcover = \"a.tif\"\n", "zones"},
-    {"output = \"o\"\n[zones]\nfile = \"z\"\nfield = \"n\"\n[[years]]\nyear = \"2020\"\n", "years.year"},
-    {"output = \"o\"\n[zones]\nfile = \"z\"\nfield = \"n\"\n[[years]]\nyear = 2020\n", "neither scene nor landcover"},
+    {"output = \"o\"\n[zones]\nfile = \"z\"\nfield = \"n\"\n[[years]]\nyear = \"2020\"\n", "years[0].year"},
+    {"output = \"o\"\n[zones]\nfile = \"z\"\nfield = \"n\"\n[[years]]\nyear = 2020\n", "no scene, scenes, scene_list or landcover"},
+    {"output = \"o\"\n[zones]\nfile = \"z\"\nfield = \"n\"\n[[years]]\nyear = 4294969317\nlandcover = \"a\"\n", "line 6: years[0].year: 4294969317 is out of range"},
+    {"output = \"o\"\n[zones]\nfile = \"z\"\nfield = \"n\"\n[[years]]\nyear = 2020\nlandcover = \"a\"\nmaks = \"fill\"\n", "line 8: years[0].maks: unknown key (did you mean 'mask'?)"},
+    {"output = \"o\"\nquicklook = false\n[zones]\nfile = \"z\"\nfield = \"n\"\n[[years]]\nyear = 2020\nlandcover = \"a\"\n", "line 2: quicklook: unknown key (did you mean 'quicklooks'?)"},
+    {"output = \"o\"\ncube = 1\n[zones]\nfile = \"z\"\nfield = \"n\"\n[[years]]\nyear = 2020\nlandcover = \"a\"\n", "line 2: cube: expected true or false"},
+    {"output = \"o\"\n[zones]\nfile = \"z\"\nfield = \"n\"\n[[years]]\nyear = 2020\nscene_list = \"s.csv\"\nseason = [\"06-01\", \"13-30\"]\n", "years[0].season"},
+    {"output = \"o\"\n[grid]\ncrs = \"EPSG:32650\"\n[zones]\nfile = \"z\"\nfield = \"n\"\n[[years]]\nyear = 2020\nlandcover = \"a\"\n", "grid.resolution: missing"},
     {"output = \"o\"\n[zones]\nfile = \"z\"\nfield = \"n\"\n[[years]]\nyear = 2020\nlandcover = \"a\"\n[[years]]\nyear = 2020\nlandcover = \"b\"\n", "listed twice"},
     {"output = \"o\"\n[zones\n", "line 2"},
   };

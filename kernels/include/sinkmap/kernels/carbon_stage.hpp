@@ -3,6 +3,7 @@
 // biomass Mg dry matter / ha; carbon densities Mg C / ha.
 #pragma once
 
+#include "sinkmap/kernels/composite_stage.hpp"
 #include "sinkmap/kernels/ecosystem_class.hpp"
 #include "sinkmap/kernels/index_stage.hpp"
 
@@ -68,8 +69,19 @@ struct threshold_classifier {
   int water = 0, bare = 0, forest = 0, grassland = 0;  ///< class ids
 };
 
+/// The values a carbon pass can emit: the carbon_outputs, then (compositing runs) the composite's
+/// role bands, its clear_count and its doy. Emit codes from index_value_base up select index
+/// outputs (e.g. NBR for the disturbance test of the sink).
+inline constexpr int max_carbon_values = 8 + max_composite_roles + 2;
+inline constexpr int index_value_base = 32;
+inline constexpr int max_carbon_emit = max_carbon_values + max_stage_outputs;
+
 struct carbon_stage_params {
   index_stage_params idx;        ///< bands, masks and the indices the models read
+  /// 1: the pixel's reflectances come from a clear-sky composite of many observations (the
+  /// idx roles are then unbound and `comp` says where each observation's planes are).
+  int use_composite = 0;
+  composite_params comp;
   int landcover_plane = -1;      ///< input plane of land-cover codes; -1: threshold classifier
   int forest_type_plane = -1;    ///< forest-type codes (refine forest pixels); -1: none
   int forest_age_plane = -1;     ///< stand age in years; -1: default_age everywhere
@@ -86,7 +98,7 @@ struct carbon_stage_params {
   /// carbon_outputs values). Only what is consumed leaves the stage, so unused pools cost no
   /// memory traffic (and no device-to-host copy).
   int n_emit = 8;  // all carbon_outputs
-  int emit[8] = {0, 1, 2, 3, 4, 5, 6, 7};
+  int emit[max_carbon_emit] = {0, 1, 2, 3, 4, 5, 6, 7};
 };
 
 /// The output bands, in order: agb, bgb, c_above, c_below, c_dead, c_soil, c_total, and the
@@ -234,20 +246,38 @@ struct carbon_stage {
 
   SINKMAP_HD void operator()(std::size_t i) const
   {
-    pixel_bands const b = load_pixel(p.idx, in, plane, i);
+    float v[max_carbon_values];
+    pixel_bands b;
+    bool valid;
+    if (p.use_composite) {
+      composite_pixel c;
+      composite_at(p.comp, in, plane, i, c);
+      for (int r = 0; r < band_role_count; ++r) b.v[r] = NAN;
+      for (int r = 0; r < p.comp.n_roles; ++r) {
+        b.v[static_cast<int>(p.comp.roles[r])] = c.v[r];
+        v[carbon_outputs + r] = c.v[r];
+      }
+      v[carbon_outputs + p.comp.n_roles] = float(c.clear_count);
+      v[carbon_outputs + p.comp.n_roles + 1] = c.doy;
+      valid = c.clear_count > 0;
+    } else {
+      b = load_pixel(p.idx, in, plane, i);
+      // A masked pixel, or a fill pixel (bands bound but none has a value), is nodata even
+      // where a Tier 1 class would not need its reflectance.
+      bool has_roles = false, any_band = false;
+      for (int r = 0; r < band_role_count; ++r) {
+        has_roles |= p.idx.plane_of_role[r] >= 0;
+        any_band |= p.idx.plane_of_role[r] >= 0 && !is_nodata(b.v[r]);
+      }
+      valid = !pixel_masked(p.idx, in, plane, i) && (!has_roles || any_band);
+    }
     float ix[max_stage_outputs];
     for (int k = 0; k < p.idx.n_outputs; ++k) ix[k] = evaluate(p.idx.terms[k], b);
-    // A masked pixel, or a fill pixel (bands bound but none has a value), is nodata even where
-    // a Tier 1 class would not need its reflectance.
-    bool has_roles = false, any_band = false;
-    for (int r = 0; r < band_role_count; ++r) {
-      has_roles |= p.idx.plane_of_role[r] >= 0;
-      any_band |= p.idx.plane_of_role[r] >= 0 && !is_nodata(b.v[r]);
-    }
-    bool const valid = !pixel_masked(p.idx, in, plane, i) && (!has_roles || any_band);
-    float v[carbon_outputs];
     pixel_pools(p, in, plane, i, valid, ix, v);
-    for (int k = 0; k < p.n_emit; ++k) out[std::size_t(k) * plane + i] = v[p.emit[k]];
+    for (int k = 0; k < p.n_emit; ++k) {
+      int const e = p.emit[k];
+      out[std::size_t(k) * plane + i] = e < index_value_base ? v[e] : (valid ? ix[e - index_value_base] : NAN);
+    }
   }
 };
 
@@ -268,27 +298,54 @@ void run_carbon_stage_host(carbon_stage_params const& p, T const* in, float* out
   for (int r = 0; r < band_role_count; ++r)
     if (p.idx.plane_of_role[r] >= 0) bound[n_bound++] = r;
   bool const has_roles = n_bound > 0;
+  alignas(64) float comp_count[block];
+  alignas(64) float comp_doy[block];
   for (std::size_t b0 = begin; b0 < end; b0 += block) {
     std::size_t const n = (end - b0 < block) ? end - b0 : block;
-    detail::decode_block(p.idx, in, plane, b0, n, buf);
-    detail::indices_block(p.idx, buf, n, &ix[0][0], block);
-    // Validity per pixel, a role at a time (vectorizable): masked pixels were decoded as NaN in
-    // every role; without bands, the masks decide.
-    if (has_roles) {
-      for (std::size_t j = 0; j < n; ++j) valid[j] = 0;
-      for (int q = 0; q < n_bound; ++q)
-        for (std::size_t j = 0; j < n; ++j) valid[j] |= buf[bound[q]][j] == buf[bound[q]][j];
+    if (p.use_composite) {
+      // The composite replaces the decode: its role values land in the same block rows.
+      for (std::size_t j = 0; j < n; ++j) {
+        composite_pixel c;
+        composite_at(p.comp, in, plane, b0 + j, c);
+        for (int r = 0; r < p.comp.n_roles; ++r) buf[static_cast<int>(p.comp.roles[r])][j] = c.v[r];
+        comp_count[j] = float(c.clear_count);
+        comp_doy[j] = c.doy;
+        valid[j] = c.clear_count > 0;
+      }
+      detail::indices_block(p.idx, buf, n, &ix[0][0], block);
     } else {
-      for (std::size_t j = 0; j < n; ++j) valid[j] = !pixel_masked(p.idx, in, plane, b0 + j);
+      detail::decode_block(p.idx, in, plane, b0, n, buf);
+      detail::indices_block(p.idx, buf, n, &ix[0][0], block);
+      // Validity per pixel, a role at a time (vectorizable): masked pixels were decoded as NaN
+      // in every role; without bands, the masks decide.
+      if (has_roles) {
+        for (std::size_t j = 0; j < n; ++j) valid[j] = 0;
+        for (int q = 0; q < n_bound; ++q)
+          for (std::size_t j = 0; j < n; ++j) valid[j] |= buf[bound[q]][j] == buf[bound[q]][j];
+      } else {
+        for (std::size_t j = 0; j < n; ++j) valid[j] = !pixel_masked(p.idx, in, plane, b0 + j);
+      }
     }
     for (std::size_t j = 0; j < n; ++j) {
       float px[max_stage_outputs];
       for (int k = 0; k < p.idx.n_outputs; ++k) px[k] = ix[k][j];
-      float v[carbon_outputs];
+      float v[max_carbon_values];
       pixel_pools(p, in, plane, b0 + j, valid[j] != 0, px, v);
-      for (int k = 0; k < p.n_emit; ++k) out[std::size_t(k) * plane + b0 + j] = v[p.emit[k]];
+      if (p.use_composite) {
+        for (int r = 0; r < p.comp.n_roles; ++r) v[carbon_outputs + r] = buf[static_cast<int>(p.comp.roles[r])][j];
+        v[carbon_outputs + p.comp.n_roles] = comp_count[j];
+        v[carbon_outputs + p.comp.n_roles + 1] = comp_doy[j];
+      }
+      for (int k = 0; k < p.n_emit; ++k) {
+        int const e = p.emit[k];
+        out[std::size_t(k) * plane + b0 + j] =
+          e < index_value_base ? v[e] : (valid[j] ? px[e - index_value_base] : NAN);
+      }
     }
   }
 }
+
+// Kernel parameters are passed by value (__grid_constant__): CUDA 12.1+ allows 32764 bytes.
+static_assert(sizeof(carbon_stage_params) <= 32000, "carbon_stage_params exceeds the kernel parameter limit");
 
 }  // namespace sinkmap::kernels

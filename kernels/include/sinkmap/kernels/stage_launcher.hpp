@@ -2,6 +2,7 @@
 #pragma once
 
 #include "sinkmap/kernels/carbon_stage.hpp"
+#include "sinkmap/kernels/composite_stage.hpp"
 #include "sinkmap/kernels/pixel_type.hpp"
 #include "sinkmap/kernels/pool_lookup_stage.hpp"
 
@@ -13,6 +14,8 @@ void launch_carbon_stage(carbon_stage_params const& params, pixel_type type, voi
                          float* d_out, std::size_t plane, void* stream);
 void launch_pool_lookup_stage(pool_lookup_params const& params, pixel_type type, void const* d_in,
                               float* d_out, std::size_t plane, void* stream);
+void launch_composite_stage(composite_stage_params const& params, pixel_type type, void const* d_in,
+                            float* d_out, std::size_t plane, void* stream);
 void launch_stock_change_stage(stock_change_params const& params, pixel_type type,
                                void const* d_in, float* d_out, std::size_t plane, void* stream);
 

@@ -1,0 +1,181 @@
+#include "jobs/run_config.hpp"
+
+#include "core/error.hpp"
+#include "io/target_grid.hpp"
+#include "jobs/config_table.hpp"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <set>
+
+namespace sinkmap::jobs {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string number_list(std::vector<double> const& v)
+{
+  std::string s;
+  for (double x : v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", x);
+    s += (s.empty() ? "" : ",") + std::string(buf);
+  }
+  return s;
+}
+
+void read_grid(config_table& root, io::grid_spec& g)
+{
+  auto const* t = root.table("grid");
+  if (!t) return;
+  config_table grid(root.file(), root.dir(), *t, "grid");
+  g.crs = grid.text("crs").value_or("");
+  g.resolution = grid.number("resolution", 1e-9, 1e7).value_or(0);
+  if (auto e = grid.numbers("extent", 4, -1e9, 1e9)) {
+    if (!((*e)[0] < (*e)[2] && (*e)[1] < (*e)[3]))
+      grid.fail(t->get("extent"), "extent", "expected [XMIN, YMIN, XMAX, YMAX] with XMIN < XMAX, YMIN < YMAX");
+    g.extent = std::array<double, 4>{(*e)[0], (*e)[1], (*e)[2], (*e)[3]};
+  }
+  g.like = grid.path("like");
+  g.resampling = grid.choice("resampling", {"near", "bilinear", "cubic", "average"}).value_or("near");
+  if (g.crs.empty() && g.like.empty()) grid.fail(t, "crs", "missing: give crs and resolution, or like");
+  if (!g.crs.empty() && g.resolution == 0) grid.fail(t, "resolution", "missing: the pixel size in the CRS's units");
+  grid.finish();
+}
+
+run_year read_year(config_table& y, run_config const& c, std::string const& default_crosswalk)
+{
+  run_year out;
+  auto const year = y.integer("year", 1900, 2200);
+  if (!year) y.fail(&y.node(), "year", "missing");
+  out.year = int(*year);
+  out.scenes = y.paths("scene");
+  auto& so = out.scene_options;
+  so.bands = y.strings("bands");
+  so.scales = y.strings("scale");
+  so.offsets = y.strings("offset");
+  so.nodata = y.strings("nodata");
+  so.mask = y.text("mask").value_or("default");
+  so.resolution = int(y.integer("resolution", 10, 60).value_or(0));
+  so.grid = c.grid;
+  if (so.grid.active()) so.resolution = so.grid.resolution >= 60 ? 60 : so.grid.resolution >= 20 ? 20 : 10;
+
+  // A composite: scenes (products, globs) or scene_list, within the season.
+  auto const products = y.paths("scenes");
+  std::string const list = y.path("scene_list");
+  auto const season = y.strings("season");
+  auto const method = y.choice("composite", {"medoid", "median", "max-ndvi"});
+  auto const clear = y.numbers("clear", 0, 0, 255);
+  auto const valid = y.numbers("valid_range", 2, -1e6, 1e6);
+  auto const roles = y.strings("roles");
+  out.keep_composite = y.boolean("keep_composite").value_or(false);
+  if (!products.empty() || !list.empty()) {
+    if (!products.empty() && !list.empty()) y.fail(y.node().get("scene_list"), "scene_list", "give scenes or scene_list, not both");
+    if (!out.scenes.empty()) y.fail(y.node().get("scene"), "scene", "give scene (one date) or scenes / scene_list (a composite), not both");
+    composite::composite_request r;
+    r.scenes = composite::expand_globs(products);
+    r.scene_list = list;
+    r.scene_options = so;
+    r.method = method.value_or("medoid");
+    if (clear)
+      for (double v : *clear) {
+        if (v != double(long(v))) y.fail(y.node().get("clear"), "clear", "mask values are integers");
+        r.clear.push_back(std::to_string(long(v)));
+      }
+    if (valid) {
+      if (!((*valid)[0] < (*valid)[1])) y.fail(y.node().get("valid_range"), "valid_range", "expected [LO, HI] with LO < HI");
+      r.valid_range = std::pair{(*valid)[0], (*valid)[1]};
+    }
+    r.roles = roles;
+    if (!season.empty()) {
+      if (season.size() != 2) y.fail(y.node().get("season"), "season", "expected [\"MM-DD\", \"MM-DD\"]");
+      r.from = std::to_string(out.year) + "-" + season[0];
+      r.to = std::to_string(out.year) + "-" + season[1];
+      try {
+        composite::day_of_year(r.from, "season");
+        composite::day_of_year(r.to, "season");
+      } catch (bad_input const&) {
+        y.fail(y.node().get("season"), "season", "expected [\"MM-DD\", \"MM-DD\"] (e.g. [\"06-01\", \"09-30\"])");
+      }
+      if (r.from > r.to) y.fail(y.node().get("season"), "season", "the first day is after the last");
+    } else {
+      r.from = std::to_string(out.year) + "-01-01";
+      r.to = std::to_string(out.year) + "-12-31";
+    }
+    out.composite = r;
+  } else {
+    for (auto const* k : {"season", "composite", "clear", "valid_range", "roles", "keep_composite"})
+      if (y.has(k)) y.fail(y.node().get(k), k, "applies to composites: give scenes or scene_list");
+  }
+  out.landcover = y.path("landcover");
+  out.crosswalk = y.text("crosswalk").value_or(default_crosswalk);
+  out.forest_type = y.path("forest_type");
+  out.forest_age = y.path("forest_age");
+  if (out.scenes.empty() && !out.composite && out.landcover.empty())
+    y.fail(&y.node(), "scene", "year " + std::to_string(out.year) +
+                                 " has no scene, scenes, scene_list or landcover");
+  y.finish();
+  (void)number_list;
+  return out;
+}
+
+}  // namespace
+
+run_config load_run_config(std::string const& path)
+{
+  SINKMAP_EXPECTS(fs::is_regular_file(path), bad_input, "CONFIG: no file '" + path + "'");
+  toml::table doc;
+  try {
+    doc = toml::parse_file(path);
+  } catch (toml::parse_error const& e) {
+    SINKMAP_FAIL(bad_input, path + " line " + std::to_string(e.source().begin.line) + ": " +
+                              std::string(e.description()));
+  }
+  config_table root(path, fs::path(path).parent_path(), doc, "");
+  run_config c;
+  c.file = path;
+  c.output_dir = root.path("output", true);
+  auto& co = c.carbon;
+  co.model = root.text("model").value_or(co.model);
+  if (co.model.find('/') != std::string::npos || co.model.find(".json") != std::string::npos)
+    co.model = (fs::path(path).parent_path() / co.model).lexically_normal().string();
+  co.landcover_resampling = root.choice("landcover_resampling", {"nearest", "mode"}).value_or(co.landcover_resampling);
+  co.climate_zone = root.text("climate_zone").value_or("");
+  co.climate_zone_map = root.path("climate_zone_map");
+  co.climate_zone_crosswalk = root.text("climate_zone_crosswalk").value_or(co.climate_zone_crosswalk);
+  co.forest_type_crosswalk = root.text("forest_type_crosswalk").value_or(co.forest_type_crosswalk);
+  co.forest_age_class = root.choice("forest_age_class", {"young", "old"}).value_or("");
+  co.soil_type = root.text("soil_type").value_or("");
+  std::string const default_crosswalk = root.text("crosswalk").value_or("");
+  c.stock_bands = root.strings("stock_bands");
+  c.cube = root.boolean("cube").value_or(true);
+  c.quicklooks = root.boolean("quicklooks").value_or(true);
+  read_grid(root, c.grid);
+
+  auto const* zt = root.table("zones");
+  if (!zt) root.fail(&doc, "zones", "missing table [zones] with file and field");
+  config_table zones(path, root.dir(), *zt, "zones");
+  c.zones = zones.path("file", true);
+  c.zone_field = zones.text("field").value_or("");
+  if (c.zone_field.empty()) zones.fail(zt, "field", "missing");
+  zones.finish();
+
+  auto const* years = root.tables("years");
+  if (!years || years->empty()) root.fail(&doc, "years", "missing: add [[years]] tables");
+  std::set<int> seen;
+  for (std::size_t k = 0; k < years->size(); ++k) {
+    config_table y(path, root.dir(), *(*years)[k].as_table(), "years[" + std::to_string(k) + "]");
+    run_year ry = read_year(y, c, default_crosswalk);
+    if (!seen.insert(ry.year).second)
+      y.fail(y.node().get("year"), "year", std::to_string(ry.year) + " is listed twice");
+    c.years.push_back(std::move(ry));
+  }
+  root.finish();
+  std::sort(c.years.begin(), c.years.end(), [](auto const& a, auto const& b) { return a.year < b.year; });
+  return c;
+}
+
+}  // namespace sinkmap::jobs

@@ -1,0 +1,45 @@
+// The run config (TOML) of `sinkmap run`: strict (an unknown key, a wrong type or an out-of-range
+// value stops the run naming the key and its line); docs/run-config.md documents every key.
+#pragma once
+
+#include "composite/composite_plan.hpp"
+#include "io/grid_spec.hpp"
+#include "io/scene.hpp"
+#include "jobs/carbon_inputs.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sinkmap::jobs {
+
+struct run_year {
+  int year = 0;
+  /// `scene`: one date's product(s) or raster(s), mosaicked; empty with a composite or for a
+  /// land-cover-only (Tier 1) year.
+  std::vector<std::string> scenes;
+  /// `scenes` (products, globs allowed) or `scene_list`, with `season` and `composite`: the
+  /// year's reflectance is a clear-sky composite, computed in the stock pass.
+  std::optional<composite::composite_request> composite;
+  bool keep_composite = false;
+  io::scene_options scene_options;  ///< bands, scale, offset, nodata, mask, resolution, grid
+  std::string landcover, crosswalk;
+  std::string forest_type, forest_age;  ///< per-year maps (forest types and ages change)
+};
+
+struct run_config {
+  std::string file;
+  std::string output_dir;
+  carbon_input_options carbon;  ///< model, climate zone, soil type, age class, resampling
+  io::grid_spec grid;           ///< [grid]: one target grid for every year
+  std::string zones, zone_field;
+  std::vector<std::string> stock_bands;  ///< bands of the stock maps (empty: all)
+  bool cube = true, quicklooks = true;
+  std::vector<run_year> years;
+};
+
+/// Parses and validates a TOML config; relative paths are relative to the config's folder.
+/// Throws bad_input naming the file, line and key at fault.
+run_config load_run_config(std::string const& path);
+
+}  // namespace sinkmap::jobs
