@@ -265,6 +265,10 @@ inventory run_inventory_job(inventory_job_options const& opt)
     band = 1;
   }
   std::vector<io::band_source> planes = {{opt.map, band}};
+  // The map's declared nodata is nodata (sinkmap's own maps use NaN).
+  int has_nd = 0;
+  double const map_nodata = map->GetRasterBand(band)->GetNoDataValue(&has_nd);
+  bool const use_nodata = has_nd && !std::isnan(map_nodata);
   // Classes come from --landcover (codes through a crosswalk into the model's classes) or from
   // the stock map's own ecosystem_class band; without either, one row per zone.
   std::optional<models::code_lookup> lookup;
@@ -296,6 +300,14 @@ inventory run_inventory_job(inventory_job_options const& opt)
   r.label = "sinkmap inventory";
   r.reducer = [&](int, pipeline::window const& w, float const* p) {
     float const* classes = has_classes ? p + w.pixels() : nullptr;
+    thread_local std::vector<float> values;
+    if (use_nodata) {
+      values.assign(p, p + w.pixels());
+      float const nd = float(map_nodata);
+      for (auto& v : values)
+        if (v == nd) v = NAN;
+      p = values.data();
+    }
     thread_local std::vector<float> cls;
     if (lookup) {
       cls.resize(w.pixels());

