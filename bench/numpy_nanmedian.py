@@ -20,7 +20,9 @@ def main(list_csv, out):
         stack = np.empty((len(rows), first.RasterYSize, first.RasterXSize), np.float32)
         for k, r in enumerate(rows):
             path, band = r[role].rsplit(":", 1)
-            stack[k] = gdal.Open(path).GetRasterBand(int(band)).ReadAsArray()
+            ds = gdal.Open(path)  # kept alive while its band is read
+            stack[k] = ds.GetRasterBand(int(band)).ReadAsArray()
+            ds = None
             stack[k][(stack[k] == 0) | masks[k]] = np.nan
         composite[role] = np.nanmedian(stack, axis=0) * 0.0001
         del stack

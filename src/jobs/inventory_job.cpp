@@ -5,6 +5,8 @@
 #include "io/gdal_session.hpp"
 #include "io/landcover.hpp"
 #include "jobs/raster_stream.hpp"
+#include "jobs/read_only_kernel.hpp"
+#include "jobs/sink_inventory.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -17,25 +19,6 @@
 
 namespace sinkmap::jobs {
 namespace {
-
-// Copies its float input planes to its outputs: the inventory pass only reads.
-class passthrough_kernel final : public pipeline::tile_kernel {
- public:
-  explicit passthrough_kernel(int planes) : planes_(planes) {}
-  std::size_t input_bytes_per_pixel() const override { return std::size_t(planes_) * 4; }
-  std::size_t output_bytes_per_pixel() const override { return std::size_t(planes_) * 4; }
-  void run_cpu(void const* in, void* out, std::size_t plane, std::size_t, std::size_t) const override
-  {
-    std::memcpy(out, in, plane * input_bytes_per_pixel());
-  }
-  void run_cuda(void const*, void*, std::size_t, void*) const override
-  {
-    SINKMAP_FAIL(cuda_error, "the inventory pass runs on the CPU");
-  }
-
- private:
-  int planes_;
-};
 
 std::string fmt(double v)
 {
@@ -210,28 +193,51 @@ std::vector<std::string> coverage_change_warnings(inventory const& a, inventory 
 void write_inventory(inventory const& inv, std::string const& csv_path, std::string const& map,
                      std::string const& zones)
 {
-  char const* tot = inv.sink ? "sink_mgc_per_yr" : "carbon_mgc";
-  char const* co2 = inv.sink ? "sink_co2e_t_per_yr" : "co2e_t";
-  std::string csv = std::string("zone,class,pixels,area_ha,") + tot + "," + co2 + "\n";
+  char const* tot = inv.trend ? "trend_mgc_per_yr" : inv.sink ? "sink_mgc_per_yr" : "carbon_mgc";
+  char const* co2 = inv.trend ? "trend_co2e_t_per_yr" : inv.sink ? "sink_co2e_t_per_yr" : "co2e_t";
+  std::string csv = std::string("zone,class,pixels,area_ha,") +
+                    (inv.flows ? "gains_mgc_per_yr,losses_mgc_per_yr," : "") + tot + "," + co2 + "\n";
   nlohmann::json j;
   j["map"] = map;
   j["zones"] = zones;
-  j["kind"] = inv.sink ? "sink" : "stock";
+  j["kind"] = inv.trend ? "trend" : inv.sink ? "sink" : "stock";
   j["units"] = {{"area_ha", "ha"},
-                {tot, inv.sink ? "Mg C / yr" : "Mg C"},
-                {co2, inv.sink ? "t CO2e / yr" : "t CO2e"}};
+                {tot, inv.sink || inv.trend ? "Mg C / yr" : "Mg C"},
+                {co2, inv.sink || inv.trend ? "t CO2e / yr" : "t CO2e"}};
+  if (inv.trend) {
+    j["note"] = "totals are the Theil-Sen slope x area; class p<0.05 holds the pixels whose "
+                "Mann-Kendall test is significant";
+    j["significant_share"] = nlohmann::json::object();
+    std::map<std::string, double> sig, all;
+    for (auto const& r : inv.rows) {
+      if (r.cls == "p<0.05") sig[r.zone] += r.area_ha;
+      if (r.cls == "*") all[r.zone] += r.area_ha;
+    }
+    for (auto const& [z, a] : all) j["significant_share"][z] = a > 0 ? sig[z] / a : 0.0;
+  }
+  if (inv.flows) {
+    j["units"]["gains_mgc_per_yr"] = "Mg C / yr";
+    j["units"]["losses_mgc_per_yr"] = "Mg C / yr";
+  }
+  auto const quote = [](std::string s) {
+    if (s.find_first_of(",\"\n") == std::string::npos) return s;
+    std::string q = "\"";
+    for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return q + "\"";
+  };
   auto add = [&](inventory_row const& r) {
-    auto const quote = [](std::string s) {
-      if (s.find_first_of(",\"\n") == std::string::npos) return s;
-      std::string q = "\"";
-      for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-      return q + "\"";
-    };
-    csv += quote(r.zone) + "," + r.cls + "," + std::to_string(r.pixels) + "," + fmt(r.area_ha) +
-           "," + (r.has_total ? fmt(r.total) : "") + "," + (r.has_total ? fmt(r.co2e) : "") + "\n";
+    csv += quote(r.zone) + "," + quote(r.cls) + "," + std::to_string(r.pixels) + "," + fmt(r.area_ha) + ",";
+    if (inv.flows)
+      csv += (r.has_total ? fmt(r.gains) : "") + "," + (r.has_total ? fmt(r.losses) : "") + ",";
+    csv += (r.has_total ? fmt(r.total) : "") + "," + (r.has_total ? fmt(r.co2e) : "") + "\n";
     nlohmann::json jr = {{"zone", r.zone}, {"class", r.cls}, {"pixels", r.pixels}, {"area_ha", r.area_ha}};
-    jr[tot] = r.has_total ? nlohmann::json(r.total) : nlohmann::json(nullptr);
-    jr[co2] = r.has_total ? nlohmann::json(r.co2e) : nlohmann::json(nullptr);
+    auto value = [&](double v) { return r.has_total ? nlohmann::json(v) : nlohmann::json(nullptr); };
+    if (inv.flows) {
+      jr["gains_mgc_per_yr"] = value(r.gains);
+      jr["losses_mgc_per_yr"] = value(r.losses);
+    }
+    jr[tot] = value(r.total);
+    jr[co2] = value(r.co2e);
     return jr;
   };
   for (auto const& r : inv.rows) j["rows"].push_back(add(r));
@@ -255,13 +261,24 @@ inventory run_inventory_job(inventory_job_options const& opt)
                   "pass --zones FILE and --zone-field FIELD");
   io::raster_grid const grid = io::grid_of_file(opt.map);
   auto map = io::open_raster(opt.map, "MAP");
-  int band = io::band_named(*map, "c_total");
+  if (io::band_named(*map, "sink_c") && io::band_named(*map, "gains_c")) {
+    // A sink map of this sinkmap: gains, losses and transitions.
+    auto si = run_sink_inventory(opt.map, opt.zones, opt.zone_field, opt.run);
+    write_inventory(si.by_class, opt.output, opt.map, opt.zones);
+    if (!opt.transitions.empty()) write_transitions(si.transitions, opt.transitions, opt.map, opt.zones);
+    return si.by_class;
+  }
+  SINKMAP_EXPECTS(opt.transitions.empty(), bad_input,
+                  "--transitions: MAP '" + opt.map + "' is not a sink map (no sink_c, gains_c bands)");
+  int const slope_band = io::band_named(*map, "slope"), p_band = io::band_named(*map, "p_value");
+  bool const trend = slope_band > 0 && p_band > 0;
+  int band = trend ? slope_band : io::band_named(*map, "c_total");
   int const sink_band = io::band_named(*map, "sink_c");
-  bool const sink = band == 0 && sink_band > 0;
+  bool const sink = band == 0 && sink_band > 0;  // a sink map without flows (older or foreign)
   if (sink) band = sink_band;
   if (band == 0) {
     SINKMAP_EXPECTS(map->GetRasterCount() == 1, bad_input,
-                    "MAP '" + opt.map + "' has no band named c_total or sink_c");
+                    "MAP '" + opt.map + "' has no band named c_total, sink_c or slope");
     band = 1;
   }
   std::vector<io::band_source> planes = {{opt.map, band}};
@@ -282,6 +299,9 @@ inventory run_inventory_job(inventory_job_options const& opt)
     io::check_codes(lc, opt.carbon.landcover, *lookup, "--landcover");
     planes.push_back(lc.source);
     class_names = class_names_of_model(m);
+  } else if (trend) {
+    planes.push_back({opt.map, p_band});
+    class_names = {{1, "p<0.05"}, {2, "p>=0.05"}};
   } else if (int const class_band = io::band_named(*map, "ecosystem_class"); !sink && class_band) {
     planes.push_back({opt.map, class_band});
     class_names = class_names_of_map(opt.map);
@@ -309,15 +329,20 @@ inventory run_inventory_job(inventory_job_options const& opt)
       p = values.data();
     }
     thread_local std::vector<float> cls;
-    if (lookup) {
+    if (trend) {  // significance as the class: 1 = p < 0.05, 2 otherwise
+      cls.resize(w.pixels());
+      for (std::size_t i = 0; i < w.pixels(); ++i) cls[i] = std::isnan(classes[i]) ? NAN : (classes[i] < 0.05f ? 1.0f : 2.0f);
+      classes = cls.data();
+    } else if (lookup) {
       cls.resize(w.pixels());
       for (std::size_t i = 0; i < w.pixels(); ++i) cls[i] = float(lookup->class_of(classes[i]));
       classes = cls.data();
     }
     acc.add_tile(w, p, classes);
   };
-  run_raster_stream(r, passthrough_kernel(int(planes.size())));
+  run_raster_stream(r, read_only_kernel(int(planes.size())));
   auto inv = make_inventory(acc.table(), zones, sink, class_names);
+  inv.trend = trend;
   write_inventory(inv, opt.output, opt.map, opt.zones);
   return inv;
 }

@@ -42,6 +42,7 @@ struct inventory_row {
   std::uint64_t pixels = 0;
   double area_ha = 0, total = 0, co2e = 0;
   bool has_total = true;  ///< false for "unmapped" (no estimate there)
+  double gains = 0, losses = 0;  ///< sinks: Mg C / yr taken up and released (total = gains - losses)
 };
 
 /// How much of a zone the map covers.
@@ -56,6 +57,8 @@ struct zone_coverage {
 
 struct inventory {
   bool sink = false;  ///< sink map (per year) rather than stock map
+  bool flows = false; ///< sink rows carry gains and losses
+  bool trend = false; ///< trend map: classes "p<0.05" and "p>=0.05", totals are slope x area
   std::vector<inventory_row> rows;  ///< per zone: class rows, "unmapped", "*" (subtotal)
   inventory_row total;              ///< "*" / "*": every mapped pixel
   std::vector<zone_coverage> coverage;
@@ -89,7 +92,8 @@ struct inventory_job_options {
   std::string map;
   std::string zones, zone_field;
   carbon_input_options carbon;  ///< --model with --landcover / --crosswalk (classes from a map)
-  std::string output;  ///< inventory.csv (and inventory.json beside it)
+  std::string output;
+  std::string transitions;      ///< sink maps: transitions CSV (and JSON beside it), "" = none  ///< inventory.csv (and inventory.json beside it)
   run_settings run;
 };
 

@@ -35,6 +35,10 @@ struct run_config {
   std::string zones, zone_field;
   std::vector<std::string> stock_bands;  ///< bands of the stock maps (empty: all)
   bool cube = true, quicklooks = true;
+  std::string sink_method = "auto";   ///< auto, stock-difference or gain-loss
+  double transition_years = 20;       ///< D of IPCC Eq. 2.25
+  std::optional<double> dnbr_threshold;  ///< default: the model's
+  bool trend = false;                 ///< Theil-Sen / Mann-Kendall over the years (3 or more)
   std::vector<run_year> years;
 };
 

@@ -7,12 +7,16 @@
 #include "io/quicklook.hpp"
 #include "io/zones.hpp"
 #include "jobs/inventory_job.hpp"
+#include "jobs/sink_inventory.hpp"
 #include "jobs/sink_job.hpp"
+#include "jobs/trend_job.hpp"
 #include "jobs/stock_job.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -133,16 +137,33 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
     so.stock_t1 = stocks[k - 1];
     so.stock_t2 = o.output;
     so.years = y.year - y0;
+    so.method = cfg.sink_method;
+    so.transition_years = cfg.transition_years;
+    so.dnbr_threshold = cfg.dnbr_threshold;
+    so.carbon = cfg.carbon;
+    so.carbon.landcover.clear();
+    so.carbon.forest_age = cfg.years[k - 1].forest_age;  // growth rates by the first year's age
     so.output = out("sink_" + pair + ".tif");
     so.output_options = output_options;
+    so.output_options.metadata["SINKMAP_YEAR_FROM"] = year_tag(y0);
+    so.output_options.metadata["SINKMAP_YEAR_TO"] = tag;
     so.run = run;
-    zonal_accumulator sink_acc(*zones, *areas);
+    sink_accumulator sink_acc(*zones, *areas);
     so.reducer = [&](int, pipeline::window const& w, float const* planes) {
-      sink_acc.add_tile(w, planes, nullptr);
+      std::size_t const n = w.pixels();
+      sink_acc.add_tile(w, planes, planes + 2 * n, planes + 3 * n, planes + 6 * n, planes + 7 * n);
     };
-    run_sink_job(so);
+    auto const sr = run_sink_job(so);
     result.files.push_back(so.output);
-    auto const sinv = make_inventory(sink_acc.table(), *zones, true, {});
+    auto const si = make_sink_inventory(sink_acc.table(), *zones, sr.class_names);
+    auto const& sinv = si.by_class;
+    for (auto const& w : sr.warnings) warnings.push_back("sink " + year_tag(y0) + "-" + tag + ": " + w);
+    if (auto w = product_version_warning(cfg.years[k - 1].landcover, y.landcover))
+      if (std::find(warnings.begin(), warnings.end(), "sink " + year_tag(y0) + "-" + tag + ": " + *w) == warnings.end())
+        warnings.push_back("sink " + year_tag(y0) + "-" + tag + ": " + *w);
+    write_transitions(si.transitions, out("transitions_" + pair + ".csv"), so.output, cfg.zones);
+    result.files.push_back(out("transitions_" + pair + ".csv"));
+    result.files.push_back(out("transitions_" + pair + ".json"));
     for (auto const& w : coverage_change_warnings(stock_inventories[k - 1], stock_inventories[k],
                                                   "sink " + year_tag(y0) + "-" + tag))
       warnings.push_back(w);
@@ -159,9 +180,44 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
     manifest["sinks"].push_back({{"from", y0},
                                  {"to", y.year},
                                  {"sink", so.output},
+                                 {"method", cfg.sink_method},
                                  {"inventory", out("inventory_sink_" + pair + ".csv")},
+                                 {"transitions", out("transitions_" + pair + ".csv")},
                                  {"total_mgc_per_yr", sinv.total.total},
+                                 {"gains_mgc_per_yr", sinv.total.gains},
+                                 {"losses_mgc_per_yr", sinv.total.losses},
+                                 {"notes", sr.notes},
                                  {"coverage", coverage_json(sinv)}});
+  }
+  if (cfg.trend && stocks.size() >= 3) {
+    // The per-pixel trend of total carbon over every year, and its zone inventory.
+    std::string const span = year_tag(cfg.years.front().year) + "_" + year_tag(cfg.years.back().year);
+    trend_job_options to;
+    to.maps = stocks;
+    for (auto const& y : cfg.years) to.years.push_back(y.year);
+    to.output = out("trend_" + span + ".tif");
+    to.output_options = output_options;
+    to.run = run;
+    zonal_accumulator trend_acc(*zones, *areas);
+    to.reducer = [&](int, pipeline::window const& w, float const* planes) {
+      std::size_t const n = w.pixels();
+      thread_local std::vector<float> sig;
+      sig.resize(n);
+      for (std::size_t i = 0; i < n; ++i)
+        sig[i] = std::isnan(planes[n + i]) ? NAN : (planes[n + i] < 0.05f ? 1.0f : 2.0f);
+      trend_acc.add_tile(w, planes, sig.data());
+    };
+    run_trend_job(to);
+    result.files.push_back(to.output);
+    auto tinv = make_inventory(trend_acc.table(), *zones, false, {{1, "p<0.05"}, {2, "p>=0.05"}});
+    tinv.trend = true;
+    write_inventory(tinv, out("inventory_trend_" + span + ".csv"), to.output, cfg.zones);
+    result.files.push_back(out("inventory_trend_" + span + ".csv"));
+    result.files.push_back(out("inventory_trend_" + span + ".json"));
+    manifest["trend"] = {{"map", to.output}, {"inventory", out("inventory_trend_" + span + ".csv")},
+                         {"total_slope_mgc_per_yr", tinv.total.total}};
+  } else if (cfg.trend) {
+    warnings.push_back("trend = true needs 3 or more years; this run has " + std::to_string(stocks.size()));
   }
   if (cube) {
     cube->commit();

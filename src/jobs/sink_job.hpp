@@ -1,15 +1,31 @@
-// `sinkmap sink STOCK_T1 STOCK_T2 --years N`: the stock-difference method (IPCC 2006 Vol. 4
-// Eq. 2.5), per pixel: sink_c = (C_t2 - C_t1) / N in Mg C/ha/yr, positive where the stock rises,
-// and sink_co2 = sink_c x 44/12 in t CO2/ha/yr.
+// `sinkmap sink STOCK_T1 STOCK_T2 [--method auto|stock-difference|gain-loss]`: the carbon sink
+// between two stock maps per pixel as IPCC 2006 Vol. 4 Ch. 2 defines it (kernels/sink_stage.hpp):
+// sink_c and sink_co2 (positive = uptake), gains_c and losses_c, the rule each pixel used
+// (sink_method), the disturbance flag and the classes of both years.
 #pragma once
 
+#include "jobs/carbon_inputs.hpp"
 #include "jobs/raster_stream.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
 
 namespace sinkmap::jobs {
 
 struct sink_job_options {
   std::string stock_t1, stock_t2;
-  double years = 0;
+  double years = 0;                ///< 0: from the maps' SINKMAP_YEAR items
+  std::string method = "auto";     ///< auto, stock-difference or gain-loss
+  double transition_years = 20;    ///< D of IPCC Eq. 2.25
+  std::optional<double> dnbr_threshold;  ///< default: the model's
+  /// The model ("" = the one the stock maps name), the climate-zone map and forest-age map
+  /// that pick growth rates (land cover and forest types come from the maps' classes).
+  carbon_input_options carbon = [] {
+    carbon_input_options c;
+    c.model.clear();
+    return c;
+  }();
   std::string output;
   io::raster_output_options output_options;
   run_settings run;
@@ -17,10 +33,25 @@ struct sink_job_options {
   tile_observer reducer;
 };
 
+struct sink_job_result {
+  raster_stream_result stream;
+  std::vector<std::string> notes, warnings;
+  std::map<int, std::string> class_names;  ///< of the maps' ecosystem_class
+  double years = 0;
+};
+
+/// Band names of the sink output, in plane order.
+std::vector<std::string> sink_band_names();
+
 /// The band of a stock map that holds total carbon: the band described "c_total", or band 1 of
 /// a single-band raster. Throws bad_input naming the file otherwise.
 int total_carbon_band(std::string const& path);
 
-raster_stream_result run_sink_job(sink_job_options const& opt);
+/// A warning when two land-cover maps come from different product versions (v100 / v200 in
+/// their names or a differing version item in their metadata): class changes between them may
+/// be artefacts of the product, not of the land.
+std::optional<std::string> product_version_warning(std::string const& lc1, std::string const& lc2);
+
+sink_job_result run_sink_job(sink_job_options const& opt);
 
 }  // namespace sinkmap::jobs

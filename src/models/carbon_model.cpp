@@ -436,6 +436,11 @@ class model_parser {
       d.key += "|dead0";
     }
     if (!take(d, ci, set_field::soil_c, "c_soil", field_value(c, "soil_c", field, s, 0, 5000), p.soil_c)) return false;
+    if (p.form == kernels::agb_form::none) {
+      // No living biomass: nothing grows and nothing is lost (explicit growth still wins).
+      p.growth = 0;
+      p.loss_fraction = 0;
+    }
     if (c.contains("growth")) {
       quantity const g = field_value(c, "growth", field, s, 0, 100);
       take(d, ci, set_field::growth, "", g, p.growth, true);

@@ -207,3 +207,91 @@ TEST_F(CudaExecutor, CompositeEqualsCpuForEveryMethod)
         << "method " << int(method) << " plane " << i / n << " pixel " << i % n;
   }
 }
+
+TEST_F(CudaExecutor, SinkAndTrendEqualCpu)
+{
+  int const w = 211, h = 97;
+  std::size_t const n = std::size_t(w) * h;
+  // Sink: 16 float planes (two years of c_total, pools, agb, class, nbr) from a memory scene
+  // turned into plausible values; every rule occurs.
+  test::memory_scene scene(w, h, 16);
+  std::vector<float> planes(scene.planes.size());
+  for (std::size_t i = 0; i < planes.size(); ++i) planes[i] = float(scene.planes[i]) / 100.0f;
+  for (int y = 0; y < 2; ++y)
+    for (std::size_t i = 0; i < n; ++i) {
+      planes[std::size_t(12 + y) * n + i] = float(1 + (scene.planes[std::size_t(12 + y) * n + i] % 3));  // class 1..3
+      planes[std::size_t(14 + y) * n + i] = float(scene.planes[std::size_t(14 + y) * n + i]) / 12000.0f;  // nbr
+    }
+  kernels::sink_params p;
+  for (int y = 0; y < 2; ++y) {
+    p.planes.c_total[y] = y;
+    p.planes.c_above[y] = 2 + y;
+    p.planes.c_below[y] = 4 + y;
+    p.planes.c_dead[y] = 6 + y;
+    p.planes.c_soil[y] = 8 + y;
+    p.planes.agb[y] = 10 + y;
+    p.planes.cls[y] = 12 + y;
+    p.planes.nbr[y] = 14 + y;
+  }
+  p.years = 3;
+  p.dnbr_threshold = 0.27f;
+  std::memset(p.tables.set_of, kernels::no_param_set, sizeof p.tables.set_of);
+  kernels::class_params forest;
+  forest.form = kernels::agb_form::constant;
+  forest.a = 90.9f;
+  forest.rs_steps = 2;
+  forest.rs_below[0] = 125;
+  forest.rs_below[1] = INFINITY;
+  forest.rs_ratio[0] = 0.225f;
+  forest.rs_ratio[1] = 0.229f;
+  forest.growth = 3.3f;
+  forest.loss_fraction = 1;
+  p.tables.sets[0] = forest;
+  p.tables.n_sets = 1;
+  for (int c = 1; c <= 3; ++c) {
+    p.tables.group_of[c] = static_cast<unsigned char>(kernels::class_group::forest);
+    for (int a = 0; a < 2; ++a) p.tables.set_of[c][0][a] = 0;
+  }
+  std::memset(p.imagery, 0, sizeof p.imagery);
+  p.imagery[3] = 1;
+  struct float_scene : pipeline::tile_source {
+    int w, h, b;
+    std::vector<float> const& v;
+    float_scene(int w_, int h_, int b_, std::vector<float> const& v_) : w(w_), h(h_), b(b_), v(v_) {}
+    void read(int, pipeline::window const& win, void* dst) override
+    {
+      auto* out = static_cast<float*>(dst);
+      for (int k = 0; k < b; ++k)
+        for (int y = 0; y < win.h; ++y)
+          std::memcpy(out + std::size_t(k) * win.pixels() + std::size_t(y) * win.w,
+                      v.data() + (std::size_t(k) * h + win.y + y) * w + win.x, std::size_t(win.w) * 4);
+    }
+  };
+  auto compare = [&](pipeline::tile_kernel const& k, int inputs, int outputs) {
+    std::vector<float> cpu(n * std::size_t(outputs));
+    k.run_cpu(planes.data(), cpu.data(), n, 0, n);
+    float_scene src(w, h, inputs, planes);
+    test::memory_sink sink(w, h, outputs);
+    auto ex = pipeline::make_cuda_executor();
+    pipeline::stream_options opt;
+    opt.readers = 2;
+    opt.slots = pipeline::default_slot_count(2, true);
+    pipeline::run_stream(pipeline::tile_plan(w, h, 64, 32), src, k, *ex, sink, opt);
+    for (std::size_t i = 0; i < cpu.size(); ++i)
+      ASSERT_TRUE(test::same_float(sink.planes[i], cpu[i])) << "plane " << i / n << " pixel " << i % n;
+  };
+  compare(carbon::sink_tile_kernel(p, kernels::pixel_type::f32, 16, kernels::sink_outputs,
+                                   SINKMAP_CUDA_LAUNCHER(launch_sink_stage)),
+          16, kernels::sink_outputs);
+  // Trend over the 16 planes as 16 years, with ties (rounded values) and gaps.
+  for (std::size_t i = 0; i < planes.size(); ++i) {
+    planes[i] = std::round(planes[i] / 10.0f);
+    if (scene.planes[i] % 7 == 0) planes[i] = NAN;
+  }
+  kernels::trend_params tp;
+  tp.n_years = 16;
+  for (int k = 0; k < 16; ++k) tp.years[k] = float(2000 + k + (k > 8 ? 2 : 0));
+  compare(carbon::trend_tile_kernel(tp, kernels::pixel_type::f32, 16, kernels::trend_outputs,
+                                    SINKMAP_CUDA_LAUNCHER(launch_trend_stage)),
+          16, kernels::trend_outputs);
+}
