@@ -50,7 +50,7 @@ TEST_F(Cli, IndexWritesOutputAndSucceeds)
 
 TEST_F(Cli, HelpHasAnExampleOnEverySubcommand)
 {
-  for (auto sub : {"index", "info", "composite", "stock", "sink", "inventory", "run", "validate", "calibrate"}) {
+  for (auto sub : {"index", "info", "composite", "stock", "sink", "trend", "inventory", "run", "validate", "calibrate"}) {
     auto const r = run(std::string(sub) + " --help");
     EXPECT_EQ(r.code, 0);
     EXPECT_NE(r.output.find("Example"), std::string::npos) << sub;
@@ -110,12 +110,17 @@ TEST_F(Cli, StockSinkInventoryChain)
   ASSERT_EQ(run("stock --landcover " + lc + "21_v200_crop_Map.tif -q -o " + tmp.file("b.tif")).code, 0);
   ASSERT_EQ(run("sink " + tmp.file("a.tif") + " " + tmp.file("b.tif") + " --years 1 -q -o " + tmp.file("s.tif")).code, 0);
   auto const r = run("inventory " + tmp.file("s.tif") + " --zones " + zones +
-                     " --zone-field name -o " + tmp.file("inv.csv"));
+                     " --zone-field name -o " + tmp.file("inv.csv") + " --transitions " + tmp.file("tr.csv"));
   ASSERT_EQ(r.code, 0) << r.output;
   std::ifstream f(tmp.file("inv.csv"));
   std::string header;
   std::getline(f, header);
-  EXPECT_EQ(header, "zone,class,pixels,area_ha,sink_mgc_per_yr,sink_co2e_t_per_yr");
+  EXPECT_EQ(header, "zone,class,pixels,area_ha,gains_mgc_per_yr,losses_mgc_per_yr,sink_mgc_per_yr,sink_co2e_t_per_yr");
+  std::ifstream t(tmp.file("tr.csv"));
+  std::getline(t, header);
+  EXPECT_EQ(header, "zone,from_class,to_class,pixels,area_ha,sink_mgc_per_yr,sink_co2e_t_per_yr");
+  std::string row;
+  EXPECT_TRUE(static_cast<bool>(std::getline(t, row)));
   auto const bad = run("sink " + tmp.file("a.tif") + " " + tmp.file("b.tif") + " --years 0 -o " + tmp.file("x.tif"));
   EXPECT_EQ(bad.code, 2);
   EXPECT_NE(bad.output.find("--years"), std::string::npos);
