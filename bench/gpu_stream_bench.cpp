@@ -307,11 +307,11 @@ int main(int argc, char** argv)
     src.planes = s.planes;
     src.value = s.value;
     src.read(0, plan.tile(0), ex->host_input(0));
-    ex->submit(0, plan.tile(0).pixels(), *s.kernel);  // warm-up (module load, first launch)
+    ex->submit(0, plan.tile(0), *s.kernel);  // warm-up (module load, first launch)
     ex->wait(0);
     st = ex->stats();
     for (int t = 0; t < plan.count(); ++t) {
-      ex->submit(0, plan.tile(t).pixels(), *s.kernel);
+      ex->submit(0, plan.tile(t), *s.kernel);
       ex->wait(0);
     }
     auto const after = ex->stats();

@@ -195,8 +195,26 @@ void write_inventory(inventory const& inv, std::string const& csv_path, std::str
 {
   char const* tot = inv.trend ? "trend_mgc_per_yr" : inv.sink ? "sink_mgc_per_yr" : "carbon_mgc";
   char const* co2 = inv.trend ? "trend_co2e_t_per_yr" : inv.sink ? "sink_co2e_t_per_yr" : "co2e_t";
-  std::string csv = std::string("zone,class,pixels,area_ha,") +
-                    (inv.flows ? "gains_mgc_per_yr,losses_mgc_per_yr," : "") + tot + "," + co2 + "\n";
+  // With a Monte Carlo, each carbon or sink column X gains X_mean, X_sd, X_p2_5, X_p97_5.
+  bool const mc = !inv.total.mc.empty();
+  struct column {
+    std::string name;
+    int acc;       // which Monte Carlo accumulator
+    double scale;  // 1, or 44/12 for the CO2e columns
+  };
+  std::vector<column> cols;
+  if (inv.flows) {
+    cols.push_back({"gains_mgc_per_yr", 1, 1.0});
+    cols.push_back({"losses_mgc_per_yr", 2, 1.0});
+  }
+  cols.push_back({tot, 0, 1.0});
+  cols.push_back({co2, 0, 44.0 / 12.0});
+  std::string csv = "zone,class,pixels,area_ha";
+  for (auto const& c : cols) {
+    csv += "," + c.name;
+    if (mc) csv += "," + c.name + "_mean," + c.name + "_sd," + c.name + "_p2_5," + c.name + "_p97_5";
+  }
+  csv += "\n";
   nlohmann::json j;
   j["map"] = map;
   j["zones"] = zones;
@@ -204,6 +222,13 @@ void write_inventory(inventory const& inv, std::string const& csv_path, std::str
   j["units"] = {{"area_ha", "ha"},
                 {tot, inv.sink || inv.trend ? "Mg C / yr" : "Mg C"},
                 {co2, inv.sink || inv.trend ? "t CO2e / yr" : "t CO2e"}};
+  if (inv.flows) {
+    j["units"]["gains_mgc_per_yr"] = "Mg C / yr";
+    j["units"]["losses_mgc_per_yr"] = "Mg C / yr";
+  }
+  if (mc)
+    j["uncertainty"] = "Monte Carlo (IPCC Approach 2): X_mean, X_sd (sample SD) and X_p2_5, X_p97_5 "
+                       "(the 95 % interval) of the iteration totals; X is the deterministic value";
   if (inv.trend) {
     j["note"] = "totals are the Theil-Sen slope x area; class p<0.05 holds the pixels whose "
                 "Mann-Kendall test is significant";
@@ -215,10 +240,6 @@ void write_inventory(inventory const& inv, std::string const& csv_path, std::str
     }
     for (auto const& [z, a] : all) j["significant_share"][z] = a > 0 ? sig[z] / a : 0.0;
   }
-  if (inv.flows) {
-    j["units"]["gains_mgc_per_yr"] = "Mg C / yr";
-    j["units"]["losses_mgc_per_yr"] = "Mg C / yr";
-  }
   auto const quote = [](std::string s) {
     if (s.find_first_of(",\"\n") == std::string::npos) return s;
     std::string q = "\"";
@@ -226,18 +247,23 @@ void write_inventory(inventory const& inv, std::string const& csv_path, std::str
     return q + "\"";
   };
   auto add = [&](inventory_row const& r) {
-    csv += quote(r.zone) + "," + quote(r.cls) + "," + std::to_string(r.pixels) + "," + fmt(r.area_ha) + ",";
-    if (inv.flows)
-      csv += (r.has_total ? fmt(r.gains) : "") + "," + (r.has_total ? fmt(r.losses) : "") + ",";
-    csv += (r.has_total ? fmt(r.total) : "") + "," + (r.has_total ? fmt(r.co2e) : "") + "\n";
+    csv += quote(r.zone) + "," + quote(r.cls) + "," + std::to_string(r.pixels) + "," + fmt(r.area_ha);
     nlohmann::json jr = {{"zone", r.zone}, {"class", r.cls}, {"pixels", r.pixels}, {"area_ha", r.area_ha}};
-    auto value = [&](double v) { return r.has_total ? nlohmann::json(v) : nlohmann::json(nullptr); };
-    if (inv.flows) {
-      jr["gains_mgc_per_yr"] = value(r.gains);
-      jr["losses_mgc_per_yr"] = value(r.losses);
+    for (auto const& c : cols) {
+      double const v = c.acc == 1 ? r.gains : c.acc == 2 ? r.losses : (c.scale == 1.0 ? r.total : r.co2e);
+      csv += "," + (r.has_total ? fmt(v) : "");
+      jr[c.name] = r.has_total ? nlohmann::json(v) : nlohmann::json(nullptr);
+      if (!mc) continue;
+      bool const have = r.has_total && std::size_t(c.acc) < r.mc.size();
+      uncertainty::mc_summary const m = have ? r.mc[std::size_t(c.acc)] : uncertainty::mc_summary{};
+      double const q[4] = {m.mean * c.scale, m.sd * c.scale, m.p2_5 * c.scale, m.p97_5 * c.scale};
+      char const* suffix[4] = {"_mean", "_sd", "_p2_5", "_p97_5"};
+      for (int k = 0; k < 4; ++k) {
+        csv += "," + (have ? fmt(q[k]) : "");
+        jr[c.name + suffix[k]] = have ? nlohmann::json(q[k]) : nlohmann::json(nullptr);
+      }
     }
-    jr[tot] = value(r.total);
-    jr[co2] = value(r.co2e);
+    csv += "\n";
     return jr;
   };
   for (auto const& r : inv.rows) j["rows"].push_back(add(r));

@@ -7,6 +7,7 @@
 #include "io/cell_area.hpp"
 #include "io/zones.hpp"
 #include "jobs/run_settings.hpp"
+#include "uncertainty/summary.hpp"
 #include "jobs/carbon_inputs.hpp"
 
 #include <map>
@@ -43,6 +44,9 @@ struct inventory_row {
   double area_ha = 0, total = 0, co2e = 0;
   bool has_total = true;  ///< false for "unmapped" (no estimate there)
   double gains = 0, losses = 0;  ///< sinks: Mg C / yr taken up and released (total = gains - losses)
+  /// Monte Carlo summaries (empty without --uncertainty): [0] of total (carbon or net sink),
+  /// [1] gains, [2] losses.
+  std::vector<uncertainty::mc_summary> mc;
 };
 
 /// How much of a zone the map covers.

@@ -95,8 +95,8 @@ sink_job_result run_sink_job(sink_job_options const& opt)
   result.years = years;
 
   kernels::sink_params params;
-  params.years = float(years);
-  params.transition_years = float(opt.transition_years);
+  params.opt.years = float(years);
+  params.opt.transition_years = float(opt.transition_years);
   auto& q = params.planes;
   std::vector<io::band_source> planes;
   auto add_band = [&](int k, char const* name, int& slot) {
@@ -124,21 +124,21 @@ sink_job_result run_sink_job(sink_job_options const& opt)
   bool const classes = q.cls[0] >= 0 && q.cls[1] >= 0;
   bool const pools = q.c_above[0] >= 0 && q.c_below[0] >= 0 && q.c_dead[0] >= 0 && q.c_soil[0] >= 0 &&
                      q.c_above[1] >= 0 && q.c_below[1] >= 0 && q.c_dead[1] >= 0 && q.c_soil[1] >= 0;
-  params.method = opt.method == "stock-difference" ? kernels::sink_method_choice::stock_difference
+  params.opt.method = opt.method == "stock-difference" ? kernels::sink_method_choice::stock_difference
                   : opt.method == "gain-loss"      ? kernels::sink_method_choice::gain_loss
                                                    : kernels::sink_method_choice::automatic;
   std::string method = opt.method;
-  if (params.method != kernels::sink_method_choice::stock_difference && !(classes && pools)) {
+  if (params.opt.method != kernels::sink_method_choice::stock_difference && !(classes && pools)) {
     SINKMAP_EXPECTS(opt.method == "auto", bad_input,
                     "--method " + opt.method + " needs the stock maps' ecosystem_class and pool bands "
                     "(c_above, c_below, c_dead, c_soil): write them with sinkmap stock");
-    params.method = kernels::sink_method_choice::stock_difference;
+    params.opt.method = kernels::sink_method_choice::stock_difference;
     method = "stock-difference";
     result.notes.push_back("the stock maps have no class and pool bands: stock difference everywhere");
   }
 
   io::raster_output_options oo = opt.output_options;
-  if (params.method != kernels::sink_method_choice::stock_difference) {
+  if (params.opt.method != kernels::sink_method_choice::stock_difference) {
     // The model: the one the maps name (checking it has not changed), or --model.
     carbon_input_options co = opt.carbon;
     std::string const m1 = meta(*d1, "SINKMAP_MODEL_FILE"), m2 = meta(*d2, "SINKMAP_MODEL_FILE");
@@ -168,17 +168,16 @@ sink_job_result run_sink_job(sink_job_options const& opt)
     params.default_age = cp.default_age;
     params.age_boundary_years = cp.age_boundary_years;
     params.tables = *in.model.tables;
-    std::memset(params.imagery, 0, sizeof params.imagery);
-    for (auto const& c : in.model.classes) params.imagery[c.id] = c.tier1 ? 0 : 1;
-    params.dnbr_threshold = float(opt.dnbr_threshold.value_or(in.model.dnbr_threshold));
+    for (auto const& c : in.model.classes) params.opt.imagery[c.id] = c.tier1 ? 0 : 1;
+    params.opt.dnbr_threshold = float(opt.dnbr_threshold.value_or(in.model.dnbr_threshold));
     for (auto const& [k, v] : in.metadata) oo.metadata[k] = v;
     for (auto const& w : in.warnings) result.warnings.push_back(w);
     if (q.nbr[0] < 0 || q.nbr[1] < 0)
       result.notes.push_back("no NBR in both stock maps (the scenes lack nir or swir2): no disturbance test");
-    else if (std::isnan(params.dnbr_threshold))
+    else if (std::isnan(params.opt.dnbr_threshold))
       result.notes.push_back("model " + in.model.name + " gives no dNBR threshold: no disturbance test");
     else
-      oo.metadata["SINKMAP_DNBR_THRESHOLD"] = std::to_string(params.dnbr_threshold) +
+      oo.metadata["SINKMAP_DNBR_THRESHOLD"] = std::to_string(params.opt.dnbr_threshold) +
                                               (opt.dnbr_threshold ? " (--dnbr-threshold)" : " (" + in.model.dnbr_source + ")");
   }
   if (classes) {

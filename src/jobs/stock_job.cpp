@@ -226,6 +226,13 @@ stock_job_result run_stock_job(stock_job_options const& opt)
     nbr_plane = int(emit.size());
     emit.push_back(kernels::index_value_base + int(it - index_names.begin()));
   }
+  bool imagery = false;
+  for (auto const& c : model.classes) imagery = imagery || !c.tier1;
+  int agb_input_plane = -1;
+  if (imagery) {
+    agb_input_plane = int(emit.size());
+    emit.push_back(kernels::agb_input_value);
+  }
   if (comp && !opt.composite_output.empty()) {
     comp_first = int(emit.size());
     for (int k = 0; k < comp->params.n_roles + 2; ++k) emit.push_back(kernels::carbon_outputs + k);
@@ -243,6 +250,10 @@ stock_job_result run_stock_job(stock_job_options const& opt)
     if (b.name == "ecosystem_class") b.metadata["classes"] = class_table_text(model);
   }
   (void)n_carbon_emit;
+  if (agb_input_plane >= 0)
+    r.bands.push_back({"agb_input", {{"units", "unitless (index)"},
+                                     {"meaning", "the index value each pixel's biomass model read (NaN: Tier 1 class)"},
+                                     {"use", "the Monte Carlo recomputes biomass from it"}}, agb_input_plane});
   if (nbr) {
     r.bands.push_back({"nbr", {{"units", "unitless"}, {"formula", "(N - S2) / (N + S2), Key & Benson 2002"},
                                {"use", "the sink's disturbance test (dNBR between years)"}}, nbr_plane});

@@ -18,9 +18,9 @@ class cpu_executor final : public executor {
   void* host_input(int slot) override { return in_.at(std::size_t(slot)).data(); }
   void* host_output(int slot) override { return out_.at(std::size_t(slot)).data(); }
 
-  void submit(int slot, std::size_t pixels, tile_kernel const& kernel) override
+  void submit(int slot, window const& w, tile_kernel const& kernel) override
   {
-    kernel.run_cpu(host_input(slot), host_output(slot), pixels, 0, pixels);
+    kernel.run_tile_cpu(host_input(slot), host_output(slot), w);
   }
   void wait(int) override {}
   bool synchronous() const override { return true; }

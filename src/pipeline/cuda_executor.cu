@@ -67,16 +67,17 @@ class cuda_executor final : public executor {
   void* host_input(int slot) override { return slots_.at(std::size_t(slot)).host_in; }
   void* host_output(int slot) override { return slots_.at(std::size_t(slot)).host_out; }
 
-  void submit(int slot, std::size_t pixels, tile_kernel const& kernel) override
+  void submit(int slot, window const& w, tile_kernel const& kernel) override
   {
     auto& s = slots_.at(std::size_t(slot));
+    std::size_t const pixels = w.pixels();
     s.in_bytes = pixels * kernel.input_bytes_per_pixel();
-    s.out_bytes = pixels * kernel.output_bytes_per_pixel();
+    s.out_bytes = pixels * kernel.output_bytes_per_pixel() + kernel.reduction_bytes();
     mark(s, 0);
     SINKMAP_CUDA_TRY(
       cudaMemcpyAsync(s.dev_in, s.host_in, s.in_bytes, cudaMemcpyHostToDevice, s.stream));
     mark(s, 1);
-    kernel.run_cuda(s.dev_in, s.dev_out, pixels, s.stream);
+    kernel.run_tile_cuda(s.dev_in, s.dev_out, w, s.stream);
     mark(s, 2);
     SINKMAP_CUDA_TRY(
       cudaMemcpyAsync(s.host_out, s.dev_out, s.out_bytes, cudaMemcpyDeviceToHost, s.stream));

@@ -35,10 +35,10 @@ class executor {
   [[nodiscard]] virtual void* host_input(int slot) = 0;
   [[nodiscard]] virtual void* host_output(int slot) = 0;
 
-  /// Runs the kernel over the first `pixels` pixels of a slot. The CPU executor computes in the
-  /// calling thread; the CUDA executor enqueues copy-in, kernel and copy-out on the slot's
-  /// stream and returns at once.
-  virtual void submit(int slot, std::size_t pixels, tile_kernel const& kernel) = 0;
+  /// Runs the kernel over the tile `w` held in a slot (its planes of w.pixels() pixels, then
+  /// any reduction block). The CPU executor computes in the calling thread; the CUDA executor
+  /// enqueues copy-in, kernel and copy-out on the slot's stream and returns at once.
+  virtual void submit(int slot, window const& w, tile_kernel const& kernel) = 0;
 
   /// Blocks until the slot's output is in host memory.
   virtual void wait(int slot) = 0;

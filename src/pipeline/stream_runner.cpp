@@ -23,7 +23,7 @@ void run_stream(tile_plan const& plan, tile_source& source, tile_kernel const& k
   int const slots = std::max(opt.slots, readers + 1);
   std::size_t const max_px = plan.max_tile_pixels();
   ex.allocate(slots, max_px * kernel.input_bytes_per_pixel(),
-              max_px * kernel.output_bytes_per_pixel());
+              max_px * kernel.output_bytes_per_pixel() + kernel.reduction_bytes());
 
   struct filled {
     int tile, slot;
@@ -53,7 +53,7 @@ void run_stream(tile_plan const& plan, tile_source& source, tile_kernel const& k
         if (!slot) return;
         window const w = plan.tile(t);
         source.read(id, w, ex.host_input(*slot));
-        ex.submit(*slot, w.pixels(), kernel);
+        ex.submit(*slot, w, kernel);
         if (opt.on_output && ex.synchronous()) opt.on_output(t, w, ex.host_output(*slot));
         if (!to_write.push({t, *slot})) return;
       }

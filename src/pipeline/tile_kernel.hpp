@@ -3,9 +3,18 @@
 // host/device functor (kernels/), so the two backends cannot drift.
 #pragma once
 
+#include "pipeline/tile_plan.hpp"
+
 #include <cstddef>
 
 namespace sinkmap::pipeline {
+
+/// Byte offset of a tile's reduction block in its output: after the planes, 8-byte aligned
+/// (reduction_bytes() includes the 8 bytes this alignment may take).
+inline std::size_t reduction_offset(std::size_t pixels, std::size_t output_bytes_per_pixel)
+{
+  return (pixels * output_bytes_per_pixel + 7) / 8 * 8;
+}
 
 class tile_kernel {
  public:
@@ -23,6 +32,22 @@ class tile_kernel {
   /// Enqueues the whole tile on `stream` (a cudaStream_t); device pointers. Throws cuda_error
   /// in a build without CUDA.
   virtual void run_cuda(void const* d_in, void* d_out, std::size_t plane, void* stream) const = 0;
+
+  /// Bytes of a per-tile reduction block that follows the output planes (partial sums that
+  /// leave the device instead of per-pixel values); 0 for pure per-pixel kernels.
+  [[nodiscard]] virtual std::size_t reduction_bytes() const { return 0; }
+
+  /// Whole-tile entry points, for kernels that need the tile's position (global pixel ids for
+  /// counter-based random numbers, rows for cell areas) or write the reduction block (at
+  /// reduction_offset() of the output). Default: the pixel forms.
+  virtual void run_tile_cpu(void const* in, void* out, window const& w) const
+  {
+    run_cpu(in, out, w.pixels(), 0, w.pixels());
+  }
+  virtual void run_tile_cuda(void const* d_in, void* d_out, window const& w, void* stream) const
+  {
+    run_cuda(d_in, d_out, w.pixels(), stream);
+  }
 };
 
 }  // namespace sinkmap::pipeline

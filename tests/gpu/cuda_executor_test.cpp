@@ -233,8 +233,8 @@ TEST_F(CudaExecutor, SinkAndTrendEqualCpu)
     p.planes.cls[y] = 12 + y;
     p.planes.nbr[y] = 14 + y;
   }
-  p.years = 3;
-  p.dnbr_threshold = 0.27f;
+  p.opt.years = 3;
+  p.opt.dnbr_threshold = 0.27f;
   std::memset(p.tables.set_of, kernels::no_param_set, sizeof p.tables.set_of);
   kernels::class_params forest;
   forest.form = kernels::agb_form::constant;
@@ -252,8 +252,7 @@ TEST_F(CudaExecutor, SinkAndTrendEqualCpu)
     p.tables.group_of[c] = static_cast<unsigned char>(kernels::class_group::forest);
     for (int a = 0; a < 2; ++a) p.tables.set_of[c][0][a] = 0;
   }
-  std::memset(p.imagery, 0, sizeof p.imagery);
-  p.imagery[3] = 1;
+  p.opt.imagery[3] = 1;
   struct float_scene : pipeline::tile_source {
     int w, h, b;
     std::vector<float> const& v;

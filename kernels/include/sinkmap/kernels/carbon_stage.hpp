@@ -72,7 +72,8 @@ struct threshold_classifier {
 /// The values a carbon pass can emit: the carbon_outputs, then (compositing runs) the composite's
 /// role bands, its clear_count and its doy. Emit codes from index_value_base up select index
 /// outputs (e.g. NBR for the disturbance test of the sink).
-inline constexpr int max_carbon_values = 8 + max_composite_roles + 2;
+inline constexpr int agb_input_value = 8 + max_composite_roles + 2;  ///< the index an AGB model read
+inline constexpr int max_carbon_values = agb_input_value + 1;
 inline constexpr int index_value_base = 32;
 inline constexpr int max_carbon_emit = max_carbon_values + max_stage_outputs;
 
@@ -233,6 +234,10 @@ SINKMAP_HD void pixel_pools(carbon_stage_params const& p, T const* in, std::size
                     age_of(p, plane_sample(in, p.forest_age_plane, plane, i)));
   }
   carbon_pools(p.tables, cls, set, ix, v);
+  // The value the biomass model read (NaN for Tier 1 classes): the Monte Carlo recomputes the
+  // biomass from it under drawn coefficients.
+  int const xk = set >= 0 ? p.tables.sets[set].index_output : -1;
+  v[agb_input_value] = xk >= 0 ? ix[xk] : NAN;
 }
 
 /// The per-pixel carbon functor: writes the carbon_outputs planes, NaN where any input is

@@ -47,11 +47,17 @@ struct sink_planes {
   int age = -1;   ///< stand age in years
 };
 
-struct sink_params {
+/// The method and its constants (shared by the map pass and the Monte Carlo).
+struct sink_options {
   sink_method_choice method = sink_method_choice::automatic;
   float years = 1;             ///< between the maps
   float transition_years = 20; ///< D: soil carbon reaches the new class's stock after D years
   float dnbr_threshold = NAN;  ///< NaN: no disturbance test
+  unsigned char imagery[max_classes] = {};  ///< 1: the class's AGB comes from an imagery model
+};
+
+struct sink_params {
+  sink_options opt;
   int has_nodata[2] = {0, 0};  ///< the c_total planes' nodata (besides NaN)
   float nodata[2] = {0, 0};
   sink_planes planes;
@@ -59,7 +65,6 @@ struct sink_params {
   int default_zone = 0, default_age = 0;
   float age_boundary_years = 20;
   class_tables tables;
-  unsigned char imagery[max_classes];  ///< 1: the class's AGB comes from an imagery model
 };
 
 /// Outputs, in order.
@@ -67,90 +72,71 @@ inline constexpr int sink_outputs = 8;
 // sink_c, sink_co2, gains_c, losses_c (Mg C/ha/yr), sink_method (sink_rule), disturbed (0/1,
 // NaN without NBR), class_from, class_to
 
+/// One year's pools at a pixel (Mg C/ha; agb Mg d.m./ha) and its class.
+struct year_pools {
+  float c_total = NAN, c_above = NAN, c_below = NAN, c_dead = NAN, c_soil = NAN, agb = NAN;
+  int cls = 0;
+};
+
 template <typename T>
 SINKMAP_HD float sink_sample(T const* in, int k, std::size_t plane, std::size_t i)
 {
   return k >= 0 ? static_cast<float>(in[std::size_t(k) * plane + i]) : NAN;
 }
 
-/// The sink of one pixel from its two years; writes the sink_outputs values into v.
-template <typename T>
-SINKMAP_HD void sink_at(sink_params const& p, T const* in, std::size_t plane, std::size_t i, float* v)
+/// The sink of one pixel from its two years' pools; v: net, co2, gains, losses, rule, disturbed.
+/// `classes_known`: both years have a class map. zone / age pick the gain-loss parameters.
+SINKMAP_HD void sink_from_pools(sink_options const& o, class_tables const& t, year_pools const& a,
+                                year_pools const& b, bool classes_known, float nbr1, float nbr2,
+                                int zone, int age, float* v)
 {
-  sink_planes const& q = p.planes;
-  float c1 = sink_sample(in, q.c_total[0], plane, i), c2 = sink_sample(in, q.c_total[1], plane, i);
-  if (p.has_nodata[0] && c1 == p.nodata[0]) c1 = NAN;
-  if (p.has_nodata[1] && c2 == p.nodata[1]) c2 = NAN;
-  float const k1 = sink_sample(in, q.cls[0], plane, i), k2 = sink_sample(in, q.cls[1], plane, i);
-  int const cls1 = (k1 > 0 && k1 < float(max_classes)) ? int(k1) : 0;
-  int const cls2 = (k2 > 0 && k2 < float(max_classes)) ? int(k2) : 0;
-  for (int k = 0; k < sink_outputs; ++k) v[k] = NAN;
+  v[0] = v[1] = v[2] = v[3] = NAN;
   v[4] = float(int(sink_rule::none));
-  v[6] = cls1 > 0 ? float(cls1) : NAN;
-  v[7] = cls2 > 0 ? float(cls2) : NAN;
-  if (is_nodata(c1) || is_nodata(c2)) return;  // mapped only where both years are
-
+  v[5] = NAN;
+  if (is_nodata(a.c_total) || is_nodata(b.c_total)) return;  // mapped only where both years are
   // Disturbance: dNBR above the threshold inside forest (both years need NBR).
-  float const n1 = sink_sample(in, q.nbr[0], plane, i), n2 = sink_sample(in, q.nbr[1], plane, i);
-  bool const forest = cls1 > 0 && p.tables.group_of[cls1] == static_cast<unsigned char>(class_group::forest);
-  bool const have_nbr = !is_nodata(n1) && !is_nodata(n2) && !is_nodata(p.dnbr_threshold);
-  bool const disturbed = have_nbr && forest && cls1 == cls2 && (n1 - n2) > p.dnbr_threshold;
+  bool const forest = a.cls > 0 && t.group_of[a.cls] == static_cast<unsigned char>(class_group::forest);
+  bool const have_nbr = !is_nodata(nbr1) && !is_nodata(nbr2) && !is_nodata(o.dnbr_threshold);
+  bool const disturbed = have_nbr && forest && a.cls == b.cls && (nbr1 - nbr2) > o.dnbr_threshold;
   v[5] = have_nbr ? (disturbed ? 1.0f : 0.0f) : NAN;
 
-  bool const classes_known = q.cls[0] >= 0 && q.cls[1] >= 0 && cls1 > 0 && cls2 > 0;
-  bool const remains = classes_known && cls1 == cls2;
-  bool const imagery = classes_known && p.imagery[cls1] && p.imagery[cls2];
+  bool const known = classes_known && a.cls > 0 && b.cls > 0;
+  bool const remains = known && a.cls == b.cls;
+  bool const imagery = known && o.imagery[a.cls] && o.imagery[b.cls];
   sink_rule rule;
-  if (p.method == sink_method_choice::stock_difference || !classes_known) rule = sink_rule::stock_difference;
+  if (o.method == sink_method_choice::stock_difference || !known) rule = sink_rule::stock_difference;
   else if (!remains) rule = sink_rule::conversion;
-  else if (p.method == sink_method_choice::gain_loss || !imagery) rule = sink_rule::gain_loss;
+  else if (o.method == sink_method_choice::gain_loss || !imagery) rule = sink_rule::gain_loss;
   else rule = sink_rule::stock_difference;
 
   float net = NAN, gains = NAN, losses = NAN;
   if (rule == sink_rule::stock_difference) {
-    net = (c2 - c1) / p.years;
+    net = (b.c_total - a.c_total) / o.years;
     gains = net > 0.0f ? net : 0.0f;
     losses = net < 0.0f ? -net : 0.0f;
   } else if (rule == sink_rule::conversion) {
     // Biomass and dead organic matter at once (over the years between the maps), soil over D.
-    float const bio1 = sink_sample(in, q.c_above[0], plane, i) + sink_sample(in, q.c_below[0], plane, i);
-    float const bio2 = sink_sample(in, q.c_above[1], plane, i) + sink_sample(in, q.c_below[1], plane, i);
-    float const dom1 = sink_sample(in, q.c_dead[0], plane, i), dom2 = sink_sample(in, q.c_dead[1], plane, i);
-    float const soc = sink_sample(in, q.c_soil[1], plane, i) - sink_sample(in, q.c_soil[0], plane, i);
-    float const soil_rate = soc / p.transition_years;
-    gains = (bio2 + dom2) / p.years + (soil_rate > 0.0f ? soil_rate : 0.0f);
-    losses = (bio1 + dom1) / p.years + (soil_rate < 0.0f ? -soil_rate : 0.0f);
+    float const bio1 = a.c_above + a.c_below, bio2 = b.c_above + b.c_below;
+    float const soil_rate = (b.c_soil - a.c_soil) / o.transition_years;
+    gains = (bio2 + b.c_dead) / o.years + (soil_rate > 0.0f ? soil_rate : 0.0f);
+    losses = (bio1 + a.c_dead) / o.years + (soil_rate < 0.0f ? -soil_rate : 0.0f);
     net = gains - losses;
   } else {
     // Gain-loss for land remaining in its class, with the year-1 class, zone and age.
-    float const zc = sink_sample(in, q.zone, plane, i);
-    int zone = p.default_zone;
-    if (q.zone >= 0) {
-      zone = (is_nodata(zc) || zc < 0.0f || zc >= float(landcover_codes)) ? -1 : int(p.zone_lut[int(zc)]);
-      if (zone == int(unmapped_code)) zone = -1;
-    }
-    float const age_years = sink_sample(in, q.age, plane, i);
-    int const age = (q.age < 0 || is_nodata(age_years) || age_years < 0.0f)
-                      ? p.default_age
-                      : (age_years <= p.age_boundary_years ? 0 : 1);
-    int const set = param_set(p.tables, cls1, zone, age);
+    int const set = param_set(t, a.cls, zone, age);
     if (set >= 0) {
-      class_params const& m = p.tables.sets[set];
-      float const agb1 = sink_sample(in, q.agb[0], plane, i);
-      float const b_w = is_nodata(agb1) ? 0.0f : agb1;
+      class_params const& m = t.sets[set];
+      float const b_w = is_nodata(a.agb) ? 0.0f : a.agb;
       float const r = root_to_shoot(m, b_w);
       gains = m.growth * (1.0f + r) * m.carbon_fraction;
       losses = 0.0f;
       if (disturbed) {
         float const fd = is_nodata(m.loss_fraction) ? 1.0f : m.loss_fraction;
-        losses = b_w * (1.0f + r) * m.carbon_fraction * fd / p.years;
+        losses = b_w * (1.0f + r) * m.carbon_fraction * fd / o.years;
       }
       net = gains - losses;  // NaN where the class has no growth rate
     }
-    if (is_nodata(net)) {
-      gains = losses = NAN;
-      rule = sink_rule::none;
-    }
+    if (is_nodata(net)) gains = losses = NAN;
   }
   if (is_nodata(net)) rule = sink_rule::none;
   v[0] = net;
@@ -158,6 +144,48 @@ SINKMAP_HD void sink_at(sink_params const& p, T const* in, std::size_t plane, st
   v[2] = gains;
   v[3] = losses;
   v[4] = float(int(rule));
+}
+
+/// Climate zone of a zone code through a lookup (-1: nodata or unmapped), or the default.
+SINKMAP_HD int zone_from_code(unsigned char const* lut, bool have_plane, int default_zone, float code)
+{
+  if (!have_plane) return default_zone;
+  if (is_nodata(code) || code < 0.0f || code >= float(landcover_codes)) return -1;
+  unsigned char const z = lut[int(code)];
+  return z == unmapped_code ? -1 : int(z);
+}
+
+/// Age class of a stand age (the default without one).
+SINKMAP_HD int age_from_years(bool have_plane, int default_age, float boundary, float years)
+{
+  if (!have_plane || is_nodata(years) || years < 0.0f) return default_age;
+  return years <= boundary ? 0 : 1;
+}
+
+/// The sink of one pixel from its two years; writes the sink_outputs values into v.
+template <typename T>
+SINKMAP_HD void sink_at(sink_params const& p, T const* in, std::size_t plane, std::size_t i, float* v)
+{
+  sink_planes const& q = p.planes;
+  year_pools y[2];
+  for (int k = 0; k < 2; ++k) {
+    float c = sink_sample(in, q.c_total[k], plane, i);
+    if (p.has_nodata[k] && c == p.nodata[k]) c = NAN;
+    y[k].c_total = c;
+    y[k].c_above = sink_sample(in, q.c_above[k], plane, i);
+    y[k].c_below = sink_sample(in, q.c_below[k], plane, i);
+    y[k].c_dead = sink_sample(in, q.c_dead[k], plane, i);
+    y[k].c_soil = sink_sample(in, q.c_soil[k], plane, i);
+    y[k].agb = sink_sample(in, q.agb[k], plane, i);
+    float const kc = sink_sample(in, q.cls[k], plane, i);
+    y[k].cls = (kc > 0 && kc < float(max_classes)) ? int(kc) : 0;
+  }
+  int const zone = zone_from_code(p.zone_lut, q.zone >= 0, p.default_zone, sink_sample(in, q.zone, plane, i));
+  int const age = age_from_years(q.age >= 0, p.default_age, p.age_boundary_years, sink_sample(in, q.age, plane, i));
+  sink_from_pools(p.opt, p.tables, y[0], y[1], q.cls[0] >= 0 && q.cls[1] >= 0,
+                  sink_sample(in, q.nbr[0], plane, i), sink_sample(in, q.nbr[1], plane, i), zone, age, v);
+  v[6] = y[0].cls > 0 ? float(y[0].cls) : NAN;
+  v[7] = y[1].cls > 0 ? float(y[1].cls) : NAN;
 }
 
 template <typename T>

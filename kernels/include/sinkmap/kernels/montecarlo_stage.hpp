@@ -1,0 +1,218 @@
+// Monte Carlo (IPCC 2006 Vol. 1 Ch. 3, Approach 2) over the pixels of stock maps: every
+// iteration recomputes each pixel's carbon (or both years and the sink) under that iteration's
+// parameter draws, and adds it, times the pixel's area, into the total of the pixel's
+// (zone, class) cell for that iteration.
+//
+// What is drawn where (the correlation structure):
+//  - a parameter shared by a class (Tier 1 stock, model coefficient, root-to-shoot ratio, carbon
+//    fraction, growth rate) once per iteration for the whole map: the host evaluates one set of
+//    class tables per iteration (`tables[it]`), so its error does not average out over area;
+//  - an imagery model's residual per pixel and iteration, independently (Philox stream
+//    `residual`, keyed by the global pixel id and the year);
+//  - the true class per pixel and iteration from the land-cover confusion matrix (stream
+//    `confusion`);
+//  - both years of a sink use the same iteration's tables, so class-level errors cancel where
+//    the class stays.
+// Totals are exact fixed-point integers (2^-20 Mg C), so any tile size, thread count or device
+// gives the same iteration totals to the last digit.
+#pragma once
+
+#include "sinkmap/kernels/deterministic_math.hpp"
+#include "sinkmap/kernels/philox.hpp"
+#include "sinkmap/kernels/sink_stage.hpp"
+
+#include <cstddef>
+#include <cstdint>
+
+namespace sinkmap::kernels {
+
+/// (zone, class) cells one tile may span.
+inline constexpr int max_mc_cells = 256;
+/// Fixed-point scale of the per-tile partial sums: 2^20 units per Mg C (about 1 g C).
+inline constexpr double mc_fixed_scale = 1048576.0;
+
+/// Input planes (float); -1 where absent. Index 0 = year 1 (a stock's only year), 1 = year 2.
+struct mc_planes {
+  int cls[2] = {-1, -1};      ///< ecosystem_class
+  int x[2] = {-1, -1};        ///< agb_input: the index value the biomass model reads
+  int c_total[2] = {-1, -1};  ///< the deterministic map: NaN there stays unmapped
+  int nbr[2] = {-1, -1};
+  int zone = -1;              ///< climate-zone codes
+  int age = -1;               ///< stand age, years
+  int cell = -1;              ///< tile-local (zone, class) cell, NaN or < 0: not counted
+};
+
+struct mc_params {
+  int sink = 0;          ///< 0: stock (accumulates c_total); 1: sink (net, gains, losses)
+  int iterations = 0;
+  std::uint64_t seed = 0;
+  class_tables const* tables = nullptr;  ///< one per iteration (host or device memory)
+  sink_options opt;
+  mc_planes planes;
+  unsigned char zone_lut[landcover_codes];
+  int default_zone = 0, default_age = 0;
+  float age_boundary_years = 20;
+  int residuals = 0;     ///< draw imagery models' per-pixel residuals
+  int confusion = 0;     ///< draw per-pixel classes from confusion_cdf
+  /// [map class][k]: probability that the true class id is <= k (k < max_classes).
+  float confusion_cdf[max_classes][max_classes];
+  double pixel_ha = 0;              ///< projected CRS: every pixel's area
+  double const* row_ha = nullptr;   ///< geographic CRS: area per global row (host or device)
+  int raster_width = 0;             ///< global pixel id = row * width + column
+  int with_sd = 0;                  ///< write the per-pixel SD over the iterations
+};
+
+SINKMAP_HD int mc_accumulators(mc_params const& p) { return p.sink ? 3 : 1; }
+
+/// One year's pools at a pixel under iteration `it`'s tables and draws.
+SINKMAP_HD year_pools mc_pools(mc_params const& p, class_tables const& t, int cls_map, float x,
+                               int zone, int age, std::uint32_t it, std::uint64_t pixel,
+                               std::uint32_t year)
+{
+  year_pools y;
+  int cls = cls_map;
+  if (p.confusion && cls_map > 0) {
+    double u, unused;
+    philox_uniforms(p.seed, random_stream::confusion, it, pixel, year, u, unused);
+    float const* cdf = p.confusion_cdf[cls_map];
+    cls = cls_map;
+    for (int k = 1; k < max_classes; ++k)
+      if (double(cdf[k]) >= u) {
+        cls = k;
+        break;
+      }
+  }
+  y.cls = cls;
+  int const set = param_set(t, cls, zone, age);
+  if (set < 0) return y;
+  class_params const& m = t.sets[set];
+  float agb = above_ground_biomass(m, x);
+  bool const imagery = m.form != agb_form::none && m.form != agb_form::constant;
+  if (p.residuals && imagery && m.residual_sd > 0.0f && !is_nodata(agb)) {
+    double u, unused;
+    philox_uniforms(p.seed, random_stream::residual, it, pixel, year, u, unused);
+    float const drawn = agb + float(double(m.residual_sd) * normal_quantile(u));
+    agb = drawn < m.agb_min ? m.agb_min : (drawn > m.agb_max ? m.agb_max : drawn);
+  }
+  if (is_nodata(agb)) return y;
+  float const bgb = agb * root_to_shoot(m, agb);
+  y.agb = agb;
+  y.c_above = agb * m.carbon_fraction;
+  y.c_below = bgb * m.carbon_fraction;
+  y.c_dead = m.dead_c;
+  y.c_soil = m.soil_c;
+  y.c_total = y.c_above + y.c_below + y.c_dead + y.c_soil;
+  return y;
+}
+
+/// The pixel's static inputs, read once for all iterations.
+struct mc_pixel {
+  int cell = -1;
+  int cls[2] = {0, 0};
+  float x[2] = {NAN, NAN};
+  float nbr[2] = {NAN, NAN};
+  int zone = 0, age = 0;
+  double ha = 0;
+  std::uint64_t id = 0;
+  bool classes_known = false;
+};
+
+template <typename T>
+SINKMAP_HD mc_pixel mc_load(mc_params const& p, T const* in, std::size_t plane, std::size_t i,
+                            int tile_x, int tile_y, int tile_w)
+{
+  mc_pixel px;
+  mc_planes const& q = p.planes;
+  float const cell = sink_sample(in, q.cell, plane, i);
+  if (is_nodata(cell) || cell < 0.0f) return px;
+  int const years = p.sink ? 2 : 1;
+  for (int k = 0; k < years; ++k) {
+    if (is_nodata(sink_sample(in, q.c_total[k], plane, i))) return px;  // unmapped in the map
+    float const c = sink_sample(in, q.cls[k], plane, i);
+    px.cls[k] = (c > 0 && c < float(max_classes)) ? int(c) : 0;
+    px.x[k] = sink_sample(in, q.x[k], plane, i);
+    px.nbr[k] = sink_sample(in, q.nbr[k], plane, i);
+  }
+  px.classes_known = q.cls[0] >= 0 && (!p.sink || q.cls[1] >= 0);
+  px.zone = zone_from_code(p.zone_lut, q.zone >= 0, p.default_zone, sink_sample(in, q.zone, plane, i));
+  px.age = age_from_years(q.age >= 0, p.default_age, p.age_boundary_years, sink_sample(in, q.age, plane, i));
+  int const row = tile_y + int(i / std::size_t(tile_w)), col = tile_x + int(i % std::size_t(tile_w));
+  px.ha = p.row_ha ? p.row_ha[row] : p.pixel_ha;
+  px.id = std::uint64_t(row) * std::uint64_t(p.raster_width) + std::uint64_t(col);
+  px.cell = int(cell);
+  return px;
+}
+
+/// The values of iteration `it` at a pixel: out[0] c_total (stock) or net, gains, losses (sink).
+SINKMAP_HD bool mc_values(mc_params const& p, mc_pixel const& px, std::uint32_t it, float* out)
+{
+  class_tables const& t = p.tables[it];
+  year_pools const a = mc_pools(p, t, px.cls[0], px.x[0], px.zone, px.age, it, px.id, 0);
+  if (!p.sink) {
+    out[0] = a.c_total;
+    return !is_nodata(a.c_total);
+  }
+  year_pools const b = mc_pools(p, t, px.cls[1], px.x[1], px.zone, px.age, it, px.id, 1);
+  float v[6];
+  sink_from_pools(p.opt, t, a, b, px.classes_known, px.nbr[0], px.nbr[1], px.zone, px.age, v);
+  out[0] = v[0];
+  out[1] = v[2];
+  out[2] = v[3];
+  return !is_nodata(v[0]);
+}
+
+/// The sample SD of m values from their sum and sum of squares (NaN for fewer than 2).
+SINKMAP_HD float mc_sd(double s, double s2, int m)
+{
+  if (m < 2) return NAN;
+  double const var = (s2 - s * s / m) / (m - 1);
+  return float(var > 0 ? sqrt(var) : 0.0);
+}
+
+/// value x area in fixed-point units (rounded to nearest, ties to even, on both sides).
+SINKMAP_HD long long mc_fixed(float value, double ha)
+{
+#if defined(__CUDA_ARCH__)
+  return __double2ll_rn(double(value) * ha * mc_fixed_scale);
+#else
+  return std::llrint(double(value) * ha * mc_fixed_scale);
+#endif
+}
+
+/// Launches the CUDA form over a tile (kernels/src/montecarlo_launcher.cu): `partial` and `sd`
+/// are device pointers; the partial block is zeroed on `stream` first.
+void launch_montecarlo(mc_params const& p, float const* d_in, float* d_sd, long long* d_partial,
+                       std::size_t plane, int tile_x, int tile_y, int tile_w, int n_cells, void* stream);
+
+/// Device copies of the per-iteration tables and row areas (freed with mc_device_free).
+void* mc_device_upload(void const* host, std::size_t bytes);
+void mc_device_free(void* device) noexcept;
+
+/// CPU form over a whole tile: partial[(cell * A + a) * iterations + it] += fixed(value x area),
+/// and, with_sd, the per-pixel sample SD of the first value over the iterations into sd.
+template <typename T>
+void mc_tile_host(mc_params const& p, T const* in, float* sd, long long* partial, std::size_t plane,
+                  int tile_x, int tile_y, int tile_w, int n_cells)
+{
+  int const A = mc_accumulators(p), n = p.iterations;
+  for (std::size_t k = 0; k < std::size_t(n_cells) * A * n; ++k) partial[k] = 0;
+  for (std::size_t i = 0; i < plane; ++i) {
+    mc_pixel const px = mc_load(p, in, plane, i, tile_x, tile_y, tile_w);
+    double s = 0, s2 = 0;
+    int m = 0;
+    if (px.cell >= 0) {
+      long long* base = partial + std::size_t(px.cell) * A * n;
+      for (int it = 0; it < n; ++it) {
+        float v[3];
+        if (!mc_values(p, px, std::uint32_t(it), v)) continue;
+        for (int a = 0; a < A; ++a) base[std::size_t(a) * n + it] += mc_fixed(v[a], px.ha);
+        s += v[0];
+        s2 += double(v[0]) * v[0];
+        ++m;
+      }
+    }
+    if (p.with_sd) sd[i] = mc_sd(s, s2, m);
+  }
+}
+
+}  // namespace sinkmap::kernels

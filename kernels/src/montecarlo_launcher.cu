@@ -1,0 +1,105 @@
+// The Monte Carlo on the GPU: one thread per pixel runs every iteration; the block adds its
+// pixels' fixed-point contributions per (cell, accumulator, iteration) in shared memory, a
+// chunk of iterations at a time, and flushes only the cells it touched to the tile's partial
+// block with 64-bit atomics. Integer sums are exact, so the order of the atomics cannot change
+// the totals, and the per-pixel values come from the same functions the CPU calls.
+#include "sinkmap/kernels/montecarlo_stage.hpp"
+
+#include <cuda_runtime.h>
+
+#include <stdexcept>
+#include <string>
+
+namespace sinkmap::kernels {
+namespace {
+
+constexpr int block = 256;
+constexpr int shared_entries = 6080;  // 47.5 KiB of 64-bit partials (48 KiB static limit with the flags)
+
+__global__ void montecarlo_kernel(__grid_constant__ mc_params const p, float const* in, float* sd,
+                                  unsigned long long* partial, std::size_t plane, int tile_x,
+                                  int tile_y, int tile_w, int n_cells, int chunk)
+{
+  __shared__ unsigned long long acc[shared_entries];
+  __shared__ unsigned int touched[max_mc_cells / 32];
+  int const A = mc_accumulators(p), n = p.iterations;
+  std::size_t const stride = std::size_t(gridDim.x) * blockDim.x;
+  for (std::size_t base = std::size_t(blockIdx.x) * blockDim.x; base < plane; base += stride) {
+    std::size_t const i = base + threadIdx.x;
+    bool const active = i < plane;
+    mc_pixel px;
+    if (active) px = mc_load(p, in, plane, i, tile_x, tile_y, tile_w);
+    double s = 0, s2 = 0;
+    int m = 0;
+    for (int it0 = 0; it0 < n; it0 += chunk) {
+      int const len = n - it0 < chunk ? n - it0 : chunk;
+      for (int k = threadIdx.x; k < n_cells * A * chunk; k += blockDim.x) acc[k] = 0ull;
+      if (threadIdx.x < max_mc_cells / 32) touched[threadIdx.x] = 0u;
+      __syncthreads();
+      if (active && px.cell >= 0) {
+        atomicOr(&touched[px.cell >> 5], 1u << (px.cell & 31));
+        for (int j = 0; j < len; ++j) {
+          float v[3];
+          if (!mc_values(p, px, std::uint32_t(it0 + j), v)) continue;
+          for (int a = 0; a < A; ++a)
+            atomicAdd(&acc[(px.cell * A + a) * chunk + j],
+                      static_cast<unsigned long long>(mc_fixed(v[a], px.ha)));
+          s += v[0];
+          s2 += double(v[0]) * v[0];
+          ++m;
+        }
+      }
+      __syncthreads();
+      for (int k = threadIdx.x; k < n_cells * A * chunk; k += blockDim.x) {
+        int const cell = k / (A * chunk), j = k % chunk, a = (k / chunk) % A;
+        if (j >= len || !((touched[cell >> 5] >> (cell & 31)) & 1u)) continue;
+        unsigned long long const v = acc[k];
+        if (v != 0ull) atomicAdd(&partial[(std::size_t(cell) * A + a) * n + it0 + j], v);
+      }
+      __syncthreads();
+    }
+    if (active && p.with_sd) sd[i] = mc_sd(s, s2, m);
+  }
+}
+
+}  // namespace
+
+void launch_montecarlo(mc_params const& p, float const* d_in, float* d_sd, long long* d_partial,
+                       std::size_t plane, int tile_x, int tile_y, int tile_w, int n_cells, void* stream)
+{
+  auto const s = static_cast<cudaStream_t>(stream);
+  int const A = mc_accumulators(p);
+  cudaError_t e = cudaMemsetAsync(d_partial, 0, std::size_t(n_cells) * A * p.iterations * sizeof(long long), s);
+  if (e == cudaSuccess && plane > 0 && n_cells > 0) {
+    int const chunk = shared_entries / (n_cells * A) < p.iterations ? shared_entries / (n_cells * A) : p.iterations;
+    static int const cap = [] {
+      int dev = 0, sms = 0;
+      cudaGetDevice(&dev);
+      cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, dev);
+      return sms > 0 ? sms * 8 : 1024;
+    }();
+    std::size_t const needed = (plane + block - 1) / block;
+    int const grid = int(needed < std::size_t(cap) ? needed : std::size_t(cap));
+    montecarlo_kernel<<<grid, block, 0, s>>>(p, d_in, d_sd, reinterpret_cast<unsigned long long*>(d_partial),
+                                            plane, tile_x, tile_y, tile_w, n_cells, chunk < 1 ? 1 : chunk);
+    e = cudaGetLastError();
+  }
+  if (e != cudaSuccess)
+    throw std::runtime_error(std::string("Monte Carlo kernel launch failed: ") + cudaGetErrorString(e));
+}
+
+void* mc_device_upload(void const* host, std::size_t bytes)
+{
+  void* d = nullptr;
+  cudaError_t e = cudaMalloc(&d, bytes > 0 ? bytes : 1);
+  if (e == cudaSuccess && bytes > 0) e = cudaMemcpy(d, host, bytes, cudaMemcpyHostToDevice);
+  if (e != cudaSuccess) {
+    cudaFree(d);
+    throw std::runtime_error(std::string("Monte Carlo tables to the device: ") + cudaGetErrorString(e));
+  }
+  return d;
+}
+
+void mc_device_free(void* device) noexcept { cudaFree(device); }
+
+}  // namespace sinkmap::kernels

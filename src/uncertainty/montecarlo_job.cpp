@@ -1,0 +1,311 @@
+#include "uncertainty/montecarlo_job.hpp"
+
+#include "core/error.hpp"
+#include "io/cell_area.hpp"
+#include "io/gdal_session.hpp"
+#include "io/gdal_tile_source.hpp"
+#include "io/geotiff_writer.hpp"
+#include "io/zones.hpp"
+#include "jobs/raster_stream.hpp"
+#include "models/crosswalk.hpp"
+#include "uncertainty/confusion.hpp"
+#include "uncertainty/mc_tile_kernel.hpp"
+
+#include <cmath>
+#include <cstring>
+#include <memory>
+#include <mutex>
+
+namespace sinkmap::uncertainty {
+namespace {
+
+std::string meta(GDALDataset& ds, char const* key)
+{
+  char const* v = ds.GetMetadataItem(key);
+  return v ? v : "";
+}
+
+// Reads the maps' planes, then adds each pixel's tile-local (zone, class) cell as the last
+// plane and records the tile's cells.
+class mc_source final : public pipeline::tile_source {
+ public:
+  mc_source(std::vector<io::band_source> const& planes, int readers, io::zone_set const* zones,
+            kernels::mc_planes const& q, int sink, tile_cells& cells)
+    : inner_(planes, kernels::pixel_type::f32, readers), zones_(zones), q_(q), sink_(sink), cells_(cells)
+  {
+  }
+
+  void read(int reader, pipeline::window const& w, void* dst) override
+  {
+    inner_.read(reader, w, dst);
+    auto* f = static_cast<float*>(dst);
+    std::size_t const n = w.pixels();
+    thread_local std::vector<int> ids;
+    if (zones_) zones_->rasterize(w, ids);
+    else ids.assign(n, 1);
+    float const* cls = f + std::size_t(q_.cls[sink_ ? 1 : 0]) * n;
+    float* cell = f + std::size_t(q_.cell) * n;
+    std::vector<std::pair<int, int>> list;
+    std::map<std::pair<int, int>, int> index;
+    for (std::size_t i = 0; i < n; ++i) {
+      bool mapped = ids[i] > 0;
+      for (int k = 0; k < (sink_ ? 2 : 1) && mapped; ++k) mapped = !std::isnan(f[std::size_t(q_.c_total[k]) * n + i]);
+      if (!mapped) {
+        cell[i] = NAN;
+        continue;
+      }
+      int const c = cls[i] > 0 && cls[i] < float(kernels::max_classes) ? int(cls[i]) : 0;
+      auto [it, fresh] = index.try_emplace({ids[i], c}, int(list.size()));
+      if (fresh) {
+        SINKMAP_EXPECTS(list.size() < std::size_t(kernels::max_mc_cells), bad_input,
+                        "the Monte Carlo's tile at pixel (" + std::to_string(w.x) + ", " + std::to_string(w.y) +
+                          ") spans more than " + std::to_string(kernels::max_mc_cells) +
+                          " zone-class cells: pass a smaller --tile");
+        list.push_back({ids[i], c});
+      }
+      cell[i] = float(it->second);
+    }
+    cells_.set(w, std::move(list));
+  }
+
+ private:
+  io::gdal_tile_source inner_;
+  io::zone_set const* zones_;
+  kernels::mc_planes q_;
+  int sink_;
+  tile_cells& cells_;
+};
+
+// What both passes share once their planes and parameters are set.
+struct mc_plan {
+  io::raster_grid grid;
+  std::vector<io::band_source> planes;  // file planes; the cell plane follows
+  kernels::mc_params params;
+  models::carbon_model model;
+  std::map<int, std::string> class_names;
+  std::string sd_band;
+};
+
+// The model a map was made with (or carbon.model), its zone and age maps, the confusion.
+void prepare(mc_plan& plan, GDALDataset& map, std::string const& map_file, jobs::carbon_input_options carbon,
+             mc_options const& mc, std::vector<std::string>& notes)
+{
+  if (carbon.model.empty() || carbon.model == models::default_model_name) {
+    std::string const named = meta(map, "SINKMAP_MODEL_FILE");
+    if (!named.empty()) carbon.model = named;
+  }
+  SINKMAP_EXPECTS(!carbon.model.empty(), bad_input,
+                  "--uncertainty: '" + map_file + "' does not name its model; pass --model");
+  if (carbon.soil_type.empty()) carbon.soil_type = meta(map, "SINKMAP_SOIL_TYPE");
+  std::string const crosswalk = carbon.crosswalk.empty() ? meta(map, "SINKMAP_CROSSWALK") : carbon.crosswalk;
+  carbon.landcover.clear();
+  carbon.forest_type.clear();
+  jobs::carbon_inputs in = jobs::prepare_carbon_inputs(carbon, plan.grid);
+  if (!meta(map, "SINKMAP_MODEL_SHA256").empty() && meta(map, "SINKMAP_MODEL_SHA256") != in.model.sha256)
+    notes.push_back("model " + carbon.model + " is not the file '" + map_file + "' was made with (SHA-256 differs)");
+  auto& p = plan.params;
+  kernels::carbon_stage_params cp;
+  jobs::bind_carbon_inputs(in, 0, cp);
+  if (in.zone >= 0) {
+    p.planes.zone = int(plan.planes.size()) + in.zone;
+    std::memcpy(p.zone_lut, cp.zone_lut, sizeof p.zone_lut);
+  }
+  if (in.forest_age >= 0) p.planes.age = int(plan.planes.size()) + in.forest_age;
+  for (auto const& pl : in.planes) plan.planes.push_back(pl.source);
+  p.default_zone = cp.default_zone;
+  p.default_age = cp.default_age;
+  p.age_boundary_years = cp.age_boundary_years;
+  for (auto const& c : in.model.classes) p.opt.imagery[c.id] = c.tier1 ? 0 : 1;
+  for (int s = 0; s < in.model.tables->n_sets; ++s) p.residuals |= in.model.tables->sets[s].residual_sd > 0 ? 1 : 0;
+  if (!mc.confusion.empty()) {
+    std::optional<models::code_lookup> codes;
+    std::string const cw = mc.confusion_crosswalk.empty() ? crosswalk : mc.confusion_crosswalk;
+    if (!cw.empty()) codes = models::class_lookup(models::load_crosswalk(models::resolve_crosswalk_path(cw, in.model)), in.model);
+    auto const conf = read_confusion(mc.confusion, in.model, codes);
+    std::memcpy(p.confusion_cdf, conf.cdf, sizeof p.confusion_cdf);
+    p.confusion = 1;
+  }
+  plan.model = std::move(in.model);
+}
+
+mc_totals run_plan(mc_plan& plan, mc_zones const& zs, mc_options const& mc, jobs::run_settings const& run)
+{
+  SINKMAP_EXPECTS(mc.iterations >= 2 && mc.iterations <= 100000, bad_input,
+                  "--uncertainty: " + std::to_string(mc.iterations) + " iterations; give 2 to 100000");
+  auto& p = plan.params;
+  p.iterations = mc.iterations;
+  p.seed = mc.seed;
+  p.with_sd = mc.sd_output.empty() ? 0 : 1;
+  p.raster_width = plan.grid.width;
+  io::cell_area const areas(plan.grid);
+  std::vector<double> row_ha;
+  if (areas.geographic())
+    for (int r = 0; r < plan.grid.height; ++r) row_ha.push_back(areas.hectares(r));
+  else
+    p.pixel_ha = areas.hectares(0);
+  std::unique_ptr<io::zone_set> zones;
+  if (!zs.file.empty()) zones = std::make_unique<io::zone_set>(zs.file, zs.field, plan.grid);
+  p.planes.cell = int(plan.planes.size());
+  tile_cells cells;
+  mc_tile_kernel const kernel(p, iteration_tables(plan.model, mc.seed, mc.iterations), row_ha,
+                              int(plan.planes.size()) + 1, cells);
+  int const A = kernels::mc_accumulators(p), n = mc.iterations;
+
+  auto ex = pipeline::make_executor(run.device);
+  auto const layout = jobs::layout_run(run, plan.grid.width, plan.grid.height, plan.grid.block_w, plan.grid.block_h,
+                                       kernel.input_bytes_per_pixel() + kernel.output_bytes_per_pixel() + 64,
+                                       ex->name() == "cuda");
+  io::set_gdal_cache_bytes(layout.gdal_cache);
+  mc_source source(plan.planes, layout.threads, zones.get(), p.planes, p.sink, cells);
+  std::unique_ptr<io::geotiff_writer> writer;
+  if (p.with_sd)
+    writer = std::make_unique<io::geotiff_writer>(mc.sd_output, plan.grid,
+                                                  std::vector<io::output_band>{{plan.sd_band, {{"units", p.sink ? "Mg C / ha / yr" : "Mg C / ha"}, {"meaning", "standard deviation over the Monte Carlo iterations"}}, 0}},
+                                                  io::raster_output_options{});
+  struct sd_sink : pipeline::tile_sink {
+    io::geotiff_writer* w;
+    void write(int t, pipeline::window const& win, void const* src) override
+    {
+      if (w) w->write(t, win, src);
+    }
+  } sink;
+  sink.w = writer.get();
+  std::map<std::pair<int, int>, std::vector<__int128>> acc;
+  std::mutex mutex;
+  pipeline::stream_options so;
+  so.readers = layout.threads;
+  so.slots = layout.slots;
+  so.on_output = [&](int, pipeline::window const& w, void const* out) {
+    auto const* partial = reinterpret_cast<long long const*>(static_cast<std::byte const*>(out) +
+                                                             pipeline::reduction_offset(w.pixels(), kernel.output_bytes_per_pixel()));
+    auto const list = cells.get(w);
+    std::lock_guard lock(mutex);
+    for (std::size_t c = 0; c < list.size(); ++c) {
+      auto& a = acc[list[c]];
+      if (a.empty()) a.assign(std::size_t(A) * std::size_t(n), 0);
+      for (std::size_t k = 0; k < std::size_t(A) * std::size_t(n); ++k) a[k] += partial[c * std::size_t(A) * n + k];
+    }
+  };
+  pipeline::run_stream(layout.plan, source, kernel, *ex, sink, so);
+  if (writer) writer->commit();
+
+  // Summaries by names: cells, zone subtotals, the whole map.
+  mc_totals out;
+  out.iterations = n;
+  out.sink = p.sink != 0;
+  out.sd_map = mc.sd_output;
+  std::map<std::pair<std::string, std::string>, std::vector<__int128>> by_name;
+  auto add = [&](std::pair<std::string, std::string> const& key, std::vector<__int128> const& v) {
+    auto& d = by_name[key];
+    if (d.empty()) d.assign(v.size(), 0);
+    for (std::size_t k = 0; k < v.size(); ++k) d[k] += v[k];
+  };
+  for (auto const& [key, v] : acc) {
+    std::string const zone = zones ? zones->name(key.first) : std::string("*");
+    auto it = plan.class_names.find(key.second);
+    std::string const cls = plan.class_names.empty() ? "all" : it == plan.class_names.end() ? "none" : it->second;
+    if (zones) add({zone, cls}, v);
+    add({zone, "*"}, v);
+    add({"*", "*"}, v);
+  }
+  for (auto const& [key, v] : by_name) {
+    std::vector<mc_summary> s;
+    for (int a = 0; a < A; ++a) {
+      std::vector<double> totals(static_cast<std::size_t>(n));
+      for (int it = 0; it < n; ++it) totals[std::size_t(it)] = double(v[std::size_t(a) * n + it]) / kernels::mc_fixed_scale;
+      s.push_back(summarize(std::move(totals)));
+    }
+    out.rows[key] = s;
+  }
+  return out;
+}
+
+}  // namespace
+
+mc_totals run_stock_montecarlo(std::string const& stock_map, mc_zones const& zones,
+                               jobs::carbon_input_options const& carbon, mc_options const& mc,
+                               jobs::run_settings const& run)
+{
+  mc_plan plan;
+  plan.grid = io::grid_of_file(stock_map);
+  auto ds = io::open_raster(stock_map, "stock map");
+  auto band = [&](char const* name) { return io::band_named(*ds, name); };
+  SINKMAP_EXPECTS(band("c_total") && band("ecosystem_class"), bad_input,
+                  "--uncertainty: '" + stock_map + "' needs its c_total and ecosystem_class bands (sinkmap stock)");
+  auto& q = plan.params.planes;
+  auto add = [&](char const* name, int& slot) {
+    if (int const b = band(name)) {
+      slot = int(plan.planes.size());
+      plan.planes.push_back({stock_map, b});
+    }
+  };
+  add("ecosystem_class", q.cls[0]);
+  add("agb_input", q.x[0]);
+  add("c_total", q.c_total[0]);
+  if (char const* c = ds->GetRasterBand(band("ecosystem_class"))->GetMetadataItem("classes"))
+    plan.class_names = jobs::parse_class_table(c);
+  plan.sd_band = "c_total_sd";
+  std::vector<std::string> notes;
+  prepare(plan, *ds, stock_map, carbon, mc, notes);
+  return run_plan(plan, zones, mc, run);
+}
+
+mc_totals run_sink_montecarlo(mc_sink_options const& s, mc_zones const& zones,
+                              jobs::carbon_input_options const& carbon, mc_options const& mc,
+                              jobs::run_settings const& run)
+{
+  mc_plan plan;
+  plan.grid = io::grid_of_file(s.stock_t1);
+  io::check_same_grid(plan.grid, s.stock_t1, io::grid_of_file(s.stock_t2), s.stock_t2);
+  auto d1 = io::open_raster(s.stock_t1, "STOCK_T1"), d2 = io::open_raster(s.stock_t2, "STOCK_T2");
+  GDALDataset* ds[2] = {d1.get(), d2.get()};
+  std::string const files[2] = {s.stock_t1, s.stock_t2};
+  auto& p = plan.params;
+  p.sink = 1;
+  auto& q = p.planes;
+  for (int k = 0; k < 2; ++k) {
+    SINKMAP_EXPECTS(io::band_named(*ds[k], "c_total") && io::band_named(*ds[k], "ecosystem_class"), bad_input,
+                    "--uncertainty: '" + files[k] + "' needs its c_total and ecosystem_class bands (sinkmap stock)");
+    auto add = [&](char const* name, int& slot) {
+      if (int const b = io::band_named(*ds[k], name)) {
+        slot = int(plan.planes.size());
+        plan.planes.push_back({files[k], b});
+      }
+    };
+    add("ecosystem_class", q.cls[k]);
+    add("agb_input", q.x[k]);
+    add("c_total", q.c_total[k]);
+    add("nbr", q.nbr[k]);
+  }
+  double years = s.years;
+  if (years == 0) {
+    std::string const y1 = meta(*d1, "SINKMAP_YEAR"), y2 = meta(*d2, "SINKMAP_YEAR");
+    SINKMAP_EXPECTS(!y1.empty() && !y2.empty(), bad_input, "--years: the maps do not record their year");
+    years = std::stod(y2) - std::stod(y1);
+  }
+  SINKMAP_EXPECTS(years >= 0.01 && years <= 1000, bad_input, "--years: not a number of years between two maps");
+  p.opt.years = float(years);
+  p.opt.transition_years = float(s.transition_years);
+  p.opt.method = s.method == "stock-difference" ? kernels::sink_method_choice::stock_difference
+                 : s.method == "gain-loss"      ? kernels::sink_method_choice::gain_loss
+                                                : kernels::sink_method_choice::automatic;
+  if (char const* c = ds[1]->GetRasterBand(io::band_named(*ds[1], "ecosystem_class"))->GetMetadataItem("classes"))
+    plan.class_names = jobs::parse_class_table(c);
+  plan.sd_band = "sink_c_sd";
+  std::vector<std::string> notes;
+  prepare(plan, *d1, s.stock_t1, carbon, mc, notes);
+  p.opt.dnbr_threshold = float(s.dnbr_threshold.value_or(plan.model.dnbr_threshold));
+  return run_plan(plan, zones, mc, run);
+}
+
+void attach_uncertainty(jobs::inventory& inv, mc_totals const& t)
+{
+  for (auto& r : inv.rows) {
+    auto it = t.rows.find({r.zone, r.cls});
+    if (it != t.rows.end()) r.mc = it->second;
+    else if (r.has_total) r.mc.assign(t.sink ? 3 : 1, mc_summary{0, 0, 0, 0});  // no pixel: exactly 0
+  }
+  if (auto it = t.rows.find({"*", "*"}); it != t.rows.end()) inv.total.mc = it->second;
+}
+
+}  // namespace sinkmap::uncertainty
