@@ -16,6 +16,7 @@
 #include "indices/index_request.hpp"
 #include "indices/index_tile_kernel.hpp"
 #include "pipeline/executor.hpp"
+#include "montecarlo_problem.hpp"
 #include "pipeline/stream_runner.hpp"
 
 #include <algorithm>
@@ -237,6 +238,39 @@ double timed_run(pipeline::executor& ex, stage const& s, pipeline::tile_plan con
   return now_s() - t0;
 }
 
+// The Monte Carlo (bench/montecarlo_problem.hpp: residuals, three classes, two zones) on the
+// GPU over SIZE x SIZE pixels, and on the CPU executor of the same machine over a slice of the
+// same problem (the CPU rate does not depend on the slice's size): pixel-iterations per second.
+int montecarlo_bench(int size, int iterations, int readers)
+{
+  if (size > 8192) size = 8192;
+  auto rate = [&](pipeline::executor& ex, int w, int h, int tile) {
+    bench::mc_problem const pr(w, h, iterations, false);
+    auto const t0 = std::chrono::steady_clock::now();
+    auto const r = pr.run(ex, tile, readers);
+    double const s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    long long check = 0;
+    for (auto const& [key, v] : r.totals) check += v.empty() ? 0 : v.front();
+    std::printf("  %-5s %5dx%-5d x %d iterations: %8.2f s, %8.3f G pixel-iterations/s (checksum %lld)\n",
+                ex.name().c_str(), w, h, iterations, s, double(w) * h * iterations / s / 1e9, check);
+    return double(w) * h * iterations / s;
+  };
+  std::printf("stage montecarlo: %d iterations, per-pixel residuals, 3 classes, 2 zones\n", iterations);
+  auto cpu = pipeline::make_executor(pipeline::device_kind::cpu);
+  int const cpu_rows = std::max(64, std::min(size, int(2e8 / (double(size) * iterations))));
+  double const cpu_rate = rate(*cpu, size, cpu_rows, 1024);
+  if (pipeline::cuda_device_count() == 0) {
+    std::printf("no usable CUDA device (%s): CPU only\n", pipeline::cuda_unavailable_reason().c_str());
+    return 0;
+  }
+  std::printf("device: %s\n", pipeline::cuda_device_description().c_str());
+  auto gpu = pipeline::make_cuda_executor();
+  double const gpu_rate = rate(*gpu, size, size, 2048);
+  std::printf("GPU / CPU (%u threads) = %.1fx; target >= 50 G pixel-iterations/s on an H100: %s\n",
+              std::thread::hardware_concurrency(), gpu_rate / cpu_rate, gpu_rate >= 50e9 ? "met" : "NOT met");
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv)
@@ -267,10 +301,7 @@ int main(int argc, char** argv)
     std::fprintf(stderr, "gpu_stream_bench: --stage index, carbon, composite or montecarlo\n");
     return 2;
   }
-  if (stage_name == "montecarlo") {
-    std::printf("gpu_stream_bench: the montecarlo stage is measured by mc_bench (%d iterations)\n", iterations);
-    return 0;
-  }
+  if (stage_name == "montecarlo") return montecarlo_bench(size, iterations, readers);
   if (stage_name == "composite" && size > 4096) size = 4096;  // 24 scenes x 5 planes per pixel
   if (pipeline::cuda_device_count() == 0) {
     std::printf("gpu_stream_bench: no usable CUDA device (%s), nothing to measure\n",

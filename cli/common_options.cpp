@@ -2,8 +2,11 @@
 
 #include "core/error.hpp"
 #include "io/target_grid.hpp"
+#include "uncertainty/montecarlo_job.hpp"
 
 #include <cmath>
+#include <cstdio>
+#include <filesystem>
 
 namespace sinkmap::cli {
 
@@ -36,6 +39,50 @@ void add_run_options(CLI::App& cmd, common_options& o)
   cmd.add_option("--memory", o.memory_mb, "memory budget in MB for tiles and GDAL's cache")
     ->capture_default_str();
   cmd.add_flag("-q,--quiet", o.quiet, "no progress or warnings on stderr");
+}
+
+void add_uncertainty_options(CLI::App& cmd, uncertainty::mc_options& o)
+{
+  cmd.add_option("--uncertainty", o.iterations,
+                 "Monte Carlo (IPCC Approach 2) with N iterations: mean, SD and 95 % interval of every total")
+    ->check(CLI::Range(2, 10000));
+  cmd.add_option("--seed", o.seed, "Monte Carlo seed (same seed, same numbers on any machine)")->capture_default_str();
+  cmd.add_option("--uncertainty-map", o.sd_output, "also write the per-pixel SD over the iterations to this GeoTIFF");
+  cmd.add_option("--landcover-confusion", o.confusion,
+                 "land-cover accuracy: CSV with a row per map class and a column per reference class "
+                 "(counts); classes are then drawn per pixel and iteration");
+  cmd.add_option("--confusion-crosswalk", o.confusion_crosswalk,
+                 "crosswalk for numeric labels in the confusion CSV (default: the map's land-cover crosswalk)");
+}
+
+void run_whole_map_montecarlo(char const* command, std::string const& output,
+                              jobs::carbon_input_options const& carbon, uncertainty::mc_options const& mc,
+                              jobs::run_settings const& run)
+{
+  namespace fs = std::filesystem;
+  fs::path const out(output);
+  std::string const json = (out.parent_path() / (out.stem().string() + "_uncertainty.json")).string();
+  try {
+    auto const t = uncertainty::run_map_montecarlo(output, {}, carbon, mc, run);
+    uncertainty::write_totals_json(t, json, output);
+    if (!run.quiet) {
+      for (auto const& w : t.warnings) std::fprintf(stderr, "%s: warning: %s\n", command, w.c_str());
+      for (auto const& n : t.notes) std::fprintf(stderr, "%s: note: %s\n", command, n.c_str());
+      if (auto it = t.rows.find({"*", "*"}); it != t.rows.end()) {
+        auto const& s = it->second.front();
+        std::fprintf(stderr, "%s: Monte Carlo (%d iterations, seed %llu): total %.6g %s, SD %.3g, 95 %% interval "
+                     "[%.6g, %.6g] -> %s\n", command, t.iterations, static_cast<unsigned long long>(t.seed), s.mean,
+                     t.sink ? "Mg C/yr" : "Mg C", s.sd, s.p2_5, s.p97_5, json.c_str());
+      }
+    }
+  } catch (...) {
+    std::error_code ec;
+    fs::remove(output, ec);
+    fs::remove(fs::path(output + ".aux.xml"), ec);
+    if (!mc.sd_output.empty()) fs::remove(mc.sd_output, ec);
+    fs::remove(json, ec);
+    throw;
+  }
 }
 
 void add_output_options(CLI::App& cmd, common_options& o)

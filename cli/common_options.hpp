@@ -4,6 +4,7 @@
 #include "io/geotiff_writer.hpp"
 #include "jobs/carbon_inputs.hpp"
 #include "jobs/run_settings.hpp"
+#include "uncertainty/mc_options.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -34,6 +35,17 @@ void add_output_options(CLI::App& cmd, common_options& o);
 /// --forest-type(-crosswalk), --forest-age, --forest-age-class, --climate-zone(-map,
 /// -crosswalk), --soil-type. `with_landcover` = false leaves out the land-cover options.
 void add_carbon_options(CLI::App& cmd, jobs::carbon_input_options& o, bool with_landcover = true);
+
+/// Adds --uncertainty N, --seed S, --uncertainty-map FILE, --landcover-confusion CSV,
+/// --confusion-crosswalk.
+void add_uncertainty_options(CLI::App& cmd, uncertainty::mc_options& o);
+
+/// stock and sink: the Monte Carlo over the whole map just written (OUT.tif): prints the total
+/// with its 95 % interval and writes OUT_uncertainty.json. On failure the map and what the
+/// Monte Carlo wrote are removed (nothing that looks like a result stays) before rethrowing.
+void run_whole_map_montecarlo(char const* command, std::string const& output,
+                              jobs::carbon_input_options const& carbon, uncertainty::mc_options const& mc,
+                              jobs::run_settings const& run);
 
 /// Adds --band/--scale/--offset/--nodata.
 void add_band_options(CLI::App& cmd, io::scene_options& o);

@@ -1,5 +1,6 @@
 // sinkmap inventory MAP --zones ZONES --zone-field F [--landcover LC] -o inventory.csv
 #include "commands.hpp"
+#include "core/error.hpp"
 #include "common_options.hpp"
 #include "jobs/inventory_job.hpp"
 
@@ -32,6 +33,7 @@ void add_inventory_command(CLI::App& app)
   cmd->add_option("-o,--output", args->job.output, "inventory.csv (inventory.json is written beside it)")
     ->required();
   add_run_options(*cmd, args->common);
+  add_uncertainty_options(*cmd, args->job.mc);
   cmd->footer(
     "Columns: zone, class, pixels, area_ha, carbon_mgc, co2e_t (stock) or sink_mgc_per_yr,\n"
     "sink_co2e_t_per_yr (sink). Per zone: a row per class, a row 'unmapped' (pixels where the\n"
@@ -40,16 +42,28 @@ void add_inventory_command(CLI::App& app)
     "adds per zone its polygon area and mapped fraction; zones under 90 % mapped are warned\n"
     "about. A pixel belongs to the zone that holds its centre; areas are ellipsoidal in\n"
     "geographic CRS.\n"
+    "--uncertainty N adds, for each carbon or sink column X, X_mean, X_sd, X_p2_5 and X_p97_5\n"
+    "(Monte Carlo, IPCC Approach 2, over the map's own pixels; a sink map's stock maps are\n"
+    "recomputed, both years under the same draws).\n"
     "Example:\n  sinkmap inventory stock_2021.tif --zones counties.gpkg --zone-field name -o inv.csv");
   cmd->callback([args] {
     args->job.run = args->common.run_settings();
+    SINKMAP_EXPECTS(args->job.mc.active() || (args->job.mc.sd_output.empty() && args->job.mc.confusion.empty()),
+                    bad_input, "--uncertainty-map and --landcover-confusion need --uncertainty N");
     auto const inv = jobs::run_inventory_job(args->job);
     for (auto const& w : jobs::coverage_warnings(inv, args->job.map))
       std::fprintf(stderr, "sinkmap inventory: warning: %s\n", w.c_str());
+    if (!args->job.run.quiet) {
+      for (auto const& w : inv.warnings) std::fprintf(stderr, "sinkmap inventory: warning: %s\n", w.c_str());
+      for (auto const& n : inv.notes) std::fprintf(stderr, "sinkmap inventory: note: %s\n", n.c_str());
+    }
     if (!args->job.run.quiet)
       std::fprintf(stderr, "sinkmap inventory: %zu rows, total %.3f %s over %.1f ha -> %s\n",
                    inv.rows.size(), inv.total.total, inv.sink ? "Mg C/yr" : "Mg C",
                    inv.total.area_ha, args->job.output.c_str());
+    if (!args->job.run.quiet && !inv.total.mc.empty())
+      std::fprintf(stderr, "sinkmap inventory: Monte Carlo total %.6g, SD %.3g, 95 %% interval [%.6g, %.6g]\n",
+                   inv.total.mc[0].mean, inv.total.mc[0].sd, inv.total.mc[0].p2_5, inv.total.mc[0].p97_5);
   });
 }
 

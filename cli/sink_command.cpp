@@ -1,5 +1,6 @@
 // sinkmap sink STOCK_T1 STOCK_T2 [--method auto|stock-difference|gain-loss] -o sink.tif
 #include "commands.hpp"
+#include "core/error.hpp"
 #include "common_options.hpp"
 #include "io/gdal_session.hpp"
 #include "jobs/sink_job.hpp"
@@ -15,6 +16,7 @@ void add_sink_command(CLI::App& app)
     jobs::sink_job_options job;
     common_options common;
     double dnbr = NAN;
+    uncertainty::mc_options mc;
   };
   auto args = std::make_shared<args_t>();
   auto& j = args->job;
@@ -40,6 +42,7 @@ void add_sink_command(CLI::App& app)
   cmd->add_option("-o,--output", j.output, "output GeoTIFF")->required();
   add_run_options(*cmd, args->common);
   add_output_options(*cmd, args->common);
+  add_uncertainty_options(*cmd, args->mc);
   cmd->footer(
     "IPCC 2006 Vol. 4 Ch. 2, positive = uptake (Mg C/ha/yr). stock-difference: (C_t2 - C_t1) /\n"
     "years (Eq. 2.5). gain-loss, where the class stays: G_W (1 + R) CF minus, where dNBR exceeds\n"
@@ -50,12 +53,17 @@ void add_sink_command(CLI::App& app)
     "Tier 1 class stays, the conversion rule where it changed.\n"
     "Bands: sink_c, sink_co2, gains_c, losses_c, sink_method (0 none, 1 stock difference,\n"
     "2 gain-loss, 3 conversion), disturbed, class_from, class_to.\n"
+    "--uncertainty N: both years recomputed per iteration under the same draws of the model's\n"
+    "numbers (errors of a class that stays cancel); growth rates, loss fractions and the stocks'\n"
+    "factors are drawn; the net sink's mean, SD and 95 % interval go to OUT_uncertainty.json.\n"
     "Example:\n  sinkmap sink stock_2020.tif stock_2021.tif --method auto -o sink_2020_2021.tif");
   cmd->callback([args] {
     if (!std::isnan(args->dnbr)) args->job.dnbr_threshold = args->dnbr;
     args->job.run = args->common.run_settings();
     args->job.output_options = args->common.output_options();
     io::set_gdal_warnings(!args->job.run.quiet);
+    SINKMAP_EXPECTS(args->mc.active() || (args->mc.sd_output.empty() && args->mc.confusion.empty()), bad_input,
+                    "--uncertainty-map and --landcover-confusion need --uncertainty N");
     auto const r = jobs::run_sink_job(args->job);
     for (auto const& w : r.warnings) std::fprintf(stderr, "sinkmap sink: warning: %s\n", w.c_str());
     if (!args->job.run.quiet) {
@@ -63,6 +71,8 @@ void add_sink_command(CLI::App& app)
       std::fprintf(stderr, "sinkmap sink: wrote %s (%s) in %.2f s\n", args->job.output.c_str(),
                    r.stream.device.c_str(), r.stream.seconds);
     }
+    if (args->mc.active())
+      run_whole_map_montecarlo("sinkmap sink", args->job.output, args->job.carbon, args->mc, args->job.run);
   });
 }
 

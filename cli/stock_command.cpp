@@ -1,6 +1,7 @@
 // sinkmap stock SCENE --model M [--landcover LC] -o stock.tif
 // sinkmap stock --lulc LULC.tif --pools pools.csv -o stock.tif   (InVEST mode)
 #include "commands.hpp"
+#include "core/error.hpp"
 #include "common_options.hpp"
 #include "io/gdal_session.hpp"
 #include "jobs/stock_job.hpp"
@@ -15,6 +16,7 @@ void add_stock_command(CLI::App& app)
   struct args_t {
     jobs::stock_job_options job;
     common_options common;
+    uncertainty::mc_options mc;
   };
   auto args = std::make_shared<args_t>();
   auto* cmd = app.add_subcommand("stock", "Carbon stock map: biomass and carbon pools per pixel");
@@ -30,9 +32,13 @@ void add_stock_command(CLI::App& app)
   add_band_options(*cmd, args->job.scene_options);
   add_run_options(*cmd, args->common);
   add_output_options(*cmd, args->common);
+  add_uncertainty_options(*cmd, args->mc);
   cmd->footer(
     "Bands: agb, bgb (Mg dry matter/ha), c_above, c_below, c_dead, c_soil, c_total (Mg C/ha),\n"
     "ecosystem_class; InVEST mode: c_above, c_below, c_dead, c_soil, c_total.\n"
+    "--uncertainty N: a Monte Carlo over the map (model numbers drawn once per iteration, imagery\n"
+    "models' residuals and, with --landcover-confusion, classes per pixel); the total's mean, SD\n"
+    "and 95 % interval go to OUT_uncertainty.json. Zone totals: sinkmap inventory --uncertainty.\n"
     "Examples:\n"
     "  sinkmap stock LC08_L2SP_..._T1/ --landcover ESA_WorldCover_10m_2021_v200_N36E117_Map.tif \\\n"
     "      --climate-zone warm_temperate_moist -o stock_2021.tif\n"
@@ -41,6 +47,10 @@ void add_stock_command(CLI::App& app)
     args->job.run = args->common.run_settings();
     args->job.output_options = args->common.output_options();
     io::set_gdal_warnings(!args->job.run.quiet);
+    SINKMAP_EXPECTS(!args->mc.active() || args->job.lulc.empty(), bad_input,
+                    "--uncertainty: the InVEST pool table (--lulc, --pools) gives no uncertainties; use a model");
+    SINKMAP_EXPECTS(args->mc.active() || (args->mc.sd_output.empty() && args->mc.confusion.empty()), bad_input,
+                    "--uncertainty-map and --landcover-confusion need --uncertainty N");
     auto const r = jobs::run_stock_job(args->job);
     for (auto const& w : r.warnings) std::fprintf(stderr, "sinkmap stock: warning: %s\n", w.c_str());
     if (!args->job.run.quiet) {
@@ -48,6 +58,8 @@ void add_stock_command(CLI::App& app)
       std::fprintf(stderr, "sinkmap stock: wrote %s (%s) in %.2f s\n", args->job.output.c_str(),
                    r.stream.device.c_str(), r.stream.seconds);
     }
+    if (args->mc.active())
+      run_whole_map_montecarlo("sinkmap stock", args->job.output, args->job.carbon, args->mc, args->job.run);
   });
 }
 

@@ -1,6 +1,6 @@
-// The Monte Carlo on the GPU: one thread per pixel runs every iteration; the block adds its
-// pixels' fixed-point contributions per (cell, accumulator, iteration) in shared memory, a
-// chunk of iterations at a time, and flushes only the cells it touched to the tile's partial
+// The Monte Carlo on the GPU: one thread per pixel runs every iteration; a warp whose pixels
+// share a (zone, class) cell sums their fixed-point values with shuffles, and the block adds
+// per (cell, accumulator, iteration) in shared memory, a chunk of iterations at a time, and flushes only the cells it touched to the tile's partial
 // block with 64-bit atomics. Integer sums are exact, so the order of the atomics cannot change
 // the totals, and the per-pixel values come from the same functions the CPU calls.
 #include "sinkmap/kernels/montecarlo_stage.hpp"
@@ -16,37 +16,58 @@ namespace {
 constexpr int block = 256;
 constexpr int shared_entries = 6080;  // 47.5 KiB of 64-bit partials (48 KiB static limit with the flags)
 
+__device__ unsigned long long warp_sum(unsigned long long x)
+{
+  for (int off = 16; off > 0; off >>= 1) x += __shfl_down_sync(0xffffffffu, x, off);
+  return x;  // in lane 0
+}
+
 __global__ void montecarlo_kernel(__grid_constant__ mc_params const p, float const* in, float* sd,
                                   unsigned long long* partial, std::size_t plane, int tile_x,
                                   int tile_y, int tile_w, int n_cells, int chunk)
 {
   __shared__ unsigned long long acc[shared_entries];
   __shared__ unsigned int touched[max_mc_cells / 32];
-  int const A = mc_accumulators(p), n = p.iterations;
+  int const A = mc_accumulators(p), V = mc_value_count(p), n = p.iterations;
+  int const lane = int(threadIdx.x & 31u);
   std::size_t const stride = std::size_t(gridDim.x) * blockDim.x;
   for (std::size_t base = std::size_t(blockIdx.x) * blockDim.x; base < plane; base += stride) {
     std::size_t const i = base + threadIdx.x;
     bool const active = i < plane;
     mc_pixel px;
     if (active) px = mc_load(p, in, plane, i, tile_x, tile_y, tile_w);
+    bool const has = active && px.cell >= 0;
     double s = 0, s2 = 0;
     int m = 0;
+    mc_shape_cache cache;
     for (int it0 = 0; it0 < n; it0 += chunk) {
       int const len = n - it0 < chunk ? n - it0 : chunk;
       for (int k = threadIdx.x; k < n_cells * A * chunk; k += blockDim.x) acc[k] = 0ull;
       if (threadIdx.x < max_mc_cells / 32) touched[threadIdx.x] = 0u;
       __syncthreads();
-      if (active && px.cell >= 0) {
-        atomicOr(&touched[px.cell >> 5], 1u << (px.cell & 31));
-        for (int j = 0; j < len; ++j) {
-          float v[3];
-          if (!mc_values(p, px, std::uint32_t(it0 + j), v)) continue;
-          for (int a = 0; a < A; ++a)
-            atomicAdd(&acc[(px.cell * A + a) * chunk + j],
-                      static_cast<unsigned long long>(mc_fixed(v[a], px.ha)));
+      if (has) atomicOr(&touched[px.cell >> 5], 1u << (px.cell & 31));
+      // Every lane runs every iteration (the loop is uniform), so the warp can add its lanes'
+      // values with shuffles where they all fall in one cell (a land-cover patch): one shared
+      // atomic per warp instead of 32 on the same address.
+      for (int j = 0; j < len; ++j) {
+        float v[3] = {0, 0, 0};
+        bool const ok = has && mc_values(p, px, std::uint32_t(it0 + j), v, cache);
+        if (has && !ok) atomicAdd(&acc[(px.cell * A + A - 1) * chunk + j], 1ull);
+        if (ok) {
           s += v[0];
           s2 += double(v[0]) * v[0];
           ++m;
+        }
+        int const key = ok ? px.cell : -1;
+        unsigned const peers = __match_any_sync(0xffffffffu, key);
+        for (int a = 0; a < V; ++a) {
+          unsigned long long const f = ok ? static_cast<unsigned long long>(mc_fixed(v[a], px.ha)) : 0ull;
+          if (peers == 0xffffffffu) {
+            unsigned long long const sum = warp_sum(f);
+            if (lane == 0 && key >= 0) atomicAdd(&acc[(key * A + a) * chunk + j], sum);
+          } else if (ok) {
+            atomicAdd(&acc[(px.cell * A + a) * chunk + j], f);
+          }
         }
       }
       __syncthreads();

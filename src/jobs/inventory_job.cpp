@@ -7,6 +7,7 @@
 #include "jobs/raster_stream.hpp"
 #include "jobs/read_only_kernel.hpp"
 #include "jobs/sink_inventory.hpp"
+#include "uncertainty/montecarlo_job.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -128,9 +129,14 @@ inventory make_inventory(carbon::zonal_table const& t, io::zone_set const& zones
     add(all, c);
   }
   auto row = [](std::string z, std::string k, carbon::zonal_cell const& c) {
-    double const total = c.total.value();
-    return inventory_row{std::move(z), std::move(k), c.pixels, c.area_ha.value(), total,
-                         total * 44.0 / 12.0, true};
+    inventory_row r;
+    r.zone = std::move(z);
+    r.cls = std::move(k);
+    r.pixels = c.pixels;
+    r.area_ha = c.area_ha.value();
+    r.total = c.total.value();
+    r.co2e = r.total * 44.0 / 12.0;
+    return r;
   };
   inventory inv;
   inv.sink = sink;
@@ -227,8 +233,13 @@ void write_inventory(inventory const& inv, std::string const& csv_path, std::str
     j["units"]["losses_mgc_per_yr"] = "Mg C / yr";
   }
   if (mc)
-    j["uncertainty"] = "Monte Carlo (IPCC Approach 2): X_mean, X_sd (sample SD) and X_p2_5, X_p97_5 "
-                       "(the 95 % interval) of the iteration totals; X is the deterministic value";
+    j["uncertainty"] = {{"method", "Monte Carlo (IPCC 2006 Vol. 1 Ch. 3, Approach 2): X_mean, X_sd (sample SD) "
+                                   "and X_p2_5, X_p97_5 (the 95 % interval) of the iteration totals; X is the "
+                                   "deterministic value"},
+                        {"iterations", inv.mc_iterations},
+                        {"seed", inv.mc_seed},
+                        {"notes", inv.notes},
+                        {"warnings", inv.warnings}};
   if (inv.trend) {
     j["note"] = "totals are the Theil-Sen slope x area; class p<0.05 holds the pixels whose "
                 "Mann-Kendall test is significant";
@@ -287,9 +298,20 @@ inventory run_inventory_job(inventory_job_options const& opt)
                   "pass --zones FILE and --zone-field FIELD");
   io::raster_grid const grid = io::grid_of_file(opt.map);
   auto map = io::open_raster(opt.map, "MAP");
+  auto const with_uncertainty = [&](inventory& inv) {
+    if (!opt.mc.active()) return;
+    SINKMAP_EXPECTS(opt.carbon.landcover.empty(), bad_input,
+                    "--uncertainty with --landcover: the Monte Carlo recomputes the map's own classes "
+                    "(its ecosystem_class band); leave out --landcover");
+    SINKMAP_EXPECTS(!inv.trend, bad_input, "--uncertainty: MAP '" + opt.map + "' is a trend map; run the "
+                    "Monte Carlo on its stock maps");
+    auto const t = uncertainty::run_map_montecarlo(opt.map, {opt.zones, opt.zone_field}, opt.carbon, opt.mc, opt.run);
+    uncertainty::attach_uncertainty(inv, t);
+  };
   if (io::band_named(*map, "sink_c") && io::band_named(*map, "gains_c")) {
     // A sink map of this sinkmap: gains, losses and transitions.
     auto si = run_sink_inventory(opt.map, opt.zones, opt.zone_field, opt.run);
+    with_uncertainty(si.by_class);
     write_inventory(si.by_class, opt.output, opt.map, opt.zones);
     if (!opt.transitions.empty()) write_transitions(si.transitions, opt.transitions, opt.map, opt.zones);
     return si.by_class;
@@ -369,6 +391,7 @@ inventory run_inventory_job(inventory_job_options const& opt)
   run_raster_stream(r, read_only_kernel(int(planes.size())));
   auto inv = make_inventory(acc.table(), zones, sink, class_names);
   inv.trend = trend;
+  with_uncertainty(inv);
   write_inventory(inv, opt.output, opt.map, opt.zones);
   return inv;
 }

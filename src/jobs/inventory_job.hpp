@@ -7,6 +7,7 @@
 #include "io/cell_area.hpp"
 #include "io/zones.hpp"
 #include "jobs/run_settings.hpp"
+#include "uncertainty/mc_options.hpp"
 #include "uncertainty/summary.hpp"
 #include "jobs/carbon_inputs.hpp"
 
@@ -66,6 +67,10 @@ struct inventory {
   std::vector<inventory_row> rows;  ///< per zone: class rows, "unmapped", "*" (subtotal)
   inventory_row total;              ///< "*" / "*": every mapped pixel
   std::vector<zone_coverage> coverage;
+  /// The Monte Carlo behind the rows' mc columns (0 iterations: none), and what it reported.
+  int mc_iterations = 0;
+  std::uint64_t mc_seed = 0;
+  std::vector<std::string> notes, warnings;
 };
 
 /// Class key of the zonal table for pixels inside a zone where the map is nodata.
@@ -97,7 +102,8 @@ struct inventory_job_options {
   std::string zones, zone_field;
   carbon_input_options carbon;  ///< --model with --landcover / --crosswalk (classes from a map)
   std::string output;
-  std::string transitions;      ///< sink maps: transitions CSV (and JSON beside it), "" = none  ///< inventory.csv (and inventory.json beside it)
+  std::string transitions;      ///< sink maps: transitions CSV (and JSON beside it), "" = none
+  uncertainty::mc_options mc;   ///< --uncertainty: Monte Carlo columns (stock and sink maps)
   run_settings run;
 };
 

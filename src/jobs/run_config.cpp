@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 #include <set>
 
 namespace sinkmap::jobs {
@@ -158,6 +159,18 @@ run_config load_run_config(std::string const& path)
   c.dnbr_threshold = root.number("dnbr_threshold", -2, 2);
   c.trend = root.boolean("trend").value_or(false);
   read_grid(root, c.grid);
+
+  if (auto const* ut = root.table("uncertainty")) {
+    config_table u(path, root.dir(), *ut, "uncertainty");
+    auto const n = u.integer("iterations", 2, 10000);
+    if (!n) u.fail(ut, "iterations", "missing: the number of Monte Carlo iterations (e.g. 1000)");
+    c.mc.iterations = int(*n);
+    c.mc.seed = std::uint64_t(u.integer("seed", 0, std::numeric_limits<std::int64_t>::max()).value_or(1));
+    c.mc_map = u.boolean("map").value_or(false);
+    c.mc.confusion = u.path("landcover_confusion");
+    c.mc.confusion_crosswalk = u.text("confusion_crosswalk").value_or("");
+    u.finish();
+  }
 
   auto const* zt = root.table("zones");
   if (!zt) root.fail(&doc, "zones", "missing table [zones] with file and field");

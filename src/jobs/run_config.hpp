@@ -6,6 +6,7 @@
 #include "io/grid_spec.hpp"
 #include "io/scene.hpp"
 #include "jobs/carbon_inputs.hpp"
+#include "uncertainty/mc_options.hpp"
 
 #include <optional>
 #include <string>
@@ -39,6 +40,10 @@ struct run_config {
   double transition_years = 20;       ///< D of IPCC Eq. 2.25
   std::optional<double> dnbr_threshold;  ///< default: the model's
   bool trend = false;                 ///< Theil-Sen / Mann-Kendall over the years (3 or more)
+  /// [uncertainty]: iterations, seed, landcover_confusion, confusion_crosswalk; map = true
+  /// writes stock_YEAR_sd.tif and sink_Y1_Y2_sd.tif (sd_output is set per map by the run).
+  uncertainty::mc_options mc;
+  bool mc_map = false;
   std::vector<run_year> years;
 };
 

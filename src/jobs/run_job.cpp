@@ -9,8 +9,9 @@
 #include "jobs/inventory_job.hpp"
 #include "jobs/sink_inventory.hpp"
 #include "jobs/sink_job.hpp"
-#include "jobs/trend_job.hpp"
 #include "jobs/stock_job.hpp"
+#include "jobs/trend_job.hpp"
+#include "uncertainty/montecarlo_job.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -30,6 +31,28 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string year_tag(int y) { return std::to_string(y); }
+
+// "year 2008: X", "sink 2008-2009: X", ... with the same X become one "year 2008, sink
+// 2008-2009, ...: X" (the region check, say, says the same of every map).
+std::vector<std::string> merge_repeated(std::vector<std::string> const& warnings)
+{
+  std::vector<std::pair<std::string, std::vector<std::string>>> by_text;  // first-seen order
+  for (auto const& w : warnings) {
+    std::size_t const colon = w.find(": ");
+    std::string const where = colon == std::string::npos ? "" : w.substr(0, colon);
+    std::string const text = colon == std::string::npos ? w : w.substr(colon + 2);
+    auto it = std::find_if(by_text.begin(), by_text.end(), [&](auto const& e) { return e.first == text; });
+    if (it == by_text.end()) by_text.push_back({text, {where}});
+    else if (std::find(it->second.begin(), it->second.end(), where) == it->second.end()) it->second.push_back(where);
+  }
+  std::vector<std::string> out;
+  for (auto const& [text, wheres] : by_text) {
+    std::string w;
+    for (auto const& x : wheres) w += (w.empty() ? "" : ", ") + x;
+    out.push_back(w.empty() ? text : w + ": " + text);
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -106,7 +129,16 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
     auto const r = run_stock_job(o);
     result.files.push_back(o.output);
     if (!o.composite_output.empty()) result.files.push_back(o.composite_output);
-    auto const inv = make_inventory(acc->table(), *zones, false, parse_class_table(r.provenance.at("SINKMAP_CLASSES")));
+    auto inv = make_inventory(acc->table(), *zones, false, parse_class_table(r.provenance.at("SINKMAP_CLASSES")));
+    std::optional<uncertainty::mc_totals> stock_mc;
+    if (cfg.mc.active()) {
+      uncertainty::mc_options mc = cfg.mc;
+      if (cfg.mc_map) mc.sd_output = out("stock_" + tag + "_sd.tif");
+      stock_mc = uncertainty::run_stock_montecarlo(o.output, {cfg.zones, cfg.zone_field}, o.carbon, mc, run);
+      uncertainty::attach_uncertainty(inv, *stock_mc);
+      if (cfg.mc_map) result.files.push_back(mc.sd_output);
+      for (auto const& w : stock_mc->warnings) warnings.push_back("year " + tag + " uncertainty: " + w);
+    }
     for (auto const& w : r.warnings) warnings.push_back("year " + tag + ": " + w);
     for (auto const& w : coverage_warnings(inv, "year " + tag + " stock")) warnings.push_back(w);
     stock_inventories.push_back(inv);
@@ -118,16 +150,19 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
                           {"Carbon stock " + tag + " (c_total)", "Mg C / ha", false, 1024});
       result.files.push_back(out("quicklook_stock_" + tag + ".png"));
     }
-    manifest["years"].push_back({{"year", y.year},
-                                 {"stock", o.output},
-                                 {"inventory", out("inventory_" + tag + ".csv")},
-                                 {"total_mgc", inv.total.total},
-                                 {"coverage", coverage_json(inv)},
-                                 {"notes", r.notes},
-                                 {"warnings", r.warnings},
-                                 {"provenance", r.provenance},
-                                 {"device", r.stream.device},
-                                 {"seconds", r.stream.seconds}});
+    nlohmann::json year_json = {{"year", y.year},
+                                {"stock", o.output},
+                                {"inventory", out("inventory_" + tag + ".csv")},
+                                {"total_mgc", inv.total.total},
+                                {"total_co2e_t", inv.total.co2e},
+                                {"coverage", coverage_json(inv)},
+                                {"notes", r.notes},
+                                {"warnings", r.warnings},
+                                {"provenance", r.provenance},
+                                {"device", r.stream.device},
+                                {"seconds", r.stream.seconds}};
+    if (stock_mc) uncertainty::add_total_fields(year_json, *stock_mc);
+    manifest["years"].push_back(year_json);
     stocks.push_back(o.output);
 
     if (k == 0) continue;
@@ -155,8 +190,24 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
     };
     auto const sr = run_sink_job(so);
     result.files.push_back(so.output);
-    auto const si = make_sink_inventory(sink_acc.table(), *zones, sr.class_names);
-    auto const& sinv = si.by_class;
+    auto si = make_sink_inventory(sink_acc.table(), *zones, sr.class_names);
+    auto& sinv = si.by_class;
+    std::optional<uncertainty::mc_totals> sink_mc;
+    if (cfg.mc.active()) {
+      uncertainty::mc_options mc = cfg.mc;
+      if (cfg.mc_map) mc.sd_output = out("sink_" + pair + "_sd.tif");
+      uncertainty::mc_sink_options ms;
+      ms.stock_t1 = so.stock_t1;
+      ms.stock_t2 = so.stock_t2;
+      ms.years = so.years;
+      ms.method = sr.method;
+      ms.transition_years = so.transition_years;
+      ms.dnbr_threshold = so.dnbr_threshold;
+      sink_mc = uncertainty::run_sink_montecarlo(ms, {cfg.zones, cfg.zone_field}, so.carbon, mc, run);
+      uncertainty::attach_uncertainty(sinv, *sink_mc);
+      if (cfg.mc_map) result.files.push_back(mc.sd_output);
+      for (auto const& w : sink_mc->warnings) warnings.push_back("sink " + pair + " uncertainty: " + w);
+    }
     for (auto const& w : sr.warnings) warnings.push_back("sink " + year_tag(y0) + "-" + tag + ": " + w);
     if (auto w = product_version_warning(cfg.years[k - 1].landcover, y.landcover))
       if (std::find(warnings.begin(), warnings.end(), "sink " + year_tag(y0) + "-" + tag + ": " + *w) == warnings.end())
@@ -177,17 +228,20 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
                            "Mg C/ha/yr", true, 1024});
       result.files.push_back(out("quicklook_sink_" + pair + ".png"));
     }
-    manifest["sinks"].push_back({{"from", y0},
-                                 {"to", y.year},
-                                 {"sink", so.output},
-                                 {"method", cfg.sink_method},
-                                 {"inventory", out("inventory_sink_" + pair + ".csv")},
-                                 {"transitions", out("transitions_" + pair + ".csv")},
-                                 {"total_mgc_per_yr", sinv.total.total},
-                                 {"gains_mgc_per_yr", sinv.total.gains},
-                                 {"losses_mgc_per_yr", sinv.total.losses},
-                                 {"notes", sr.notes},
-                                 {"coverage", coverage_json(sinv)}});
+    nlohmann::json sink_json = {{"from", y0},
+                                {"to", y.year},
+                                {"sink", so.output},
+                                {"method", sr.method},
+                                {"inventory", out("inventory_sink_" + pair + ".csv")},
+                                {"transitions", out("transitions_" + pair + ".csv")},
+                                {"total_mgc_per_yr", sinv.total.total},
+                                {"total_co2e_t_per_yr", sinv.total.co2e},
+                                {"gains_mgc_per_yr", sinv.total.gains},
+                                {"losses_mgc_per_yr", sinv.total.losses},
+                                {"notes", sr.notes},
+                                {"coverage", coverage_json(sinv)}};
+    if (sink_mc) uncertainty::add_total_fields(sink_json, *sink_mc);
+    manifest["sinks"].push_back(sink_json);
   }
   if (cfg.trend && stocks.size() >= 3) {
     // The per-pixel trend of total carbon over every year, and its zone inventory.
@@ -225,6 +279,7 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
     manifest["cube"] = out("carbon_stock_cube.h5");
   }
   manifest["files"] = result.files;
+  warnings = merge_repeated(warnings);
   manifest["warnings"] = warnings;
   for (auto const& w : warnings) std::fprintf(stderr, "sinkmap run: warning: %s\n", w.c_str());
   result.manifest = out("run.json");

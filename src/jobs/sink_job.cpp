@@ -210,6 +210,10 @@ sink_job_result run_sink_job(sink_job_options const& opt)
   r.output_options.metadata["SINKMAP_SINK_METHOD"] = method;
   r.output_options.metadata["SINKMAP_YEARS"] = std::to_string(years);
   r.output_options.metadata["SINKMAP_TRANSITION_YEARS"] = std::to_string(opt.transition_years);
+  // The Monte Carlo of an inventory of this map recomputes both years from these.
+  r.output_options.metadata["SINKMAP_STOCK_T1"] = std::filesystem::absolute(opt.stock_t1).lexically_normal().string();
+  r.output_options.metadata["SINKMAP_STOCK_T2"] = std::filesystem::absolute(opt.stock_t2).lexically_normal().string();
+  result.method = method;
   for (int k = 0; k < 2; ++k)
     if (auto y = meta(*ds[k], "SINKMAP_YEAR"); !y.empty())
       r.output_options.metadata[k == 0 ? "SINKMAP_YEAR_FROM" : "SINKMAP_YEAR_TO"] = y;

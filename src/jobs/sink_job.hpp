@@ -38,6 +38,7 @@ struct sink_job_result {
   std::vector<std::string> notes, warnings;
   std::map<int, std::string> class_names;  ///< of the maps' ecosystem_class
   double years = 0;
+  std::string method;  ///< the method used (auto, or stock-difference where the maps lack pools)
 };
 
 /// Band names of the sink output, in plane order.

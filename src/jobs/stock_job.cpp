@@ -15,16 +15,21 @@
 #include <cmath>
 #include <cstring>
 #include <mutex>
+#include <set>
 
 namespace sinkmap::jobs {
 namespace {
+
+// Bands written wherever they apply, whatever --output-bands selects: what the sink and the
+// Monte Carlo read back (naming them in --output-bands is allowed and changes nothing).
+bool is_auxiliary_band(std::string const& name) { return name == "agb_input" || name == "nbr"; }
 
 std::vector<io::output_band> named(std::vector<std::string> const& names,
                                    std::vector<std::string> const& selected = {})
 {
   std::vector<io::output_band> out;
   for (auto const& s : selected)
-    SINKMAP_EXPECTS(std::find(names.begin(), names.end(), s) != names.end(), bad_input,
+    SINKMAP_EXPECTS(std::find(names.begin(), names.end(), s) != names.end() || is_auxiliary_band(s), bad_input,
                     "--output-bands: unknown band '" + s + "'");
   for (std::size_t i = 0; i < names.size(); ++i) {
     auto const& n = names[i];
@@ -102,7 +107,8 @@ std::vector<int> emitted_outputs(stock_job_options const& opt)
     SINKMAP_EXPECTS(i < int(names.size()), bad_input, "--output-bands: unknown band '" + n + "'");
     if (std::find(out.begin(), out.end(), i) == out.end()) out.push_back(i);
   };
-  for (auto const& n : opt.output_bands.empty() ? names : opt.output_bands) add(n);
+  for (auto const& n : opt.output_bands.empty() ? names : opt.output_bands)
+    if (!is_auxiliary_band(n)) add(n);
   if (opt.emit_totals) {
     add("c_total");
     add("ecosystem_class");
@@ -228,6 +234,10 @@ stock_job_result run_stock_job(stock_job_options const& opt)
   }
   bool imagery = false;
   for (auto const& c : model.classes) imagery = imagery || !c.tier1;
+  std::set<int> agb_indices;  // the indices the imagery models read
+  for (int k = 0; k < params->tables.n_sets; ++k)
+    if (params->tables.sets[k].index_output >= 0) agb_indices.insert(params->tables.sets[k].index_output);
+  if (agb_indices.size() == 1) params->agb_input_index = *agb_indices.begin();
   int agb_input_plane = -1;
   if (imagery) {
     agb_input_plane = int(emit.size());
@@ -252,7 +262,11 @@ stock_job_result run_stock_job(stock_job_options const& opt)
   (void)n_carbon_emit;
   if (agb_input_plane >= 0)
     r.bands.push_back({"agb_input", {{"units", "unitless (index)"},
-                                     {"meaning", "the index value each pixel's biomass model read (NaN: Tier 1 class)"},
+                                     {"index", params->agb_input_index >= 0 ? index_names[std::size_t(params->agb_input_index)]
+                                                                             : std::string("per class (several)")},
+                                     {"meaning", params->agb_input_index >= 0
+                                                   ? "the index value the imagery biomass models read, at every mapped pixel"
+                                                   : "the index value each pixel's biomass model read (NaN: Tier 1 class)"},
                                      {"use", "the Monte Carlo recomputes biomass from it"}}, agb_input_plane});
   if (nbr) {
     r.bands.push_back({"nbr", {{"units", "unitless"}, {"formula", "(N - S2) / (N + S2), Key & Benson 2002"},

@@ -108,6 +108,14 @@ int parameter_library::leaf(json const& j, std::string const& path, double lower
     }
     p.unverified = j.value("unverified", false);
     p.proxy = j.value("proxy", false);
+    if (j.contains("distribution")) {
+      json const& d = j.at("distribution");
+      if (!d.is_string() || (d != "normal" && d != "lognormal"))
+        fail(path + ".distribution", "expected \"normal\" or \"lognormal\", got " + d.dump());
+      p.lognormal = d == "lognormal";
+      if (p.lognormal && !(p.value > 0 && lower >= 0))
+        fail(path + ".distribution", "a lognormal needs a positive value of a non-negative quantity");
+    }
   } else {
     fail(path, "expected a number or {\"value\": ..., \"source\": ...}, got " + j.dump());
   }
@@ -225,6 +233,7 @@ void parameter_library::joint(std::vector<int> const& ps, json const& cov, std::
   int const id = int(joints_.size());
   for (int k = 0; k < n; ++k) {
     auto& p = params_[std::size_t(ps[std::size_t(k)])];
+    if (p.lognormal) fail(path, p.path + " is lognormal; coefficients drawn jointly are normal");
     p.sd = std::sqrt(std::max(0.0, a[std::size_t(k * n + k)]));
     p.joint = id;
   }

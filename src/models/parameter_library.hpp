@@ -35,6 +35,10 @@ struct uncertain_parameter {
   bool unverified = false;  ///< not checked against its source (the file says so)
   bool proxy = false;       ///< taken from another row of its source (the file says why)
   int joint = -1;           ///< joint group (coefficients drawn together); -1: independent
+  /// "distribution": "lognormal": drawn from the lognormal with this mean (value) and SD, for
+  /// non-negative quantities whose SD is a large share of the mean (a truncated normal would
+  /// then move the mean away from the value).
+  bool lognormal = false;
 };
 
 /// Parameters drawn jointly from a multivariate normal (a calibrated model's coefficients).

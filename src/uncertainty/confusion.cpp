@@ -8,6 +8,7 @@
 #include <ogrsf_frmts.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <filesystem>
 
@@ -19,7 +20,10 @@ confusion_matrix read_confusion(std::string const& path, models::carbon_model co
   SINKMAP_EXPECTS(std::filesystem::is_regular_file(path), bad_input,
                   "--landcover-confusion: no file '" + path + "'");
   io::init_gdal();
-  GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
+  // HEADERS=YES: a header of class codes ("map,10,20") is still a header, not a data line.
+  char const* const options[] = {"HEADERS=YES", nullptr};
+  GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
+                                            std::array<char const*, 2>{"CSV", nullptr}.data(), options));
   SINKMAP_EXPECTS(ds && ds->GetLayerCount() == 1, bad_input,
                   "--landcover-confusion: cannot read '" + path + "' as CSV" + io::gdal_reason());
   OGRLayer* layer = ds->GetLayer(0);

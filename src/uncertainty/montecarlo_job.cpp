@@ -1,6 +1,8 @@
 #include "uncertainty/montecarlo_job.hpp"
 
 #include "core/error.hpp"
+#include "core/parse_number.hpp"
+#include "io/atomic_output.hpp"
 #include "io/cell_area.hpp"
 #include "io/gdal_session.hpp"
 #include "io/gdal_tile_source.hpp"
@@ -12,12 +14,18 @@
 #include "uncertainty/mc_tile_kernel.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <tuple>
 
 namespace sinkmap::uncertainty {
 namespace {
+
+// One class table per iteration lives in host and device memory (17 KiB each), and a tile's
+// partial block holds cells x iterations sums: 10 000 iterations keep both under 200 MiB.
+constexpr int max_iterations = 10000;
 
 std::string meta(GDALDataset& ds, char const* key)
 {
@@ -84,25 +92,63 @@ struct mc_plan {
   models::carbon_model model;
   std::map<int, std::string> class_names;
   std::string sd_band;
+  bool agb_input_everywhere = false;  ///< the agb_input band holds the index at Tier 1 pixels too
+  std::vector<std::string> notes, warnings;
 };
+
+bool agb_input_everywhere(GDALDataset& ds)
+{
+  int const b = io::band_named(ds, "agb_input");
+  if (!b) return false;
+  char const* index = ds.GetRasterBand(b)->GetMetadataItem("index");
+  return index && std::string(index).find("several") == std::string::npos;
+}
+
+// What a map records of the carbon inputs it was made with (model, climate zone or zone map,
+// age class or age map, soil type), where the user did not give them.
+jobs::carbon_input_options recorded_options(GDALDataset& map, jobs::carbon_input_options c)
+{
+  if (c.model.empty() || c.model == models::default_model_name) {
+    std::string const named = meta(map, "SINKMAP_MODEL_FILE");
+    if (!named.empty()) c.model = named;
+  }
+  if (c.soil_type.empty()) c.soil_type = meta(map, "SINKMAP_SOIL_TYPE");
+  auto const default_marked = [](std::string const& v) { return v.find("(model default)") != std::string::npos; };
+  // "map FILE via CROSSWALK" (the form carbon_inputs records)
+  auto const map_of = [](std::string const& v, std::string& file, std::string* crosswalk) {
+    if (v.rfind("map ", 0) != 0) return false;
+    std::size_t const via = v.find(" via ");
+    std::size_t const paren = v.find(" (");
+    std::size_t const end = std::min(via, paren);
+    file = v.substr(4, end == std::string::npos ? std::string::npos : end - 4);
+    if (crosswalk && via != std::string::npos) *crosswalk = v.substr(via + 5);
+    return true;
+  };
+  if (c.climate_zone.empty() && c.climate_zone_map.empty()) {
+    std::string const z = meta(map, "SINKMAP_CLIMATE_ZONE");
+    if (!map_of(z, c.climate_zone_map, &c.climate_zone_crosswalk) && !z.empty() && !default_marked(z))
+      c.climate_zone = z;
+  }
+  if (c.forest_age.empty() && c.forest_age_class.empty()) {
+    std::string const a = meta(map, "SINKMAP_AGE_CLASS");
+    if (!map_of(a, c.forest_age, nullptr) && !a.empty() && !default_marked(a)) c.forest_age_class = a;
+  }
+  return c;
+}
 
 // The model a map was made with (or carbon.model), its zone and age maps, the confusion.
 void prepare(mc_plan& plan, GDALDataset& map, std::string const& map_file, jobs::carbon_input_options carbon,
-             mc_options const& mc, std::vector<std::string>& notes)
+             mc_options const& mc, std::vector<std::string>& warnings)
 {
-  if (carbon.model.empty() || carbon.model == models::default_model_name) {
-    std::string const named = meta(map, "SINKMAP_MODEL_FILE");
-    if (!named.empty()) carbon.model = named;
-  }
+  carbon = recorded_options(map, std::move(carbon));
   SINKMAP_EXPECTS(!carbon.model.empty(), bad_input,
                   "--uncertainty: '" + map_file + "' does not name its model; pass --model");
-  if (carbon.soil_type.empty()) carbon.soil_type = meta(map, "SINKMAP_SOIL_TYPE");
   std::string const crosswalk = carbon.crosswalk.empty() ? meta(map, "SINKMAP_CROSSWALK") : carbon.crosswalk;
   carbon.landcover.clear();
   carbon.forest_type.clear();
   jobs::carbon_inputs in = jobs::prepare_carbon_inputs(carbon, plan.grid);
   if (!meta(map, "SINKMAP_MODEL_SHA256").empty() && meta(map, "SINKMAP_MODEL_SHA256") != in.model.sha256)
-    notes.push_back("model " + carbon.model + " is not the file '" + map_file + "' was made with (SHA-256 differs)");
+    warnings.push_back("model " + carbon.model + " is not the file '" + map_file + "' was made with (SHA-256 differs)");
   auto& p = plan.params;
   kernels::carbon_stage_params cp;
   jobs::bind_carbon_inputs(in, 0, cp);
@@ -124,14 +170,40 @@ void prepare(mc_plan& plan, GDALDataset& map, std::string const& map_file, jobs:
     auto const conf = read_confusion(mc.confusion, in.model, codes);
     std::memcpy(p.confusion_cdf, conf.cdf, sizeof p.confusion_cdf);
     p.confusion = 1;
+    // A pixel drawn into an imagery class needs the index its model reads.
+    for (auto const& to : in.model.classes) {
+      if (to.tier1) continue;
+      for (auto const& from : in.model.classes) {
+        float const below = to.id > 0 ? conf.cdf[from.id][to.id - 1] : 0.0f;
+        if (from.id == to.id || conf.cdf[from.id][to.id] - below <= 0.0f) continue;
+        SINKMAP_EXPECTS(plan.params.planes.x[0] >= 0 && plan.agb_input_everywhere, bad_input,
+                        "--landcover-confusion: " + mc.confusion + " moves class " + from.name + " into " + to.name +
+                          ", whose biomass comes from imagery, but '" + map_file +
+                          "' has no agb_input band at every pixel (make it with sinkmap stock from a scene with one "
+                          "biomass index)");
+      }
+    }
   }
+  int independent = 0, joint = 0;
+  for (auto const& par : in.model.parameters)
+    if (par.sd > 0) ++(par.joint >= 0 ? joint : independent);
+  std::string drawn = std::to_string(independent) + " uncertain numbers of model " + in.model.name +
+                      " drawn once per iteration for the whole map";
+  if (joint > 0) drawn += ", " + std::to_string(joint) + " coefficients jointly from their covariance";
+  if (p.residuals) drawn += "; imagery models' residuals per pixel and iteration";
+  if (p.confusion) drawn += "; classes per pixel and iteration from " + mc.confusion;
+  plan.notes.push_back(drawn);
+  if (independent + joint == 0 && !p.residuals && !p.confusion)
+    warnings.push_back("model " + in.model.name + " (" + in.model.file +
+                       ") gives no uncertainty for any number: every iteration equals the deterministic map");
   plan.model = std::move(in.model);
 }
 
 mc_totals run_plan(mc_plan& plan, mc_zones const& zs, mc_options const& mc, jobs::run_settings const& run)
 {
-  SINKMAP_EXPECTS(mc.iterations >= 2 && mc.iterations <= 100000, bad_input,
-                  "--uncertainty: " + std::to_string(mc.iterations) + " iterations; give 2 to 100000");
+  SINKMAP_EXPECTS(mc.iterations >= 2 && mc.iterations <= max_iterations, bad_input,
+                  "--uncertainty: " + std::to_string(mc.iterations) + " iterations; give 2 to " +
+                    std::to_string(max_iterations));
   auto& p = plan.params;
   p.iterations = mc.iterations;
   p.seed = mc.seed;
@@ -192,8 +264,11 @@ mc_totals run_plan(mc_plan& plan, mc_zones const& zs, mc_options const& mc, jobs
   // Summaries by names: cells, zone subtotals, the whole map.
   mc_totals out;
   out.iterations = n;
+  out.seed = mc.seed;
   out.sink = p.sink != 0;
   out.sd_map = mc.sd_output;
+  out.notes = plan.notes;
+  out.warnings = plan.warnings;
   std::map<std::pair<std::string, std::string>, std::vector<__int128>> by_name;
   auto add = [&](std::pair<std::string, std::string> const& key, std::vector<__int128> const& v) {
     auto& d = by_name[key];
@@ -204,13 +279,20 @@ mc_totals run_plan(mc_plan& plan, mc_zones const& zs, mc_options const& mc, jobs
     std::string const zone = zones ? zones->name(key.first) : std::string("*");
     auto it = plan.class_names.find(key.second);
     std::string const cls = plan.class_names.empty() ? "all" : it == plan.class_names.end() ? "none" : it->second;
-    if (zones) add({zone, cls}, v);
-    add({zone, "*"}, v);
+    add({zone, cls}, v);
+    if (zones) add({zone, "*"}, v);
     add({"*", "*"}, v);
   }
+  int const V = kernels::mc_value_count(p);
   for (auto const& [key, v] : by_name) {
     std::vector<mc_summary> s;
-    for (int a = 0; a < A; ++a) {
+    __int128 missing = 0;
+    for (int it = 0; it < n; ++it) missing += v[std::size_t(V) * n + it];
+    if (missing > 0 && key.second != "*")
+      out.warnings.push_back("zone " + key.first + ", class " + key.second + ": " + std::to_string(std::int64_t(missing)) +
+                             " pixel-iterations had no value (a drawn class without parameters there, or an index "
+                             "outside its model's range); those iterations' totals lack them");
+    for (int a = 0; a < V; ++a) {
       std::vector<double> totals(static_cast<std::size_t>(n));
       for (int it = 0; it < n; ++it) totals[std::size_t(it)] = double(v[std::size_t(a) * n + it]) / kernels::mc_fixed_scale;
       s.push_back(summarize(std::move(totals)));
@@ -245,8 +327,8 @@ mc_totals run_stock_montecarlo(std::string const& stock_map, mc_zones const& zon
   if (char const* c = ds->GetRasterBand(band("ecosystem_class"))->GetMetadataItem("classes"))
     plan.class_names = jobs::parse_class_table(c);
   plan.sd_band = "c_total_sd";
-  std::vector<std::string> notes;
-  prepare(plan, *ds, stock_map, carbon, mc, notes);
+  plan.agb_input_everywhere = agb_input_everywhere(*ds);
+  prepare(plan, *ds, stock_map, carbon, mc, plan.warnings);
   return run_plan(plan, zones, mc, run);
 }
 
@@ -292,10 +374,87 @@ mc_totals run_sink_montecarlo(mc_sink_options const& s, mc_zones const& zones,
   if (char const* c = ds[1]->GetRasterBand(io::band_named(*ds[1], "ecosystem_class"))->GetMetadataItem("classes"))
     plan.class_names = jobs::parse_class_table(c);
   plan.sd_band = "sink_c_sd";
-  std::vector<std::string> notes;
-  prepare(plan, *d1, s.stock_t1, carbon, mc, notes);
+  plan.agb_input_everywhere = agb_input_everywhere(*d1) && agb_input_everywhere(*d2);
+  prepare(plan, *d1, s.stock_t1, carbon, mc, plan.warnings);
   p.opt.dnbr_threshold = float(s.dnbr_threshold.value_or(plan.model.dnbr_threshold));
   return run_plan(plan, zones, mc, run);
+}
+
+mc_totals run_map_montecarlo(std::string const& map, mc_zones const& zones,
+                             jobs::carbon_input_options const& carbon, mc_options const& mc,
+                             jobs::run_settings const& run)
+{
+  auto ds = io::open_raster(map, "MAP");
+  if (!io::band_named(*ds, "sink_c")) return run_stock_montecarlo(map, zones, carbon, mc, run);
+  // A sink map: its stock maps and settings from its metadata.
+  mc_sink_options s;
+  s.stock_t1 = meta(*ds, "SINKMAP_STOCK_T1");
+  s.stock_t2 = meta(*ds, "SINKMAP_STOCK_T2");
+  SINKMAP_EXPECTS(!s.stock_t1.empty() && !s.stock_t2.empty(), bad_input,
+                  "--uncertainty: sink map '" + map + "' does not name its stock maps (SINKMAP_STOCK_T1, "
+                  "SINKMAP_STOCK_T2): make it with this sinkmap's sink or run");
+  auto number = [&](char const* key) {
+    std::string const v = meta(*ds, key);
+    SINKMAP_EXPECTS(!v.empty(), bad_input, "--uncertainty: sink map '" + map + "' lacks " + key);
+    return parse_double(v.substr(0, v.find(' ')), map + " metadata " + key);
+  };
+  s.years = number("SINKMAP_YEARS");
+  s.transition_years = number("SINKMAP_TRANSITION_YEARS");
+  s.method = meta(*ds, "SINKMAP_SINK_METHOD");
+  if (!meta(*ds, "SINKMAP_DNBR_THRESHOLD").empty()) s.dnbr_threshold = number("SINKMAP_DNBR_THRESHOLD");
+  // The sink map records the model, zone and age inputs the sink used.
+  return run_sink_montecarlo(s, zones, recorded_options(*ds, carbon), mc, run);
+}
+
+nlohmann::json summary_json(mc_summary const& s, double scale)
+{
+  return {{"mean", s.mean * scale}, {"sd", s.sd * scale}, {"p2_5", s.p2_5 * scale}, {"p97_5", s.p97_5 * scale}};
+}
+
+namespace {
+
+// (column name, accumulator, scale) of a stock's or a sink's totals.
+std::vector<std::tuple<std::string, int, double>> total_columns(bool sink)
+{
+  if (!sink) return {{"total_mgc", 0, 1.0}, {"total_co2e_t", 0, 44.0 / 12.0}};
+  return {{"total_mgc_per_yr", 0, 1.0}, {"total_co2e_t_per_yr", 0, 44.0 / 12.0},
+          {"gains_mgc_per_yr", 1, 1.0}, {"losses_mgc_per_yr", 2, 1.0}};
+}
+
+}  // namespace
+
+void add_total_fields(nlohmann::json& j, mc_totals const& t)
+{
+  auto it = t.rows.find({"*", "*"});
+  if (it == t.rows.end()) return;
+  for (auto const& [name, acc, scale] : total_columns(t.sink)) {
+    auto const js = summary_json(it->second[std::size_t(acc)], scale);
+    for (auto const& [k, v] : js.items()) j[name + "_" + k] = v;
+  }
+  j["uncertainty"] = {{"iterations", t.iterations}, {"seed", t.seed}, {"notes", t.notes}, {"warnings", t.warnings}};
+  if (!t.sd_map.empty()) j["uncertainty"]["sd_map"] = t.sd_map;
+}
+
+void write_totals_json(mc_totals const& t, std::string const& path, std::string const& map)
+{
+  nlohmann::json j;
+  j["map"] = map;
+  j["method"] = "Monte Carlo (IPCC 2006 Vol. 1 Ch. 3, Approach 2): mean, sample SD and the 2.5 and 97.5 "
+                "percentiles (95 % interval) of the iteration totals";
+  j["units"] = t.sink ? nlohmann::json{{"total_mgc_per_yr", "Mg C / yr"}, {"total_co2e_t_per_yr", "t CO2e / yr"},
+                                       {"gains_mgc_per_yr", "Mg C / yr"}, {"losses_mgc_per_yr", "Mg C / yr"}}
+                      : nlohmann::json{{"total_mgc", "Mg C"}, {"total_co2e_t", "t CO2e"}};
+  add_total_fields(j, t);
+  for (auto const& [key, v] : t.rows) {
+    if (key.second == "*") continue;
+    nlohmann::json row = {{"zone", key.first}, {"class", key.second}};
+    for (auto const& [name, acc, scale] : total_columns(t.sink)) {
+      nlohmann::json const js = summary_json(v[std::size_t(acc)], scale);
+      for (auto const& [k, x] : js.items()) row[name + "_" + k] = x;
+    }
+    j["rows"].push_back(row);
+  }
+  io::write_text_atomically(path, j.dump(2) + "\n");
 }
 
 void attach_uncertainty(jobs::inventory& inv, mc_totals const& t)
@@ -303,9 +462,37 @@ void attach_uncertainty(jobs::inventory& inv, mc_totals const& t)
   for (auto& r : inv.rows) {
     auto it = t.rows.find({r.zone, r.cls});
     if (it != t.rows.end()) r.mc = it->second;
-    else if (r.has_total) r.mc.assign(t.sink ? 3 : 1, mc_summary{0, 0, 0, 0});  // no pixel: exactly 0
+    else if (r.has_total && r.pixels == 0) r.mc.assign(t.sink ? 3 : 1, mc_summary{0, 0, 0, 0});  // exactly 0
+    else if (r.has_total) {
+      r.mc.assign(t.sink ? 3 : 1, mc_summary{});  // NaN: reported, not zeroed
+      inv.warnings.push_back("zone " + r.zone + ", class " + r.cls + ": " + std::to_string(r.pixels) +
+                             " pixels but no Monte Carlo total (none of them gave a value in any iteration)");
+    }
   }
   if (auto it = t.rows.find({"*", "*"}); it != t.rows.end()) inv.total.mc = it->second;
+  // A mean away from the deterministic value beyond the Monte Carlo's own error: draws that are
+  // skewed or clipped at a bound (a residual at the model's clamp, a wide normal at zero).
+  auto check = [&](jobs::inventory_row const& r) {
+    if (!r.has_total || r.mc.empty() || r.pixels == 0) return;
+    double const det = r.total, mean = r.mc[0].mean, se = r.mc[0].sd / std::sqrt(double(t.iterations));
+    double const gap = std::abs(mean - det);
+    if (!(gap > 3 * se + 1e-9 * std::abs(det)) || !(gap > 0.01 * std::abs(det))) return;
+    char buf[400];
+    std::snprintf(buf, sizeof buf,
+                  "zone %s, class %s: the Monte Carlo mean %.6g differs from the deterministic total %.6g by %.1f %% "
+                  "(more than 3 standard errors): skewed or clipped draws (a residual at the model's bounds, a wide "
+                  "normal cut at zero) move the mean; report the deterministic total with the interval, or review "
+                  "the distributions",
+                  r.zone.c_str(), r.cls.c_str(), mean, det, 100 * (mean - det) / std::abs(det));
+    inv.warnings.push_back(buf);
+  };
+  for (auto const& r : inv.rows)
+    if (r.cls != "*") check(r);
+  check(inv.total);
+  inv.mc_iterations = t.iterations;
+  inv.mc_seed = t.seed;
+  inv.notes.insert(inv.notes.end(), t.notes.begin(), t.notes.end());
+  inv.warnings.insert(inv.warnings.end(), t.warnings.begin(), t.warnings.end());
 }
 
 }  // namespace sinkmap::uncertainty

@@ -6,7 +6,10 @@
 #include "jobs/carbon_inputs.hpp"
 #include "jobs/inventory_job.hpp"
 #include "jobs/run_settings.hpp"
+#include "uncertainty/mc_options.hpp"
 #include "uncertainty/parameter_draws.hpp"
+
+#include <nlohmann/json.hpp>
 
 #include <cstdint>
 #include <map>
@@ -17,14 +20,6 @@
 
 namespace sinkmap::uncertainty {
 
-struct mc_options {
-  int iterations = 0;           ///< --uncertainty N (0: no Monte Carlo)
-  std::uint64_t seed = 1;       ///< --seed
-  std::string sd_output;        ///< --uncertainty-map: the per-pixel SD GeoTIFF ("" = none)
-  std::string confusion;        ///< --landcover-confusion CSV ("" = classes are certain)
-  std::string confusion_crosswalk;  ///< crosswalk for numeric labels ("" = the map's)
-};
-
 /// Per (zone name, class name) and per accumulator (0: carbon or net sink, 1: gains, 2: losses);
 /// zone subtotals under class "*", the whole map under ("*", "*").
 struct mc_totals {
@@ -32,6 +27,8 @@ struct mc_totals {
   bool sink = false;
   std::map<std::pair<std::string, std::string>, std::vector<mc_summary>> rows;
   std::string sd_map;
+  std::uint64_t seed = 0;
+  std::vector<std::string> notes, warnings;
 };
 
 struct mc_zones {
@@ -56,6 +53,22 @@ struct mc_sink_options {
 mc_totals run_sink_montecarlo(mc_sink_options const& s, mc_zones const& zones,
                               jobs::carbon_input_options const& carbon, mc_options const& mc,
                               jobs::run_settings const& run);
+
+/// Either of the above for a map of sinkmap: a stock map, or a sink map whose metadata names
+/// its stock maps, years, method and factors (SINKMAP_STOCK_T1, ...). `carbon` overrides what
+/// the maps record (empty fields: as recorded).
+mc_totals run_map_montecarlo(std::string const& map, mc_zones const& zones,
+                             jobs::carbon_input_options const& carbon, mc_options const& mc,
+                             jobs::run_settings const& run);
+
+/// {"mean", "sd", "p2_5", "p97_5"} times `scale`.
+nlohmann::json summary_json(mc_summary const& s, double scale = 1.0);
+
+/// Adds KEY_mean, KEY_sd, KEY_p2_5 and KEY_p97_5 of the whole map's totals to `j` (run.json).
+void add_total_fields(nlohmann::json& j, mc_totals const& t);
+
+/// Writes the whole map's totals (with units, iterations, seed, notes) as JSON, atomically.
+void write_totals_json(mc_totals const& t, std::string const& path, std::string const& map);
 
 /// Adds the Monte Carlo columns to an inventory's rows (matched by zone and class names).
 void attach_uncertainty(jobs::inventory& inv, mc_totals const& t);

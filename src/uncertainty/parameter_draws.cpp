@@ -29,6 +29,17 @@ std::vector<double> draw_parameters(models::carbon_model const& m, std::uint64_t
     auto const& p = m.parameters[k];
     v[k] = p.value;
     if (p.sd <= 0 || p.joint >= 0) continue;
+    if (p.lognormal) {
+      // ln x ~ N(mu, s^2) with mean exp(mu + s^2/2) = value and SD = sd (value > 0).
+      double const cv = p.sd / p.value;
+      double const s = std::sqrt(std::log1p(cv * cv));
+      double const mu = std::log(p.value) - 0.5 * s * s;
+      double const lo = p.lower > 0 ? normal_cdf((std::log(p.lower) - mu) / s) : 0.0;
+      double const hi = std::isinf(p.upper) ? 1.0 : normal_cdf((std::log(p.upper) - mu) / s);
+      double const u = lo + uniform(seed, it, k) * (hi - lo);
+      v[k] = std::min(std::max(std::exp(mu + s * kernels::normal_quantile(u)), p.lower), p.upper);
+      continue;
+    }
     // Inverse CDF restricted to [lower, upper]: exact truncation, no rejection.
     double const lo = std::isinf(p.lower) ? 0.0 : normal_cdf((p.lower - p.value) / p.sd);
     double const hi = std::isinf(p.upper) ? 1.0 : normal_cdf((p.upper - p.value) / p.sd);

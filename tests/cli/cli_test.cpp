@@ -161,3 +161,52 @@ TEST_F(Cli, CompositeBadInputNamesFileLineOrOption)
     EXPECT_FALSE(std::filesystem::exists(out)) << c.expect;
   }
 }
+
+TEST_F(Cli, UncertaintyOnStockSinkAndInventoryWithBadInputExit2)
+{
+  std::string const lc = std::string(SINKMAP_SOURCE_DIR) +
+                         "/data-samples/worldcover-n00e006-crop/ESA_WorldCover_10m_20";
+  std::string const zones = std::string(SINKMAP_SOURCE_DIR) + "/data-samples/worldcover-n00e006-crop/zones.geojson";
+  auto const a = run("stock --landcover " + lc + "20_v100_crop_Map.tif --uncertainty 50 --seed 3 -o " + tmp.file("a.tif"));
+  ASSERT_EQ(a.code, 0) << a.output;
+  EXPECT_NE(a.output.find("95 % interval"), std::string::npos) << a.output;
+  std::ifstream j(tmp.file("a_uncertainty.json"));
+  std::string text((std::istreambuf_iterator<char>(j)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("\"total_mgc_p97_5\""), std::string::npos) << text;
+  ASSERT_EQ(run("stock --landcover " + lc + "21_v200_crop_Map.tif -q -o " + tmp.file("b.tif")).code, 0);
+  auto const s = run("sink " + tmp.file("a.tif") + " " + tmp.file("b.tif") + " --years 1 --uncertainty 50 -q -o " +
+                     tmp.file("s.tif") + " --uncertainty-map " + tmp.file("s_sd.tif"));
+  ASSERT_EQ(s.code, 0) << s.output;
+  EXPECT_TRUE(std::filesystem::exists(tmp.file("s_sd.tif")));
+  // The sink map names its stock maps: inventory --uncertainty recomputes both years.
+  auto const inv = run("inventory " + tmp.file("s.tif") + " --zones " + zones + " --zone-field name --uncertainty 50 -q -o " +
+                       tmp.file("inv.csv"));
+  ASSERT_EQ(inv.code, 0) << inv.output;
+  std::ifstream f(tmp.file("inv.csv"));
+  std::string header;
+  std::getline(f, header);
+  EXPECT_NE(header.find("sink_mgc_per_yr_p2_5"), std::string::npos) << header;
+  EXPECT_NE(header.find("gains_mgc_per_yr_sd"), std::string::npos) << header;
+  // Bad input: exit 2, the culprit named, no result left behind.
+  std::ofstream(tmp.file("conf.csv")) << "map,10,paddy\n10,9,1\n";  // WorldCover codes through its crosswalk
+  struct bad {
+    std::string args, expect;
+  };
+  std::vector<bad> const cases = {
+    {"stock --landcover " + lc + "20_v100_crop_Map.tif --uncertainty 20 --landcover-confusion " + tmp.file("conf.csv") +
+       " -q -o " + tmp.file("x.tif"), "paddy"},
+    {"stock --landcover " + lc + "20_v100_crop_Map.tif --uncertainty 1 -q -o " + tmp.file("x.tif"), "--uncertainty"},
+    {"stock --landcover " + lc + "20_v100_crop_Map.tif --uncertainty-map " + tmp.file("y.tif") + " -q -o " + tmp.file("x.tif"),
+     "need --uncertainty"},
+    {"inventory " + tmp.file("a.tif") + " --zones " + zones + " --zone-field name --uncertainty 20 --landcover " + lc +
+       "20_v100_crop_Map.tif -o " + tmp.file("x.csv"), "--landcover"},
+  };
+  for (auto const& c : cases) {
+    auto const r = run(c.args);
+    EXPECT_EQ(r.code, 2) << c.args << "\n" << r.output;
+    EXPECT_NE(r.output.find(c.expect), std::string::npos) << c.args << "\n" << r.output;
+  }
+  EXPECT_FALSE(std::filesystem::exists(tmp.file("x.tif")));
+  EXPECT_FALSE(std::filesystem::exists(tmp.file("x_uncertainty.json")));
+  EXPECT_FALSE(std::filesystem::exists(tmp.file("x.csv")));
+}

@@ -95,6 +95,10 @@ struct carbon_stage_params {
   float age_boundary_years = 20.0f;  ///< age <= boundary: young (0), else old (1)
   threshold_classifier classifier;
   class_tables tables;
+  /// The computed index that the imagery classes' biomass models read (-1: none, or several):
+  /// written as agb_input for Tier 1 pixels too, so the Monte Carlo can recompute biomass for a
+  /// pixel whose true class (drawn from the land-cover confusion) is an imagery class.
+  int agb_input_index = -1;
   /// The output planes the stage writes: plane k holds value emit[k] (an index into the
   /// carbon_outputs values). Only what is consumed leaves the stage, so unused pools cost no
   /// memory traffic (and no device-to-host copy).
@@ -106,20 +110,40 @@ struct carbon_stage_params {
 /// ecosystem class id each pixel was modelled as (so inventories can be audited against it).
 inline constexpr int carbon_outputs = 8;
 
-/// AGB of one parameter set at index value x (NaN outside the valid range).
-SINKMAP_HD float above_ground_biomass(class_params const& m, float x)
+/// The part of a biomass model that depends on the index value and the exponent alone: x^b
+/// (power), e^(b x) (exponential), ln x (logarithmic); the Monte Carlo reuses it across
+/// iterations where b does not change.
+SINKMAP_HD float agb_shape(class_params const& m, float x)
+{
+  switch (m.form) {
+    case agb_form::power: return det_powf(x, m.b);
+    case agb_form::exponential: return det_expf(m.b * x);
+    case agb_form::logarithmic: return x > 0.0f ? det_logf(x) : NAN;
+    default: return x;
+  }
+}
+
+/// AGB from the shape (NaN outside the valid range, clamped to the model's bounds).
+SINKMAP_HD float agb_from_shape(class_params const& m, float x, float shape)
 {
   float agb = 0.0f;
   switch (m.form) {
     case agb_form::none: return 0.0f;
     case agb_form::constant: return m.a;
     case agb_form::linear: agb = m.a + m.b * x; break;
-    case agb_form::power: agb = m.a * det_powf(x, m.b); break;
-    case agb_form::exponential: agb = m.a * det_expf(m.b * x); break;
-    case agb_form::logarithmic: agb = x > 0.0f ? m.a + m.b * det_logf(x) : NAN; break;
+    case agb_form::power: agb = m.a * shape; break;
+    case agb_form::exponential: agb = m.a * shape; break;
+    case agb_form::logarithmic: agb = x > 0.0f ? m.a + m.b * shape : NAN; break;
   }
   if (is_nodata(x) || x < m.x_min || x > m.x_max || is_nodata(agb)) return NAN;
   return agb < m.agb_min ? m.agb_min : (agb > m.agb_max ? m.agb_max : agb);
+}
+
+/// AGB of one parameter set at index value x (NaN outside the valid range).
+SINKMAP_HD float above_ground_biomass(class_params const& m, float x)
+{
+  if (m.form == agb_form::none || m.form == agb_form::constant) return agb_from_shape(m, x, 0.0f);
+  return agb_from_shape(m, x, agb_shape(m, x));
 }
 
 SINKMAP_HD float root_to_shoot(class_params const& m, float agb)
@@ -234,9 +258,10 @@ SINKMAP_HD void pixel_pools(carbon_stage_params const& p, T const* in, std::size
                     age_of(p, plane_sample(in, p.forest_age_plane, plane, i)));
   }
   carbon_pools(p.tables, cls, set, ix, v);
-  // The value the biomass model read (NaN for Tier 1 classes): the Monte Carlo recomputes the
-  // biomass from it under drawn coefficients.
-  int const xk = set >= 0 ? p.tables.sets[set].index_output : -1;
+  // The value the biomass model read (for Tier 1 classes the one imagery models read): the
+  // Monte Carlo recomputes the biomass from it under drawn coefficients and classes.
+  int xk = set >= 0 ? p.tables.sets[set].index_output : -1;
+  if (xk < 0 && valid) xk = p.agb_input_index;
   v[agb_input_value] = xk >= 0 ? ix[xk] : NAN;
 }
 

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The Monte Carlo (IPCC Approach 2) against the deterministic passes on the same generated scene
+# in the same run: a stock map with an imagery model carrying every kind of uncertainty
+# (bench/models/bench_ndvi_linear_uncertain.json: joint coefficients, residuals, CF, R, SOC),
+# then `sinkmap inventory` over two zones without and with --uncertainty N.
+#   bench/run_montecarlo_bench.sh [SIZE=8192] [ITERATIONS=1000] [WORKDIR=bench-work] [DEVICE=cpu]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+size=${1:-8192}
+iterations=${2:-1000}
+work=$(realpath -m "${3:-bench-work}")
+device=${4:-cpu}
+mkdir -p "$work"
+scene=$work/scene_${size}.tif
+[[ -f $scene ]] || build/bench/make_bench_scene "$scene" "$size"
+ext=$((size * 10))
+cat > "$work/zones_${size}.geojson" <<JSON
+{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::32650"}},
+ "features":[
+  {"type":"Feature","properties":{"name":"west"},"geometry":{"type":"Polygon","coordinates":[[[500000,$((4100000 - ext))],[$((500000 + ext / 2)),$((4100000 - ext))],[$((500000 + ext / 2)),4100000],[500000,4100000],[500000,$((4100000 - ext))]]]}},
+  {"type":"Feature","properties":{"name":"east"},"geometry":{"type":"Polygon","coordinates":[[[$((500000 + ext / 2)),$((4100000 - ext))],[$((500000 + ext)),$((4100000 - ext))],[$((500000 + ext)),4100000],[$((500000 + ext / 2)),4100000],[$((500000 + ext / 2)),$((4100000 - ext))]]]}}]}
+JSON
+zones=$work/zones_${size}.geojson
+timed() { local out=$1; shift; /usr/bin/time -f "%e %M" -o "$out" "$@"; }
+timed "$work/t_stock.txt" build/sinkmap stock "$scene" --band blue=1 --band green=2 --band red=3 --band nir=4 \
+  -m bench/models/bench_ndvi_linear_uncertain.json --output-bands c_total,ecosystem_class \
+  --device "$device" --quiet -o "$work/mc_stock.tif"
+timed "$work/t_inv.txt" build/sinkmap inventory "$work/mc_stock.tif" --zones "$zones" --zone-field name \
+  --quiet -o "$work/mc_inv_det.csv"
+timed "$work/t_mc.txt" build/sinkmap inventory "$work/mc_stock.tif" --zones "$zones" --zone-field name \
+  --uncertainty "$iterations" --seed 1 --device "$device" --quiet -o "$work/mc_inv.csv"
+read -r ts rs < "$work/t_stock.txt"
+read -r tv rv < "$work/t_inv.txt"
+read -r tm rm < "$work/t_mc.txt"
+echo "scene ${size}x${size}, ${iterations} iterations, device $device, $(nproc) cores"
+awk -v ts="$ts" -v rs="$rs" -v tv="$tv" -v rv="$rv" -v tm="$tm" -v rm="$rm" -v p=$((size * size)) -v n="$iterations" 'BEGIN {
+  printf "%-40s %8s %14s %9s\n", "pass", "wall_s", "rate", "peak_MiB"
+  printf "%-40s %8.2f %10.1f Mpx/s %9.0f\n", "deterministic stock map", ts, p / ts / 1e6, rs / 1024
+  printf "%-40s %8.2f %10.1f Mpx/s %9.0f\n", "deterministic inventory (2 zones)", tv, p / tv / 1e6, rv / 1024
+  printf "%-40s %8.2f %8.3f Gpx-it/s %9.0f\n", "Monte Carlo inventory", tm, p * n / tm / 1e9, rm / 1024
+  printf "Monte Carlo / deterministic stock pass = %.1fx wall time (%d iterations)\n", tm / ts, n }'
+grep '^\*,\*' "$work/mc_inv.csv" | cut -d, -f5-9

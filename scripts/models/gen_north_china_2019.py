@@ -1,0 +1,367 @@
+#!/usr/bin/env python3
+# Generates models/carbon/north_china_2019.json from the IPCC tables extracted as CSV in
+# ../shared/data/ipcc-factors (forest_2019.csv, other_tables.csv): every number with its table,
+# row, page and uncertainty. Usage: scripts/models/gen_north_china_2019.py [IPCC_FACTORS_DIR]
+# (writes the model file; review the git diff).
+import csv, json, math, re, collections, os, sys
+HERE=os.path.dirname(os.path.abspath(__file__))
+REPO=os.path.dirname(os.path.dirname(HERE))
+D=(sys.argv[1] if len(sys.argv)>1 else os.path.join(REPO,'..','shared','data','ipcc-factors'))+'/'
+forest=list(csv.DictReader(open(D+'forest_2019.csv')))
+other=list(csv.DictReader(open(D+'other_tables.csv')))
+
+def row(file, **kw):
+    rows = forest if file=='forest_2019.csv' else other
+    m=[r for r in rows if all(r[k]==v for k,v in kw.items())]
+    assert len(m)==1, (kw, len(m))
+    return m[0]
+
+def selector(file, kw):
+    return file+'#'+';'.join(f'{k}={v}' for k,v in kw.items())
+
+def r3(x): return float(f'{x:.6g}')
+
+def leaf(file, source, note=None, unverified=False, proxy=False, **kw):
+    r=row(file, **kw)
+    out=collections.OrderedDict()
+    raw_unc=r['uncertainty_raw']
+    if r['value']!='':
+        v=float(r['value'])
+        out['value']=v
+    else:
+        lo,hi=float(r['lower']),float(r['upper'])
+        v=(lo+hi)/2
+        out['value']=r3(v)
+        out['range']=[lo,hi]
+        m=re.match(r'^±(\d+)%',raw_unc)
+        if m:
+            p=float(m.group(1))/100
+            out['ci95']=[r3(v*(1-p)),r3(v*(1+p))]
+        else:
+            out['ci95']=[lo,hi]
+    if 'ci95' not in out:
+        if False: pass
+        elif r['sd']!='':
+            out['sd']=float(r['sd'])
+        elif r['lower']!='' and r['upper']!='':
+            out['ci95']=[float(r['lower']),float(r['upper'])]
+        else:
+            m=re.match(r'^±(\d+)%',raw_unc)
+            if m:
+                p=float(m.group(1))/100
+                out['ci95']=[r3(v*(1-p)),r3(v*(1+p))]
+    src=source
+    if r.get('page'): src+=f", p. {r['page']}"
+    if r.get('references') and not r['references'].startswith('see'): src+=f" (table ref. {r['references']})"
+    if 'range' in out: src+=f"; the cell prints a range {r['lower']}-{r['upper']}: its midpoint is used"
+    if raw_unc and 'ci95' in out and re.match(r'^±\d+%',raw_unc):
+        src+=f"; uncertainty {raw_unc} read as a 95 % interval"
+    elif r['sd']!='':
+        src+=f"; SD {r['sd']}"
+    elif raw_unc.startswith('±') and 'ci95' in out:
+        src+=f"; 95 % CI {raw_unc}"
+    elif raw_unc=='' and 'ci95' not in out and 'sd' not in out:
+        src+="; the table gives no uncertainty"
+    out['source']=src
+    out['csv']=selector(file,kw)
+    if note: out['note']=note
+    if unverified: out['unverified']=True
+    if proxy: out['proxy']=True
+    return out
+
+def other_leaf(label, table, source, pct_is_2sd=True, note=None, unverified=False, proxy=False):
+    r=row('other_tables.csv', table=table, row_label=label)
+    v=float(r['value_raw'])
+    out=collections.OrderedDict(value=v)
+    m=re.match(r'^±(\d+)%',r['uncertainty_raw'])
+    if m:
+        p=float(m.group(1))/100
+        out['ci95']=[r3(v*(1-p)),r3(v*(1+p))]
+        source+=f"; error {r['uncertainty_raw'].split(' ')[0]} (two standard deviations as % of the mean) read as a 95 % interval"
+    else:
+        source+="; the transcription gives no uncertainty"
+    out['source']=source+" [third-party transcription in ipcc-factors/other_tables.csv, not checked against the IPCC page]"
+    out['csv']=selector('other_tables.csv',{'table':table,'row_label':label})
+    if note: out['note']=note
+    if unverified: out['unverified']=True
+    if proxy: out['proxy']=True
+    return out
+
+def recalled(value, source, ci95=None, sd=None, note=None):
+    out=collections.OrderedDict(value=value)
+    if ci95: out['ci95']=ci95
+    if sd is not None: out['sd']=sd
+    out['source']=source
+    out['unverified']=True
+    out['note']=(note+' ' if note else '')+"Not in ../shared/data and not found with the search tool: the number is as recalled from the cited table and must be checked against it before reporting."
+    return out
+
+def na(reason, csvsel=None):
+    o=collections.OrderedDict(notation='NA', reason=reason)
+    if csvsel: o['csv']=csvsel
+    return o
+def ne(reason):
+    return collections.OrderedDict(notation='NE', reason=reason)
+
+T47='IPCC 2019 V4 Table 4.7 (AGB in natural forests), Asia'
+T44='IPCC 2019 V4 Table 4.4 (root-to-shoot ratio), Asia, oceanic/continental/mountain (Luo et al. 2014, Chinese data)'
+T48='IPCC 2019 V4 Table 4.8 (AGB in plantations), Asia'
+T412='IPCC 2019 V4 Table 4.12 (summary of Tables 4.7-4.10), Asia'
+T49='IPCC 2019 V4 Table 4.9 (AGB net growth in natural forests)'
+
+def rs44(origin, species, cond):
+    return leaf('forest_2019.csv', f"{T44}, {origin}, {species}, {cond}", table='4.4', continent='Asia',
+                ecological_zone='Oceanic / Continental / Mountain (single merged cell)', origin=origin,
+                species_or_type=species, condition=cond, quantity='root_shoot_ratio')
+
+def rs_steps(origin, species):
+    return collections.OrderedDict(steps=[
+        collections.OrderedDict(agb_at_most=125, ratio=rs44(origin, species, 'AGB ≤125 t/ha')),
+        collections.OrderedDict(ratio=rs44(origin, species, 'AGB >125 t/ha'))],
+        source=f"{T44}: R for AGB <= 125 and > 125 t d.m./ha")
+
+factors=collections.OrderedDict()
+# ---- soils (0-30 cm) ----
+soc=collections.OrderedDict()
+for clim,label in [('warm_temperate_dry','Warm temperate, dry'),('warm_temperate_moist','Warm temperate, moist')]:
+    d=collections.OrderedDict()
+    for st,lab in [('high_activity_clay','HAC soils'),('low_activity_clay','LAC soils'),('sandy','Sandy soils')]:
+        r=row('other_tables.csv', table='IPCC 2006 V4 Ch2 Table 2.3', row_label=f'{label} / {lab}')
+        v=float(r['value_raw'])
+        d[st]=collections.OrderedDict(value=v, sd=r3(0.45*v),
+            source=f"IPCC 2006 V4 Ch. 2 Table 2.3, SOC reference stock 0-30 cm, {label}, {lab}; nominal uncertainty +-90 % (two standard deviations as % of the mean), so SD = 0.45 x value [third-party transcription in ipcc-factors/other_tables.csv, not checked against the IPCC page]",
+            csv=selector('other_tables.csv',{'table':'IPCC 2006 V4 Ch2 Table 2.3','row_label':f'{label} / {lab}'}))
+    soc[clim]=collections.OrderedDict(by_soil_type=d)
+factors['soc_ref']=collections.OrderedDict(description='Soil organic carbon reference stock under native vegetation, 0-30 cm (Mg C/ha)', by_soil_climate=soc)
+factors['soc_wetland']=recalled(88, "IPCC 2006 V4 Ch. 2 Table 2.3, wetland soils column, warm temperate", sd=39.6,
+    note="other_tables.csv lists the merged wetland-soil cells '146, 87, 88, 86' with their alignment unverified; 88 is taken for warm temperate (dry and moist), SD 0.45 x value as for the other Table 2.3 entries.")
+factors['f_lu_cultivated']=collections.OrderedDict(description='Stock change factor F_LU, long-term cultivated (annual crops)', by_soil_climate=collections.OrderedDict(
+    warm_temperate_dry=other_leaf('FLU / long-term cultivated / Temperate/boreal, dry','IPCC 2006 V4 Ch5 Table 5.5','IPCC 2006 V4 Ch. 5 Table 5.5, F_LU long-term cultivated, temperate/boreal dry'),
+    warm_temperate_moist=other_leaf('FLU / long-term cultivated / Temperate/boreal, moist','IPCC 2006 V4 Ch5 Table 5.5','IPCC 2006 V4 Ch. 5 Table 5.5, F_LU long-term cultivated, temperate/boreal moist')))
+factors['f_lu_perennial']=other_leaf('FLU / perennial/tree crop / all, dry and moist/wet','IPCC 2006 V4 Ch5 Table 5.5','IPCC 2006 V4 Ch. 5 Table 5.5, F_LU perennial/tree crop')
+factors['f_mg_full_tillage']=other_leaf('FMG / full tillage / all, dry and moist/wet','IPCC 2006 V4 Ch5 Table 5.5','IPCC 2006 V4 Ch. 5 Table 5.5, F_MG full tillage (reference level)')
+factors['f_i_medium']=other_leaf('FI / medium / all, dry and moist/wet','IPCC 2006 V4 Ch5 Table 5.5','IPCC 2006 V4 Ch. 5 Table 5.5, F_I medium input (reference level)')
+# ---- carbon fractions ----
+cf=other_leaf('Forest AGB carbon fraction (default)','IPCC 2006 V4 Ch4 Table 4.3','IPCC 2006 V4 Ch. 4 Table 4.3, default carbon fraction of forest biomass (the 2019 Refinement keeps Table 4.3 unchanged)')
+cf['ci95']=[0.44,0.49]
+cf['unverified']=True
+cf['note']="The value 0.47 is in other_tables.csv; its interval 0.44-0.49 is the 2006 Table 4.3 range as recalled (the full 2006 Table 4.3 is not in ../shared/data), so the interval is unverified."
+factors['cf_forest']=cf
+factors['cf_cropland']=other_leaf('Cropland woody biomass carbon fraction','IPCC 2006 V4 Ch5 (Section 5.2.1.4 / Table 5.8 note)','IPCC 2006 V4 Ch. 5 (Section 5.2.1.4), carbon fraction of cropland (woody) biomass')
+# ---- forest AGB ----
+def t47(zone, age):
+    return leaf('forest_2019.csv', f"{T47}, temperate {zone.lower()}, natural, {age}", table='4.7', continent='Asia', ecological_zone=zone, origin='natural', age_class=age, quantity='agb_stock_t_dm_per_ha')
+natural_agb=collections.OrderedDict(by_ecological_zone=collections.OrderedDict(
+    temperate_continental=collections.OrderedDict(by_age=collections.OrderedDict(young=t47('Continental','secondary ≤20 y'), old=t47('Continental','secondary >20 y'))),
+    temperate_mountain=collections.OrderedDict(by_age=collections.OrderedDict(
+        young=na(f"{T47}, temperate mountain, natural, secondary <=20 y: n.a. in the table, p. 4.24",
+                 selector('forest_2019.csv',dict(table='4.7',continent='Asia',ecological_zone='Mountain',origin='natural',age_class='secondary ≤20 y',quantity='agb_stock_t_dm_per_ha'))),
+        old=t47('Mountain','secondary >20 y')))))
+factors['agb_natural_forest']=collections.OrderedDict(description='AGB of natural (secondary) forest, Mg d.m./ha', **natural_agb)
+def t48(species, age, zone='Temperate continental forest', continent='Asia'):
+    return leaf('forest_2019.csv', f"{T48}, {zone.lower()}, planted, {species}, {age}", table='4.8', continent=continent, ecological_zone=zone, origin='planted', species_or_type=species, age_class=age, quantity='agb_stock_t_dm_per_ha')
+def na48(species, age):
+    return na(f"{T48}, temperate continental forest, planted, {species}: no {age} row in the table (p. 4.33)")
+# ---- growth ----
+def g412(zone, age):
+    return leaf('forest_2019.csv', f"{T412}, temperate {zone.lower()}, planted, {age}: AGB net growth in plantations", table='4.12', continent='Asia', ecological_zone=zone, origin='planted', age_class=age, quantity='agb_growth_t_dm_per_ha_yr',
+                note="Table 4.10 has no Asia temperate rows; Table 4.12 summarises the plantation growth for Asia temperate as printed here. Table 4.11 gives Populus spp. in China a merchantable-volume increment of 20-25 m3/ha/yr (p. 4.44), which would need wood density and BCEF to become biomass growth.")
+factors['growth_plantation']=collections.OrderedDict(description='Above-ground net biomass growth of plantations G_W, Mg d.m./ha/yr', by_ecological_zone=collections.OrderedDict(
+    temperate_continental=collections.OrderedDict(by_age=collections.OrderedDict(young=g412('Continental','secondary ≤20 y'), old=g412('Continental','secondary >20 y'))),
+    temperate_mountain=collections.OrderedDict(by_age=collections.OrderedDict(young=g412('Mountain','secondary ≤20 y'), old=g412('Mountain','secondary >20 y')))))
+def g49(zone, age):
+    return leaf('forest_2019.csv', f"{T49}, North and South America, temperate {zone.lower()}, natural, {age}", table='4.9', continent='North and South America', ecological_zone=zone, origin='natural', age_class=age, quantity='agb_growth_t_dm_per_ha_yr', proxy=True,
+                note="PROXY: Table 4.9 has no Asia temperate rows (Table 4.12 prints n.a. for Asia temperate natural growth, p. 4.49-4.50); the North and South America row of the same ecological zone and age is used, as IPCC itself borrows rows across continents where a cell is empty (Table 4.9 footnote). Replace with Chinese inventory growth data where available.")
+factors['growth_natural_forest']=collections.OrderedDict(description='Above-ground net biomass growth of natural forest G_W, Mg d.m./ha/yr', by_ecological_zone=collections.OrderedDict(
+    temperate_continental=collections.OrderedDict(by_age=collections.OrderedDict(young=g49('Continental','secondary ≤20 y'), old=g49('Continental','secondary >20 y'))),
+    temperate_mountain=collections.OrderedDict(by_age=collections.OrderedDict(young=g49('Mountain','secondary ≤20 y'), old=g49('Mountain','secondary >20 y')))))
+factors['loss_fraction_stand_replacing']=recalled(1.0, "IPCC 2006 V4 Ch. 2, Eq. 2.14 and its text: f_d = 1 for a stand-replacing disturbance that kills all biomass", note="Used for disturbances detected by a drop of NBR (fire, clear-cut).")
+# ---- forest DOM (litter) ----
+factors['litter_forest_broadleaf']=collections.OrderedDict(by_soil_climate=collections.OrderedDict(
+    warm_temperate_dry=recalled(28.2, "IPCC 2006 V4 Ch. 2 Table 2.2, litter carbon stock of mature forests, warm temperate dry, broadleaf deciduous", ci95=[23.4,33.0]),
+    warm_temperate_moist=ne("IPCC 2006 Table 2.2 warm temperate moist litter is not in ../shared/data (other_tables.csv has only its tropical and subtropical rows)")))
+factors['litter_forest_conifer']=collections.OrderedDict(by_soil_climate=collections.OrderedDict(
+    warm_temperate_dry=recalled(20.3, "IPCC 2006 V4 Ch. 2 Table 2.2, litter carbon stock of mature forests, warm temperate dry, needleleaf evergreen", ci95=[17.3,21.1]),
+    warm_temperate_moist=ne("IPCC 2006 Table 2.2 warm temperate moist litter is not in ../shared/data (other_tables.csv has only its tropical and subtropical rows)")))
+# ---- cropland ----
+factors['cropland_annual_biomass_c']=other_leaf('Annual cropland / biomass C one year after conversion','IPCC 2006 V4 Ch5 Table 5.9','IPCC 2006 V4 Ch. 5 Table 5.9, annual cropland, biomass carbon stock (Mg C/ha; total biomass)')
+factors['perennial_c_at_harvest']=other_leaf('Temperate (all moisture regimes) / AGB C stock at harvest','IPCC 2006 V4 Ch5 Table 5.1','IPCC 2006 V4 Ch. 5 Table 5.1, temperate, above-ground biomass carbon stock at harvest (Mg C/ha)')
+factors['perennial_c_accumulation']=other_leaf('Temperate (all moisture regimes) / biomass accumulation rate','IPCC 2006 V4 Ch5 Table 5.1','IPCC 2006 V4 Ch. 5 Table 5.1, temperate, biomass carbon accumulation rate (Mg C/ha/yr)')
+# ---- grassland (unverified) ----
+factors['agb_grassland']=collections.OrderedDict(by_soil_climate=collections.OrderedDict(
+    warm_temperate_dry=recalled(1.6, "IPCC 2006 V4 Ch. 6 Table 6.4, warm temperate dry, peak above-ground live biomass (Mg d.m./ha), error +-75 %", ci95=[0.4,2.8]),
+    warm_temperate_moist=recalled(2.7, "IPCC 2006 V4 Ch. 6 Table 6.4, warm temperate wet, peak above-ground live biomass (Mg d.m./ha), error +-75 %", ci95=[0.675,4.725])))
+factors['rs_grassland']=collections.OrderedDict(by_soil_climate=collections.OrderedDict(
+    warm_temperate_dry=recalled(2.8, "IPCC 2006 V4 Ch. 6 Table 6.4, warm temperate dry: (total 6.1 - above-ground 1.6) / 1.6 = 2.8 (Table 6.1 semi-arid grassland also 2.8)", ci95=[0.7,4.9]),
+    warm_temperate_moist=recalled(4.0, "IPCC 2006 V4 Ch. 6 Table 6.4, warm temperate wet: (total 13.6 - above-ground 2.7) / 2.7 = 4.0", ci95=[1.0,7.0])))
+# ---- wetlands (Wetlands Supplement, unverified) ----
+factors['cf_mangrove']=other_leaf('Mangrove biomass carbon fraction','2013 Wetlands Supplement Ch4 Table 4.2','2013 Wetlands Supplement Ch. 4 Table 4.2, carbon fraction of mangrove biomass')
+factors['rs_mangrove']=other_leaf('Mangrove / Subtropical / root-to-shoot ratio','2013 Wetlands Supplement Ch4 Table 4.5','2013 Wetlands Supplement Ch. 4 Table 4.5, mangrove root-to-shoot ratio, subtropical')
+factors['agb_mangrove']=recalled(75.3, "2013 Wetlands Supplement Ch. 4 Table 4.3, above-ground biomass of mangroves, subtropical (Mg d.m./ha)")
+factors['dom_mangrove']=collections.OrderedDict(product=[recalled(10.7,"2013 Wetlands Supplement Ch. 4 Table 4.7, dead wood carbon stock in mangroves (Mg C/ha)", ci95=[6.5,14.8])], note="Dead wood only; Table 4.7 also gives litter (0.7 Mg C/ha, as recalled) which is added below.")
+# simpler: sum not supported -> model dead_c as dead wood + litter via two classes? keep dead wood + litter as one recalled total
+factors['dom_mangrove']=recalled(11.4, "2013 Wetlands Supplement Ch. 4 Table 4.7, mangroves: dead wood 10.7 + litter 0.7 Mg C/ha", ci95=[6.5,16.1], note="The audit found mangrove dead organic matter wrongly set to zero; this is the sum of the table's two defaults.")
+
+lib=collections.OrderedDict()
+lib['name']='north_china_2019'
+lib['version']='1.0.0'
+lib['description']=("Carbon parameter library for warm-temperate North China (Shandong): IPCC 2019 Refinement forest tables "
+ "(Asia rows, most from Luo et al. 2014 on Chinese data) for natural forest by ecological zone and age class and for plantations "
+ "by species; IPCC 2006 soil, cropland and carbon-fraction defaults; grassland and wetland defaults where a source exists. "
+ "All stocks are Tier 1 constants by class, climate zone and age class; index-driven biomass models come from `sinkmap calibrate`. "
+ "Numbers marked 'unverified' are not in ../shared/data and were not found with the search tool; numbers marked 'proxy' come from "
+ "another row of the cited table, as the note says. Pools marked NE (not estimated) count as zero in totals and are listed in every output.")
+lib['region']=collections.OrderedDict(description="North China: warm-temperate Shandong, Hebei, Henan, Beijing, Tianjin and the neighbouring plains and hills (the Asia temperate continental / mountain rows of the IPCC tables, Chinese data)", lon=[110.0, 123.5], lat=[31.5, 43.0])
+lib['soil_depth_cm']=30
+lib['units']=collections.OrderedDict(agb='Mg dry matter / ha', dead_c='Mg C / ha', soil_c='Mg C / ha (0-30 cm)', carbon_fraction='Mg C / Mg dry matter', growth='Mg dry matter / ha / yr', loss_fraction='fraction of biomass')
+lib['sources']=collections.OrderedDict(
+  IPCC2019="2019 Refinement to the 2006 IPCC Guidelines, Vol. 4 Ch. 4 Forest Land (advance version), as extracted in ../shared/data/ipcc-factors/forest_2019.csv (see its SOURCES.txt)",
+  IPCC2006="2006 IPCC Guidelines for National Greenhouse Gas Inventories, Vol. 4 (AFOLU); values through the third-party transcriptions in ../shared/data/ipcc-factors/other_tables.csv unless marked unverified",
+  IPCC2013W="2013 Supplement to the 2006 IPCC Guidelines: Wetlands, Ch. 4 Coastal Wetlands",
+  Luo2014="Luo Y. et al. 2014, Root:shoot ratios across China's forests: forest type and climatic effects, Forest Ecology and Management 269: 19-25 (the Asia temperate rows of 2019 Table 4.4)")
+lib['climate_zones']=collections.OrderedDict(
+  default='warm_temperate_dry',
+  default_reason="Most of Shandong and the North China Plain receive 550-950 mm a year, below potential evapotranspiration (IPCC 'dry': MAP < PET); the south-east of Shandong is moist. Pass --climate-zone or --climate-zone-map where the map covers moist or mountain areas.",
+  source="IPCC 2006 V4 Ch. 3 Annex 3A.5 (climate zones: warm temperate = MAT 10-20 C; dry where MAP < PET); FAO Global Ecological Zones (temperate continental forest, temperate mountain system) for the forest tables",
+  zones=collections.OrderedDict(
+    warm_temperate_dry=collections.OrderedDict(id=0, soil_climate='warm_temperate_dry', ecological_zone='temperate_continental', description='warm temperate dry, plains and hills (FAO: temperate continental forest)'),
+    warm_temperate_moist=collections.OrderedDict(id=1, soil_climate='warm_temperate_moist', ecological_zone='temperate_continental', description='warm temperate moist, plains and hills'),
+    warm_temperate_dry_mountain=collections.OrderedDict(id=2, soil_climate='warm_temperate_dry', ecological_zone='temperate_mountain', description='warm temperate dry, mountains (FAO: temperate mountain system, above about 800 m)'),
+    warm_temperate_moist_mountain=collections.OrderedDict(id=3, soil_climate='warm_temperate_moist', ecological_zone='temperate_mountain', description='warm temperate moist, mountains')))
+lib['age_classes']=collections.OrderedDict(boundary_years=20, default='young',
+  default_reason="Most Shandong forests are young plantations of poplar, black locust and pines (SCIENCE.md section 2); pass --forest-age or --forest-age-class old where stands are older than 20 years.",
+  young="stands of at most 20 years (IPCC tables: <=20 y; Table 4.8 prints <20 y)", old="stands older than 20 years")
+lib['soil_types']=collections.OrderedDict(default='high_activity_clay',
+  default_reason="Cinnamon, brown and fluvo-aquic soils of Shandong are high-activity clay soils in the IPCC classification (2006 V4 Ch. 3 Annex 3A.5); sandy coastal soils need --soil-type sandy.",
+  types=collections.OrderedDict(high_activity_clay='HAC: lightly to moderately weathered soils dominated by 2:1 clays', low_activity_clay='LAC: highly weathered soils dominated by 1:1 clays', sandy='sandy soils (> 70 % sand, < 8 % clay)'))
+lib['classifier']=collections.OrderedDict(
+  source="sinkmap's documented thresholds for runs without a land-cover map (README): NDWI (McFeeters 1996) > 0 is open water (McFeeters' own criterion); NDVI < 0.2 is bare or built; NDVI >= 0.5 is forest; otherwise grassland.",
+  water_ndwi=0.0, bare_ndvi=0.2, forest_ndvi=0.5,
+  classes=collections.OrderedDict(water='water', bare='bare', forest='natural_forest_broadleaf', grassland='grassland'))
+lib['disturbance']=collections.OrderedDict(dnbr_threshold=collections.OrderedDict(value=0.27,
+  source="Key C.H. & Benson N.C. 2006, Landscape Assessment (LA): Sampling and Analysis Methods, FIREMON, USDA Forest Service Gen. Tech. Rep. RMRS-GTR-164-CD, severity levels of dNBR (x 1000): 270 is the lower bound of 'moderate-low severity' (100-269 'low severity')",
+  unverified=True, note="dNBR = NBR(year 1) - NBR(year 2), unitless; not in ../shared/data."))
+lib['factors']=factors
+lib['crosswalks']=collections.OrderedDict((k, f'../crosswalks/{k}.json') for k in ['esa_worldcover','glc_fcs30','clcd','nlcd','rsgislib_aber','forest_types_north_china','climate_zones_north_china'])
+
+def cls(id, group, description, **f):
+    c=collections.OrderedDict(id=id, group=group, description=description)
+    c.update(f)
+    return c
+
+soil_forest='@soc_ref'
+growth_note=None
+classes=collections.OrderedDict()
+classes['natural_forest_broadleaf']=cls(1,'forest','natural or semi-natural broadleaf forest (deciduous or evergreen); also forest of unknown type',
+  agb=collections.OrderedDict(form='constant', a='@agb_natural_forest', source=f"{T47}, natural secondary forest by ecological zone and age class"),
+  root_to_shoot=rs_steps('natural','Other Broadleaf'), carbon_fraction='@cf_forest', dead_c='@litter_forest_broadleaf', soil_c=soil_forest,
+  growth='@growth_natural_forest', loss_fraction='@loss_fraction_stand_replacing')
+classes['natural_forest_conifer']=cls(2,'forest','natural or semi-natural coniferous forest',
+  agb=collections.OrderedDict(form='constant', a='@agb_natural_forest', source=f"{T47}, natural secondary forest by ecological zone and age class (the table does not split by leaf type)"),
+  root_to_shoot=rs_steps('natural','Conifer'), carbon_fraction='@cf_forest', dead_c='@litter_forest_conifer', soil_c=soil_forest,
+  growth='@growth_natural_forest', loss_fraction='@loss_fraction_stand_replacing')
+rs_mixed=rs_steps('natural','Other Broadleaf'); rs_mixed['source']+="; Table 4.4 has no mixed-forest row: the broadleaf row is used (0.225 vs 0.243 for conifers)"
+classes['natural_forest_mixed']=cls(3,'forest','natural mixed broadleaf-conifer forest',
+  agb=collections.OrderedDict(form='constant', a='@agb_natural_forest', source=f"{T47}, natural secondary forest by ecological zone and age class"),
+  root_to_shoot=rs_mixed, carbon_fraction='@cf_forest', dead_c='@litter_forest_broadleaf', soil_c=soil_forest,
+  growth='@growth_natural_forest', loss_fraction='@loss_fraction_stand_replacing')
+def plantation(id, species_label, desc, young, old, origin_rs):
+    return cls(id,'forest',desc,
+      agb=collections.OrderedDict(form='constant', a=collections.OrderedDict(by_age=collections.OrderedDict(young=young, old=old)),
+          source=f"{T48}, temperate continental forest, planted, {species_label}; the same rows serve the mountain zones (the table lists the species for temperate continental forest only)"),
+      root_to_shoot=rs_steps('planted', origin_rs), carbon_fraction='@cf_forest',
+      dead_c=('@litter_forest_conifer' if origin_rs=='Conifer' else '@litter_forest_broadleaf'), soil_c=soil_forest,
+      growth='@growth_plantation', loss_fraction='@loss_fraction_stand_replacing')
+classes['plantation_poplar']=plantation(4,'Poplar sp.','poplar plantation (Populus spp.)', t48('Poplar sp.','<20 y'), na48('Poplar sp.','>20 y'), 'Other Broadleaf')
+classes['plantation_robinia']=plantation(5,'Robinia pseudoacacia','black locust plantation (Robinia pseudoacacia)', t48('Robinia pseudoacacia','<20 y'), t48('Robinia pseudoacacia','>20 y'), 'Other Broadleaf')
+classes['plantation_pinus_tabuliformis']=plantation(6,'Pinus tabuliformis','Chinese pine plantation (Pinus tabuliformis)', t48('Pinus tabuliformis','<20 y'), t48('Pinus tabuliformis','>20 y'), 'Conifer')
+classes['plantation_broadleaf']=plantation(7,'Broadleaf','broadleaf plantation of other or unknown species',
+   t48('Broadleaf','≤20 y','Temperate continental forest and mountain systems','Asia, Europe'), t48('Broadleaf','>20 y','Temperate continental forest and mountain systems','Asia, Europe'), 'Other Broadleaf')
+classes['plantation_conifer']=plantation(8,'Coniferous','coniferous plantation of other or unknown species',
+   t48('Coniferous','≤20 y','Temperate continental forest and mountain systems','Asia, Europe'), t48('Coniferous','>20 y','Temperate continental forest and mountain systems','Asia, Europe'), 'Conifer')
+for k in ['plantation_broadleaf','plantation_conifer']:
+    classes[k]['agb']['source']=f"{T48}, temperate continental forest and mountain systems, planted, {'broadleaf' if 'broad' in k else 'coniferous'} (IPCC generic rows, +-90 % default uncertainty)"
+grass_agb=collections.OrderedDict(form='constant', a='@agb_grassland', source='IPCC 2006 V4 Ch. 6 Table 6.4 (unverified, see the factor)')
+grass_rs=collections.OrderedDict(steps=[collections.OrderedDict(ratio='@rs_grassland')], source='IPCC 2006 V4 Ch. 6 Table 6.4 (unverified, see the factor)')
+classes['shrubland']=cls(9,'grassland','shrubland (grassland category in IPCC reporting)',
+  agb=collections.OrderedDict(form='constant', a='@agb_grassland', source='PROXY: IPCC gives no Tier 1 temperate shrubland biomass; the grassland default of Table 6.4 is used (unverified, see the factor)'),
+  root_to_shoot=grass_rs, carbon_fraction='@cf_forest', dead_c=ne('IPCC 2006 Sect. 6.2.2: Tier 1 assumes dead organic matter in grassland does not change; no stock default'),
+  soil_c='@soc_ref', growth=collections.OrderedDict(value=0, source='IPCC 2006 Sect. 6.2.1: Tier 1 assumes no change in grassland biomass'), proxy=True)
+classes['grassland']=cls(10,'grassland','grassland',
+  agb=grass_agb, root_to_shoot=grass_rs, carbon_fraction='@cf_forest',
+  dead_c=ne('IPCC 2006 Sect. 6.2.2: Tier 1 assumes dead organic matter in grassland does not change; no stock default'),
+  soil_c='@soc_ref', growth=collections.OrderedDict(value=0, source='IPCC 2006 Sect. 6.2.1: Tier 1 assumes no change in grassland biomass'))
+classes['grassland']['carbon_fraction']='@cf_forest'
+classes['annual_cropland']=cls(11,'cropland','annual cropland (wheat, maize, rice, vegetables)',
+  agb=collections.OrderedDict(form='constant', a=collections.OrderedDict(product=['@cropland_annual_biomass_c', collections.OrderedDict(inverse='@cf_cropland')]),
+      source='IPCC 2006 V4 Ch. 5 Table 5.9: 5.0 Mg C/ha of biomass on annual cropland, as dry matter with the cropland carbon fraction'),
+  root_to_shoot=collections.OrderedDict(steps=[collections.OrderedDict(ratio=collections.OrderedDict(value=0, source='Table 5.9 gives total biomass: no separate below-ground pool'))], source='Table 5.9 gives total biomass'),
+  carbon_fraction='@cf_cropland', dead_c=ne('IPCC 2006 Sect. 5.2.2: Tier 1 assumes no dead organic matter in cropland'),
+  soil_c=collections.OrderedDict(product=['@soc_ref','@f_lu_cultivated','@f_mg_full_tillage','@f_i_medium']),
+  growth=collections.OrderedDict(value=0, source='IPCC 2006 Sect. 5.2.1: annual crops accumulate and lose their biomass within the year (no change at Tier 1)'))
+classes['perennial_cropland']=cls(12,'cropland','perennial woody cropland: orchards, tea, mulberry (GLC_FCS30 12)',
+  agb=collections.OrderedDict(form='constant', a=collections.OrderedDict(product=['@perennial_c_at_harvest', collections.OrderedDict(inverse='@cf_cropland')]),
+      source='IPCC 2006 V4 Ch. 5 Table 5.1, temperate: 63 Mg C/ha above-ground at harvest (end of the 30-year cycle), as dry matter; used as the stock of an established orchard of any age'),
+  root_to_shoot=collections.OrderedDict(notation='NE', reason='Table 5.1 gives above-ground biomass only'),
+  carbon_fraction='@cf_cropland', dead_c=ne('IPCC 2006 Sect. 5.2.2: Tier 1 assumes no dead organic matter in cropland'),
+  soil_c=collections.OrderedDict(product=['@soc_ref','@f_lu_perennial','@f_mg_full_tillage','@f_i_medium']),
+  growth=collections.OrderedDict(product=['@perennial_c_accumulation', collections.OrderedDict(inverse='@cf_cropland')]))
+wet_soil='@soc_wetland'
+classes['wetland_herbaceous']=cls(13,'wetland','inland herbaceous wetland: marsh, reed beds',
+  agb=collections.OrderedDict(form='constant', a='@agb_grassland', source='PROXY: IPCC gives no Tier 1 biomass for inland marshes; the grassland default of Table 6.4 is used (unverified)'),
+  root_to_shoot=grass_rs, carbon_fraction='@cf_forest', dead_c=ne('no Tier 1 default for inland wetlands'), soil_c=wet_soil,
+  growth=collections.OrderedDict(value=0, source='Tier 1: no change in wetland biomass'), proxy=True)
+classes['wetland_woody']=cls(14,'wetland','woody wetland: swamp forest (GLC_FCS30 181)',
+  agb=collections.OrderedDict(form='constant', a='@agb_natural_forest', source=f"PROXY: {T47}, natural secondary forest (swamp forest as forest)"),
+  root_to_shoot=rs_steps('natural','Other Broadleaf'), carbon_fraction='@cf_forest', dead_c='@litter_forest_broadleaf', soil_c=wet_soil,
+  growth='@growth_natural_forest', loss_fraction='@loss_fraction_stand_replacing', proxy=True)
+classes['mangrove']=cls(15,'wetland','mangrove forest',
+  agb=collections.OrderedDict(form='constant', a='@agb_mangrove', source='2013 Wetlands Supplement Table 4.3, subtropical (unverified)'),
+  root_to_shoot=collections.OrderedDict(steps=[collections.OrderedDict(ratio='@rs_mangrove')], source='2013 Wetlands Supplement Table 4.5, subtropical'),
+  carbon_fraction='@cf_mangrove', dead_c='@dom_mangrove',
+  soil_c=ne('The Wetlands Supplement gives mangrove soil carbon for 0-100 cm (Table 4.11); this library reports soils at 0-30 cm and never adds the two depths'),
+  growth=na('Wetlands Supplement Table 4.4 (mangrove growth) is not in ../shared/data'),
+  absent_in_region="Mangroves do not grow north of about 27 N in China (Fujian); Shandong has none, so mangrove pixels there are misclassified.")
+classes['tidal_marsh']=cls(16,'wetland','vegetated tidal marsh (salt marsh, GLC_FCS30 186)',
+  agb=collections.OrderedDict(form='constant', a=ne('the Wetlands Supplement gives no Tier 1 biomass stock for tidal marshes (biomass assumed in steady state)'), source='2013 Wetlands Supplement Ch. 4'),
+  root_to_shoot=collections.OrderedDict(notation='NE', reason='no biomass stock'),
+  carbon_fraction='@cf_forest', dead_c=ne('no Tier 1 default'),
+  soil_c=ne('The Wetlands Supplement gives tidal-marsh soil carbon for 0-100 cm (Table 4.11); this library reports soils at 0-30 cm'),
+  growth=collections.OrderedDict(value=0, source='Tier 1: no change in tidal-marsh biomass'))
+classes['unvegetated_flat']=cls(17,'wetland','unvegetated tidal flat or flooded flat (GLC_FCS30 183, 187)',
+  agb=collections.OrderedDict(form='none', source='unvegetated: no living biomass'),
+  soil_c=ne('no Tier 1 soil carbon default for unvegetated tidal or flooded flats'))
+classes['water']=cls(18,'other','open water', agb=collections.OrderedDict(form='none', source='no living biomass'), soil_c=ne('sediments of open water are not a soil pool of the land categories'))
+classes['built_up']=cls(19,'settlement','built-up land and impervious surfaces', agb=collections.OrderedDict(form='none', source='IPCC 2006 Ch. 8 settlements: Tier 1 assumes no change in biomass; not estimated as a stock'),
+  soil_c=ne('not estimated for settlements (IPCC 2006 Ch. 8)'))
+classes['bare']=cls(20,'other','bare and sparsely vegetated land', agb=collections.OrderedDict(form='none', source='no living biomass'), soil_c=ne('not estimated for other land (IPCC 2006 Ch. 9)'))
+classes['snow_ice']=cls(21,'other','permanent snow and ice', agb=collections.OrderedDict(form='none', source='no living biomass'), soil_c=ne('not estimated'))
+lib['classes']=classes
+
+# Large uncertainties of non-negative quantities: the tables' SDs are the spread of the studies
+# behind a default, often as large as the mean (growth of natural forest: 3.3 +- 5.2 t/ha/yr).
+# A normal truncated at zero would move the Monte Carlo's mean away from the default; the
+# lognormal of the same mean and SD keeps it (IPCC 2006 Vol. 1 Ch. 3: lognormal for
+# non-negative, positively skewed quantities). Threshold: SD above half the mean.
+def implied_sd(o):
+    if 'sd' in o: return o['sd']
+    if 'ci95' in o: return (o['ci95'][1]-o['ci95'][0])/3.92
+    return 0.0
+def mark_lognormal(o):
+    if isinstance(o, dict):
+        v=o.get('value')
+        if isinstance(v,(int,float)) and v>0 and implied_sd(o)>0.5*v:
+            o['distribution']='lognormal'
+        for x in o.values(): mark_lognormal(x)
+    elif isinstance(o, list):
+        for x in o: mark_lognormal(x)
+mark_lognormal(lib)
+lib['distributions']=("Uncertain numbers are normal, truncated to the quantity's physical range, except those marked "
+  "\"distribution\": \"lognormal\" (non-negative numbers whose SD exceeds half their value): lognormal with the same mean and SD, "
+  "so the Monte Carlo's mean stays at the default (IPCC 2006 Vol. 1 Ch. 3 on lognormal distributions for non-negative, skewed quantities).")
+
+def dump(path, d):
+    s=json.dumps(d, indent=2, ensure_ascii=False)
+    s=re.sub(r'\[\s*\n\s*([^\[\]{}]*?)\s*\n\s*\]', lambda m: '['+re.sub(r'\s*\n\s*',' ',m.group(1))+']', s)
+    open(path,'w').write(s+'\n')
+dump(os.path.join(REPO,'models','carbon','north_china_2019.json'), lib)

@@ -1,0 +1,20 @@
+// What the user asks of a Monte Carlo: --uncertainty N, --seed S, --uncertainty-map FILE,
+// --landcover-confusion CSV (and [uncertainty] in a run config).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace sinkmap::uncertainty {
+
+struct mc_options {
+  int iterations = 0;                ///< --uncertainty N (0: no Monte Carlo)
+  std::uint64_t seed = 1;            ///< --seed
+  std::string sd_output;             ///< --uncertainty-map: the per-pixel SD GeoTIFF ("" = none)
+  std::string confusion;             ///< --landcover-confusion CSV ("" = classes are certain)
+  std::string confusion_crosswalk;   ///< crosswalk for numeric labels ("" = the map's)
+
+  [[nodiscard]] bool active() const { return iterations > 0; }
+};
+
+}  // namespace sinkmap::uncertainty
