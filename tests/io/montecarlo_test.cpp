@@ -357,3 +357,28 @@ TEST(MonteCarlo, InventoryGainsMeanSdAndIntervalColumns)
   EXPECT_EQ(j["uncertainty"]["iterations"], 300);
   EXPECT_TRUE(j["rows"][0].contains("carbon_mgc_p97_5"));
 }
+
+TEST(MonteCarlo, CalibratedCoefficientsAreDrawnJointlyWithTheirCovariance)
+{
+  // `sinkmap calibrate` writes a and b with their covariance: the draws reproduce it.
+  json const agb = {{"form", "linear"}, {"index", "NDVI"}, {"a", 20}, {"b", 100},
+                    {"covariance", {{4.0, -3.0}, {-3.0, 9.0}}}, {"source", "t"}};
+  scene s(model_json(agb, 0.2, 0.5, 0.0));
+  auto const m = models::load_carbon_model(s.model);
+  std::size_t ka = 0, kb = 0;
+  for (std::size_t k = 0; k < m.parameters.size(); ++k) {
+    if (m.parameters[k].path.find("agb.a") != std::string::npos) ka = k;
+    if (m.parameters[k].path.find("agb.b") != std::string::npos) kb = k;
+  }
+  ASSERT_NE(ka, kb);
+  int const n = 20000;
+  double sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
+  for (int it = 0; it < n; ++it) {
+    auto const v = uncertainty::draw_parameters(m, 9, std::uint32_t(it));
+    double const a = v[ka] - 20, b = v[kb] - 100;
+    sa += a, sb += b, saa += a * a, sbb += b * b, sab += a * b;
+  }
+  EXPECT_NEAR(saa / n - (sa / n) * (sa / n), 4.0, 0.15);
+  EXPECT_NEAR(sbb / n - (sb / n) * (sb / n), 9.0, 0.3);
+  EXPECT_NEAR(sab / n - (sa / n) * (sb / n), -3.0, 0.15);
+}
