@@ -51,6 +51,7 @@ void add_stock_command(CLI::App& app)
                     "--uncertainty: the InVEST pool table (--lulc, --pools) gives no uncertainties; use a model");
     SINKMAP_EXPECTS(args->mc.active() || (args->mc.sd_output.empty() && args->mc.confusion.empty()), bad_input,
                     "--uncertainty-map and --landcover-confusion need --uncertainty N");
+    args->job.with_agb_input = args->mc.active();
     auto const r = jobs::run_stock_job(args->job);
     for (auto const& w : r.warnings) std::fprintf(stderr, "sinkmap stock: warning: %s\n", w.c_str());
     if (!args->job.run.quiet) {

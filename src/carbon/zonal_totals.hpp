@@ -8,8 +8,21 @@
 #include <cstdint>
 #include <map>
 #include <utility>
+#if defined(__SSE2__) && defined(__x86_64__)
+#include <emmintrin.h>
+#endif
 
 namespace sinkmap::carbon {
+
+/// llrint without the libm call: one cvtsd2si (rounding to nearest even, MXCSR's default).
+inline std::int64_t round_to_int64(double x)
+{
+#if defined(__SSE2__) && defined(__x86_64__)
+  return _mm_cvtsd_si64(_mm_set_sd(x));
+#else
+  return std::llrint(x);
+#endif
+}
 
 class exact_sum {
  public:
@@ -18,7 +31,7 @@ class exact_sum {
     double const x = v * scale;  // exact: scale is a power of two
     // One rounding per pixel (to nearest, ties to even); through int64 (a single instruction)
     // for any per-pixel value below ~8e6 units, the slow 128-bit conversion above that.
-    if (std::abs(x) < 9.0e18) acc_ += static_cast<__int128>(std::llrint(x));
+    if (std::abs(x) < 9.0e18) acc_ += static_cast<__int128>(round_to_int64(x));
     else acc_ += static_cast<__int128>(std::nearbyint(x));
   }
   void add(exact_sum const& o) { acc_ += o.acc_; }
@@ -26,7 +39,7 @@ class exact_sum {
   /// the same as `count` calls of add(v).
   void add_units(std::int64_t units, std::uint64_t count) { acc_ += static_cast<__int128>(units) * count; }
   /// v rounded to fixed-point units, as add(v) rounds it.
-  static std::int64_t units(double v) { return std::llrint(v * scale); }
+  static std::int64_t units(double v) { return round_to_int64(v * scale); }
   [[nodiscard]] double value() const { return static_cast<double>(acc_) / scale; }
 
  private:

@@ -58,7 +58,9 @@ geotiff_writer::geotiff_writer(std::string path, raster_grid const& grid,
                                        "BIGTIFF=IF_SAFER"}
             : std::vector<std::string>{"TILED=YES",       "BLOCKXSIZE=256", "BLOCKYSIZE=256",
                                        "COMPRESS=DEFLATE", "PREDICTOR=3",   "BIGTIFF=IF_SAFER",
-                                       "INTERLEAVE=BAND"};
+                                       "INTERLEAVE=BAND",
+                                       // compression on every core, whichever executor computes
+                                       "NUM_THREADS=ALL_CPUS"};
   gdal_string_list const co(opt.cog ? defaults : merge_creation_options(defaults, opt.creation_options));
 
   auto* driver = GetGDALDriverManager()->GetDriverByName("GTiff");
@@ -131,7 +133,8 @@ void geotiff_writer::commit()
   } else {
     std::vector<std::string> const defaults = {"COMPRESS=DEFLATE", "PREDICTOR=YES",
                                                "BLOCKSIZE=256", "OVERVIEWS=AUTO",
-                                               "RESAMPLING=AVERAGE", "BIGTIFF=IF_SAFER"};
+                                               "RESAMPLING=AVERAGE", "BIGTIFF=IF_SAFER",
+                                               "NUM_THREADS=ALL_CPUS"};
     gdal_string_list const co(merge_creation_options(defaults, opt_.creation_options));
     auto* cog = GetGDALDriverManager()->GetDriverByName("COG");
     SINKMAP_EXPECTS(cog != nullptr, runtime_failure, "--cog: this GDAL has no COG driver");

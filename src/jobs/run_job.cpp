@@ -90,7 +90,8 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
     o.scene_options = y.scene_options;
     o.composite = y.composite;
     if (y.composite && y.keep_composite) o.composite_output = out("composite_" + tag + ".tif");
-    o.with_nbr = true;
+    o.with_nbr = cfg.years.size() > 1;  // the sink's disturbance test
+    o.with_agb_input = cfg.mc.active();
     o.carbon = cfg.carbon;
     o.carbon.landcover = y.landcover;
     o.carbon.crosswalk = y.crosswalk;

@@ -20,8 +20,9 @@
 namespace sinkmap::jobs {
 namespace {
 
-// Bands written wherever they apply, whatever --output-bands selects: what the sink and the
-// Monte Carlo read back (naming them in --output-bands is allowed and changes nothing).
+// Bands beside the pools that sinkmap reads back: nbr (the sink's disturbance test, written
+// when with_nbr asks for it) and agb_input (the Monte Carlo; written with all bands, when
+// --output-bands names it, or when with_agb_input asks for it).
 bool is_auxiliary_band(std::string const& name) { return name == "agb_input" || name == "nbr"; }
 
 std::vector<io::output_band> named(std::vector<std::string> const& names,
@@ -239,7 +240,10 @@ stock_job_result run_stock_job(stock_job_options const& opt)
     if (params->tables.sets[k].index_output >= 0) agb_indices.insert(params->tables.sets[k].index_output);
   if (agb_indices.size() == 1) params->agb_input_index = *agb_indices.begin();
   int agb_input_plane = -1;
-  if (imagery) {
+  bool const want_agb_input =
+    opt.with_agb_input || opt.output_bands.empty() ||
+    std::find(opt.output_bands.begin(), opt.output_bands.end(), "agb_input") != opt.output_bands.end();
+  if (imagery && want_agb_input) {
     agb_input_plane = int(emit.size());
     emit.push_back(kernels::agb_input_value);
   }

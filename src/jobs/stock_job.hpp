@@ -39,6 +39,10 @@ struct stock_job_options {
   /// Add a band "nbr" (NBR of the scene or composite) where it has nir and swir2: the sink's
   /// disturbance test compares it between years.
   bool with_nbr = false;
+  /// Add the band "agb_input" (the index each imagery biomass model read) even where
+  /// output_bands does not name it: the Monte Carlo recomputes biomass from it. Written anyway
+  /// when output_bands is empty (all bands).
+  bool with_agb_input = false;
   /// Called with the output grid once the inputs are open, before the first tile is read.
   std::function<void(io::raster_grid const&)> on_grid;
 };

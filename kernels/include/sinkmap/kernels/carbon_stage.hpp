@@ -214,14 +214,9 @@ SINKMAP_HD int param_set(class_tables const& t, int cls, int zone, int age)
 /// agb, bgb, c_above, c_below, c_dead, c_soil, c_total of a parameter set, and the class id.
 /// A pixel with a class but no parameters keeps its class id and gets NaN pools, so that the
 /// inventory can report it; a pixel without a class is NaN throughout.
-SINKMAP_HD void carbon_pools(class_tables const& t, int cls, int set, float const* ix, float* v)
+SINKMAP_HD void pools_from_agb(class_tables const& t, int cls, int set, float agb, float* v)
 {
-  float agb = NAN;
-  if (set >= 0) {
-    class_params const& m = t.sets[set];
-    agb = above_ground_biomass(m, m.index_output >= 0 ? ix[m.index_output] : 0.0f);
-  }
-  if (is_nodata(agb)) {
+  if (set < 0 || is_nodata(agb)) {
     for (int k = 0; k < carbon_outputs - 1; ++k) v[k] = NAN;
     v[carbon_outputs - 1] = cls <= 0 ? NAN : float(cls);
     return;
@@ -238,6 +233,18 @@ SINKMAP_HD void carbon_pools(class_tables const& t, int cls, int set, float cons
   v[7] = float(cls);
 }
 
+/// The index value a parameter set's biomass model reads (0 where it reads none).
+SINKMAP_HD float model_input(class_params const& m, float const* ix)
+{
+  return m.index_output >= 0 ? ix[m.index_output] : 0.0f;
+}
+
+SINKMAP_HD void carbon_pools(class_tables const& t, int cls, int set, float const* ix, float* v)
+{
+  float const agb = set >= 0 ? above_ground_biomass(t.sets[set], model_input(t.sets[set], ix)) : NAN;
+  pools_from_agb(t, cls, set, agb, v);
+}
+
 /// The input sample of plane `k` at pixel i as float, or NaN where the plane is absent.
 template <typename T>
 SINKMAP_HD float plane_sample(T const* in, int k, std::size_t plane, std::size_t i)
@@ -247,22 +254,34 @@ SINKMAP_HD float plane_sample(T const* in, int k, std::size_t plane, std::size_t
 
 /// Class, zone, age and parameter set of pixel i, then its pools into v.
 template <typename T>
+SINKMAP_HD void pixel_class_set(carbon_stage_params const& p, T const* in, std::size_t plane, std::size_t i,
+                                bool valid, float const* ix, int& cls, int& set)
+{
+  cls = 0;
+  set = -1;
+  if (!valid) return;
+  cls = classify(p, plane_sample(in, p.landcover_plane, plane, i), plane_sample(in, p.forest_type_plane, plane, i), ix);
+  set = param_set(p.tables, cls, zone_of(p, plane_sample(in, p.zone_plane, plane, i)),
+                  age_of(p, plane_sample(in, p.forest_age_plane, plane, i)));
+}
+
+/// The value the biomass model read (for Tier 1 classes the one imagery models read): the
+/// Monte Carlo recomputes the biomass from it under drawn coefficients and classes.
+SINKMAP_HD float agb_input_of(carbon_stage_params const& p, int set, bool valid, float const* ix)
+{
+  int xk = set >= 0 ? p.tables.sets[set].index_output : -1;
+  if (xk < 0 && valid) xk = p.agb_input_index;
+  return xk >= 0 ? ix[xk] : NAN;
+}
+
+template <typename T>
 SINKMAP_HD void pixel_pools(carbon_stage_params const& p, T const* in, std::size_t plane,
                             std::size_t i, bool valid, float const* ix, float* v)
 {
-  int cls = 0, set = -1;
-  if (valid) {
-    cls = classify(p, plane_sample(in, p.landcover_plane, plane, i),
-                   plane_sample(in, p.forest_type_plane, plane, i), ix);
-    set = param_set(p.tables, cls, zone_of(p, plane_sample(in, p.zone_plane, plane, i)),
-                    age_of(p, plane_sample(in, p.forest_age_plane, plane, i)));
-  }
+  int cls, set;
+  pixel_class_set(p, in, plane, i, valid, ix, cls, set);
   carbon_pools(p.tables, cls, set, ix, v);
-  // The value the biomass model read (for Tier 1 classes the one imagery models read): the
-  // Monte Carlo recomputes the biomass from it under drawn coefficients and classes.
-  int xk = set >= 0 ? p.tables.sets[set].index_output : -1;
-  if (xk < 0 && valid) xk = p.agb_input_index;
-  v[agb_input_value] = xk >= 0 ? ix[xk] : NAN;
+  v[agb_input_value] = agb_input_of(p, set, valid, ix);
 }
 
 /// The per-pixel carbon functor: writes the carbon_outputs planes, NaN where any input is
@@ -314,6 +333,9 @@ struct carbon_stage {
 /// CPU form of the carbon stage over pixels [begin, end): bands are decoded and indices computed
 /// a block at a time (vectorized, as in run_index_stage_host); classification and pools then run
 /// per pixel through the same functions the CUDA kernel calls.
+/// Vectorized agb_shape over n pixels of one parameter set (kernels/src/shape_block.cpp).
+void agb_shape_block(class_params const& m, float const* x, float* shape, int n);
+
 template <typename T>
 void run_carbon_stage_host(carbon_stage_params const& p, T const* in, float* out,
                            std::size_t plane, std::size_t begin, std::size_t end)
@@ -330,6 +352,12 @@ void run_carbon_stage_host(carbon_stage_params const& p, T const* in, float* out
   bool const has_roles = n_bound > 0;
   alignas(64) float comp_count[block];
   alignas(64) float comp_doy[block];
+  alignas(64) int cls_at[block];
+  alignas(64) int set_at[block];
+  alignas(64) float shape_at[block];
+  alignas(64) float xs[block];
+  alignas(64) float shapes[block];
+  alignas(64) int where[block];
   for (std::size_t b0 = begin; b0 < end; b0 += block) {
     std::size_t const n = (end - b0 < block) ? end - b0 : block;
     if (p.use_composite) {
@@ -356,11 +384,45 @@ void run_carbon_stage_host(carbon_stage_params const& p, T const* in, float* out
         for (std::size_t j = 0; j < n; ++j) valid[j] = !pixel_masked(p.idx, in, plane, b0 + j);
       }
     }
+    // Classes and parameter sets first; then each transcendental biomass model (power,
+    // exponential, log) over all of its pixels at once, vectorized (shape_block.hpp, the same
+    // bits as the scalar functions); then the pools pixel by pixel.
+    bool present[max_param_sets] = {};
+    for (std::size_t j = 0; j < n; ++j) {
+      float px[max_stage_outputs];
+      for (int k = 0; k < p.idx.n_outputs; ++k) px[k] = ix[k][j];
+      pixel_class_set(p, in, plane, b0 + j, valid[j] != 0, px, cls_at[j], set_at[j]);
+      if (set_at[j] >= 0) present[set_at[j]] = true;
+    }
+    for (int s = 0; s < p.tables.n_sets; ++s) {
+      class_params const& m = p.tables.sets[s];
+      if (!present[s] || !(m.form == agb_form::power || m.form == agb_form::exponential ||
+                           m.form == agb_form::logarithmic) || m.index_output < 0)
+        continue;
+      int count = 0;
+      for (std::size_t j = 0; j < n; ++j)
+        if (set_at[j] == s) {
+          where[count] = int(j);
+          xs[count++] = ix[m.index_output][j];
+        }
+      agb_shape_block(m, xs, shapes, count);
+      for (int k = 0; k < count; ++k) shape_at[where[k]] = shapes[k];
+    }
     for (std::size_t j = 0; j < n; ++j) {
       float px[max_stage_outputs];
       for (int k = 0; k < p.idx.n_outputs; ++k) px[k] = ix[k][j];
       float v[max_carbon_values];
-      pixel_pools(p, in, plane, b0 + j, valid[j] != 0, px, v);
+      int const set = set_at[j];
+      float agb = NAN;
+      if (set >= 0) {
+        class_params const& m = p.tables.sets[set];
+        bool const shaped = m.form == agb_form::power || m.form == agb_form::exponential ||
+                            m.form == agb_form::logarithmic;
+        float const x = model_input(m, px);
+        agb = shaped && m.index_output >= 0 ? agb_from_shape(m, x, shape_at[j]) : above_ground_biomass(m, x);
+      }
+      pools_from_agb(p.tables, cls_at[j], set, agb, v);
+      v[agb_input_value] = agb_input_of(p, set, valid[j] != 0, px);
       if (p.use_composite) {
         for (int r = 0; r < p.comp.n_roles; ++r) v[carbon_outputs + r] = buf[static_cast<int>(p.comp.roles[r])][j];
         v[carbon_outputs + p.comp.n_roles] = comp_count[j];

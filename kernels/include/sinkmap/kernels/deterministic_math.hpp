@@ -56,6 +56,19 @@ SINKMAP_HD double double_of(std::uint64_t u)
 #endif
 }
 
+/// floor(x), exactly. On the host an integer round trip (a libm call costs more than the whole
+/// of a small polynomial on x86-64 without SSE4.1); the same value as floor for every double.
+SINKMAP_HD double floor_exact(double x)
+{
+#if defined(__CUDA_ARCH__)
+  return floor(x);
+#else
+  if (!(x > -4503599627370496.0 && x < 4503599627370496.0)) return x;  // |x| >= 2^52 (or NaN): integral
+  double const t = static_cast<double>(static_cast<long long>(x));   // truncation toward zero
+  return t > x ? t - 1.0 : t;
+#endif
+}
+
 /// 2^k for -1022 <= k <= 1023 (a normal number), exactly.
 SINKMAP_HD double pow2_normal(int k)
 {
@@ -151,7 +164,7 @@ SINKMAP_HD double det_exp(double x)
   if (x != x) return NAN;
   if (x > 709.782712893384) return INFINITY;
   if (x < -745.1332191019412) return 0.0;
-  double const kd = floor(x * detail::inv_ln2 + 0.5);
+  double const kd = detail::floor_exact(x * detail::inv_ln2 + 0.5);
   double const r = (x - kd * detail::ln2_hi) - kd * detail::ln2_lo;  // |r| <= 0.3466
   double const er = 1.0 + detail::expm1_reduced(r);
   return detail::scale_by_pow2(er, static_cast<int>(kd));
@@ -186,10 +199,10 @@ SINKMAP_HD double det_pow(double x, double y)
 {
   if (y == 0.0 || x == 1.0) return 1.0;
   if (x != x || y != y) return NAN;
-  bool const y_integer = floor(y) == y;
-  bool const y_odd = y_integer && floor(y * 0.5) != y * 0.5;
   if (x == 0.0) return y > 0.0 ? 0.0 : INFINITY;
   if (x < 0.0) {
+    bool const y_integer = detail::floor_exact(y) == y;
+    bool const y_odd = y_integer && detail::floor_exact(y * 0.5) != y * 0.5;
     if (!y_integer) return NAN;
     double const r = det_pow(-x, y);
     return y_odd ? -r : r;
