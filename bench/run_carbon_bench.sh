@@ -24,6 +24,7 @@ model = "$(pwd)/bench/models/bench_ndvi_linear.json"
 stock_bands = ["c_total"]
 cube = false
 quicklooks = false
+overviews = false
 [zones]
 file = "$work/zones.geojson"
 field = "name"

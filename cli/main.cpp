@@ -2,6 +2,7 @@
 // failed (IO, device), 2 bad input (files, options, models).
 #include "commands.hpp"
 #include "core/error.hpp"
+#include "io/provenance.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -12,7 +13,8 @@ int main(int argc, char** argv)
 {
   CLI::App app{"sinkmap: carbon stock and sink maps from satellite imagery, on GPU or CPU"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "sinkmap 0.1.0");
+  app.set_version_flag("--version", sinkmap::io::sinkmap_version());
+  sinkmap::io::set_command_line(argc, argv);
   sinkmap::cli::add_index_command(app);
   sinkmap::cli::add_info_command(app);
   sinkmap::cli::add_composite_command(app);

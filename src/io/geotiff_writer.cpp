@@ -1,5 +1,7 @@
 #include "io/geotiff_writer.hpp"
 
+#include "io/provenance.hpp"
+
 #include "core/error.hpp"
 #include "io/atomic_output.hpp"
 #include "core/text.hpp"
@@ -77,6 +79,7 @@ geotiff_writer::geotiff_writer(std::string path, raster_grid const& grid,
     srs.importFromWkt(grid.crs_wkt.c_str());
     ds_->SetSpatialRef(&srs);
   }
+  for (auto const& [k, v] : run_provenance()) ds_->SetMetadataItem(k.c_str(), v.c_str());
   for (auto const& [k, v] : opt.metadata) ds_->SetMetadataItem(k.c_str(), v.c_str());
   for (int b = 0; b < bands_; ++b) {
     auto* band = ds_->GetRasterBand(b + 1);
@@ -84,8 +87,28 @@ geotiff_writer::geotiff_writer(std::string path, raster_grid const& grid,
     band->SetNoDataValue(std::nan(""));
     for (auto const& [k, v] : bands[std::size_t(b)].metadata)
       band->SetMetadataItem(k.c_str(), v.c_str());
+    // GDAL's unit type, which QGIS and gdalinfo show ("Mg C/ha"), from the units item.
+    if (auto it = bands[std::size_t(b)].metadata.find("units"); it != bands[std::size_t(b)].metadata.end())
+      if (auto const unit = gdal_unit_type(it->second); !unit.empty()) band->SetUnitType(unit.c_str());
   }
   check_written("create");
+}
+
+std::string gdal_unit_type(std::string const& units)
+{
+  // Class ids, codes, flags and unitless indices have no unit type.
+  for (char const* none : {"class", "code", "unitless", "0/1", "day of year", "count"})
+    if (units.find(none) != std::string::npos) return "";
+  std::string u = units;
+  if (auto const p = u.find(" ("); p != std::string::npos) u.erase(p);  // "Mg C / ha (0-30 cm)"
+  for (std::string::size_type p; (p = u.find(" / ")) != std::string::npos;) u.replace(p, 3, "/");
+  if (u.rfind("Mg dry matter", 0) == 0) u.replace(0, 13, "Mg");
+  return u;
+}
+
+void geotiff_writer::set_metadata(std::string const& key, std::string const& value)
+{
+  if (ds_) ds_->SetMetadataItem(key.c_str(), value.c_str());
 }
 
 geotiff_writer::~geotiff_writer()

@@ -26,11 +26,17 @@ struct raster_output_options {
   std::map<std::string, std::string> metadata;  ///< dataset metadata items
 };
 
+/// GDAL's unit type for a units item: "Mg C / ha" -> "Mg C/ha", "Mg dry matter / ha" -> "Mg/ha";
+/// "" for class ids, codes, flags and unitless indices.
+std::string gdal_unit_type(std::string const& units);
+
 class geotiff_writer final : public pipeline::tile_sink {
  public:
   geotiff_writer(std::string path, raster_grid const& grid, std::vector<output_band> const& bands,
                  raster_output_options const& opt);
   ~geotiff_writer() override;
+  /// A dataset metadata item set after creation (before commit), e.g. the inputs' hashes.
+  void set_metadata(std::string const& key, std::string const& value);
   geotiff_writer(geotiff_writer const&) = delete;
   geotiff_writer& operator=(geotiff_writer const&) = delete;
 

@@ -1,6 +1,7 @@
 #include "jobs/raster_stream.hpp"
 
 #include "io/gdal_tile_source.hpp"
+#include "io/provenance.hpp"
 #include "jobs/progress_reporter.hpp"
 
 #include <chrono>
@@ -42,8 +43,11 @@ raster_stream_result run_raster_stream(raster_stream_request const& r,
   io::set_gdal_cache_bytes(result.layout.gdal_cache);
 
   std::unique_ptr<io::geotiff_writer> writer;
-  if (!r.output.empty())
+  std::unique_ptr<io::input_hashes> hashes;
+  if (!r.output.empty()) {
     writer = std::make_unique<io::geotiff_writer>(r.output, r.grid, r.bands, r.output_options);
+    hashes = std::make_unique<io::input_hashes>(io::files_behind(r.planes));  // while the pass runs
+  }
   io::gdal_tile_source source(r.planes, r.read_type, result.layout.threads);
   observed_sink sink(writer.get(), r.observer);
   progress_reporter progress(r.label, !r.run.quiet);
@@ -57,7 +61,10 @@ raster_stream_result run_raster_stream(raster_stream_request const& r,
       r.reducer(t, w, static_cast<float const*>(out));
     };
   pipeline::run_stream(result.layout.plan, source, kernel, *ex, sink, so);
-  if (writer) writer->commit();
+  if (writer) {
+    writer->set_metadata("SINKMAP_INPUTS", hashes->text());
+    writer->commit();
+  }
   result.seconds =
     std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;

@@ -4,6 +4,7 @@
 #include "io/atomic_output.hpp"
 #include "io/cell_area.hpp"
 #include "io/hdf5_cube.hpp"
+#include "io/overviews.hpp"
 #include "io/quicklook.hpp"
 #include "io/zones.hpp"
 #include "jobs/inventory_job.hpp"
@@ -129,6 +130,11 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
       };
     auto const r = run_stock_job(o);
     result.files.push_back(o.output);
+    if (!r.class_raster.empty()) result.files.push_back(r.class_raster);
+    if (cfg.overviews) {
+      io::add_overviews(o.output, "AVERAGE");
+      if (!r.class_raster.empty()) io::add_overviews(r.class_raster, "MODE");
+    }
     if (!o.composite_output.empty()) result.files.push_back(o.composite_output);
     auto inv = make_inventory(acc->table(), *zones, false, parse_class_table(r.provenance.at("SINKMAP_CLASSES")));
     std::optional<uncertainty::mc_totals> stock_mc;
@@ -191,6 +197,7 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
     };
     auto const sr = run_sink_job(so);
     result.files.push_back(so.output);
+    if (cfg.overviews) io::add_overviews(so.output, "AVERAGE");
     auto si = make_sink_inventory(sink_acc.table(), *zones, sr.class_names);
     auto& sinv = si.by_class;
     std::optional<uncertainty::mc_totals> sink_mc;
@@ -264,6 +271,7 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
     };
     run_trend_job(to);
     result.files.push_back(to.output);
+    if (cfg.overviews) io::add_overviews(to.output, "AVERAGE");
     auto tinv = make_inventory(trend_acc.table(), *zones, false, {{1, "p<0.05"}, {2, "p>=0.05"}});
     tinv.trend = true;
     write_inventory(tinv, out("inventory_trend_" + span + ".csv"), to.output, cfg.zones);

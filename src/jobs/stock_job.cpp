@@ -3,6 +3,7 @@
 #include "carbon/stage_tile_kernel.hpp"
 #include "core/error.hpp"
 #include "indices/index_request.hpp"
+#include "io/class_raster.hpp"
 #include "io/invest_pools.hpp"
 #include "io/landcover.hpp"
 #include "io/target_grid.hpp"
@@ -331,6 +332,17 @@ stock_job_result run_stock_job(stock_job_options const& opt)
   };
   result.stream = run_raster_stream(r, kernel);
   if (comp_writer) comp_writer->commit();
+  // The classes as an integer raster with names and colours beside the float stock map.
+  for (std::size_t b = 0; b < r.bands.size(); ++b)
+    if (r.bands[b].name == "ecosystem_class" && !opt.output.empty()) {
+      std::map<int, std::string> names, groups;
+      for (auto const& c : model.classes) {
+        names[c.id] = c.name;
+        groups[c.id] = models::group_name(c.group);
+      }
+      result.class_raster = io::class_raster_beside(opt.output);
+      io::write_class_raster(opt.output, int(b) + 1, names, groups, result.class_raster);
+    }
   result.grid = s.grid;
   result.provenance = r.output_options.metadata;
   result.model_name = model.name;

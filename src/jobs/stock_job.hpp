@@ -72,6 +72,7 @@ struct stock_job_result {
   std::string model_name;
   bool has_nbr = false;             ///< the stock map has an nbr band
   std::vector<std::string> dates;   ///< composite: the observations' dates
+  std::string class_raster;  ///< OUT_classes.tif (Byte, category names, colour table), "" if none
 };
 
 stock_job_result run_stock_job(stock_job_options const& opt);

@@ -638,6 +638,20 @@ std::string resolve_model_path(std::string const& name_or_path)
   SINKMAP_FAIL(bad_input, "--model: no model file '" + name_or_path + "' (and no " + shipped.string() + ")");
 }
 
+std::string group_name(kernels::class_group g)
+{
+  using kernels::class_group;
+  switch (g) {
+    case class_group::forest: return "forest";
+    case class_group::grassland: return "grassland";
+    case class_group::cropland: return "cropland";
+    case class_group::wetland: return "wetland";
+    case class_group::settlement: return "settlement";
+    case class_group::other: return "other";
+    default: return "";
+  }
+}
+
 std::string sha256_of_file(std::string const& path)
 {
   std::ifstream f(path, std::ios::binary);

@@ -121,4 +121,7 @@ inline constexpr char const* default_model_name = "north_china_2019";
 /// SHA-256 of a file, as 64 hex digits.
 std::string sha256_of_file(std::string const& path);
 
+/// "forest", "grassland", "cropland", "wetland", "settlement", "other" ("" for none).
+std::string group_name(kernels::class_group g);
+
 }  // namespace sinkmap::models

@@ -184,6 +184,15 @@ void prepare(mc_plan& plan, GDALDataset& map, std::string const& map_file, jobs:
       }
     }
   }
+  // An imagery biomass model recomputes AGB from the index the map kept (agb_input): without
+  // it every iteration of those pixels would be empty.
+  bool const has_x = p.planes.x[0] >= 0 && (!p.sink || p.planes.x[1] >= 0);
+  for (auto const& c : in.model.classes)
+    SINKMAP_EXPECTS(c.tier1 || has_x, bad_input,
+                    "--uncertainty: '" + map_file + "' has no agb_input band, which the Monte Carlo needs to recompute "
+                      "the imagery biomass model of class " + c.name + " (model " + in.model.name +
+                      "): make the map with sinkmap stock --uncertainty, name agb_input in --output-bands, or use "
+                      "[uncertainty] in the run config");
   int independent = 0, joint = 0;
   for (auto const& par : in.model.parameters)
     if (par.sd > 0) ++(par.joint >= 0 ? joint : independent);
@@ -288,6 +297,7 @@ mc_totals run_plan(mc_plan& plan, mc_zones const& zs, mc_options const& mc, jobs
     std::vector<mc_summary> s;
     __int128 missing = 0;
     for (int it = 0; it < n; ++it) missing += v[std::size_t(V) * n + it];
+    if (missing > 0) out.missing[key] = std::int64_t(missing);
     if (missing > 0 && key.second != "*")
       out.warnings.push_back("zone " + key.first + ", class " + key.second + ": " + std::to_string(std::int64_t(missing)) +
                              " pixel-iterations had no value (a drawn class without parameters there, or an index "
@@ -461,9 +471,13 @@ void attach_uncertainty(jobs::inventory& inv, mc_totals const& t)
 {
   for (auto& r : inv.rows) {
     auto it = t.rows.find({r.zone, r.cls});
-    if (it != t.rows.end()) r.mc = it->second;
+    auto const m = t.missing.find({r.zone, r.cls});
+    bool const none_valid = m != t.missing.end() && r.pixels > 0 &&
+                            std::uint64_t(m->second) >= r.pixels * std::uint64_t(t.iterations);
+    if (it != t.rows.end() && !none_valid) r.mc = it->second;
     else if (r.has_total && r.pixels == 0) r.mc.assign(t.sink ? 3 : 1, mc_summary{0, 0, 0, 0});  // exactly 0
     else if (r.has_total) {
+      // No pixel of the row gave a value in any iteration: no total, not a total of 0.
       r.mc.assign(t.sink ? 3 : 1, mc_summary{});  // NaN: reported, not zeroed
       inv.warnings.push_back("zone " + r.zone + ", class " + r.cls + ": " + std::to_string(r.pixels) +
                              " pixels but no Monte Carlo total (none of them gave a value in any iteration)");

@@ -29,6 +29,8 @@ struct mc_totals {
   std::string sd_map;
   std::uint64_t seed = 0;
   std::vector<std::string> notes, warnings;
+  /// Pixel-iterations without a value per row (a drawn class without parameters, say).
+  std::map<std::pair<std::string, std::string>, std::int64_t> missing;
 };
 
 struct mc_zones {

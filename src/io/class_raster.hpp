@@ -1,0 +1,19 @@
+// The ecosystem class as a raster QGIS styles by itself: Byte, 0 = no class (nodata), with
+// GDAL category names (the model's class names, so the legend reads "natural_forest_broadleaf",
+// not "1") and a colour table by class group (forest greens, cropland yellows, wetland blues).
+#pragma once
+
+#include <map>
+#include <string>
+
+namespace sinkmap::io {
+
+/// Writes band `band` (class ids) of `map` as OUT (GeoTIFF, atomically). `class_groups` names
+/// each class's group (forest, grassland, cropland, wetland, settlement, other) for its colour.
+void write_class_raster(std::string const& map, int band, std::map<int, std::string> const& class_names,
+                        std::map<int, std::string> const& class_groups, std::string const& out);
+
+/// OUT.tif -> OUT_classes.tif.
+std::string class_raster_beside(std::string const& map);
+
+}  // namespace sinkmap::io
