@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "io/atomic_output.hpp"
+#include "io/inventory_gpkg.hpp"
 #include "io/gdal_session.hpp"
 #include "io/landcover.hpp"
 #include "jobs/raster_stream.hpp"
@@ -197,7 +198,7 @@ std::vector<std::string> coverage_change_warnings(inventory const& a, inventory 
 }
 
 void write_inventory(inventory const& inv, std::string const& csv_path, std::string const& map,
-                     std::string const& zones)
+                     std::string const& zones, std::string const& zone_field)
 {
   char const* tot = inv.trend ? "trend_mgc_per_yr" : inv.sink ? "sink_mgc_per_yr" : "carbon_mgc";
   char const* co2 = inv.trend ? "trend_co2e_t_per_yr" : inv.sink ? "sink_co2e_t_per_yr" : "co2e_t";
@@ -289,6 +290,11 @@ void write_inventory(inventory const& inv, std::string const& csv_path, std::str
   json_path.replace_extension(".json");
   io::write_text_atomically(csv_path, csv);
   io::write_text_atomically(json_path.string(), j.dump(2) + "\n");
+  if (!zone_field.empty()) {
+    std::filesystem::path gpkg(csv_path);
+    gpkg.replace_extension(".gpkg");
+    io::write_inventory_gpkg(gpkg.string(), j, zones, zone_field);
+  }
 }
 
 inventory run_inventory_job(inventory_job_options const& opt)
@@ -312,7 +318,7 @@ inventory run_inventory_job(inventory_job_options const& opt)
     // A sink map of this sinkmap: gains, losses and transitions.
     auto si = run_sink_inventory(opt.map, opt.zones, opt.zone_field, opt.run);
     with_uncertainty(si.by_class);
-    write_inventory(si.by_class, opt.output, opt.map, opt.zones);
+    write_inventory(si.by_class, opt.output, opt.map, opt.zones, opt.zone_field);
     if (!opt.transitions.empty()) write_transitions(si.transitions, opt.transitions, opt.map, opt.zones);
     return si.by_class;
   }
@@ -392,7 +398,7 @@ inventory run_inventory_job(inventory_job_options const& opt)
   auto inv = make_inventory(acc.table(), zones, sink, class_names);
   inv.trend = trend;
   with_uncertainty(inv);
-  write_inventory(inv, opt.output, opt.map, opt.zones);
+  write_inventory(inv, opt.output, opt.map, opt.zones, opt.zone_field);
   return inv;
 }
 

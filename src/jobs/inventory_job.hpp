@@ -93,9 +93,10 @@ inventory make_inventory(carbon::zonal_table const& t, io::zone_set const& zones
 std::map<int, std::string> class_names_of_map(std::string const& map);
 std::map<int, std::string> class_names_of_model(models::carbon_model const& m);
 
-/// Writes OUT.csv and OUT.json (same stem) atomically (temporary name, then rename).
+/// Writes OUT.csv and OUT.json (same stem) atomically (temporary name, then rename), and with
+/// `zone_field`, OUT.gpkg (zones with their polygons and totals, and the per-class table).
 void write_inventory(inventory const& inv, std::string const& csv_path, std::string const& map,
-                     std::string const& zones);
+                     std::string const& zones, std::string const& zone_field = "");
 
 struct inventory_job_options {
   std::string map;

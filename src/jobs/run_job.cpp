@@ -3,7 +3,7 @@
 #include "core/error.hpp"
 #include "io/atomic_output.hpp"
 #include "io/cell_area.hpp"
-#include "io/hdf5_cube.hpp"
+#include "io/netcdf_cube.hpp"
 #include "io/overviews.hpp"
 #include "io/quicklook.hpp"
 #include "io/zones.hpp"
@@ -12,6 +12,7 @@
 #include "jobs/sink_job.hpp"
 #include "jobs/stock_job.hpp"
 #include "jobs/trend_job.hpp"
+#include "report/run_report.hpp"
 #include "uncertainty/montecarlo_job.hpp"
 
 #include <nlohmann/json.hpp>
@@ -68,12 +69,18 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
 
   std::vector<int> year_list;
   for (auto const& y : cfg.years) year_list.push_back(y.year);
-  std::unique_ptr<io::hdf5_cube> cube;
+  std::unique_ptr<io::netcdf_cube> cube;
   std::optional<io::raster_grid> grid;
   std::unique_ptr<io::zone_set> zones;
   std::unique_ptr<io::cell_area> areas;
 
   std::vector<std::string> stocks;
+  report::run_report rep;
+  rep.title = "Carbon stock and sink: " + fs::path(cfg.output_dir).filename().string();
+  rep.config = cfg.file;
+  rep.output_dir = cfg.output_dir;
+  rep.zones_file = cfg.zones;
+  rep.zone_field = cfg.zone_field;
   std::vector<inventory> stock_inventories;
   auto coverage_json = [](inventory const& inv) {
     nlohmann::json c = nlohmann::json::array();
@@ -111,9 +118,15 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
         grid = g;
         zones = std::make_unique<io::zone_set>(cfg.zones, cfg.zone_field, g);
         areas = std::make_unique<io::cell_area>(g);
-        if (cfg.cube)
-          cube = std::make_unique<io::hdf5_cube>(out("carbon_stock_cube.h5"), "c_total",
-                                                 year_list, g, "Mg C / ha");
+        if (cfg.cube) {
+          std::vector<io::cube_variable> vars = {{"c_total", "total carbon stock (IPCC pools)", "Mg C/ha", false},
+                                                 {"sink_c", "carbon sink, positive = uptake", "Mg C/ha/yr", true}};
+          if (cfg.mc.active() && cfg.mc_map) {
+            vars.push_back({"c_total_sd", "SD of total carbon over the Monte Carlo iterations", "Mg C/ha", false});
+            vars.push_back({"sink_c_sd", "SD of the sink over the Monte Carlo iterations", "Mg C/ha/yr", true});
+          }
+          cube = std::make_unique<io::netcdf_cube>(out("carbon_cube.nc"), year_list, g, vars);
+        }
       } else {
         io::check_same_grid(*grid, "year " + year_tag(cfg.years.front().year), g, "year " + tag);
       }
@@ -126,7 +139,7 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
     };
     if (cfg.cube)
       o.observer = [&, k, total_plane](int, pipeline::window const& w, float const* planes) {
-        cube->write(int(k), w, planes + total_plane * w.pixels());
+        cube->write("c_total", int(k), w, planes + total_plane * w.pixels());
       };
     auto const r = run_stock_job(o);
     result.files.push_back(o.output);
@@ -143,15 +156,19 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
       if (cfg.mc_map) mc.sd_output = out("stock_" + tag + "_sd.tif");
       stock_mc = uncertainty::run_stock_montecarlo(o.output, {cfg.zones, cfg.zone_field}, o.carbon, mc, run);
       uncertainty::attach_uncertainty(inv, *stock_mc);
-      if (cfg.mc_map) result.files.push_back(mc.sd_output);
+      if (cfg.mc_map) {
+        result.files.push_back(mc.sd_output);
+        if (cube) cube->copy_from("c_total_sd", int(k), mc.sd_output, 1);
+      }
       for (auto const& w : stock_mc->warnings) warnings.push_back("year " + tag + " uncertainty: " + w);
     }
     for (auto const& w : r.warnings) warnings.push_back("year " + tag + ": " + w);
     for (auto const& w : coverage_warnings(inv, "year " + tag + " stock")) warnings.push_back(w);
     stock_inventories.push_back(inv);
-    write_inventory(inv, out("inventory_" + tag + ".csv"), o.output, cfg.zones);
+    write_inventory(inv, out("inventory_" + tag + ".csv"), o.output, cfg.zones, cfg.zone_field);
     result.files.push_back(out("inventory_" + tag + ".csv"));
     result.files.push_back(out("inventory_" + tag + ".json"));
+    result.files.push_back(out("inventory_" + tag + ".gpkg"));
     if (cfg.quicklooks) {
       io::write_quicklook(o.output, total_carbon_band(o.output), out("quicklook_stock_" + tag + ".png"),
                           {"Carbon stock " + tag + " (c_total)", "Mg C / ha", false, 1024});
@@ -170,6 +187,15 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
                                 {"seconds", r.stream.seconds}};
     if (stock_mc) uncertainty::add_total_fields(year_json, *stock_mc);
     manifest["years"].push_back(year_json);
+    rep.years.push_back({y.year, o.output, r.class_raster, total_carbon_band(o.output), inv});
+    if (k == 0) {
+      auto ds = io::open_raster(o.output, "stock map");
+      for (char** md = ds->GetMetadata(); md && *md; ++md) {
+        std::string const item = *md;
+        auto const eq = item.find('=');
+        if (eq != std::string::npos && item.rfind("SINKMAP_", 0) == 0) rep.provenance[item.substr(0, eq)] = item.substr(eq + 1);
+      }
+    }
     stocks.push_back(o.output);
 
     if (k == 0) continue;
@@ -197,6 +223,7 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
     };
     auto const sr = run_sink_job(so);
     result.files.push_back(so.output);
+    if (cube) cube->copy_from("sink_c", int(k) - 1, so.output, 1);
     if (cfg.overviews) io::add_overviews(so.output, "AVERAGE");
     auto si = make_sink_inventory(sink_acc.table(), *zones, sr.class_names);
     auto& sinv = si.by_class;
@@ -213,7 +240,10 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
       ms.dnbr_threshold = so.dnbr_threshold;
       sink_mc = uncertainty::run_sink_montecarlo(ms, {cfg.zones, cfg.zone_field}, so.carbon, mc, run);
       uncertainty::attach_uncertainty(sinv, *sink_mc);
-      if (cfg.mc_map) result.files.push_back(mc.sd_output);
+      if (cfg.mc_map) {
+        result.files.push_back(mc.sd_output);
+        if (cube) cube->copy_from("sink_c_sd", int(k) - 1, mc.sd_output, 1);
+      }
       for (auto const& w : sink_mc->warnings) warnings.push_back("sink " + pair + " uncertainty: " + w);
     }
     for (auto const& w : sr.warnings) warnings.push_back("sink " + year_tag(y0) + "-" + tag + ": " + w);
@@ -227,9 +257,10 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
                                                   "sink " + year_tag(y0) + "-" + tag))
       warnings.push_back(w);
     for (auto const& w : coverage_warnings(sinv, "sink " + year_tag(y0) + "-" + tag)) warnings.push_back(w);
-    write_inventory(sinv, out("inventory_sink_" + pair + ".csv"), so.output, cfg.zones);
+    write_inventory(sinv, out("inventory_sink_" + pair + ".csv"), so.output, cfg.zones, cfg.zone_field);
     result.files.push_back(out("inventory_sink_" + pair + ".csv"));
     result.files.push_back(out("inventory_sink_" + pair + ".json"));
+    result.files.push_back(out("inventory_sink_" + pair + ".gpkg"));
     if (cfg.quicklooks) {
       io::write_quicklook(so.output, 1, out("quicklook_sink_" + pair + ".png"),
                           {"Carbon sink " + year_tag(y0) + "-" + tag + " (+ = uptake)",
@@ -250,6 +281,7 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
                                 {"coverage", coverage_json(sinv)}};
     if (sink_mc) uncertainty::add_total_fields(sink_json, *sink_mc);
     manifest["sinks"].push_back(sink_json);
+    rep.sinks.push_back({y0, y.year, so.output, sinv, si.transitions});
   }
   if (cfg.trend && stocks.size() >= 3) {
     // The per-pixel trend of total carbon over every year, and its zone inventory.
@@ -274,9 +306,10 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
     if (cfg.overviews) io::add_overviews(to.output, "AVERAGE");
     auto tinv = make_inventory(trend_acc.table(), *zones, false, {{1, "p<0.05"}, {2, "p>=0.05"}});
     tinv.trend = true;
-    write_inventory(tinv, out("inventory_trend_" + span + ".csv"), to.output, cfg.zones);
+    write_inventory(tinv, out("inventory_trend_" + span + ".csv"), to.output, cfg.zones, cfg.zone_field);
     result.files.push_back(out("inventory_trend_" + span + ".csv"));
     result.files.push_back(out("inventory_trend_" + span + ".json"));
+    result.files.push_back(out("inventory_trend_" + span + ".gpkg"));
     manifest["trend"] = {{"map", to.output}, {"inventory", out("inventory_trend_" + span + ".csv")},
                          {"total_slope_mgc_per_yr", tinv.total.total}};
   } else if (cfg.trend) {
@@ -284,14 +317,21 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
   }
   if (cube) {
     cube->commit();
-    result.files.push_back(out("carbon_stock_cube.h5"));
-    manifest["cube"] = out("carbon_stock_cube.h5");
+    result.files.push_back(out("carbon_cube.nc"));
+    manifest["cube"] = out("carbon_cube.nc");
   }
   manifest["files"] = result.files;
   warnings = merge_repeated(warnings);
   manifest["warnings"] = warnings;
   for (auto const& w : warnings) std::fprintf(stderr, "sinkmap run: warning: %s\n", w.c_str());
   result.manifest = out("run.json");
+  // The report, then the manifest last (it lists the report).
+  rep.warnings = warnings;
+  rep.files = result.files;
+  report::write_run_report(rep, out("report.html"));
+  result.files.push_back(out("report.html"));
+  manifest["files"] = result.files;
+  manifest["report"] = out("report.html");
   io::write_text_atomically(result.manifest, manifest.dump(2) + "\n");
   return result;
 }

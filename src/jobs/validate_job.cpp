@@ -94,6 +94,7 @@ validate::report run_validate_job(validate_options const& opt)
 
   validate::report r;
   r.map = opt.map;
+  r.band = band;
   {
     auto ds = io::open_raster(opt.map, "MAP");
     char const* units = ds->GetRasterBand(band)->GetMetadataItem("units");
@@ -103,6 +104,13 @@ validate::report run_validate_job(validate_options const& opt)
   std::map<std::string, std::pair<std::vector<double>, std::vector<double>>> by_class, by_bin;
   for (std::size_t i = 0; i < plots.size(); ++i) {
     validate::plot_row row{plots[i].id, plots[i].observed, ex[i].predicted, ex[i].pixels, ex[i].excluded, classes[i]};
+    if (plots[i].footprint) {
+      OGRPoint c;
+      if (plots[i].footprint->Centroid(&c) == OGRERR_NONE) {
+        row.x = c.getX();
+        row.y = c.getY();
+      }
+    }
     if (row.excluded.empty() && std::isnan(row.observed)) row.excluded = "no observed value";
     r.rows.push_back(row);
     if (!row.excluded.empty()) continue;

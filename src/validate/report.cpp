@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "io/atomic_output.hpp"
+#include "report/map_figure.hpp"
 
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -37,6 +38,30 @@ std::string escape_html(std::string s)
   std::string o;
   for (char c : s) o += c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '&' ? "&amp;" : std::string(1, c);
   return o;
+}
+
+// The map with every used plot at its place, coloured by its residual (predicted - observed):
+// where the map over- or under-estimates, and whether errors cluster.
+std::string residual_map(report const& r)
+{
+  sinkmap::report::map_figure f;
+  f.raster = r.map;
+  f.band = r.band;
+  f.title = "Plots on the map, coloured by residual (predicted - observed)";
+  f.unit = r.units;
+  f.points.label = "residual (" + r.units + ")";
+  for (auto const& p : r.rows)
+    if (p.excluded.empty() && std::isfinite(p.x) && std::isfinite(p.y)) {
+      f.points.x.push_back(p.x);
+      f.points.y.push_back(p.y);
+      f.points.value.push_back(p.predicted - p.observed);
+    }
+  try {
+    return "<h2>Residuals on the map</h2><figure>" + sinkmap::report::svg_map(f) +
+           "</figure><p>Brown: the map is below the plot; green: above. Plots without a value are not shown.</p>";
+  } catch (std::exception const& e) {
+    return "<p>No residual map: " + escape_html(e.what()) + "</p>";
+  }
 }
 
 }  // namespace
@@ -127,7 +152,7 @@ void write_report(report const& r, std::string const& dir)
   for (auto const& [k, m] : r.by_bin) row("observed " + k, m);
   h << "</table><p>bias = mean(predicted - observed); slope and intercept of observed = a + b "
        "predicted; TRE and MPE as in LY/T 2259-2014.</p><h2>Observed against predicted</h2>"
-    << "<img src=\"scatter.png\" alt=\"scatter\"><h2>Plots</h2><table><tr><th>id</th><th>observed</th>"
+    << "<img src=\"scatter.png\" alt=\"scatter\">" << residual_map(r) << "<h2>Plots</h2><table><tr><th>id</th><th>observed</th>"
     << "<th>predicted</th><th>pixels</th><th>class</th><th>excluded</th></tr>\n";
   for (auto const& p : r.rows)
     h << "<tr><td>" << escape_html(p.id) << "</td><td>" << num(p.observed, 1) << "</td><td>"

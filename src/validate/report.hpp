@@ -3,6 +3,7 @@
 
 #include "validate/metrics.hpp"
 
+#include <cmath>
 #include <map>
 #include <string>
 #include <vector>
@@ -14,10 +15,12 @@ struct plot_row {
   double observed = 0, predicted = 0;
   int pixels = 0;
   std::string excluded, cls;
+  double x = NAN, y = NAN;  ///< plot centre in the map's CRS (the residual map)
 };
 
 struct report {
   std::string map, units = "Mg / ha";
+  int band = 1;  ///< the map band validated (the residual map shows it)
   metrics all;
   std::map<std::string, metrics> by_class, by_bin;
   std::vector<plot_row> rows;

@@ -8,7 +8,8 @@
 #include "test_rasters.hpp"
 
 #include <gtest/gtest.h>
-#include <hdf5.h>
+#include <gdal_priv.h>
+#include <ogr_spatialref.h>
 #include <nlohmann/json.hpp>
 
 #include <cmath>
@@ -46,7 +47,7 @@ TEST(RunJob, SampleWritesEveryOutputAndFusedInventoriesMatchStandalone)
   for (auto const* name : {"stock_2020.tif", "stock_2021.tif", "sink_2020_2021.tif",
                            "inventory_2021.csv", "inventory_sink_2020_2021.json",
                            "quicklook_stock_2020.png", "quicklook_sink_2020_2021.png",
-                           "carbon_stock_cube.h5"})
+                           "carbon_cube.nc", "stock_2020_classes.tif"})
     EXPECT_TRUE(fs::exists(fs::path(cfg.output_dir) / name)) << name;
 
   std::ifstream mf(out.manifest);
@@ -71,26 +72,27 @@ TEST(RunJob, SampleWritesEveryOutputAndFusedInventoriesMatchStandalone)
   EXPECT_TRUE(sink.sink);
   EXPECT_EQ(sink.total.total, manifest["sinks"][0]["total_mgc_per_yr"].get<double>());
 
-  // The cube, read with the HDF5 C API, holds each year's c_total band.
-  hid_t const f = H5Fopen((fs::path(cfg.output_dir) / "carbon_stock_cube.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  ASSERT_GE(f, 0);
-  hid_t const d = H5Dopen2(f, "c_total", H5P_DEFAULT);
-  hid_t const space = H5Dget_space(d);
-  hsize_t dims[3];
-  ASSERT_EQ(H5Sget_simple_extent_ndims(space), 3);
-  H5Sget_simple_extent_dims(space, dims, nullptr);
-  EXPECT_EQ(dims[0], 2u);
+  // The cube (CF NetCDF, read through GDAL's netCDF driver) holds each year's c_total on the
+  // stock maps' grid: same geotransform, same CRS, same values.
+  std::string const nc = "NETCDF:\"" + (fs::path(cfg.output_dir) / "carbon_cube.nc").string() + "\":c_total";
+  GDALDatasetUniquePtr cds(GDALDataset::Open(nc.c_str(), GDAL_OF_RASTER));
+  ASSERT_TRUE(cds != nullptr);
+  GDALDatasetUniquePtr sds(GDALDataset::Open(manifest["years"][0]["stock"].get<std::string>().c_str(), GDAL_OF_RASTER));
+  double cgt[6], sgt[6];
+  ASSERT_EQ(cds->GetGeoTransform(cgt), CE_None);
+  ASSERT_EQ(sds->GetGeoTransform(sgt), CE_None);
+  for (int i = 0; i < 6; ++i) EXPECT_NEAR(cgt[i], sgt[i], 1e-6) << i;
+  ASSERT_NE(cds->GetSpatialRef(), nullptr);
+  EXPECT_TRUE(cds->GetSpatialRef()->IsSame(sds->GetSpatialRef()));
+  ASSERT_EQ(cds->GetRasterCount(), 2);
+  EXPECT_STREQ(cds->GetRasterBand(1)->GetUnitType(), "Mg C/ha");
+  std::size_t const dims[3] = {2, std::size_t(cds->GetRasterYSize()), std::size_t(cds->GetRasterXSize())};
   std::vector<float> cube(dims[0] * dims[1] * dims[2]);
-  ASSERT_GE(H5Dread(d, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, cube.data()), 0);
-  hid_t const plist = H5Dget_create_plist(d);
-  EXPECT_EQ(H5Pget_layout(plist), H5D_CHUNKED);
-  EXPECT_GT(H5Pget_nfilters(plist), 0);
-  EXPECT_GT(H5Aexists(d, "crs_wkt"), 0);
-  EXPECT_GT(H5Aexists(d, "geotransform"), 0);
-  H5Pclose(plist);
-  H5Sclose(space);
-  H5Dclose(d);
-  H5Fclose(f);
+  for (int k = 0; k < 2; ++k)
+    ASSERT_EQ(cds->GetRasterBand(k + 1)->RasterIO(GF_Read, 0, 0, int(dims[2]), int(dims[1]),
+                                                  cube.data() + k * dims[1] * dims[2], int(dims[2]), int(dims[1]),
+                                                  GDT_Float32, 0, 0, nullptr),
+              CE_None);
   for (int k = 0; k < 2; ++k) {
     auto const band = test::read_band(manifest["years"][k]["stock"], 7);
     ASSERT_EQ(band.size(), dims[1] * dims[2]);

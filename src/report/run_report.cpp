@@ -1,0 +1,221 @@
+#include "report/run_report.hpp"
+
+#include "io/atomic_output.hpp"
+#include "io/provenance.hpp"
+#include "report/html.hpp"
+#include "report/map_figure.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <ctime>
+#include <filesystem>
+#include <set>
+#include <sstream>
+
+namespace sinkmap::report {
+namespace {
+
+std::string interval(jobs::inventory_row const& r, std::size_t acc, int digits)
+{
+  if (r.mc.size() <= acc || !std::isfinite(r.mc[acc].p2_5)) return "";
+  return number(r.mc[acc].p2_5, digits) + " &ndash; " + number(r.mc[acc].p97_5, digits);
+}
+
+std::vector<std::string> const palette = {"#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02",
+                                          "#a6761d", "#666666", "#1f78b4", "#b2df8a", "#fb9a99", "#cab2d6"};
+
+std::string zone_of(jobs::inventory const& inv, std::string const& zone, std::string const& cls,
+                    jobs::inventory_row const** out)
+{
+  for (auto const& r : inv.rows)
+    if (r.zone == zone && r.cls == cls) {
+      *out = &r;
+      return r.zone;
+    }
+  *out = nullptr;
+  return "";
+}
+
+}  // namespace
+
+void write_run_report(run_report const& r, std::string const& path)
+{
+  bool const mc = std::any_of(r.years.begin(), r.years.end(), [](auto const& y) { return !y.inventory.total.mc.empty(); });
+  std::ostringstream h;
+  std::time_t const now = std::time(nullptr);
+  char date[32];
+  std::strftime(date, sizeof date, "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
+  h << "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" << escape_html(r.title)
+    << "</title>\n<style>\n"
+    << "@page{size:A4;margin:14mm}\n"
+    << "body{font-family:'Noto Sans','Noto Sans CJK SC','Microsoft YaHei',sans-serif;font-size:10.5pt;max-width:182mm;"
+       "margin:0 auto;color:#111}\n"
+    << "h1{font-size:17pt;margin-bottom:2mm}h2{font-size:13pt;border-bottom:1px solid #999;margin-top:7mm}"
+       "h3{font-size:11pt}\n"
+    << "table{border-collapse:collapse;margin:2mm 0;font-size:9pt}td,th{border:1px solid #bbb;padding:1.2mm 2mm;"
+       "text-align:right}th{background:#eee}td.l,th.l{text-align:left}\n"
+    << "figure{margin:3mm 0;page-break-inside:avoid}svg{max-width:100%;height:auto}.warn{color:#8a4b00}\n"
+    << "code{font-size:8.5pt;word-break:break-all}\n</style></head><body>\n";
+  h << "<h1>" << escape_html(r.title) << "</h1>\n<p>Made by " << escape_html(io::sinkmap_version()) << " on " << date
+    << " from <code>" << escape_html(r.config) << "</code>; zones <code>" << escape_html(r.zones_file)
+    << "</code> (field <code>" << escape_html(r.zone_field) << "</code>). Stocks in Mg C (t of carbon), sinks in "
+    << "Mg C per year, positive = uptake; CO<sub>2</sub> = C &times; 44/12."
+    << (mc ? " Intervals are 95 % Monte Carlo intervals (IPCC 2006 Vol. 1 Ch. 3, Approach 2)." : "") << "</p>\n";
+
+  // Totals.
+  h << "<h2>Totals</h2>\n<table><tr><th class=\"l\">map</th><th>total</th>" << (mc ? "<th>95 % interval</th>" : "")
+    << "<th>area (ha)</th></tr>\n";
+  for (auto const& y : r.years)
+    h << "<tr><td class=\"l\">stock " << y.year << " (Mg C)</td><td>" << number(y.inventory.total.total, 0) << "</td>"
+      << (mc ? "<td>" + interval(y.inventory.total, 0, 0) + "</td>" : "") << "<td>"
+      << number(y.inventory.total.area_ha, 1) << "</td></tr>\n";
+  for (auto const& s : r.sinks)
+    h << "<tr><td class=\"l\">sink " << s.from << "&ndash;" << s.to << " (Mg C/yr)</td><td>"
+      << number(s.inventory.total.total, 1) << "</td>"
+      << (mc ? "<td>" + interval(s.inventory.total, 0, 1) + "</td>" : "") << "<td>"
+      << number(s.inventory.total.area_ha, 1) << "</td></tr>\n";
+  h << "</table>\n";
+
+  // Warnings.
+  h << "<h2>Warnings</h2>\n";
+  if (r.warnings.empty()) h << "<p>None.</p>\n";
+  else {
+    h << "<ul>\n";
+    for (auto const& w : r.warnings) h << "<li class=\"warn\">" << escape_html(w) << "</li>\n";
+    h << "</ul>\n";
+  }
+
+  // Maps.
+  h << "<h2>Maps</h2>\n";
+  std::vector<report_year const*> shown;
+  if (!r.years.empty()) shown.push_back(&r.years.front());
+  if (r.years.size() > 1) shown.push_back(&r.years.back());
+  for (auto const* y : shown)
+    h << "<figure>" << svg_map({y->stock, y->stock_band, map_colours::sequential,
+                                "Carbon stock " + std::to_string(y->year) + " (c_total)", "Mg C/ha", r.zones_file,
+                                r.zone_field, {}})
+      << "</figure>\n";
+  if (!r.years.empty() && !r.years.back().classes.empty())
+    h << "<figure>" << svg_map({r.years.back().classes, 1, map_colours::classes,
+                                "Ecosystem classes " + std::to_string(r.years.back().year), "", r.zones_file,
+                                r.zone_field, {}})
+      << "</figure>\n";
+  for (auto const& s : r.sinks)
+    h << "<figure>" << svg_map({s.map, 1, map_colours::diverging,
+                                "Carbon sink " + std::to_string(s.from) + "-" + std::to_string(s.to) + " (+ = uptake)",
+                                "Mg C/ha/yr", r.zones_file, r.zone_field, {}})
+      << "</figure>\n";
+
+  // Charts: stock per year by class; sink per zone with the interval.
+  std::vector<std::string> classes;
+  for (auto const& y : r.years)
+    for (auto const& row : y.inventory.rows)
+      if (row.cls != "*" && row.cls != "unmapped" && row.has_total &&
+          std::find(classes.begin(), classes.end(), row.cls) == classes.end())
+        classes.push_back(row.cls);
+  bar_chart stock_chart;
+  stock_chart.title = "Total carbon stock by year and class";
+  stock_chart.y_label = "Mg C";
+  stock_chart.series = classes;
+  for (std::size_t k = 0; k < classes.size(); ++k) stock_chart.colours.push_back(palette[k % palette.size()]);
+  for (auto const& y : r.years) {
+    bar b;
+    b.label = std::to_string(y.year);
+    b.values.assign(classes.size(), 0.0);
+    for (auto const& row : y.inventory.rows) {
+      auto it = std::find(classes.begin(), classes.end(), row.cls);
+      if (it != classes.end() && row.has_total) b.values[std::size_t(it - classes.begin())] += row.total;
+    }
+    if (!y.inventory.total.mc.empty()) {
+      b.lo = y.inventory.total.mc[0].p2_5;
+      b.hi = y.inventory.total.mc[0].p97_5;
+    }
+    stock_chart.bars.push_back(b);
+  }
+  h << "<h2>Charts</h2>\n<figure>" << svg_bar_chart(stock_chart) << "</figure>\n";
+  for (auto const& s : r.sinks) {
+    bar_chart c;
+    c.title = "Carbon sink " + std::to_string(s.from) + "-" + std::to_string(s.to) + " by zone" +
+              (mc ? " (bars: 95 % interval)" : "");
+    c.y_label = "Mg C / yr";
+    c.series = {"net sink"};
+    c.colours = {"#01665e"};
+    for (auto const& row : s.inventory.rows) {
+      if (row.cls != "*") continue;
+      bar b;
+      b.label = row.zone;
+      b.values = {row.total};
+      if (!row.mc.empty()) {
+        b.lo = row.mc[0].p2_5;
+        b.hi = row.mc[0].p97_5;
+      }
+      c.bars.push_back(b);
+    }
+    h << "<figure>" << svg_bar_chart(c) << "</figure>\n";
+  }
+
+  // Per-zone tables.
+  std::vector<std::string> zones;
+  for (auto const& y : r.years)
+    for (auto const& row : y.inventory.rows)
+      if (std::find(zones.begin(), zones.end(), row.zone) == zones.end()) zones.push_back(row.zone);
+  h << "<h2>Zones</h2>\n<h3>Stock (Mg C) and coverage</h3>\n<table><tr><th class=\"l\">zone</th>";
+  for (auto const& y : r.years) h << "<th>" << y.year << "</th>" << (mc ? "<th>95 % interval</th>" : "");
+  h << "<th>mapped (last year)</th></tr>\n";
+  for (auto const& z : zones) {
+    h << "<tr><td class=\"l\">" << escape_html(z) << "</td>";
+    for (auto const& y : r.years) {
+      jobs::inventory_row const* row = nullptr;
+      zone_of(y.inventory, z, "*", &row);
+      h << "<td>" << (row ? number(row->total, 0) : "") << "</td>"
+        << (mc ? "<td>" + (row ? interval(*row, 0, 0) : std::string()) + "</td>" : "");
+    }
+    double frac = NAN;
+    if (!r.years.empty())
+      for (auto const& c : r.years.back().inventory.coverage)
+        if (c.zone == z) frac = c.mapped_fraction;
+    h << "<td>" << number(100 * frac, 1) << " %</td></tr>\n";
+  }
+  h << "</table>\n";
+  for (auto const& s : r.sinks) {
+    h << "<h3>Sink " << s.from << "&ndash;" << s.to << " (Mg C/yr)</h3>\n<table><tr><th class=\"l\">zone</th>"
+      << "<th>gains</th><th>losses</th><th>net</th>" << (mc ? "<th>95 % interval</th>" : "")
+      << "<th>area (ha)</th></tr>\n";
+    for (auto const& row : s.inventory.rows)
+      if (row.cls == "*")
+        h << "<tr><td class=\"l\">" << escape_html(row.zone) << "</td><td>" << number(row.gains, 1) << "</td><td>"
+          << number(row.losses, 1) << "</td><td>" << number(row.total, 1) << "</td>"
+          << (mc ? "<td>" + interval(row, 0, 1) + "</td>" : "") << "<td>" << number(row.area_ha, 1) << "</td></tr>\n";
+    h << "</table>\n";
+    // The largest transitions (by area) per zone.
+    std::vector<jobs::transition_row> t;
+    for (auto const& x : s.transitions)
+      if (x.from != x.to) t.push_back(x);
+    std::sort(t.begin(), t.end(), [](auto const& a, auto const& b) { return a.area_ha > b.area_ha; });
+    if (t.size() > 12) t.resize(12);
+    if (!t.empty()) {
+      h << "<table><tr><th class=\"l\">zone</th><th class=\"l\">from</th><th class=\"l\">to</th><th>area (ha)</th>"
+           "<th>sink (Mg C/yr)</th></tr>\n";
+      for (auto const& x : t)
+        h << "<tr><td class=\"l\">" << escape_html(x.zone) << "</td><td class=\"l\">" << escape_html(x.from)
+          << "</td><td class=\"l\">" << escape_html(x.to) << "</td><td>" << number(x.area_ha, 1) << "</td><td>"
+          << number(x.net, 2) << "</td></tr>\n";
+      h << "</table><p>Class changes with the largest areas (all of them in the transitions CSV).</p>\n";
+    }
+  }
+
+  // Provenance and files.
+  h << "<h2>Provenance</h2>\n<table>";
+  for (auto const& [k, v] : r.provenance)
+    h << "<tr><td class=\"l\">" << escape_html(k) << "</td><td class=\"l\"><code>" << escape_html(v) << "</code></td></tr>\n";
+  h << "</table>\n<h2>Files</h2>\n<ul>\n";
+  std::filesystem::path const dir = std::filesystem::path(path).parent_path();
+  for (auto const& f : r.files) {
+    std::string const rel = std::filesystem::path(f).lexically_relative(dir).string();
+    h << "<li><a href=\"" << escape_html(rel) << "\">" << escape_html(rel) << "</a></li>\n";
+  }
+  h << "</ul>\n</body></html>\n";
+  io::write_text_atomically(path, h.str());
+}
+
+}  // namespace sinkmap::report

@@ -1,0 +1,42 @@
+// report.html of a run: one self-contained, printable (A4) page a forestry bureau can file:
+// the totals with their 95 % intervals, the run's warnings, maps of stock, classes and sinks
+// with zone outlines, charts of stock per year by class and of the sink per zone with error
+// bars, per-zone tables (stock, sink, coverage, transitions) and the provenance.
+#pragma once
+
+#include "jobs/inventory_job.hpp"
+#include "jobs/sink_inventory.hpp"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace sinkmap::report {
+
+struct report_year {
+  int year = 0;
+  std::string stock, classes;  ///< stock GeoTIFF (c_total band `stock_band`), class raster ("" if none)
+  int stock_band = 7;
+  jobs::inventory inventory;
+};
+
+struct report_sink {
+  int from = 0, to = 0;
+  std::string map;  ///< sink GeoTIFF (band 1 sink_c)
+  jobs::inventory inventory;
+  std::vector<jobs::transition_row> transitions;
+};
+
+struct run_report {
+  std::string title, config, output_dir, zones_file, zone_field;
+  std::vector<report_year> years;
+  std::vector<report_sink> sinks;
+  std::vector<std::string> warnings;
+  std::map<std::string, std::string> provenance;  ///< SINKMAP_* items of the first stock map
+  std::vector<std::string> files;                 ///< the run's outputs (listed, linked)
+};
+
+/// Writes the report atomically. Images are inline; links point only at files of `files`.
+void write_run_report(run_report const& r, std::string const& path);
+
+}  // namespace sinkmap::report

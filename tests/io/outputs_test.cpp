@@ -1,0 +1,251 @@
+// Outputs people open: unit types, class names and colours read back by GDAL; the GeoPackage
+// inventory with one feature per zone equal to the CSV; the Dezhou counties' Chinese names
+// unchanged through CSV, JSON, GeoPackage and report.html; the report linking only files that
+// exist and holding each zone's total; a headless Chromium rendering that is not blank.
+#include "io/geotiff_writer.hpp"
+#include "jobs/inventory_job.hpp"
+#include "jobs/run_config.hpp"
+#include "jobs/run_job.hpp"
+#include "jobs/stock_job.hpp"
+#include "test_paths.hpp"
+#include "test_rasters.hpp"
+
+#include <gdal_priv.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <ogr_spatialref.h>
+#include <ogrsf_frmts.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+using namespace sinkmap;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string read_text(std::string const& path)
+{
+  std::ifstream f(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
+}
+
+// CSV rows as (zone, class) -> column -> text (no quoted commas in these tests).
+std::map<std::pair<std::string, std::string>, std::map<std::string, std::string>> read_csv(std::string const& path)
+{
+  std::ifstream f(path);
+  std::string line;
+  std::getline(f, line);
+  std::vector<std::string> head;
+  std::stringstream hs(line);
+  for (std::string c; std::getline(hs, c, ',');) head.push_back(c);
+  std::map<std::pair<std::string, std::string>, std::map<std::string, std::string>> out;
+  while (std::getline(f, line)) {
+    std::stringstream ls(line);
+    std::vector<std::string> cells;
+    for (std::string c; std::getline(ls, c, ',');) cells.push_back(c);
+    std::map<std::string, std::string> row;
+    for (std::size_t k = 0; k < head.size() && k < cells.size(); ++k) row[head[k]] = cells[k];
+    out[{cells.at(0), cells.at(1)}] = row;
+  }
+  return out;
+}
+
+// An ESA WorldCover-coded land-cover map (EPSG:4326) over Dezhou: tree, crop, built, water
+// and grass in bands, so every county holds several classes.
+std::string dezhou_landcover(test::temp_dir const& tmp)
+{
+  GDALAllRegister();
+  std::string const path = tmp.file("lc_dezhou.tif");
+  int const w = 200, h = 180;
+  GDALDataset* ds = GetGDALDriverManager()->GetDriverByName("GTiff")->Create(path.c_str(), w, h, 1, GDT_Byte, nullptr);
+  double gt[6] = {115.7, 0.01, 0, 38.1, 0, -0.01};
+  ds->SetGeoTransform(gt);
+  OGRSpatialReference srs;
+  srs.importFromEPSG(4326);
+  ds->SetSpatialRef(&srs);
+  std::vector<unsigned char> v(std::size_t(w) * h);
+  unsigned char const codes[5] = {10, 40, 40, 50, 30};
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) v[std::size_t(y) * w + x] = (x + 3 * y) % 97 == 0 ? 80 : codes[(x / 7 + y / 11) % 5];
+  EXPECT_EQ(ds->GetRasterBand(1)->RasterIO(GF_Write, 0, 0, w, h, v.data(), w, h, GDT_Byte, 0, 0, nullptr), CE_None);
+  GDALClose(ds);
+  return path;
+}
+
+}  // namespace
+
+TEST(Outputs, UnitTypesClassNamesAndColoursReadBack)
+{
+  test::temp_dir tmp;
+  jobs::stock_job_options o;
+  o.carbon.landcover = (test::source_dir() / "data-samples/worldcover-n00e006-crop/ESA_WorldCover_10m_2021_v200_crop_Map.tif").string();
+  o.output = tmp.file("stock.tif");
+  o.run.quiet = true;
+  auto const r = jobs::run_stock_job(o);
+  GDALDatasetUniquePtr ds(GDALDataset::Open(o.output.c_str(), GDAL_OF_RASTER));
+  ASSERT_TRUE(ds);
+  std::map<std::string, std::string> want = {{"agb", "Mg/ha"},      {"bgb", "Mg/ha"},      {"c_above", "Mg C/ha"},
+                                             {"c_below", "Mg C/ha"}, {"c_dead", "Mg C/ha"}, {"c_soil", "Mg C/ha"},
+                                             {"c_total", "Mg C/ha"}, {"ecosystem_class", ""}};
+  for (int b = 1; b <= ds->GetRasterCount(); ++b) {
+    auto* band = ds->GetRasterBand(b);
+    ASSERT_TRUE(want.count(band->GetDescription())) << band->GetDescription();
+    EXPECT_EQ(std::string(band->GetUnitType()), want[band->GetDescription()]) << band->GetDescription();
+  }
+  for (char const* key : {"SINKMAP_VERSION", "SINKMAP_INPUTS", "SINKMAP_MODEL_SHA256", "SINKMAP_CLIMATE_ZONE",
+                          "SINKMAP_SOIL_DEPTH_CM", "SINKMAP_CROSSWALK"})
+    EXPECT_NE(ds->GetMetadataItem(key), nullptr) << key;
+  EXPECT_NE(std::string(ds->GetMetadataItem("SINKMAP_INPUTS")).find("sha256 "), std::string::npos);
+
+  // The class raster: Byte, 0 = nodata, the model's class names, a colour per class.
+  ASSERT_EQ(r.class_raster, tmp.file("stock_classes.tif"));
+  CPLSetThreadLocalConfigOption("GDAL_DISABLE_READDIR_ON_OPEN", "NO");
+  GDALDatasetUniquePtr cls(GDALDataset::Open(r.class_raster.c_str(), GDAL_OF_RASTER));
+  CPLSetThreadLocalConfigOption("GDAL_DISABLE_READDIR_ON_OPEN", nullptr);
+  ASSERT_TRUE(cls);
+  cls->GetMetadata();
+  auto* b = cls->GetRasterBand(1);
+  EXPECT_EQ(b->GetRasterDataType(), GDT_Byte);
+  int has = 0;
+  EXPECT_EQ(b->GetNoDataValue(&has), 0.0);
+  EXPECT_TRUE(has);
+  char** names = b->GetCategoryNames();
+  ASSERT_NE(names, nullptr);
+  EXPECT_STREQ(names[1], "natural_forest_broadleaf");
+  EXPECT_STREQ(names[11], "annual_cropland");
+  ASSERT_NE(b->GetColorTable(), nullptr);
+  GDALColorEntry const* forest = b->GetColorTable()->GetColorEntry(1);
+  EXPECT_GT(forest->c2, forest->c1);  // green
+  // The same classes as the float band, pixel for pixel.
+  auto const f = test::read_band(o.output, 8);
+  std::vector<unsigned char> u(f.size());
+  ASSERT_EQ(b->RasterIO(GF_Read, 0, 0, cls->GetRasterXSize(), cls->GetRasterYSize(), u.data(), cls->GetRasterXSize(),
+                        cls->GetRasterYSize(), GDT_Byte, 0, 0, nullptr),
+            CE_None);
+  for (std::size_t i = 0; i < f.size(); ++i) ASSERT_EQ(u[i], std::isnan(f[i]) ? 0 : int(f[i])) << i;
+}
+
+TEST(Outputs, GdalUnitTypeOfUnitsItems)
+{
+  EXPECT_EQ(io::gdal_unit_type("Mg C / ha / yr"), "Mg C/ha/yr");
+  EXPECT_EQ(io::gdal_unit_type("t CO2 / ha / yr"), "t CO2/ha/yr");
+  EXPECT_EQ(io::gdal_unit_type("Mg dry matter / ha"), "Mg/ha");
+  EXPECT_EQ(io::gdal_unit_type("class id"), "");
+  EXPECT_EQ(io::gdal_unit_type("unitless (index)"), "");
+}
+
+TEST(Outputs, DezhouCountiesKeepTheirNamesThroughEveryFormat)
+{
+  fs::path const zones = test::shared_data() / "china-admin-shandong-dezhou/dezhou_districts_amap2020.geojson";
+  if (!fs::exists(zones)) GTEST_SKIP() << "no " << zones;
+  test::temp_dir tmp;
+  std::string const lc = dezhou_landcover(tmp);
+  std::ofstream(tmp.file("run.toml")) << "output = \"out\"\nmodel = \"north_china_2019\"\ncrosswalk = \"esa_worldcover\"\n"
+                                      << "quicklooks = false\n[zones]\nfile = \"" << zones.string()
+                                      << "\"\nfield = \"name\"\n[uncertainty]\niterations = 50\n"
+                                      << "[[years]]\nyear = 2020\nlandcover = \"lc_dezhou.tif\"\n"
+                                      << "[[years]]\nyear = 2021\nlandcover = \"lc_dezhou.tif\"\n";
+  auto const cfg = jobs::load_run_config(tmp.file("run.toml"));
+  jobs::run_settings run;
+  run.quiet = true;
+  auto const out = jobs::run_one_map(cfg, run, {});
+
+  // The names, read with OGR from the zones file.
+  std::set<std::string> names;
+  {
+    GDALDatasetUniquePtr z(GDALDataset::Open(zones.string().c_str(), GDAL_OF_VECTOR));
+    for (auto const& f : *z->GetLayer(0)) names.insert(f->GetFieldAsString("name"));
+  }
+  ASSERT_EQ(names.size(), 11u);
+  EXPECT_TRUE(names.count("\xE5\xBE\xB7\xE5\x9F\x8E\xE5\x8C\xBA"));  // 德城区
+
+  std::string const dir = cfg.output_dir;
+  auto const csv = read_csv(dir + "/inventory_2021.csv");
+  std::string const json = read_text(dir + "/inventory_2021.json");
+  std::string const html = read_text(dir + "/report.html");
+  for (auto const& n : names) {
+    ASSERT_TRUE(csv.count({n, "*"})) << n;
+    EXPECT_NE(json.find("\"" + n + "\""), std::string::npos) << n;
+    EXPECT_NE(html.find(n), std::string::npos) << n;
+  }
+
+  // GeoPackage: one feature per zone (its polygon), totals equal to the CSV; the class table.
+  GDALDatasetUniquePtr g(GDALDataset::Open((dir + "/inventory_2021.gpkg").c_str(), GDAL_OF_VECTOR));
+  ASSERT_TRUE(g);
+  OGRLayer* zl = g->GetLayerByName("zones");
+  ASSERT_NE(zl, nullptr);
+  EXPECT_EQ(zl->GetFeatureCount(), 11);
+  std::set<std::string> seen;
+  for (auto const& f : *zl) {
+    std::string const n = f->GetFieldAsString("zone");
+    seen.insert(n);
+    ASSERT_TRUE(csv.count({n, "*"})) << n;
+    EXPECT_NEAR(f->GetFieldAsDouble("carbon_mgc"), std::stod(csv.at({n, "*"}).at("carbon_mgc")), 1e-5) << n;
+    EXPECT_NEAR(f->GetFieldAsDouble("carbon_mgc_p97_5"), std::stod(csv.at({n, "*"}).at("carbon_mgc_p97_5")), 1e-5) << n;
+    ASSERT_NE(f->GetGeometryRef(), nullptr);
+    EXPECT_GT(f->GetFieldAsDouble("mapped_fraction"), 0.5) << n;
+  }
+  EXPECT_EQ(seen, names);
+  OGRLayer* tl = g->GetLayerByName("inventory");
+  ASSERT_NE(tl, nullptr);
+  EXPECT_EQ(tl->GetFeatureCount(), GIntBig(csv.size()));  // every CSV row, the total row included
+
+  // The report: each zone's stock total as the CSV has it (rounded to Mg C), links to files
+  // that exist only, embedded images only.
+  for (auto const& n : names) {
+    double const total = std::stod(csv.at({n, "*"}).at("carbon_mgc"));
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.0f", total);
+    EXPECT_NE(html.find("<td>" + std::string(buf) + "</td>"), std::string::npos) << n << " " << buf;
+  }
+  int links = 0;
+  for (std::string const attr : {"href=\"", "src=\""})
+    for (std::size_t p = html.find(attr); p != std::string::npos; p = html.find(attr, p + 1)) {
+      std::size_t const b = p + attr.size(), e = html.find('"', b);
+      std::string const target = html.substr(b, e - b);
+      if (target.rfind("data:", 0) == 0) continue;
+      ++links;
+      EXPECT_TRUE(fs::exists(fs::path(dir) / target)) << target;
+    }
+  EXPECT_GT(links, 5);
+  EXPECT_NE(html.find("95 % interval"), std::string::npos);
+  for (auto const& f : out.files) EXPECT_TRUE(fs::exists(f)) << f;
+}
+
+TEST(Outputs, ReportRendersInHeadlessChromium)
+{
+  std::string browser;
+  for (char const* b : {"/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"})
+    if (fs::exists(b)) browser = b;
+  if (browser.empty()) GTEST_SKIP() << "no Chromium installed";
+  test::temp_dir tmp;
+  std::ofstream(tmp.file("run.toml"))
+    << "output = \"out\"\nquicklooks = false\n[zones]\nfile = \""
+    << (test::source_dir() / "data-samples/worldcover-n00e006-crop/zones.geojson").string()
+    << "\"\nfield = \"name\"\n[[years]]\nyear = 2020\nlandcover = \""
+    << (test::source_dir() / "data-samples/worldcover-n00e006-crop/ESA_WorldCover_10m_2020_v100_crop_Map.tif").string()
+    << "\"\n[[years]]\nyear = 2021\nlandcover = \""
+    << (test::source_dir() / "data-samples/worldcover-n00e006-crop/ESA_WorldCover_10m_2021_v200_crop_Map.tif").string()
+    << "\"\n";
+  auto const cfg = jobs::load_run_config(tmp.file("run.toml"));
+  jobs::run_settings run;
+  run.quiet = true;
+  jobs::run_one_map(cfg, run, {});
+  std::string const png = tmp.file("shot.png");
+  std::string const cmd = browser + " --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=900,2400 "
+                          "--screenshot=" + png + " file://" + cfg.output_dir + "/report.html > /dev/null 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  GDALDatasetUniquePtr ds(GDALDataset::Open(png.c_str(), GDAL_OF_RASTER));
+  ASSERT_TRUE(ds);
+  int const w = ds->GetRasterXSize(), h = ds->GetRasterYSize();
+  std::vector<unsigned char> red(std::size_t(w) * h);
+  ASSERT_EQ(ds->GetRasterBand(1)->RasterIO(GF_Read, 0, 0, w, h, red.data(), w, h, GDT_Byte, 0, 0, nullptr), CE_None);
+  std::size_t dark = 0;
+  for (unsigned char v : red) dark += v < 200;
+  EXPECT_GT(double(dark) / red.size(), 0.02) << "the screenshot is (nearly) blank";
+}
