@@ -181,6 +181,13 @@ TEST(Validate, TropiSarMapAgainstRealPlots)
   EXPECT_LT(r.all.rrmse_pct, 40);
   for (auto const* f : {"metrics.json", "plots.csv", "scatter.png", "report.html"})
     EXPECT_TRUE(fs::exists(fs::path(o.report_dir) / f)) << f;
+  // The residual map: one marker per used plot on the map.
+  std::ifstream hf(fs::path(o.report_dir) / "report.html");
+  std::string const html((std::istreambuf_iterator<char>(hf)), std::istreambuf_iterator<char>());
+  EXPECT_NE(html.find("Residuals on the map"), std::string::npos);
+  std::size_t markers = 0;
+  for (std::size_t p = html.find("<circle"); p != std::string::npos; p = html.find("<circle", p + 1)) ++markers;
+  EXPECT_EQ(markers, std::size_t(r.all.n));
   std::ifstream mf(fs::path(o.report_dir) / "metrics.json");
   auto const j = nlohmann::json::parse(mf);
   for (auto const* k : {"n", "bias", "mae", "rmse", "rrmse_pct", "r2", "pearson_r", "slope",
