@@ -60,6 +60,7 @@ void add_validate_command(CLI::App& app)
     }
     args->job.run = args->common.run_settings();
     auto const r = jobs::run_validate_job(args->job);
+    for (auto const& n : r.notes) std::fprintf(stderr, "sinkmap validate: note: %s\n", n.c_str());
     std::size_t excluded = 0;
     for (auto const& p : r.rows) excluded += !p.excluded.empty();
     std::printf("sinkmap validate: n=%zu (%zu excluded), bias %.2f, RMSE %.2f (%.1f%%), R2 %.3f -> %s\n",
@@ -98,10 +99,11 @@ void add_calibrate_command(CLI::App& app)
   cmd->callback([args] {
     args->job.run = args->common.run_settings();
     auto const r = jobs::run_calibrate_job(args->job);
+    for (auto const& n : r.notes) std::fprintf(stderr, "sinkmap calibrate: note: %s\n", n.c_str());
     std::printf("sinkmap calibrate: %s AGB = f(%s): a=%.6g b=%.6g on %zu plots; fit RMSE %.2f R2 %.3f; "
                 "%d-fold CV RMSE %.2f R2 %.3f -> %s\n",
                 args->job.form.c_str(), args->job.index.c_str(), r.fit.a, r.fit.b, r.plots,
-                r.fitted.rmse, r.fitted.r2, args->job.folds, r.cv.rmse, r.cv.r2,
+                r.fitted.rmse, r.fitted.r2, r.folds, r.cv.rmse, r.cv.r2,
                 args->job.output.c_str());
   });
 }

@@ -88,13 +88,19 @@ validate::report run_validate_job(validate_options const& opt)
   SINKMAP_EXPECTS(!opt.report_dir.empty(), bad_input, "no report folder: pass -o REPORT_DIR");
   io::raster_grid const grid = io::grid_of_file(opt.map);
   int const band = band_of(opt.map, opt.band);
-  auto const plots = validate::load_plots(opt.plots, opt.plot_options, grid.crs_wkt);
+  for (std::size_t b = 1; b < opt.bins.size(); ++b)
+    SINKMAP_EXPECTS(opt.bins[b] > opt.bins[b - 1], bad_input,
+                    "--bins: the edges must increase (" + std::to_string(opt.bins[b]) + " after " +
+                      std::to_string(opt.bins[b - 1]) + ")");
+  std::vector<std::string> notes;
+  auto const plots = validate::load_plots(opt.plots, opt.plot_options, grid.crs_wkt, &notes);
   auto const ex = validate::extract(opt.map, band, plots);
   auto const classes = plot_classes(plots, opt.classes, opt.map, grid.crs_wkt);
 
   validate::report r;
   r.map = opt.map;
   r.band = band;
+  r.notes = notes;
   {
     auto ds = io::open_raster(opt.map, "MAP");
     char const* units = ds->GetRasterBand(band)->GetMetadataItem("units");
@@ -175,7 +181,8 @@ calibrate_result run_calibrate_job(calibrate_options const& opt)
   run_index_job(io);
 
   io::raster_grid const grid = io::grid_of_file(tmp_index);
-  auto const plots = validate::load_plots(opt.plots, opt.plot_options, grid.crs_wkt);
+  calibrate_result res;
+  auto const plots = validate::load_plots(opt.plots, opt.plot_options, grid.crs_wkt, &res.notes);
   auto const ex = validate::extract(tmp_index, 1, plots);
   std::vector<std::string> classes(plots.size());
   if (!opt.classes.landcover.empty())
@@ -187,7 +194,6 @@ calibrate_result run_calibrate_job(calibrate_options const& opt)
     x.push_back(ex[i].predicted);
     y.push_back(plots[i].observed);
   }
-  calibrate_result res;
   res.plots = x.size();
   res.fit = validate::fit_model(form, x, y);
   std::vector<double> fitted;
@@ -202,6 +208,10 @@ calibrate_result run_calibrate_job(calibrate_options const& opt)
   std::mt19937 rng(20240101);
   std::shuffle(order.begin(), order.end(), rng);
   int const k = std::min<int>(opt.folds, int(x.size()));
+  res.folds = k;
+  if (k < opt.folds)
+    res.notes.push_back("--folds " + std::to_string(opt.folds) + " with " + std::to_string(x.size()) +
+                        " plots: leave-one-out cross-validation (" + std::to_string(k) + " folds)");
   std::vector<double> cv_pred(x.size(), NAN);
   for (int f = 0; f < k; ++f) {
     std::vector<double> tx, ty;

@@ -52,6 +52,8 @@ struct calibrate_result {
   validate::metrics cv;      ///< k-fold cross-validated
   std::size_t plots = 0;
   double x_min = 0, x_max = 0;
+  int folds = 0;                   ///< folds used (at most one per plot)
+  std::vector<std::string> notes;  ///< plots without values, repeated ids, fewer plots than folds
 };
 
 calibrate_result run_calibrate_job(calibrate_options const& opt);

@@ -84,6 +84,33 @@ void make_circle(plot& p, OGRSpatialReference const& srs, double radius_m)
   }
 }
 
+// Observed values: "NA", "NaN", "NULL", "-" or an empty cell are missing (the plot is kept and
+// reported as without a value); a number must be finite and not negative (biomass).
+double observed_value(std::string text, std::string const& where)
+{
+  text = trim(text);
+  std::string const l = to_lower(text);
+  if (l.empty() || l == "na" || l == "nan" || l == "null" || l == "-" || l == "n/a") return NAN;
+  double const v = parse_double(text, where);
+  SINKMAP_EXPECTS(std::isfinite(v), bad_input, where + ": " + text + " is not a finite value");
+  SINKMAP_EXPECTS(v >= 0, bad_input, where + ": " + text + ": observed biomass cannot be negative");
+  return v;
+}
+
+// A plot radius from SIZE_HA or radius_m: positive, finite, and a plot's size (at most
+// 10,000 ha, a circle of about 5.6 km radius).
+double plot_radius_m(double value, bool is_area, std::string const& where)
+{
+  char const* field = is_area ? "SIZE_HA" : "radius_m";
+  SINKMAP_EXPECTS(std::isfinite(value) && value > 0, bad_input,
+                  where + " field " + field + ": " + std::to_string(value) + ": a plot's " +
+                    (is_area ? "area" : "radius") + " must be a positive number");
+  double const r = is_area ? std::sqrt(value * 1e4 / M_PI) : value;
+  SINKMAP_EXPECTS(r <= 5642.0, bad_input,
+                  where + " field " + field + ": " + std::to_string(value) + " is not a plot's size (at most 10,000 ha)");
+  return r;
+}
+
 std::map<std::string, double> read_values(std::string const& file, std::string const& field)
 {
   GDALDatasetUniquePtr ds(GDALDataset::Open(file.c_str(), GDAL_OF_VECTOR));
@@ -103,13 +130,13 @@ std::map<std::string, double> read_values(std::string const& file, std::string c
     ++line;
     std::string const v = trim(f->GetFieldAsString(val));
     out[f->GetFieldAsString(id)] =
-      parse_double(v, file + " line " + std::to_string(line) + " field " + defn->GetFieldDefn(val)->GetNameRef());
+      observed_value(v, file + " line " + std::to_string(line) + " field " + defn->GetFieldDefn(val)->GetNameRef());
   }
   return out;
 }
 
 std::vector<plot> load_csv_or_vector(std::string const& path, plot_options const& opt,
-                                     OGRSpatialReference const& map)
+                                     OGRSpatialReference const& map, std::vector<std::string>& notes)
 {
   bool const csv = to_lower(std::filesystem::path(path).extension().string()) == ".csv";
   char const* csv_opts[] = {"AUTODETECT_TYPE=NO", "KEEP_GEOM_COLUMNS=YES", nullptr};
@@ -143,35 +170,46 @@ std::vector<plot> load_csv_or_vector(std::string const& path, plot_options const
     SINKMAP_EXPECTS(fx >= 0, bad_input, "--plots: '" + path + "' has no column x (or POINT_X, lon)");
     SINKMAP_EXPECTS(fy >= 0, bad_input, "--plots: '" + path + "' has no column y (or POINT_Y, lat)");
     srs = srs_from(opt.crs, "--plots-crs");
-    // Rows sharing an id are the vertices of one polygon plot, in order.
+    // Rows sharing an id are the vertices of one polygon plot, in order; a row with a size
+    // (SIZE_HA or radius_m) is a plot of its own even where its id repeats.
     std::map<std::string, std::size_t> index;
+    std::map<std::string, int> sized_repeats;
     std::vector<std::vector<std::pair<double, double>>> vertices;
     int line = 1;
     for (auto const& f : *layer) {
       ++line;
       std::string const where = path + " line " + std::to_string(line);
-      std::string const id = f->GetFieldAsString(fid);
+      std::string id = f->GetFieldAsString(fid);
       double const x = parse_double(f->GetFieldAsString(fx), where + " field " + defn->GetFieldDefn(fx)->GetNameRef());
       double const y = parse_double(f->GetFieldAsString(fy), where + " field " + defn->GetFieldDefn(fy)->GetNameRef());
+      SINKMAP_EXPECTS(std::isfinite(x) && std::isfinite(y), bad_input, where + ": coordinates must be finite");
+      bool const sized = (fsize >= 0 && *trim(f->GetFieldAsString(fsize)).c_str()) ||
+                         (fradius >= 0 && *trim(f->GetFieldAsString(fradius)).c_str());
+      if (sized && index.count(id)) id += "#" + std::to_string(++sized_repeats[f->GetFieldAsString(fid)] + 1);
       auto [it, fresh] = index.emplace(id, out.size());
       if (fresh) {
         plot p;
         p.id = id;
         p.source = where;
-        if (fval >= 0) {
-          std::string const v = trim(f->GetFieldAsString(fval));
-          p.observed = parse_double(v, where + " field " + defn->GetFieldDefn(fval)->GetNameRef());
-        }
+        if (fval >= 0) p.observed = observed_value(f->GetFieldAsString(fval), where + " field " + defn->GetFieldDefn(fval)->GetNameRef());
         p.footprint = std::make_unique<OGRPoint>(x, y);
-        if (fsize >= 0 && *f->GetFieldAsString(fsize))
-          make_circle(p, srs, std::sqrt(parse_double(f->GetFieldAsString(fsize), where + " field SIZE_HA") * 1e4 / M_PI));
-        else if (fradius >= 0 && *f->GetFieldAsString(fradius))
-          make_circle(p, srs, parse_double(f->GetFieldAsString(fradius), where + " field radius_m"));
+        if (fsize >= 0 && *trim(f->GetFieldAsString(fsize)).c_str())
+          make_circle(p, srs, plot_radius_m(parse_double(f->GetFieldAsString(fsize), where + " field SIZE_HA"), true, where));
+        else if (fradius >= 0 && *trim(f->GetFieldAsString(fradius)).c_str())
+          make_circle(p, srs, plot_radius_m(parse_double(f->GetFieldAsString(fradius), where + " field radius_m"), false, where));
         out.push_back(std::move(p));
         vertices.emplace_back();
       }
       vertices[it->second].push_back({x, y});
     }
+    for (auto const& [id, n] : sized_repeats)
+      notes.push_back(path + ": " + std::to_string(n + 1) + " rows with a size share the id '" + id +
+                      "': read as separate plots " + id + ", " + id + "#2, ...");
+    int polygons = 0;
+    for (auto const& v : vertices) polygons += v.size() >= 3 ? 1 : 0;
+    if (polygons > 0)
+      notes.push_back(path + ": " + std::to_string(polygons) +
+                      " ids repeat over rows without a size: each read as the vertices of one polygon plot");
     for (std::size_t i = 0; i < out.size(); ++i) {
       if (vertices[i].size() < 3) continue;
       auto ring = std::make_unique<OGRLinearRing>();
@@ -196,14 +234,14 @@ std::vector<plot> load_csv_or_vector(std::string const& path, plot_options const
       plot p;
       p.id = fid >= 0 ? f->GetFieldAsString(fid) : std::to_string(f->GetFID());
       p.source = path + " feature " + std::to_string(f->GetFID());
-      if (fval >= 0) p.observed = f->GetFieldAsDouble(fval);
+      if (fval >= 0) p.observed = observed_value(f->GetFieldAsString(fval), p.source + " field " + defn->GetFieldDefn(fval)->GetNameRef());
       SINKMAP_EXPECTS(f->GetGeometryRef() != nullptr, bad_input, p.source + ": no geometry");
       p.footprint.reset(f->GetGeometryRef()->clone());
       if (wkbFlatten(p.footprint->getGeometryType()) == wkbPoint) {
-        if (fsize >= 0 && f->GetFieldAsDouble(fsize) > 0)
-          make_circle(p, srs, std::sqrt(f->GetFieldAsDouble(fsize) * 1e4 / M_PI));
-        else if (fradius >= 0 && f->GetFieldAsDouble(fradius) > 0)
-          make_circle(p, srs, f->GetFieldAsDouble(fradius));
+        if (fsize >= 0 && !f->IsFieldNull(fsize) && f->IsFieldSet(fsize))
+          make_circle(p, srs, plot_radius_m(f->GetFieldAsDouble(fsize), true, p.source));
+        else if (fradius >= 0 && !f->IsFieldNull(fradius) && f->IsFieldSet(fradius))
+          make_circle(p, srs, plot_radius_m(f->GetFieldAsDouble(fradius), false, p.source));
       }
       out.push_back(std::move(p));
     }
@@ -221,8 +259,9 @@ std::vector<plot> load_csv_or_vector(std::string const& path, plot_options const
 }  // namespace
 
 std::vector<plot> load_plots(std::vector<std::string> const& paths, plot_options const& opt,
-                             std::string const& map_crs_wkt)
+                             std::string const& map_crs_wkt, std::vector<std::string>* notes_out)
 {
+  std::vector<std::string> notes;
   io::init_gdal();
   SINKMAP_EXPECTS(!paths.empty(), bad_input, "--plots: give at least one plot file");
   SINKMAP_EXPECTS(!map_crs_wkt.empty(), bad_input, "the map has no CRS to place plots in");
@@ -246,10 +285,16 @@ std::vector<plot> load_plots(std::vector<std::string> const& paths, plot_options
         out.push_back(std::move(p));
       }
     } else {
-      auto v = load_csv_or_vector(path, opt, map);
+      auto v = load_csv_or_vector(path, opt, map, notes);
       for (auto& p : v) out.push_back(std::move(p));
     }
   }
+  std::size_t missing = 0;
+  for (auto const& p : out) missing += std::isnan(p.observed) ? 1 : 0;
+  if (missing > 0)
+    notes.push_back(std::to_string(missing) + " of " + std::to_string(out.size()) +
+                    " plots have no observed value (NA or empty): listed, not used");
+  if (notes_out) *notes_out = notes;
   return out;
 }
 

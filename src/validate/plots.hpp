@@ -30,7 +30,7 @@ struct plot_options {
 /// (25 m footprints). Reprojects to `map_crs_wkt`. Throws bad_input naming the file, line and
 /// field of a missing column, an unparseable number or an unknown CRS.
 std::vector<plot> load_plots(std::vector<std::string> const& paths, plot_options const& opt,
-                             std::string const& map_crs_wkt);
+                             std::string const& map_crs_wkt, std::vector<std::string>* notes = nullptr);
 
 struct extraction {
   double predicted = NAN;  ///< area-weighted mean of the covered map pixels

@@ -116,6 +116,7 @@ void write_report(report const& r, std::string const& dir)
   nlohmann::json j = to_json(r.all);
   j["map"] = r.map;
   j["units"] = r.units;
+  j["notes"] = r.notes;
   j["by_class"] = nlohmann::json::object();
   for (auto const& [k, m] : r.by_class) j["by_class"][k] = to_json(m);
   j["by_bin"] = nlohmann::json::object();
@@ -143,7 +144,9 @@ void write_report(report const& r, std::string const& dir)
     << "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
     << "td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}</style></head><body>"
     << "<h1>Map validation</h1><p>Map: " << escape_html(r.map) << " (" << escape_html(r.units)
-    << "). Predicted = area-weighted mean of the map pixels under each plot footprint.</p>"
+    << "). Predicted = area-weighted mean of the map pixels under each plot footprint.</p>";
+  for (auto const& n : r.notes) h << "<p>Note: " << escape_html(n) << "</p>";
+  h << ""
     << "<h2>Metrics</h2><table><tr><th>group</th><th>n</th><th>bias</th><th>MAE</th><th>RMSE</th>"
     << "<th>rRMSE %</th><th>R&sup2;</th><th>r</th><th>slope</th><th>intercept</th><th>TRE %</th>"
     << "<th>MPE %</th></tr>\n";

@@ -24,6 +24,7 @@ struct report {
   metrics all;
   std::map<std::string, metrics> by_class, by_bin;
   std::vector<plot_row> rows;
+  std::vector<std::string> notes;  ///< what the plot files held besides plots (NA values, repeated ids)
 };
 
 /// The metrics as the JSON object metrics.json holds (n, bias, mae, rmse, rrmse_pct, r2,

@@ -103,6 +103,68 @@ TEST(Plots, FileErrorsNameLineAndField)
   }
 }
 
+TEST(Plots, SizesAndValuesThatCannotBeRightAreNamedAndNaPlotsCounted)
+{
+  test::temp_dir tmp;
+  std::string const map = small_map(tmp);
+  std::string const wkt = io::grid_of_file(map).crs_wkt;
+  struct bad {
+    std::string csv, expect;
+  };
+  // A negative area once crashed GEOS's buffer (NaN radius); zero and huge sizes were reported
+  // as "outside the map"; a negative biomass was accepted.
+  std::vector<bad> const cases = {
+    {"id,x,y,value,SIZE_HA\nP1,500010,3999990,100,-1\n", "line 2 field SIZE_HA"},
+    {"id,x,y,value,radius_m\nP1,500010,3999990,100,0\n", "line 2 field radius_m"},
+    {"id,x,y,value,SIZE_HA\nP1,500010,3999990,100,1e12\n", "not a plot's size"},
+    {"id,x,y,value,SIZE_HA\nP1,500010,3999990,100,nan\n", "SIZE_HA"},
+    {"id,x,y,value\nP1,500010,3999990,-5\n", "cannot be negative"},
+    {"id,x,y,value\nP1,500010,3999990,inf\n", "line 2 field value"},
+  };
+  for (auto const& c : cases) {
+    std::ofstream(tmp.file("p.csv")) << c.csv;
+    validate::plot_options o;
+    o.crs = "EPSG:32650";
+    try {
+      validate::load_plots({tmp.file("p.csv")}, o, wkt);
+      FAIL() << c.csv;
+    } catch (bad_input const& e) {
+      EXPECT_NE(std::string(e.what()).find(c.expect), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("p.csv"), std::string::npos) << e.what();
+    }
+  }
+  // NA values: plots kept without a value and counted; rows with a size that share an id are
+  // separate plots (and said so).
+  std::ofstream(tmp.file("p.csv")) << "id,x,y,value,SIZE_HA\nP1,500005,3999995,NA,0.01\nP2,500015,3999995,12,0.01\n"
+                                   << "P2,500025,3999995,13,0.01\nP3,500035,3999995,,0.01\n";
+  validate::plot_options o;
+  o.crs = "EPSG:32650";
+  std::vector<std::string> notes;
+  auto const plots = validate::load_plots({tmp.file("p.csv")}, o, wkt, &notes);
+  ASSERT_EQ(plots.size(), 4u);
+  EXPECT_TRUE(std::isnan(plots[0].observed));
+  EXPECT_EQ(plots[2].id, "P2#2");
+  EXPECT_EQ(plots[2].observed, 13);
+  EXPECT_TRUE(std::isnan(plots[3].observed));
+  std::string all;
+  for (auto const& n : notes) all += n + "\n";
+  EXPECT_NE(all.find("2 of 4 plots have no observed value"), std::string::npos) << all;
+  EXPECT_NE(all.find("share the id 'P2'"), std::string::npos) << all;
+  // Bins that do not increase.
+  jobs::validate_options v;
+  v.map = map;
+  v.plots = {tmp.file("p.csv")};
+  v.plot_options = o;
+  v.bins = {0, 200, 100};
+  v.report_dir = tmp.file("r");
+  try {
+    jobs::run_validate_job(v);
+    FAIL();
+  } catch (bad_input const& e) {
+    EXPECT_NE(std::string(e.what()).find("--bins"), std::string::npos) << e.what();
+  }
+}
+
 TEST(Gedi, QualityShotsEqualAnIndependentHdf5Read)
 {
   fs::path const dir = test::shared_data() / "gedi4r-l4a";
