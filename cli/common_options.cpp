@@ -33,11 +33,14 @@ void add_run_options(CLI::App& cmd, common_options& o)
 {
   cmd.add_option("--device", o.device, "auto|cpu|cuda: auto uses a GPU when one is present")
     ->capture_default_str();
-  cmd.add_option("--threads", o.threads, "worker threads (0 = all cores)")->capture_default_str();
-  cmd.add_option("--tile", o.tile,
-                 "tile size N (N x N pixels); default: whole blocks sized from --memory");
-  cmd.add_option("--memory", o.memory_mb, "memory budget in MB for tiles and GDAL's cache")
-    ->capture_default_str();
+  cmd.add_option("--threads", o.threads, "worker threads (0 = all cores)")
+    ->capture_default_str()
+    ->check(CLI::Range(0, 4096));
+  cmd.add_option("--tile", o.tile, "tile size N (N x N pixels, 16..65536); default: whole blocks sized from --memory")
+    ->check(CLI::Range(16, 65536));
+  cmd.add_option("--memory", o.memory_mb, "memory budget in MB (16..1048576) for tiles and GDAL's cache")
+    ->capture_default_str()
+    ->check(CLI::Range(16, 1 << 20));
   cmd.add_flag("-q,--quiet", o.quiet, "no progress or warnings on stderr");
 }
 
@@ -105,6 +108,9 @@ void add_carbon_options(CLI::App& cmd, jobs::carbon_input_options& o, bool with_
                    "glc_fcs30, clcd, nlcd, ...) or a file (default: guessed from the file name)");
     cmd.add_option("--landcover-resampling", o.landcover_resampling, "nearest or mode")
       ->capture_default_str();
+    cmd.add_flag("--unmapped-classes", o.unmapped_classes,
+                 "land-cover classes the model has no parameters for become unmapped pixels (reported) "
+                 "instead of an error");
   }
   cmd.add_option("--forest-type", o.forest_type,
                  "forest-type or species map: refines forest pixels to the model's plantation or "

@@ -2,6 +2,7 @@
 // failed (IO, device), 2 bad input (files, options, models).
 #include "commands.hpp"
 #include "core/error.hpp"
+#include "io/atomic_output.hpp"
 #include "io/provenance.hpp"
 
 #include <CLI/CLI.hpp>
@@ -15,6 +16,7 @@ int main(int argc, char** argv)
   app.require_subcommand(1);
   app.set_version_flag("--version", sinkmap::io::sinkmap_version());
   sinkmap::io::set_command_line(argc, argv);
+  sinkmap::io::install_cleanup_on_signals();
   sinkmap::cli::add_index_command(app);
   sinkmap::cli::add_info_command(app);
   sinkmap::cli::add_composite_command(app);

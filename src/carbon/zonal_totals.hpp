@@ -53,6 +53,14 @@ struct zonal_cell {
   exact_sum total;  ///< sum of density x area (Mg C, or Mg C / yr for a sink)
 };
 
+/// Largest density or flux a map may hold (Mg C/ha, Mg C/ha/yr): no ecosystem comes within a
+/// factor of 1000 of it, and sums of such values stay exact. Larger or non-finite pixels are
+/// refused (an inf or 3e38 pixel would otherwise vanish from the fixed-point sums).
+inline constexpr double max_pixel_value = 1.0e7;
+
+/// A map value that no inventory can sum: +-inf, or beyond max_pixel_value.
+inline bool impossible_value(float v) { return !std::isnan(v) && !(std::abs(v) <= max_pixel_value); }
+
 /// Key: (zone id, class id). Zone 0 = outside every zone (not reported); class -1 = no class map.
 using zonal_table = std::map<std::pair<int, int>, zonal_cell>;
 

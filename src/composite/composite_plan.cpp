@@ -1,6 +1,7 @@
 #include "composite/composite_plan.hpp"
 
 #include "core/error.hpp"
+#include "core/input_registry.hpp"
 #include "core/parse_number.hpp"
 #include "core/text.hpp"
 #include "indices/index_request.hpp"
@@ -133,6 +134,7 @@ std::vector<scene_record> list_of(composite_request const& r)
   std::string const& csv = r.scene_list;
   SINKMAP_EXPECTS(fs::is_regular_file(csv), bad_input, "--scenes: no file '" + csv + "'");
   io::init_gdal();
+  note_input(csv);
   GDALDatasetUniquePtr ds(GDALDataset::Open(csv.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
                                             nullptr, nullptr, nullptr));
   SINKMAP_EXPECTS(ds && ds->GetLayerCount() == 1, bad_input,

@@ -49,6 +49,10 @@ index_request make_index_request(std::vector<std::string> const& names,
                     "--const '" + spec + "': expected NAME=VALUE or INDEX.NAME=VALUE");
     std::string key = spec.substr(0, eq);
     float const value = parse_float(spec.substr(eq + 1), "--const " + key);
+    // sigma = 0 is the catalogue's marker for kNDVI's per-pixel sigma, not a length scale.
+    SINKMAP_EXPECTS(key.substr(key.find('.') + 1) != "sigma" || value > 0, bad_input,
+                    "--const '" + spec + "': sigma must be positive (leave it out for kNDVI's per-pixel "
+                    "sigma = 0.5 (N + R))");
     std::string only_index;
     if (auto const dot = key.find('.'); dot != std::string::npos) {
       only_index = find_index(key.substr(0, dot)).name;

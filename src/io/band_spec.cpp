@@ -24,6 +24,14 @@ band_role role_of(std::string const& name, std::string const& option)
   return *r;
 }
 
+// A band number: 1 to 65535 (no raster has more bands); larger numbers would wrap in an int.
+int band_number(std::string const& text, std::string const& option)
+{
+  long const n = parse_int(text, option);
+  SINKMAP_EXPECTS(n >= 1 && n <= 65535, bad_input, option + ": band " + text + " is not a band number (1..65535)");
+  return int(n);
+}
+
 }  // namespace
 
 band_binding parse_band_spec(std::string const& spec, std::string const& scene)
@@ -37,11 +45,11 @@ band_binding parse_band_spec(std::string const& spec, std::string const& scene)
   if (all_digits(value)) {
     SINKMAP_EXPECTS(!scene.empty(), bad_input,
                     option + ": a band number needs a SCENE argument (or use ROLE=FILE[:N])");
-    b.source = {scene, int(parse_int(value, option))};
+    b.source = {scene, band_number(value, option)};
   } else {
     auto const colon = value.rfind(':');
     if (colon != std::string::npos && all_digits(value.substr(colon + 1)))
-      b.source = {value.substr(0, colon), int(parse_int(value.substr(colon + 1), option))};
+      b.source = {value.substr(0, colon), band_number(value.substr(colon + 1), option)};
     else
       b.source = {value, 1};
   }

@@ -1,6 +1,7 @@
 #include "io/gdal_session.hpp"
 
 #include "core/error.hpp"
+#include "core/input_registry.hpp"
 
 #include <cpl_error.h>
 #include <cpl_string.h>
@@ -82,6 +83,7 @@ dataset_ptr open_raster(std::string const& path, std::string const& what)
   take_gdal_error();
   auto* ds = GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY);
   if (!ds) SINKMAP_FAIL(bad_input, what + ": cannot open raster '" + path + "'" + gdal_reason());
+  note_input(path);
   if (ds->GetRasterCount() == 0) {
     GDALClose(GDALDataset::ToHandle(ds));
     SINKMAP_FAIL(bad_input, what + ": '" + path + "' has no raster bands");

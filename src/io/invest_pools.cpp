@@ -1,6 +1,7 @@
 #include "io/invest_pools.hpp"
 
 #include "core/error.hpp"
+#include "core/input_registry.hpp"
 #include "core/parse_number.hpp"
 #include "io/gdal_session.hpp"
 
@@ -14,6 +15,7 @@ kernels::pool_lookup_params read_invest_pools(std::string const& csv)
   init_gdal();
   char const* drivers[] = {"CSV", nullptr};
   char const* open_opts[] = {"AUTODETECT_TYPE=NO", nullptr};
+  note_input(csv);
   GDALDatasetUniquePtr ds(GDALDataset::Open(csv.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, drivers,
                                             open_opts, nullptr));
   SINKMAP_EXPECTS(ds && ds->GetLayerCount() == 1, bad_input,
@@ -41,6 +43,9 @@ kernels::pool_lookup_params read_invest_pools(std::string const& csv)
     for (int k = 0; k < 4; ++k) {
       double const v = parse_double(f->GetFieldAsString(idx[k + 1]), where + " field " + columns[k + 1]);
       SINKMAP_EXPECTS(v >= 0, bad_input, where + " field " + columns[k + 1] + ": negative carbon");
+      SINKMAP_EXPECTS(v <= 1.0e5, bad_input,
+                      where + " field " + columns[k + 1] + ": " + std::to_string(v) +
+                        " Mg C/ha is not a carbon density (no ecosystem holds 100,000)");
       p.pools[code][k] = float(v);
     }
     p.known[code] = 1;

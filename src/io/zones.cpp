@@ -1,6 +1,7 @@
 #include "io/zones.hpp"
 
 #include "core/error.hpp"
+#include "core/input_registry.hpp"
 #include "io/gdal_session.hpp"
 
 #include <gdal_alg.h>
@@ -45,6 +46,7 @@ zone_set::zone_set(std::string const& path, std::string const& field, raster_gri
   : grid_(grid)
 {
   init_gdal();
+  note_input(path);
   GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
   SINKMAP_EXPECTS(ds && ds->GetLayerCount() > 0, bad_input,
                   "--zones: cannot open vector file '" + path + "'" + gdal_reason());

@@ -179,6 +179,28 @@ carbon_inputs prepare_carbon_inputs(carbon_input_options const& o, io::raster_gr
     in.planes.push_back(z);
     md["SINKMAP_CLIMATE_ZONE"] = "map " + o.climate_zone_map + " via " + cw_path;
   }
+  // A land-cover class the model has no parameters for (in any zone and age class the map can
+  // use) would be NaN carbon on all its pixels: an error naming it, unless the user asked for
+  // such pixels to be reported as unmapped.
+  std::string unestimated;
+  for (auto const& [cls, n] : in.class_pixels) {
+    bool any = false;
+    for (int z = 0; z < kernels::max_zones && !any; ++z) {
+      if (in.zone < 0 && z != in.default_zone) continue;
+      for (int a = 0; a < kernels::age_classes && !any; ++a) {
+        if (in.forest_age < 0 && a != in.default_age) continue;
+        any = kernels::param_set(*m.tables, cls, z, a) >= 0;
+      }
+    }
+    if (!any) unestimated += (unestimated.empty() ? "" : ", ") + m.class_name(cls) + " (" + std::to_string(n) + " pixels)";
+  }
+  if (!unestimated.empty()) {
+    std::string const msg = "--landcover: '" + o.landcover + "' has class(es) " + unestimated + " for which model " +
+                            m.name + " (" + m.file + ") has no parameters in this climate zone and age class";
+    SINKMAP_EXPECTS(o.unmapped_classes, bad_input, msg + "; add them to the model, or pass --unmapped-classes to report "
+                                                   "their pixels as unmapped");
+    in.warnings.push_back(msg + ": their pixels are unmapped (--unmapped-classes)");
+  }
   return in;
 }
 

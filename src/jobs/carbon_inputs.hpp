@@ -27,6 +27,7 @@ struct carbon_input_options {
   std::string climate_zone_map;                               ///< --climate-zone-map RASTER
   std::string climate_zone_crosswalk = "climate_zones_north_china";
   std::string soil_type;                                      ///< --soil-type NAME
+  bool unmapped_classes = false;  ///< classes without parameters: unmapped pixels, not an error
 };
 
 struct carbon_inputs {

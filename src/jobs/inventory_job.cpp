@@ -1,6 +1,7 @@
 #include "jobs/inventory_job.hpp"
 
 #include "core/error.hpp"
+#include "core/input_registry.hpp"
 #include "io/atomic_output.hpp"
 #include "io/inventory_gpkg.hpp"
 #include "io/gdal_session.hpp"
@@ -35,6 +36,7 @@ void zonal_accumulator::add_tile(pipeline::window const& w, float const* values,
 {
   thread_local std::vector<int> ids_;
   thread_local std::vector<carbon::zonal_cell> tile_cells_;
+  std::uint64_t impossible = 0;
   zones_.rasterize(w, ids_);
   // Dense (zone, class) cells for the tile: no map lookup per pixel. Class slot 0 = unmapped
   // (nodata), 1 = no class map, 2 + class id otherwise.
@@ -51,6 +53,10 @@ void zonal_accumulator::add_tile(pipeline::window const& w, float const* values,
       int const zone = ids_[i];
       float const v = values[i];
       if (zone == 0) continue;
+      if (carbon::impossible_value(v)) {
+        ++impossible;
+        continue;
+      }
       if (std::isnan(v)) {
         auto& u = tile_cells_[std::size_t(zone) * slots];
         ++u.pixels;
@@ -74,6 +80,7 @@ void zonal_accumulator::add_tile(pipeline::window const& w, float const* values,
     c = {};
   }
   std::lock_guard lock(mutex_);
+  impossible_ += impossible;
   carbon::merge(table_, part);
 }
 
@@ -197,9 +204,18 @@ std::vector<std::string> coverage_change_warnings(inventory const& a, inventory 
   return out;
 }
 
+std::vector<std::string> inventory_outputs(std::string const& csv_path)
+{
+  std::filesystem::path p(csv_path);
+  std::vector<std::string> out = {csv_path};
+  for (char const* ext : {".json", ".gpkg"}) out.push_back(std::filesystem::path(p).replace_extension(ext).string());
+  return out;
+}
+
 void write_inventory(inventory const& inv, std::string const& csv_path, std::string const& map,
                      std::string const& zones, std::string const& zone_field)
 {
+  for (auto const& out : inventory_outputs(csv_path)) check_output_target(out);
   char const* tot = inv.trend ? "trend_mgc_per_yr" : inv.sink ? "sink_mgc_per_yr" : "carbon_mgc";
   char const* co2 = inv.trend ? "trend_co2e_t_per_yr" : inv.sink ? "sink_co2e_t_per_yr" : "co2e_t";
   // With a Monte Carlo, each carbon or sink column X gains X_mean, X_sd, X_p2_5, X_p97_5.
@@ -297,11 +313,24 @@ void write_inventory(inventory const& inv, std::string const& csv_path, std::str
   }
 }
 
+void check_impossible_pixels(std::uint64_t count, std::string const& map)
+{
+  SINKMAP_EXPECTS(count == 0, bad_input,
+                  "'" + map + "' has " + std::to_string(count) + " pixels inside the zones that are infinite or beyond " +
+                    "1e7 (no carbon density or flux is): an inventory cannot sum them; fix the map or its model");
+}
+
 inventory run_inventory_job(inventory_job_options const& opt)
 {
   SINKMAP_EXPECTS(!opt.output.empty(), bad_input, "no output given: pass -o inventory.csv");
   SINKMAP_EXPECTS(!opt.zones.empty() && !opt.zone_field.empty(), bad_input,
                   "pass --zones FILE and --zone-field FIELD");
+  // Every output (CSV, JSON and GeoPackage beside it, transitions) checked before any is written.
+  note_input(opt.map);
+  note_input(opt.zones);
+  for (auto const& out : inventory_outputs(opt.output)) check_output_target(out);
+  if (!opt.transitions.empty())
+    for (auto const& out : inventory_outputs(opt.transitions)) check_output_target(out, "--transitions");
   io::raster_grid const grid = io::grid_of_file(opt.map);
   auto map = io::open_raster(opt.map, "MAP");
   auto const with_uncertainty = [&](inventory& inv) {
@@ -395,6 +424,7 @@ inventory run_inventory_job(inventory_job_options const& opt)
     acc.add_tile(w, p, classes);
   };
   run_raster_stream(r, read_only_kernel(int(planes.size())));
+  check_impossible_pixels(acc.impossible(), opt.map);
   auto inv = make_inventory(acc.table(), zones, sink, class_names);
   inv.trend = trend;
   with_uncertainty(inv);

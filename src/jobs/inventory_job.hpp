@@ -31,13 +31,19 @@ class zonal_accumulator {
   /// (nullptr: no class map). NaN values are left out.
   void add_tile(pipeline::window const& w, float const* values, float const* classes);
   [[nodiscard]] carbon::zonal_table const& table() const { return table_; }
+  /// Pixels inside a zone that were infinite or beyond carbon::max_pixel_value (not summed).
+  [[nodiscard]] std::uint64_t impossible() const { return impossible_; }
 
  private:
   io::zone_set const& zones_;
   io::cell_area const& areas_;
   carbon::zonal_table table_;
+  std::uint64_t impossible_ = 0;
   std::mutex mutex_;
 };
+
+/// Throws bad_input when a map had pixels no inventory can sum, naming the map and their count.
+void check_impossible_pixels(std::uint64_t count, std::string const& map);
 
 struct inventory_row {
   std::string zone, cls;  ///< cls "unmapped": nodata in the map; "*": the zone's subtotal
@@ -92,6 +98,9 @@ inventory make_inventory(carbon::zonal_table const& t, io::zone_set const& zones
 /// Class names of a stock map's ecosystem_class band (its "classes" item), or of a model.
 std::map<int, std::string> class_names_of_map(std::string const& map);
 std::map<int, std::string> class_names_of_model(models::carbon_model const& m);
+
+/// OUT.csv, OUT.json and OUT.gpkg: the files an inventory writes.
+std::vector<std::string> inventory_outputs(std::string const& csv_path);
 
 /// Writes OUT.csv and OUT.json (same stem) atomically (temporary name, then rename), and with
 /// `zone_field`, OUT.gpkg (zones with their polygons and totals, and the per-class table).

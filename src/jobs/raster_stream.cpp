@@ -1,5 +1,6 @@
 #include "jobs/raster_stream.hpp"
 
+#include "core/input_registry.hpp"
 #include "io/gdal_tile_source.hpp"
 #include "io/provenance.hpp"
 #include "jobs/progress_reporter.hpp"
@@ -45,8 +46,10 @@ raster_stream_result run_raster_stream(raster_stream_request const& r,
   std::unique_ptr<io::geotiff_writer> writer;
   std::unique_ptr<io::input_hashes> hashes;
   if (!r.output.empty()) {
+    auto inputs = io::files_behind(r.planes);
+    for (auto const& f : inputs) note_input(f);  // the output may be none of them
     writer = std::make_unique<io::geotiff_writer>(r.output, r.grid, r.bands, r.output_options);
-    hashes = std::make_unique<io::input_hashes>(io::files_behind(r.planes));  // while the pass runs
+    hashes = std::make_unique<io::input_hashes>(std::move(inputs));  // hashed while the pass runs
   }
   io::gdal_tile_source source(r.planes, r.read_type, result.layout.threads);
   observed_sink sink(writer.get(), r.observer);

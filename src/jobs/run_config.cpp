@@ -150,6 +150,7 @@ run_config load_run_config(std::string const& path)
   co.forest_type_crosswalk = root.text("forest_type_crosswalk").value_or(co.forest_type_crosswalk);
   co.forest_age_class = root.choice("forest_age_class", {"young", "old"}).value_or("");
   co.soil_type = root.text("soil_type").value_or("");
+  co.unmapped_classes = root.boolean("unmapped_classes").value_or(false);
   std::string const default_crosswalk = root.text("crosswalk").value_or("");
   c.stock_bands = root.strings("stock_bands");
   c.cube = root.boolean("cube").value_or(true);

@@ -6,6 +6,7 @@
 #include "io/netcdf_cube.hpp"
 #include "io/overviews.hpp"
 #include "io/quicklook.hpp"
+#include "io/run_lock.hpp"
 #include "io/zones.hpp"
 #include "jobs/inventory_job.hpp"
 #include "jobs/sink_inventory.hpp"
@@ -63,6 +64,10 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
 {
   fs::create_directories(cfg.output_dir);
   auto const out = [&](std::string const& name) { return (fs::path(cfg.output_dir) / name).string(); };
+  io::run_lock const lock(cfg.output_dir);
+  // The manifest of an earlier run would describe files this run replaces: it goes first, and
+  // this run's is written last, once everything it lists exists.
+  for (char const* stale : {"run.json", "report.html"}) fs::remove(out(stale));
   run_outputs result;
   nlohmann::json manifest = {{"config", cfg.file}, {"model", cfg.carbon.model}, {"zones", cfg.zones}};
   std::vector<std::string> warnings;
@@ -149,6 +154,7 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
       if (!r.class_raster.empty()) io::add_overviews(r.class_raster, "MODE");
     }
     if (!o.composite_output.empty()) result.files.push_back(o.composite_output);
+    check_impossible_pixels(acc->impossible(), o.output);
     auto inv = make_inventory(acc->table(), *zones, false, parse_class_table(r.provenance.at("SINKMAP_CLASSES")));
     std::optional<uncertainty::mc_totals> stock_mc;
     if (cfg.mc.active()) {
@@ -225,6 +231,7 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
     result.files.push_back(so.output);
     if (cube) cube->copy_from("sink_c", int(k) - 1, so.output, 1);
     if (cfg.overviews) io::add_overviews(so.output, "AVERAGE");
+    check_impossible_pixels(sink_acc.impossible(), so.output);
     auto si = make_sink_inventory(sink_acc.table(), *zones, sr.class_names);
     auto& sinv = si.by_class;
     std::optional<uncertainty::mc_totals> sink_mc;
@@ -304,6 +311,7 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
     run_trend_job(to);
     result.files.push_back(to.output);
     if (cfg.overviews) io::add_overviews(to.output, "AVERAGE");
+    check_impossible_pixels(trend_acc.impossible(), to.output);
     auto tinv = make_inventory(trend_acc.table(), *zones, false, {{1, "p<0.05"}, {2, "p>=0.05"}});
     tinv.trend = true;
     write_inventory(tinv, out("inventory_trend_" + span + ".csv"), to.output, cfg.zones, cfg.zone_field);

@@ -39,6 +39,7 @@ void sink_accumulator::add_tile(pipeline::window const& w, float const* net, flo
 {
   thread_local std::vector<int> ids;
   zones_.rasterize(w, ids);
+  std::uint64_t impossible = 0;
   // Sparse cells keyed by (zone, from, to); neighbouring pixels mostly share a key, so the
   // last cell is kept at hand.
   std::unordered_map<std::uint64_t, flow_cell> cells;
@@ -51,6 +52,11 @@ void sink_accumulator::add_tile(pipeline::window const& w, float const* net, flo
       std::size_t const i = std::size_t(y) * w.w + x;
       int const zone = ids[i];
       if (zone == 0) continue;
+      if (carbon::impossible_value(net[i]) || (gains && carbon::impossible_value(gains[i])) ||
+          (losses && carbon::impossible_value(losses[i]))) {
+        ++impossible;
+        continue;
+      }
       bool const mapped = !std::isnan(net[i]);
       int const f = mapped ? class_id(from, i) : unmapped_class;
       int const t = mapped ? class_id(to, i) : unmapped_class;
@@ -68,6 +74,7 @@ void sink_accumulator::add_tile(pipeline::window const& w, float const* net, flo
     }
   }
   std::lock_guard lock(mutex_);
+  impossible_ += impossible;
   for (auto const& [key, c] : cells) {
     int const t = int(key % span) - 2, f = int((key / span) % span) - 2, zone = int(key / span / span);
     auto& d = table_[{zone, f, t}];
@@ -199,6 +206,7 @@ sink_inventory run_sink_inventory(std::string const& map, std::string const& zon
     acc.add_tile(w, p, p + n, p + 2 * n, names.empty() ? nullptr : p + 3 * n, names.empty() ? nullptr : p + 4 * n);
   };
   run_raster_stream(r, read_only_kernel(int(planes.size())));
+  check_impossible_pixels(acc.impossible(), map);
   return make_sink_inventory(acc.table(), zones, names);
 }
 

@@ -33,11 +33,14 @@ class sink_accumulator {
   void add_tile(pipeline::window const& w, float const* net, float const* gains, float const* losses,
                 float const* from, float const* to);
   [[nodiscard]] flow_table const& table() const { return table_; }
+  /// Pixels inside a zone with an infinite or impossibly large sink (not summed).
+  [[nodiscard]] std::uint64_t impossible() const { return impossible_; }
 
  private:
   io::zone_set const& zones_;
   io::cell_area const& areas_;
   flow_table table_;
+  std::uint64_t impossible_ = 0;
   std::mutex mutex_;
 };
 

@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <map>
 #include <mutex>
 #include <set>
 
@@ -65,12 +66,57 @@ raster_stream_request stock_request(io::scene const& s, stock_job_options const&
   return r;
 }
 
+// Every LULC code must be an integer 0..255 with a row in the pool table (or the band's
+// nodata): InVEST codes that the table lacks would otherwise become NaN carbon, non-integer
+// codes would be truncated. Reads the map once, a strip of rows at a time.
+void check_lulc_codes(GDALRasterBand& band, std::string const& lulc, std::string const& pools_csv,
+                      kernels::pool_lookup_params const& pools)
+{
+  int has_nd = 0;
+  double const nd = band.GetNoDataValue(&has_nd);
+  int const w = band.GetXSize(), h = band.GetYSize();
+  int const rows = std::max(1, int((std::size_t(32) << 20) / (std::size_t(w) * 8)));
+  std::vector<double> v;
+  std::map<double, std::uint64_t> absent, invalid;
+  for (int y = 0; y < h; y += rows) {
+    int const n = std::min(rows, h - y);
+    v.resize(std::size_t(w) * n);
+    SINKMAP_EXPECTS(band.RasterIO(GF_Read, 0, y, w, n, v.data(), w, n, GDT_Float64, 0, 0, nullptr) == CE_None,
+                    bad_input, "--lulc: cannot read '" + lulc + "'" + io::gdal_reason());
+    for (double c : v) {
+      if ((has_nd && (c == nd || (std::isnan(nd) && std::isnan(c))))) continue;
+      if (!(c >= 0 && c < kernels::landcover_codes) || c != std::floor(c)) ++invalid[c];
+      else if (!pools.known[int(c)]) ++absent[c];
+    }
+  }
+  auto list = [](std::map<double, std::uint64_t> const& m) {
+    std::string s;
+    int shown = 0;
+    for (auto const& [c, n] : m) {
+      if (shown++ == 8) {
+        s += ", ...";
+        break;
+      }
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%.10g", c);
+      s += (s.empty() ? "" : ", ") + std::string(buf) + " (" + std::to_string(n) + " pixels)";
+    }
+    return s;
+  };
+  SINKMAP_EXPECTS(invalid.empty(), bad_input,
+                  "--lulc: '" + lulc + "' has value(s) " + list(invalid) +
+                    " that are not land-use codes (integers 0..255, or the band's nodata)");
+  SINKMAP_EXPECTS(absent.empty(), bad_input,
+                  "--lulc: '" + lulc + "' has code(s) " + list(absent) + " with no row in --pools " + pools_csv);
+}
+
 stock_job_result run_invest(stock_job_options const& opt)
 {
   SINKMAP_EXPECTS(!opt.pools.empty(), bad_input, "--lulc needs --pools CARBON_POOLS.csv");
   kernels::pool_lookup_params const pools = io::read_invest_pools(opt.pools);
   auto ds = io::open_raster(opt.lulc, "--lulc");
   auto* band = ds->GetRasterBand(1);
+  check_lulc_codes(*band, opt.lulc, opt.pools, pools);
   io::scene s;
   s.grid = io::grid_of_file(opt.lulc);
   io::scene_plane lulc;

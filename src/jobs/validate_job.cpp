@@ -1,6 +1,7 @@
 #include "jobs/validate_job.hpp"
 
 #include "core/error.hpp"
+#include "core/json_file.hpp"
 #include "core/parse_number.hpp"
 #include "indices/index_catalog.hpp"
 #include "io/atomic_output.hpp"
@@ -30,10 +31,10 @@ int band_of(std::string const& map, std::string const& band)
   auto ds = io::open_raster(map, "MAP");
   if (band.empty()) return std::max(1, io::band_named(*ds, "agb"));
   if (std::all_of(band.begin(), band.end(), ::isdigit)) {
-    int const b = int(parse_int(band, "--band"));
+    long const b = parse_int(band, "--band");
     SINKMAP_EXPECTS(b >= 1 && b <= ds->GetRasterCount(), bad_input,
                     "--band " + band + ": '" + map + "' has " + std::to_string(ds->GetRasterCount()) + " bands");
-    return b;
+    return int(b);
   }
   int const b = io::band_named(*ds, band);
   SINKMAP_EXPECTS(b > 0, bad_input, "--band: '" + map + "' has no band named '" + band + "'");
@@ -228,8 +229,7 @@ calibrate_result run_calibrate_job(calibrate_options const& opt)
   res.cv = validate::compute_metrics(y, cv_pred, 0);
 
   // The model file: the base model with this class's biomass model replaced by the fit.
-  std::ifstream bf(base_path);
-  nlohmann::json model = nlohmann::json::parse(bf);
+  nlohmann::json model = read_json_file(base_path, "--model");
   double const ymax = *std::max_element(y.begin(), y.end());
   auto m = [](validate::metrics const& mm) {
     return nlohmann::json{{"n", mm.n}, {"rmse", mm.rmse}, {"rrmse_pct", mm.rrmse_pct}, {"r2", mm.r2},

@@ -1,6 +1,7 @@
 #include "models/carbon_model.hpp"
 
 #include "core/error.hpp"
+#include "core/json_file.hpp"
 #include "indices/index_catalog.hpp"
 
 #include <openssl/evp.h>
@@ -678,15 +679,7 @@ std::string sha256_of_file(std::string const& path)
 
 carbon_model load_carbon_model(std::string const& path, model_choice const& choice)
 {
-  SINKMAP_EXPECTS(fs::is_regular_file(path), bad_input, "--model: '" + path + "' is not a readable file");
-  std::ifstream f(path);
-  SINKMAP_EXPECTS(f.good(), bad_input, "--model: cannot read model file '" + path + "'");
-  json j;
-  try {
-    j = json::parse(f);
-  } catch (json::exception const& e) {
-    SINKMAP_FAIL(bad_input, path + ": not valid JSON (" + std::string(e.what()) + ")");
-  }
+  json const j = read_json_file(path, "--model");
   SINKMAP_EXPECTS(j.is_object(), bad_input, path + ": expected a JSON object");
   carbon_model m;
   try {

@@ -1,6 +1,7 @@
 #include "models/crosswalk.hpp"
 
 #include "core/error.hpp"
+#include "core/json_file.hpp"
 #include "core/parse_number.hpp"
 
 #include <nlohmann/json.hpp>
@@ -26,14 +27,7 @@ std::string resolve_crosswalk_path(std::string const& name_or_path, carbon_model
 
 crosswalk load_crosswalk(std::string const& path)
 {
-  SINKMAP_EXPECTS(fs::is_regular_file(path), bad_input, "crosswalk '" + path + "' is not a readable file");
-  std::ifstream f(path);
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(f);
-  } catch (nlohmann::json::exception const& e) {
-    SINKMAP_FAIL(bad_input, path + ": not valid JSON (" + std::string(e.what()) + ")");
-  }
+  nlohmann::json const j = read_json_file(path, "crosswalk");
   auto fail = [&](std::string const& field, std::string const& what) {
     SINKMAP_FAIL(bad_input, path + ": " + field + ": " + what);
   };

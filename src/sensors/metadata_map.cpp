@@ -1,6 +1,7 @@
 #include "sensors/metadata_map.hpp"
 
 #include "core/error.hpp"
+#include "core/json_file.hpp"
 #include "core/text.hpp"
 #include "core/parse_number.hpp"
 
@@ -58,13 +59,7 @@ metadata_map read_mtl_text(std::string const& path)
 metadata_map read_mtl_json(std::string const& path)
 {
   metadata_map m(path);
-  auto f = open_text(path);
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(f);
-  } catch (nlohmann::json::exception const& e) {
-    SINKMAP_FAIL(bad_input, path + ": not valid JSON (" + e.what() + ")");
-  }
+  nlohmann::json const j = read_json_file(path, "MTL");
   std::function<void(std::string const&, nlohmann::json const&)> walk =
     [&](std::string const& group, nlohmann::json const& node) {
       for (auto const& [k, v] : node.items()) {

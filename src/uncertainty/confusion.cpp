@@ -1,6 +1,7 @@
 #include "uncertainty/confusion.hpp"
 
 #include "core/error.hpp"
+#include "core/input_registry.hpp"
 #include "core/parse_number.hpp"
 #include "core/text.hpp"
 #include "io/gdal_session.hpp"
@@ -22,6 +23,7 @@ confusion_matrix read_confusion(std::string const& path, models::carbon_model co
   io::init_gdal();
   // HEADERS=YES: a header of class codes ("map,10,20") is still a header, not a data line.
   char const* const options[] = {"HEADERS=YES", nullptr};
+  note_input(path);
   GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
                                             std::array<char const*, 2>{"CSV", nullptr}.data(), options));
   SINKMAP_EXPECTS(ds && ds->GetLayerCount() == 1, bad_input,

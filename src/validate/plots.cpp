@@ -1,6 +1,7 @@
 #include "validate/plots.hpp"
 
 #include "core/error.hpp"
+#include "core/input_registry.hpp"
 #include "core/text.hpp"
 #include "core/parse_number.hpp"
 #include "io/gdal_session.hpp"
@@ -113,6 +114,7 @@ double plot_radius_m(double value, bool is_area, std::string const& where)
 
 std::map<std::string, double> read_values(std::string const& file, std::string const& field)
 {
+  note_input(file);
   GDALDatasetUniquePtr ds(GDALDataset::Open(file.c_str(), GDAL_OF_VECTOR));
   SINKMAP_EXPECTS(ds && ds->GetLayerCount() > 0, bad_input,
                   "--values: cannot read '" + file + "'" + io::gdal_reason());
@@ -140,6 +142,7 @@ std::vector<plot> load_csv_or_vector(std::string const& path, plot_options const
 {
   bool const csv = to_lower(std::filesystem::path(path).extension().string()) == ".csv";
   char const* csv_opts[] = {"AUTODETECT_TYPE=NO", "KEEP_GEOM_COLUMNS=YES", nullptr};
+  note_input(path);
   GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR, nullptr,
                                             csv ? csv_opts : nullptr, nullptr));
   SINKMAP_EXPECTS(ds && ds->GetLayerCount() > 0, bad_input,

@@ -3,6 +3,7 @@
 // masked pixel counts, MTL encodings, mosaics, and bad products.
 #include "core/error.hpp"
 #include "jobs/index_job.hpp"
+#include "sensors/metadata_map.hpp"
 #include "sensors/product.hpp"
 #include "test_paths.hpp"
 #include "test_rasters.hpp"
@@ -307,4 +308,23 @@ TEST(Mosaic, SixteenTilesEqualEachTileProcessedAlone)
       }
   }
   EXPECT_GT(compared, 800000u);
+}
+
+TEST(Products, DeeplyNestedMtlJsonIsBadInputNotACrash)
+{
+  // 100,000 levels of nesting once overflowed the stack; now the depth is bounded.
+  sinkmap::test::temp_dir tmp;
+  std::string const path = tmp.file("LC08_L2SP_001070_20190114_20200829_02_T1_MTL.json");
+  {
+    std::ofstream f(path);
+    for (int i = 0; i < 100000; ++i) f << "{\"a\":";
+    f << "1";
+    for (int i = 0; i < 100000; ++i) f << "}";
+  }
+  try {
+    sinkmap::sensors::read_mtl(path);
+    FAIL();
+  } catch (sinkmap::bad_input const& e) {
+    EXPECT_NE(std::string(e.what()).find("nested more than"), std::string::npos) << e.what();
+  }
 }
