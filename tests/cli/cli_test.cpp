@@ -26,6 +26,17 @@ result run(std::string const& args)
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
 
+// Output of a shell command line (stdout and stderr).
+std::string run_shell(std::string const& cmd)
+{
+  FILE* p = popen(("(" + cmd + ") 2>&1").c_str(), "r");
+  std::string out;
+  std::array<char, 4096> buf{};
+  while (std::size_t n = fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
+  pclose(p);
+  return out;
+}
+
 class Cli : public ::testing::Test {
  protected:
   sinkmap::test::temp_dir tmp;
@@ -209,4 +220,52 @@ TEST_F(Cli, UncertaintyOnStockSinkAndInventoryWithBadInputExit2)
   EXPECT_FALSE(std::filesystem::exists(tmp.file("x.tif")));
   EXPECT_FALSE(std::filesystem::exists(tmp.file("x_uncertainty.json")));
   EXPECT_FALSE(std::filesystem::exists(tmp.file("x.csv")));
+}
+
+TEST_F(Cli, HostileOptionsAndOutputsExitTwoAndLeaveInputsAlone)
+{
+  std::string const copy = tmp.file("scene_copy.tif");
+  std::filesystem::copy_file(scene, copy);
+  auto const before = std::filesystem::file_size(copy);
+  struct bad {
+    std::string args, expect;
+  };
+  std::vector<bad> const cases = {
+    {"index " + scene + " --band red=4294967299 --band nir=4 -i NDVI -o " + tmp.file("o.tif"), "not a band number"},
+    {"index " + scene + " --band red=3 --band nir=4 -i NDVI --memory -1 -o " + tmp.file("o.tif"), "--memory"},
+    {"index " + scene + " --band red=3 --band nir=4 -i NDVI --memory 17592186044416 -o " + tmp.file("o.tif"), "--memory"},
+    {"index " + scene + " --band red=3 --band nir=4 -i NDVI --tile 0 -o " + tmp.file("o.tif"), "--tile"},
+    {"index " + scene + " --band red=3 --band nir=4 -i kNDVI --const sigma=0 -o " + tmp.file("o.tif"), "sigma must be positive"},
+    {"index " + copy + " --band red=3 --band nir=4 -i NDVI -o " + copy, "is an input"},
+    {"index " + scene + " --band red=3 --band nir=4 -i NDVI -o /dev/null", "not a regular file"},
+  };
+  for (auto const& c : cases) {
+    auto const r = run(c.args);
+    EXPECT_EQ(r.code, 2) << c.args << "\n" << r.output;
+    EXPECT_NE(r.output.find(c.expect), std::string::npos) << c.args << "\n" << r.output;
+  }
+  EXPECT_EQ(std::filesystem::file_size(copy), before);
+  EXPECT_FALSE(std::filesystem::exists(tmp.file("o.tif")));
+}
+
+TEST_F(Cli, InterruptedRunLeavesNoPartialFile)
+{
+  // A scene large enough to be mid-write when SIGINT arrives.
+  sinkmap::test::raster_spec spec;
+  spec.width = spec.height = 3000;
+  spec.bands = 4;
+  std::string const big = tmp.file("big.tif");
+  sinkmap::test::write_u16(big, spec, sinkmap::test::random_planes(spec));
+  std::string const out = tmp.file("out/o.tif");
+  std::filesystem::create_directories(tmp.file("out"));
+  std::string const cmd = std::string(SINKMAP_EXE) + " index " + big +
+                          " --band red=3 --band nir=4 -i NDVI,EVI2,NIRv,SAVI --threads 1 -q -o " + out +
+                          " & pid=$!; sleep 0.4; kill -INT $pid; wait $pid; echo rc=$?";
+  auto const r = run_shell(cmd);
+  // Interrupted (130), or finished before the signal (0): either way nothing half-written.
+  bool const interrupted = r.find("rc=130") != std::string::npos;
+  EXPECT_TRUE(interrupted || r.find("rc=0") != std::string::npos) << r;
+  for (auto const& e : std::filesystem::directory_iterator(tmp.file("out")))
+    EXPECT_EQ(e.path().filename().string().rfind(".o.", 0), std::string::npos) << e.path();
+  if (interrupted) EXPECT_FALSE(std::filesystem::exists(out));
 }
