@@ -88,6 +88,23 @@ void run_whole_map_montecarlo(char const* command, std::string const& output,
   }
 }
 
+std::vector<std::string> split_name_lists(std::vector<std::string> const& lists, std::string const& option)
+{
+  std::vector<std::string> out;
+  for (auto const& l : lists) {
+    std::size_t pos = 0;
+    while (pos <= l.size()) {
+      std::size_t const end = std::min(l.find(',', pos), l.size());
+      std::string const item = l.substr(pos, end - pos);
+      SINKMAP_EXPECTS(!item.empty() && item.find_first_not_of(" \t") != std::string::npos, bad_input,
+                      option + " '" + l + "': an empty name in the list (e.g. " + option + " NDVI,EVI)");
+      out.push_back(item);
+      pos = end + 1;
+    }
+  }
+  return out;
+}
+
 void add_output_options(CLI::App& cmd, common_options& o)
 {
   cmd.add_option("--co", o.creation_options,

@@ -47,6 +47,10 @@ void run_whole_map_montecarlo(char const* command, std::string const& output,
                               jobs::carbon_input_options const& carbon, uncertainty::mc_options const& mc,
                               jobs::run_settings const& run);
 
+/// The names of comma-separated lists given to `option` (-i NDVI,EVI -i NBR), every item
+/// non-empty: "-i ',,,'" is bad input naming the option, not an empty request.
+std::vector<std::string> split_name_lists(std::vector<std::string> const& lists, std::string const& option);
+
 /// Adds --band/--scale/--offset/--nodata.
 void add_band_options(CLI::App& cmd, io::scene_options& o);
 

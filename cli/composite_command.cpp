@@ -17,6 +17,7 @@ void add_composite_command(CLI::App& app)
     jobs::composite_job_options job;
     common_options common;
     std::string valid_range;
+    std::vector<std::string> index_lists;
   };
   auto args = std::make_shared<args_t>();
   auto& rq = args->job.request;
@@ -35,9 +36,8 @@ void add_composite_command(CLI::App& app)
                   "LO,HI: reflectance (after scaling) outside it is not a valid observation");
   cmd->add_option("--roles", rq.roles, "band roles to composite (default: all the scenes share)")
     ->delimiter(',');
-  cmd->add_option("-i,--index", args->job.indices,
-                  "indices of the composite to add as bands: " + indices::index_name_list())
-    ->delimiter(',');
+  cmd->add_option("-i,--index", args->index_lists,
+                  "indices of the composite to add as bands: " + indices::index_name_list());
   cmd->add_option("-o,--output", args->job.output, "output GeoTIFF")->required();
   add_band_options(*cmd, rq.scene_options);
   add_run_options(*cmd, args->common);
@@ -53,6 +53,7 @@ void add_composite_command(CLI::App& app)
     "      --method median -i NDVI -o c2010.tif\n"
     "  sinkmap composite L2/* --grid EPSG:32650 --resolution 30 --resampling bilinear -o c.tif");
   cmd->callback([args] {
+    args->job.indices = split_name_lists(args->index_lists, "-i");
     if (!args->valid_range.empty())
       args->job.request.valid_range = composite::parse_valid_range(args->valid_range);
     args->job.run = args->common.run_settings();

@@ -14,6 +14,7 @@ namespace {
 struct index_args {
   jobs::index_job_options job;
   common_options common;
+  std::vector<std::string> index_lists;
 };
 
 }  // namespace
@@ -26,10 +27,9 @@ void add_index_command(CLI::App& app)
                   "any GDAL raster, a Landsat C2L2 product (folder or MTL) or a Sentinel-2 L2A "
                   "product (.SAFE or MTD_MSIL2A.xml); several of one date are mosaicked; "
                   "optional when every --band names its file");
-  cmd->add_option("-i,--index", args->job.indices,
+  cmd->add_option("-i,--index", args->index_lists,
                   "indices, comma separated: " + indices::index_name_list())
-    ->required()
-    ->delimiter(',');
+    ->required();
   cmd->add_option("-o,--output", args->job.output, "output GeoTIFF (float32, NaN nodata)")
     ->required();
   cmd->add_option("--const", args->job.constants,
@@ -47,6 +47,7 @@ void add_index_command(CLI::App& app)
     "Output bands are named after the indices; values are unitless, NaN where any input is\n"
     "nodata or a denominator is zero.");
   cmd->callback([args] {
+    args->job.indices = split_name_lists(args->index_lists, "-i");
     args->job.run = args->common.run_settings();
     args->job.output_options = args->common.output_options();
     io::set_gdal_warnings(!args->job.run.quiet);

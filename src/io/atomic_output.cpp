@@ -8,6 +8,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <signal.h>
@@ -122,16 +123,26 @@ void move_into_place(std::string const& temp, std::string const& path)
 void write_text_atomically(std::string const& path, std::string const& text)
 {
   std::string const tmp = temp_path_for(path);
-  {
-    std::ofstream f(tmp);
-    SINKMAP_EXPECTS(f.good(), bad_input, "-o: cannot write '" + path + "'");
-    f << text;
-    f.flush();
-    if (!f.good()) {
-      f.close();
-      std::remove(tmp.c_str());
-      SINKMAP_FAIL(runtime_failure, "cannot write '" + path + "' (disk full?)");
+  // POSIX IO so that the reason is errno's: "Permission denied", "No space left on device".
+  int const fd = ::open(tmp.c_str(), O_CREAT | O_TRUNC | O_WRONLY, 0644);
+  SINKMAP_EXPECTS(fd >= 0, bad_input, "-o: cannot write '" + path + "': " + std::strerror(errno));
+  std::size_t done = 0;
+  int err = 0;
+  while (done < text.size()) {
+    ssize_t const n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      err = errno;
+      break;
     }
+    done += std::size_t(n);
+  }
+  if (!err && ::fsync(fd) != 0 && errno != EINVAL) err = errno;
+  if (::close(fd) != 0 && !err) err = errno;
+  if (err) {
+    std::remove(tmp.c_str());
+    forget(tmp);
+    SINKMAP_FAIL(runtime_failure, "cannot write '" + path + "': " + std::strerror(err));
   }
   move_into_place(tmp, path);
 }

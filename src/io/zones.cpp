@@ -40,6 +40,24 @@ double polygon_area_ha(OGRGeometry const& g, OGRSpatialReference const& crs)
   return 0;
 }
 
+double envelope_area(OGREnvelope const& e) { return (e.MaxX - e.MinX) * (e.MaxY - e.MinY); }
+
+// Planar area of polygons (in the map CRS's units), 0 for lines and points.
+double planar_area(OGRGeometry const* g)
+{
+  if (!g) return 0;
+  switch (wkbFlatten(g->getGeometryType())) {
+    case wkbPolygon: return g->toPolygon()->get_Area();
+    case wkbMultiPolygon: return g->toMultiPolygon()->get_Area();
+    case wkbGeometryCollection: {
+      double a = 0;
+      for (auto const* m : *g->toGeometryCollection()) a += planar_area(m);
+      return a;
+    }
+    default: return 0;
+  }
+}
+
 }  // namespace
 
 zone_set::zone_set(std::string const& path, std::string const& field, raster_grid const& grid)
@@ -51,6 +69,13 @@ zone_set::zone_set(std::string const& path, std::string const& field, raster_gri
   SINKMAP_EXPECTS(ds && ds->GetLayerCount() > 0, bad_input,
                   "--zones: cannot open vector file '" + path + "'" + gdal_reason());
   OGRLayer* layer = ds->GetLayer(0);
+  if (ds->GetLayerCount() > 1) {
+    std::string names;
+    for (int k = 0; k < ds->GetLayerCount(); ++k) names += std::string(k ? ", " : "") + ds->GetLayer(k)->GetName();
+    notes_.push_back("zones: '" + path + "' has " + std::to_string(ds->GetLayerCount()) + " layers (" + names +
+                     "); the first, '" + layer->GetName() + "', is used");
+  }
+  SINKMAP_EXPECTS(layer->GetFeatureCount() != 0, bad_input, "--zones: '" + path + "' has no features");
   int const fi = layer->GetLayerDefn()->GetFieldIndex(field.c_str());
   SINKMAP_EXPECTS(fi >= 0, bad_input,
                   "--zone-field: '" + path + "' has no field '" + field + "'");
@@ -93,6 +118,44 @@ zone_set::zone_set(std::string const& path, std::string const& field, raster_gri
   for (auto const& g : geoms_) areas_ha_.push_back(polygon_area_ha(*g, target));
   SINKMAP_EXPECTS(overlap, bad_input,
                   "--zones: no zone in '" + path + "' overlaps the map (check CRS and extent)");
+  find_overlaps(path);
+}
+
+void zone_set::find_overlaps(std::string const& path)
+{
+  // Zones that overlap: the union of all is smaller than the sum of their areas. Cheap to tell
+  // for a county map (one cascaded union); the pairs are named only when there is overlap.
+  if (geoms_.size() < 2 || geoms_.size() > 5000) return;
+  double sum = 0;
+  OGRMultiPolygon all;  // UnionCascaded works on multipolygons
+  for (auto const& g : geoms_) {
+    double const a = planar_area(g.get());
+    if (a <= 0) continue;
+    sum += a;
+    if (wkbFlatten(g->getGeometryType()) == wkbPolygon) all.addGeometry(g.get());
+    else if (wkbFlatten(g->getGeometryType()) == wkbMultiPolygon)
+      for (auto const* p : *g->toMultiPolygon()) all.addGeometry(p);
+  }
+  CPLPushErrorHandler(CPLQuietErrorHandler);
+  std::unique_ptr<OGRGeometry> u(all.UnionCascaded());
+  CPLPopErrorHandler();
+  if (!u) return;
+  double const union_area = planar_area(u.get());
+  if (!(sum - union_area > 1e-6 * sum)) return;
+  int named = 0;
+  for (std::size_t i = 0; i < geoms_.size() && named < 5; ++i)
+    for (std::size_t j = i + 1; j < geoms_.size() && named < 5; ++j) {
+      if (!envelopes_[i].Intersects(envelopes_[j])) continue;
+      CPLPushErrorHandler(CPLQuietErrorHandler);
+      std::unique_ptr<OGRGeometry> x(geoms_[i]->Intersection(geoms_[j].get()));
+      CPLPopErrorHandler();
+      double const a = planar_area(x.get());
+      if (a > 1e-6 * std::min(envelope_area(envelopes_[i]), envelope_area(envelopes_[j]))) {
+        notes_.push_back("zones: '" + names_[i] + "' and '" + names_[j] + "' of '" + path +
+                         "' overlap; a pixel there counts in one of them only (the later feature)");
+        ++named;
+      }
+    }
 }
 
 void zone_set::rasterize(pipeline::window const& w, std::vector<int>& ids) const

@@ -29,7 +29,12 @@ class zone_set {
   /// Zone ids (1-based; 0 outside every zone) of the pixels of `w`, row-major.
   void rasterize(pipeline::window const& w, std::vector<int>& ids) const;
 
+  /// What the user should know: the layer used of a multi-layer file, overlapping zones.
+  [[nodiscard]] std::vector<std::string> const& notes() const { return notes_; }
+
  private:
+  void find_overlaps(std::string const& path);
+  std::vector<std::string> notes_;
   raster_grid grid_;
   std::vector<std::string> names_;
   std::vector<std::unique_ptr<OGRGeometry>> geoms_;

@@ -426,6 +426,7 @@ inventory run_inventory_job(inventory_job_options const& opt)
   run_raster_stream(r, read_only_kernel(int(planes.size())));
   check_impossible_pixels(acc.impossible(), opt.map);
   auto inv = make_inventory(acc.table(), zones, sink, class_names);
+  inv.warnings = zones.notes();
   inv.trend = trend;
   with_uncertainty(inv);
   write_inventory(inv, opt.output, opt.map, opt.zones, opt.zone_field);

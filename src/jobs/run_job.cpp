@@ -122,6 +122,7 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
       if (!grid) {
         grid = g;
         zones = std::make_unique<io::zone_set>(cfg.zones, cfg.zone_field, g);
+        for (auto const& n : zones->notes()) warnings.push_back(n);
         areas = std::make_unique<io::cell_area>(g);
         if (cfg.cube) {
           std::vector<io::cube_variable> vars = {{"c_total", "total carbon stock (IPCC pools)", "Mg C/ha", false},

@@ -207,7 +207,9 @@ sink_inventory run_sink_inventory(std::string const& map, std::string const& zon
   };
   run_raster_stream(r, read_only_kernel(int(planes.size())));
   check_impossible_pixels(acc.impossible(), map);
-  return make_sink_inventory(acc.table(), zones, names);
+  auto si = make_sink_inventory(acc.table(), zones, names);
+  si.by_class.warnings = zones.notes();
+  return si;
 }
 
 void write_transitions(std::vector<transition_row> const& rows, std::string const& csv_path,

@@ -5,6 +5,7 @@
 #include "core/input_registry.hpp"
 #include "io/atomic_output.hpp"
 #include "io/invest_pools.hpp"
+#include "io/zones.hpp"
 #include "jobs/inventory_job.hpp"
 #include "jobs/run_config.hpp"
 #include "jobs/run_job.hpp"
@@ -208,4 +209,28 @@ TEST(Hardening, ConfigIntegersDoNotWrap)
   std::string const m = bad_input_message([&] { jobs::load_run_config(tmp.file("run.toml")); });
   EXPECT_NE(m.find("line 6"), std::string::npos) << m;
   EXPECT_NE(m.find("year"), std::string::npos) << m;
+}
+
+TEST(Hardening, ZoneFilesThatAreEmptyMultiLayeredOrOverlappingAreSaidSo)
+{
+  test::temp_dir tmp;
+  std::string const map = float_map(tmp, "m.tif", std::vector<float>(12, 50.0f), 4, 3);
+  io::raster_grid const grid = io::grid_of_file(map);
+  std::ofstream(tmp.file("empty.geojson")) << R"({"type":"FeatureCollection","features":[]})";
+  EXPECT_NE(bad_input_message([&] { io::zone_set(tmp.file("empty.geojson"), "name", grid); }).find("has no features"),
+            std::string::npos);
+  // Two overlapping squares (the second shifted by one pixel).
+  std::ofstream(tmp.file("ov.geojson"))
+    << R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::32650"}},"features":[)"
+    << R"({"type":"Feature","properties":{"name":"A"},"geometry":{"type":"Polygon","coordinates":[[[500000,3999910],[500090,3999910],[500090,4000000],[500000,4000000],[500000,3999910]]]}},)"
+    << R"({"type":"Feature","properties":{"name":"B"},"geometry":{"type":"Polygon","coordinates":[[[500030,3999910],[500120,3999910],[500120,4000000],[500030,4000000],[500030,3999910]]]}}]})";
+  io::zone_set const ov(tmp.file("ov.geojson"), "name", grid);
+  ASSERT_EQ(ov.notes().size(), 1u);
+  EXPECT_NE(ov.notes()[0].find("'A' and 'B'"), std::string::npos) << ov.notes()[0];
+  // Neighbours that only touch are not overlapping.
+  std::ofstream(tmp.file("touch.geojson"))
+    << R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::32650"}},"features":[)"
+    << R"({"type":"Feature","properties":{"name":"A"},"geometry":{"type":"Polygon","coordinates":[[[500000,3999910],[500060,3999910],[500060,4000000],[500000,4000000],[500000,3999910]]]}},)"
+    << R"({"type":"Feature","properties":{"name":"B"},"geometry":{"type":"Polygon","coordinates":[[[500060,3999910],[500120,3999910],[500120,4000000],[500060,4000000],[500060,3999910]]]}}]})";
+  EXPECT_TRUE(io::zone_set(tmp.file("touch.geojson"), "name", grid).notes().empty());
 }
