@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what sinkmap needs on Debian 12 (apt-get), only the packages that are missing.
 # Build: cmake, g++, GDAL, OpenCV, HDF5, CLI11, nlohmann-json, toml++, fmt, TBB, OpenSSL (SHA-256
-# of model files), GoogleTest.
+# of model files), GoogleTest; clang with its sanitizer and libFuzzer runtimes for the sanitizer
+# build of the tests (scripts/test.sh).
 # Benchmark peers: gdal-bin (gdal_translate), python3-gdal (gdal_calc.py), otb-bin (OTB).
 # The CUDA toolkit (nvcc) is used when present; it is not installed from here.
 set -euo pipefail
@@ -9,7 +10,7 @@ set -euo pipefail
 packages=(cmake make g++ pkg-config
           libgdal-dev gdal-bin libopencv-dev libhdf5-dev
           libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libfmt-dev libtbb-dev libssl-dev
-          libgtest-dev)
+          libgtest-dev clang libclang-rt-14-dev)
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(python3-gdal python3-numpy otb-bin time)
 fi

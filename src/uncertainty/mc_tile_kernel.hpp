@@ -53,8 +53,8 @@ class mc_tile_kernel final : public pipeline::tile_kernel {
   int inputs_;
   tile_cells const& cells_;
   mutable std::once_flag uploaded_;
-  mutable void* d_tables_ = nullptr;
-  mutable void* d_rows_ = nullptr;
+  [[maybe_unused]] mutable void* d_tables_ = nullptr;  // device copies (CUDA builds)
+  [[maybe_unused]] mutable void* d_rows_ = nullptr;
 };
 
 }  // namespace sinkmap::uncertainty

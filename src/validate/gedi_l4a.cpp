@@ -25,9 +25,37 @@ std::vector<T> read_dataset(hid_t group, std::string const& beam, char const* na
   SINKMAP_EXPECTS(H5Lexists(group, name, H5P_DEFAULT) > 0, bad_input,
                   "'" + file + "' is not a GEDI L4A granule: " + beam + "/" + name + " is missing");
   h5_handle const d{H5Dopen2(group, name, H5P_DEFAULT), H5Dclose};
+  SINKMAP_EXPECTS(d.id >= 0, bad_input, "'" + file + "': cannot open " + beam + "/" + name);
   h5_handle const s{H5Dget_space(d.id), H5Sclose};
+  SINKMAP_EXPECTS(s.id >= 0 && H5Sget_simple_extent_ndims(s.id) == 1, bad_input,
+                  "'" + file + "': " + beam + "/" + name + " is not a list of shots (one dimension)");
   hssize_t const n = H5Sget_simple_extent_npoints(s.id);
-  std::vector<T> v(std::size_t(std::max<hssize_t>(n, 0)));
+  // A beam holds at most a few hundred thousand shots a granule; a size beyond 10^8 is a
+  // damaged header, not data to allocate for.
+  SINKMAP_EXPECTS(n >= 0 && n <= 100000000, bad_input,
+                  "'" + file + "': " + beam + "/" + name + " claims " + std::to_string(n) + " shots (damaged file)");
+  // The library trusts a dataset's header; a damaged one can point its data outside the file
+  // or give compact data of the wrong size, and HDF5 1.10 then reads wild memory. Check the
+  // storage against the file before reading.
+  {
+    h5_handle const dcpl{H5Dget_create_plist(d.id), H5Pclose};
+    H5D_layout_t const layout = H5Pget_layout(dcpl.id);
+    std::size_t const bytes = std::size_t(n) * H5Tget_size(type);
+    if (layout == H5D_CONTIGUOUS && n > 0) {
+      haddr_t const offset = H5Dget_offset(d.id);
+      hsize_t file_size = 0;
+      h5_handle const fid{H5Iget_file_id(d.id), H5Fclose};
+      H5Fget_filesize(fid.id, &file_size);
+      SINKMAP_EXPECTS(offset != HADDR_UNDEF && offset + bytes <= file_size && H5Dget_storage_size(d.id) >= bytes,
+                      bad_input, "'" + file + "': " + beam + "/" + name + " points outside the file (damaged file)");
+    } else if (layout == H5D_COMPACT) {
+      SINKMAP_EXPECTS(H5Dget_storage_size(d.id) == bytes, bad_input,
+                      "'" + file + "': " + beam + "/" + name + " has damaged compact storage");
+    } else if (layout != H5D_CHUNKED && n > 0) {
+      SINKMAP_FAIL(bad_input, "'" + file + "': " + beam + "/" + name + " has an unknown storage layout");
+    }
+  }
+  std::vector<T> v(static_cast<std::size_t>(n));
   if (n > 0 && H5Dread(d.id, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) < 0)
     SINKMAP_FAIL(bad_input, "'" + file + "': cannot read " + beam + "/" + name);
   return v;

@@ -1,0 +1,4 @@
+// Landsat C2L2 MTL (XML).
+#include "fuzz_target.hpp"
+#include "sensors/metadata_map.hpp"
+SINKMAP_FUZZ_TARGET(mtl_xml, "LC08_L2SP_001070_20190114_20200830_02_T2_MTL.xml", sinkmap::sensors::read_mtl(path))
