@@ -371,6 +371,25 @@ class model_parser {
       p.x_max = float(x1);
       p.agb_min = float(y0);
       p.agb_max = float(y1);
+      // Without a clamp, a model that overflows on index values it will meet (a = 1e30, an
+      // exponential b = 1000) would write +inf maps: refused here, with the value it reaches.
+      if (std::isinf(y1)) {
+        double const lo = std::max(x0, -2.0), hi = std::min(x1, 2.0);
+        for (double x : {lo, hi, 0.5 * (lo + hi)}) {
+          if (!(x >= lo && x <= hi)) continue;
+          double v = NAN;
+          switch (p.form) {
+            case kernels::agb_form::linear: v = double(p.a) + double(p.b) * x; break;
+            case kernels::agb_form::power: v = x > 0 ? double(p.a) * std::pow(x, double(p.b)) : 0; break;
+            case kernels::agb_form::exponential: v = double(p.a) * std::exp(double(p.b) * x); break;
+            case kernels::agb_form::logarithmic: v = x > 0 ? double(p.a) + double(p.b) * std::log(x) : 0; break;
+            default: v = 0;
+          }
+          if (!(std::abs(v) <= 1.0e6))
+            r_.fail(af, "gives " + std::to_string(v) + " Mg/ha at " + index + " = " + std::to_string(x) +
+                          " (no stand holds a million): give a clamp [min, max] or a valid_range");
+        }
+      }
       d.key += "|i" + std::to_string(p.index_output) + "|" + std::to_string(x0) + "," +
                std::to_string(x1) + "," + std::to_string(y0) + "," + std::to_string(y1);
       if (agb.contains("covariance") && !joined_.count(af)) {

@@ -317,6 +317,7 @@ TEST(CarbonModel, ShippedModelsLoadAndBadFieldsAreNamed)
     {head + R"("classes":{"water":{"id":1,"group":"other","agb":{"form":"none","source":"s"}}}})", "classes.water.soil_c"},
     {head + R"("classes":{"forest":{"id":1,"group":"forest","agb":{"form":"linear","index":"NDVI","a":1,"b":2,"covariance":[[1,2],[2,1]],"source":"s"}}}})", "positive semi-definite"},
     {head + R"("classes":{"forest":{"id":1,"group":"forest","agb":{"form":"constant","a":1e39,"source":"s"}}}})", "classes.forest.agb.a"},
+    {head + R"("classes":{"forest":{"id":1,"group":"forest","agb":{"form":"exponential","index":"NDVI","a":1,"b":1000,"source":"s"}}}})", "(no stand holds a million)"},
     {R"({"name":"x","classes":{}})", "region"},
     {R"({"name": )", "not valid JSON"},
   };
