@@ -34,14 +34,15 @@ GDALColorEntry colour_of(std::string const& group, int shade)
 
 }  // namespace
 
-std::string class_raster_beside(std::string const& map)
+std::string class_raster_beside(std::string const& map, std::string const& suffix)
 {
   std::filesystem::path const p(map);
-  return (p.parent_path() / (p.stem().string() + "_classes.tif")).string();
+  return (p.parent_path() / (p.stem().string() + "_" + suffix + ".tif")).string();
 }
 
 void write_class_raster(std::string const& map, int band, std::map<int, std::string> const& class_names,
-                        std::map<int, std::string> const& class_groups, std::string const& out)
+                        std::map<int, std::string> const& class_groups, std::string const& out,
+                        std::string const& description, std::string const& zero_name)
 {
   init_gdal();
   GDALDatasetUniquePtr src(GDALDataset::Open(map.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
@@ -63,12 +64,12 @@ void write_class_raster(std::string const& map, int band, std::map<int, std::str
       if (char const* v = src->GetMetadataItem(key)) dst->SetMetadataItem(key, v);
     dst->SetMetadataItem("SINKMAP_CLASSES_OF", map.c_str());
     auto* b = dst->GetRasterBand(1);
-    b->SetDescription("ecosystem_class");
+    b->SetDescription(description.c_str());
     b->SetNoDataValue(0);
     int max_id = 0;
     for (auto const& [id, name] : class_names) max_id = std::max(max_id, id);
     std::vector<std::string> names(std::size_t(max_id) + 1);
-    names[0] = "no class";
+    names[0] = zero_name;
     std::map<std::string, int> shade;
     GDALColorTable ct;
     GDALColorEntry none = {0, 0, 0, 0};

@@ -11,9 +11,10 @@ namespace sinkmap::io {
 /// Writes band `band` (class ids) of `map` as OUT (GeoTIFF, atomically). `class_groups` names
 /// each class's group (forest, grassland, cropland, wetland, settlement, other) for its colour.
 void write_class_raster(std::string const& map, int band, std::map<int, std::string> const& class_names,
-                        std::map<int, std::string> const& class_groups, std::string const& out);
+                        std::map<int, std::string> const& class_groups, std::string const& out,
+                        std::string const& description = "ecosystem_class", std::string const& zero_name = "no class");
 
-/// OUT.tif -> OUT_classes.tif.
-std::string class_raster_beside(std::string const& map);
+/// OUT.tif -> OUT_SUFFIX.tif.
+std::string class_raster_beside(std::string const& map, std::string const& suffix = "classes");
 
 }  // namespace sinkmap::io

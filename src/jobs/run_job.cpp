@@ -230,6 +230,7 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
     };
     auto const sr = run_sink_job(so);
     result.files.push_back(so.output);
+    if (!sr.method_raster.empty()) result.files.push_back(sr.method_raster);
     if (cube) cube->copy_from("sink_c", int(k) - 1, so.output, 1);
     if (cfg.overviews) io::add_overviews(so.output, "AVERAGE");
     check_impossible_pixels(sink_acc.impossible(), so.output);

@@ -3,6 +3,7 @@
 #include "carbon/stage_tile_kernel.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
+#include "io/class_raster.hpp"
 #include "io/gdal_session.hpp"
 #include "io/landcover.hpp"
 
@@ -222,6 +223,13 @@ sink_job_result run_sink_job(sink_job_options const& opt)
   r.observer = opt.observer;
   r.reducer = opt.reducer;
   result.stream = run_raster_stream(r, kernel);
+  if (!opt.output.empty()) {
+    // The rule of each pixel as an integer raster with category names (QGIS shows the legend).
+    result.method_raster = io::class_raster_beside(opt.output, "method");
+    io::write_class_raster(opt.output, 5, {{1, "stock_difference"}, {2, "gain_loss"}, {3, "conversion"}},
+                           {{1, "forest"}, {2, "wetland"}, {3, "settlement"}}, result.method_raster, "sink_method",
+                           "none");
+  }
   return result;
 }
 

@@ -39,6 +39,7 @@ struct sink_job_result {
   std::map<int, std::string> class_names;  ///< of the maps' ecosystem_class
   double years = 0;
   std::string method;  ///< the method used (auto, or stock-difference where the maps lack pools)
+  std::string method_raster;  ///< OUT_method.tif: sink_method as Byte with category names
 };
 
 /// Band names of the sink output, in plane order.

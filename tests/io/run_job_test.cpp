@@ -47,8 +47,36 @@ TEST(RunJob, SampleWritesEveryOutputAndFusedInventoriesMatchStandalone)
   for (auto const* name : {"stock_2020.tif", "stock_2021.tif", "sink_2020_2021.tif",
                            "inventory_2021.csv", "inventory_sink_2020_2021.json",
                            "quicklook_stock_2020.png", "quicklook_sink_2020_2021.png",
-                           "carbon_cube.nc", "stock_2020_classes.tif"})
+                           "carbon_cube.nc", "stock_2020_classes.tif", "sink_2020_2021_method.tif"})
     EXPECT_TRUE(fs::exists(fs::path(cfg.output_dir) / name)) << name;
+
+  // The sink's rule per pixel as a Byte raster with category names, equal to band 5 of the sink.
+  {
+    std::string const method = (fs::path(cfg.output_dir) / "sink_2020_2021_method.tif").string();
+    CPLSetThreadLocalConfigOption("GDAL_DISABLE_READDIR_ON_OPEN", "NO");
+    GDALDatasetUniquePtr m(GDALDataset::Open(method.c_str(), GDAL_OF_RASTER));
+    CPLSetThreadLocalConfigOption("GDAL_DISABLE_READDIR_ON_OPEN", nullptr);
+    ASSERT_TRUE(m);
+    auto* b = m->GetRasterBand(1);
+    EXPECT_EQ(b->GetRasterDataType(), GDT_Byte);
+    EXPECT_STREQ(b->GetDescription(), "sink_method");
+    char** names = b->GetCategoryNames();
+    ASSERT_NE(names, nullptr);
+    EXPECT_STREQ(names[1], "stock_difference");
+    EXPECT_STREQ(names[2], "gain_loss");
+    EXPECT_STREQ(names[3], "conversion");
+    auto const f = test::read_band((fs::path(cfg.output_dir) / "sink_2020_2021.tif").string(), 5);
+    std::vector<unsigned char> u(f.size());
+    ASSERT_EQ(b->RasterIO(GF_Read, 0, 0, m->GetRasterXSize(), m->GetRasterYSize(), u.data(), m->GetRasterXSize(),
+                          m->GetRasterYSize(), GDT_Byte, 0, 0, nullptr),
+              CE_None);
+    std::size_t conversions = 0;
+    for (std::size_t i = 0; i < f.size(); ++i) {
+      ASSERT_EQ(u[i], std::isnan(f[i]) ? 0 : int(f[i])) << i;
+      conversions += u[i] == 3;
+    }
+    EXPECT_GT(conversions, 0u);  // the sample's two WorldCover versions differ
+  }
 
   std::ifstream mf(out.manifest);
   auto const manifest = nlohmann::json::parse(mf);
