@@ -70,6 +70,9 @@ void add_sink_command(CLI::App& app)
       for (auto const& n : r.notes) std::fprintf(stderr, "sinkmap sink: note: %s\n", n.c_str());
       std::fprintf(stderr, "sinkmap sink: wrote %s (%s) in %.2f s\n", args->job.output.c_str(),
                    r.stream.device.c_str(), r.stream.seconds);
+      if (!r.method_raster.empty())
+        std::fprintf(stderr, "sinkmap sink: wrote %s (the rule of each pixel, with category names)\n",
+                     r.method_raster.c_str());
     }
     if (args->mc.active())
       run_whole_map_montecarlo("sinkmap sink", args->job.output, args->job.carbon, args->mc, args->job.run);
