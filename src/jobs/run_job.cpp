@@ -35,6 +35,14 @@ namespace fs = std::filesystem;
 
 std::string year_tag(int y) { return std::to_string(y); }
 
+// A class raster's category names live in GDAL's .aux.xml sidecar: the manifest lists both, so
+// whoever copies the listed files keeps the names.
+void push_with_sidecar(std::vector<std::string>& files, std::string const& raster)
+{
+  files.push_back(raster);
+  if (std::filesystem::exists(raster + ".aux.xml")) files.push_back(raster + ".aux.xml");
+}
+
 // "year 2008: X", "sink 2008-2009: X", ... with the same X become one "year 2008, sink
 // 2008-2009, ...: X" (the region check, say, says the same of every map).
 std::vector<std::string> merge_repeated(std::vector<std::string> const& warnings)
@@ -149,7 +157,7 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
       };
     auto const r = run_stock_job(o);
     result.files.push_back(o.output);
-    if (!r.class_raster.empty()) result.files.push_back(r.class_raster);
+    if (!r.class_raster.empty()) push_with_sidecar(result.files, r.class_raster);
     if (cfg.overviews) {
       io::add_overviews(o.output, "AVERAGE");
       if (!r.class_raster.empty()) io::add_overviews(r.class_raster, "MODE");
@@ -230,7 +238,7 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
     };
     auto const sr = run_sink_job(so);
     result.files.push_back(so.output);
-    if (!sr.method_raster.empty()) result.files.push_back(sr.method_raster);
+    if (!sr.method_raster.empty()) push_with_sidecar(result.files, sr.method_raster);
     if (cube) cube->copy_from("sink_c", int(k) - 1, so.output, 1);
     if (cfg.overviews) io::add_overviews(so.output, "AVERAGE");
     check_impossible_pixels(sink_acc.impossible(), so.output);
