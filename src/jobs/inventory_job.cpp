@@ -84,6 +84,19 @@ void zonal_accumulator::add_tile(pipeline::window const& w, float const* values,
   carbon::merge(table_, part);
 }
 
+zone_coverage make_zone_coverage(std::string const& zone, double zone_area_ha, double mapped_ha, double unmapped_ha)
+{
+  zone_coverage cov;
+  cov.zone = zone;
+  cov.zone_area_ha = zone_area_ha;
+  cov.mapped_ha = mapped_ha;
+  cov.unmapped_ha = unmapped_ha;
+  cov.outside_ha = std::max(0.0, zone_area_ha - mapped_ha - unmapped_ha);
+  double const denom = zone_area_ha > 0 ? std::max(zone_area_ha, mapped_ha + unmapped_ha) : mapped_ha + unmapped_ha;
+  cov.mapped_fraction = denom > 0 ? std::min(1.0, mapped_ha / denom) : 0.0;
+  return cov;
+}
+
 std::map<int, std::string> class_names_of_model(models::carbon_model const& m)
 {
   std::map<int, std::string> out;
@@ -155,16 +168,7 @@ inventory make_inventory(carbon::zonal_table const& t, io::zone_set const& zones
     u.total = u.co2e = 0;
     inv.rows.push_back(u);
     inv.rows.push_back(row(zone, "*", zc.subtotal));
-    zone_coverage cov;
-    cov.zone = zone;
-    cov.zone_area_ha = zc.area_ha;
-    cov.mapped_ha = zc.subtotal.area_ha.value();
-    cov.unmapped_ha = zc.unmapped.area_ha.value();
-    cov.outside_ha = std::max(0.0, zc.area_ha - cov.mapped_ha - cov.unmapped_ha);
-    double const denom = zc.area_ha > 0 ? std::max(zc.area_ha, cov.mapped_ha + cov.unmapped_ha)
-                                        : cov.mapped_ha + cov.unmapped_ha;
-    cov.mapped_fraction = denom > 0 ? std::min(1.0, cov.mapped_ha / denom) : 0.0;
-    inv.coverage.push_back(cov);
+    inv.coverage.push_back(make_zone_coverage(zone, zc.area_ha, zc.subtotal.area_ha.value(), zc.unmapped.area_ha.value()));
   }
   inv.total = row("*", "*", all);
   return inv;

@@ -66,6 +66,11 @@ struct zone_coverage {
   double mapped_fraction = 0;  ///< mapped_ha / zone_area_ha
 };
 
+/// The coverage of a zone whose polygon has zone_area_ha, from the areas of its mapped and
+/// unmapped pixels; the fraction is taken of the larger of the polygon and its pixels' area (pixel
+/// edges may overhang the polygon), so it never exceeds 1.
+zone_coverage make_zone_coverage(std::string const& zone, double zone_area_ha, double mapped_ha, double unmapped_ha);
+
 struct inventory {
   bool sink = false;  ///< sink map (per year) rather than stock map
   bool flows = false; ///< sink rows carry gains and losses

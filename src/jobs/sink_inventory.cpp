@@ -151,16 +151,7 @@ sink_inventory make_sink_inventory(flow_table const& t, io::zone_set const& zone
     u.total = u.co2e = u.gains = u.losses = 0;
     inv.rows.push_back(u);
     inv.rows.push_back(row(zone, "*", za.subtotal));
-    zone_coverage cov;
-    cov.zone = zone;
-    cov.zone_area_ha = za.area_ha;
-    cov.mapped_ha = za.subtotal.area.value();
-    cov.unmapped_ha = za.unmapped.area.value();
-    cov.outside_ha = std::max(0.0, za.area_ha - cov.mapped_ha - cov.unmapped_ha);
-    double const denom = za.area_ha > 0 ? std::max(za.area_ha, cov.mapped_ha + cov.unmapped_ha)
-                                        : cov.mapped_ha + cov.unmapped_ha;
-    cov.mapped_fraction = denom > 0 ? std::min(1.0, cov.mapped_ha / denom) : 0.0;
-    inv.coverage.push_back(cov);
+    inv.coverage.push_back(make_zone_coverage(zone, za.area_ha, za.subtotal.area.value(), za.unmapped.area.value()));
     for (auto const& [ft, a] : za.transitions) {
       transition_row tr;
       tr.zone = zone;
