@@ -85,13 +85,14 @@ inline std::vector<float> untiled_reference(memory_scene& s, indices::index_tile
   return out;
 }
 
-/// Bitwise equality that treats NaN == NaN.
+/// Bitwise equality. NaN too: every backend stores the one canonical NaN (kernels::stored), so
+/// a NaN with another payload or sign is a difference.
 inline bool same_float(float a, float b)
 {
   std::uint32_t ua, ub;
   std::memcpy(&ua, &a, 4);
   std::memcpy(&ub, &b, 4);
-  return ua == ub || (a != a && b != b);
+  return ua == ub;
 }
 
 }  // namespace sinkmap::test

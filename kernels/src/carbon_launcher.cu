@@ -2,10 +2,10 @@
 // functor; the parameter block stays in the constant bank (__grid_constant__).
 #include "sinkmap/kernels/stage_launcher.hpp"
 
-#include <cuda_runtime.h>
+#include "core/cuda_check.hpp"
+#include "launch_grid.cuh"
 
-#include <stdexcept>
-#include <string>
+#include <cuda_runtime.h>
 
 namespace sinkmap::kernels {
 namespace {
@@ -21,28 +21,19 @@ __global__ void stage_kernel(__grid_constant__ Params const p, T const* in, floa
 }
 
 template <template <typename> class Stage, typename Params>
-void launch(Params const& params, pixel_type type, void const* d_in, float* d_out,
+void launch(char const* name, Params const& params, pixel_type type, void const* d_in, float* d_out,
             std::size_t plane, void* stream)
 {
   if (plane == 0) return;
   constexpr int block = 256;
-  static int const cap = [] {
-    int dev = 0, sms = 0;
-    cudaGetDevice(&dev);
-    cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, dev);
-    return sms > 0 ? sms * 16 : 4096;
-  }();
-  std::size_t const needed = (plane + block - 1) / block;
-  int const grid = int(needed < std::size_t(cap) ? needed : std::size_t(cap));
+  int const grid = launch_grid(plane, block, 16);
   auto const s = static_cast<cudaStream_t>(stream);
   dispatch_pixel_type(type, [&](auto tag) {
     using T = decltype(tag);
     stage_kernel<Stage, Params, T><<<grid, block, 0, s>>>(params, static_cast<T const*>(d_in),
                                                           d_out, plane);
   });
-  cudaError_t const e = cudaGetLastError();
-  if (e != cudaSuccess)
-    throw std::runtime_error(std::string("carbon kernel launch failed: ") + cudaGetErrorString(e));
+  check_launch(name);
 }
 
 }  // namespace
@@ -50,37 +41,37 @@ void launch(Params const& params, pixel_type type, void const* d_in, float* d_ou
 void launch_carbon_stage(carbon_stage_params const& params, pixel_type type, void const* d_in,
                          float* d_out, std::size_t plane, void* stream)
 {
-  launch<carbon_stage>(params, type, d_in, d_out, plane, stream);
+  launch<carbon_stage>("the carbon stage kernel", params, type, d_in, d_out, plane, stream);
 }
 
 void launch_pool_lookup_stage(pool_lookup_params const& params, pixel_type type, void const* d_in,
                               float* d_out, std::size_t plane, void* stream)
 {
-  launch<pool_lookup_stage>(params, type, d_in, d_out, plane, stream);
+  launch<pool_lookup_stage>("the pool lookup kernel", params, type, d_in, d_out, plane, stream);
 }
 
 void launch_composite_stage(composite_stage_params const& params, pixel_type type, void const* d_in,
                             float* d_out, std::size_t plane, void* stream)
 {
-  launch<composite_stage>(params, type, d_in, d_out, plane, stream);
+  launch<composite_stage>("the composite kernel", params, type, d_in, d_out, plane, stream);
 }
 
 void launch_sink_stage(sink_params const& params, pixel_type type, void const* d_in, float* d_out,
                        std::size_t plane, void* stream)
 {
-  launch<sink_stage>(params, type, d_in, d_out, plane, stream);
+  launch<sink_stage>("the sink kernel", params, type, d_in, d_out, plane, stream);
 }
 
 void launch_trend_stage(trend_params const& params, pixel_type type, void const* d_in, float* d_out,
                         std::size_t plane, void* stream)
 {
-  launch<trend_stage>(params, type, d_in, d_out, plane, stream);
+  launch<trend_stage>("the trend kernel", params, type, d_in, d_out, plane, stream);
 }
 
 void launch_stock_change_stage(stock_change_params const& params, pixel_type type,
                                void const* d_in, float* d_out, std::size_t plane, void* stream)
 {
-  launch<stock_change_stage>(params, type, d_in, d_out, plane, stream);
+  launch<stock_change_stage>("the stock change kernel", params, type, d_in, d_out, plane, stream);
 }
 
 }  // namespace sinkmap::kernels

@@ -1,9 +1,9 @@
 #include "sinkmap/kernels/index_launcher.hpp"
 
-#include <cuda_runtime.h>
+#include "core/cuda_check.hpp"
+#include "launch_grid.cuh"
 
-#include <stdexcept>
-#include <string>
+#include <cuda_runtime.h>
 
 namespace sinkmap::kernels {
 namespace {
@@ -69,22 +69,10 @@ __global__ void index_stage_vector(__grid_constant__ index_stage_params const p,
     for (int k = 0; k < p.n_outputs; ++k) {
       out_vec o;
 #pragma unroll
-      for (int j = 0; j < V; ++j) o.v[j] = evaluate(p.terms[k], px[j]);
+      for (int j = 0; j < V; ++j) o.v[j] = stored(evaluate(p.terms[k], px[j]));
       reinterpret_cast<out_vec*>(out + std::size_t(k) * plane)[g] = o;
     }
   }
-}
-
-int grid_size(std::size_t work_items, int block)
-{
-  static int const max_blocks = [] {
-    int dev = 0, sms = 0;
-    cudaGetDevice(&dev);
-    cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, dev);
-    return sms > 0 ? sms * 16 : 4096;
-  }();
-  std::size_t const needed = (work_items + std::size_t(block) - 1) / std::size_t(block);
-  return int(needed < std::size_t(max_blocks) ? needed : std::size_t(max_blocks));
 }
 
 }  // namespace
@@ -103,13 +91,11 @@ void launch_index_stage(index_stage_params const& params, pixel_type type, void 
                          reinterpret_cast<std::uintptr_t>(in) % (sizeof(T) * V) == 0 &&
                          reinterpret_cast<std::uintptr_t>(d_out) % (sizeof(float) * V) == 0;
     if (aligned)
-      index_stage_vector<T, V><<<grid_size(plane / V, block), block, 0, s>>>(params, in, d_out, plane);
+      index_stage_vector<T, V><<<launch_grid(plane / V, block, 16), block, 0, s>>>(params, in, d_out, plane);
     else
-      index_stage_scalar<T><<<grid_size(plane, block), block, 0, s>>>(params, in, d_out, plane);
+      index_stage_scalar<T><<<launch_grid(plane, block, 16), block, 0, s>>>(params, in, d_out, plane);
   });
-  cudaError_t const e = cudaGetLastError();
-  if (e != cudaSuccess)
-    throw std::runtime_error(std::string("index kernel launch failed: ") + cudaGetErrorString(e));
+  check_launch("the index kernel");
 }
 
 }  // namespace sinkmap::kernels

@@ -5,10 +5,10 @@
 // the totals, and the per-pixel values come from the same functions the CPU calls.
 #include "sinkmap/kernels/montecarlo_stage.hpp"
 
-#include <cuda_runtime.h>
+#include "core/cuda_check.hpp"
+#include "launch_grid.cuh"
 
-#include <stdexcept>
-#include <string>
+#include <cuda_runtime.h>
 
 namespace sinkmap::kernels {
 namespace {
@@ -79,8 +79,16 @@ __global__ void montecarlo_kernel(__grid_constant__ mc_params const p, float con
       }
       __syncthreads();
     }
-    if (active && p.with_sd) sd[i] = mc_sd(s, s2, m);
+    if (active && p.with_sd) sd[i] = stored(mc_sd(s, s2, m));
   }
+}
+
+// A tile without a counted pixel still owes its SD plane: NaN everywhere, as the CPU writes.
+__global__ void fill_nodata_kernel(float* out, std::size_t n)
+{
+  std::size_t const stride = std::size_t(gridDim.x) * blockDim.x;
+  for (std::size_t i = std::size_t(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += stride)
+    out[i] = stored(NAN);
 }
 
 }  // namespace
@@ -90,33 +98,36 @@ void launch_montecarlo(mc_params const& p, float const* d_in, float* d_sd, long 
 {
   auto const s = static_cast<cudaStream_t>(stream);
   int const A = mc_accumulators(p);
-  cudaError_t e = cudaMemsetAsync(d_partial, 0, std::size_t(n_cells) * A * p.iterations * sizeof(long long), s);
-  if (e == cudaSuccess && plane > 0 && n_cells > 0) {
-    int const chunk = shared_entries / (n_cells * A) < p.iterations ? shared_entries / (n_cells * A) : p.iterations;
-    static int const cap = [] {
-      int dev = 0, sms = 0;
-      cudaGetDevice(&dev);
-      cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, dev);
-      return sms > 0 ? sms * 8 : 1024;
-    }();
-    std::size_t const needed = (plane + block - 1) / block;
-    int const grid = int(needed < std::size_t(cap) ? needed : std::size_t(cap));
-    montecarlo_kernel<<<grid, block, 0, s>>>(p, d_in, d_sd, reinterpret_cast<unsigned long long*>(d_partial),
-                                            plane, tile_x, tile_y, tile_w, n_cells, chunk < 1 ? 1 : chunk);
-    e = cudaGetLastError();
+  SINKMAP_CUDA_TRY(cudaMemsetAsync(d_partial, 0, std::size_t(n_cells) * A * p.iterations * sizeof(long long), s));
+  if (plane == 0) return;
+  if (n_cells == 0) {  // every pixel unmapped or outside the zones: nothing to draw
+    if (p.with_sd) {
+      fill_nodata_kernel<<<launch_grid(plane, block, 16), block, 0, s>>>(d_sd, plane);
+      check_launch("the Monte Carlo nodata fill");
+    }
+    return;
   }
-  if (e != cudaSuccess)
-    throw std::runtime_error(std::string("Monte Carlo kernel launch failed: ") + cudaGetErrorString(e));
+  int const fit = shared_entries / (n_cells * A);
+  int const chunk = fit < 1 ? 1 : (fit < p.iterations ? fit : p.iterations);
+  montecarlo_kernel<<<launch_grid(plane, block, 8), block, 0, s>>>(
+    p, d_in, d_sd, reinterpret_cast<unsigned long long*>(d_partial), plane, tile_x, tile_y, tile_w, n_cells, chunk);
+  check_launch("the Monte Carlo kernel");
 }
 
-void* mc_device_upload(void const* host, std::size_t bytes)
+void* mc_device_upload(void const* host, std::size_t bytes, void* stream)
 {
+  // Ordered on the tile's stream and finished before the first kernel on any stream reads it:
+  // a plain cudaMemcpy from pageable memory may return before its DMA lands and is not ordered
+  // with the executor's non-blocking streams.
+  auto const s = static_cast<cudaStream_t>(stream);
   void* d = nullptr;
-  cudaError_t e = cudaMalloc(&d, bytes > 0 ? bytes : 1);
-  if (e == cudaSuccess && bytes > 0) e = cudaMemcpy(d, host, bytes, cudaMemcpyHostToDevice);
-  if (e != cudaSuccess) {
+  SINKMAP_CUDA_TRY(cudaMalloc(&d, bytes > 0 ? bytes : 1));
+  try {
+    if (bytes > 0) SINKMAP_CUDA_TRY(cudaMemcpyAsync(d, host, bytes, cudaMemcpyHostToDevice, s));
+    SINKMAP_CUDA_TRY(cudaStreamSynchronize(s));
+  } catch (...) {
     cudaFree(d);
-    throw std::runtime_error(std::string("Monte Carlo tables to the device: ") + cudaGetErrorString(e));
+    throw;
   }
   return d;
 }

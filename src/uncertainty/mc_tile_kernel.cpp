@@ -72,8 +72,8 @@ void mc_tile_kernel::run_tile_cuda([[maybe_unused]] void const* d_in, [[maybe_un
 {
 #if SINKMAP_WITH_CUDA
   std::call_once(uploaded_, [&] {
-    d_tables_ = kernels::mc_device_upload(tables_.data(), tables_.size() * sizeof(kernels::class_tables));
-    if (!row_ha_.empty()) d_rows_ = kernels::mc_device_upload(row_ha_.data(), row_ha_.size() * sizeof(double));
+    d_tables_ = kernels::mc_device_upload(tables_.data(), tables_.size() * sizeof(kernels::class_tables), stream);
+    if (!row_ha_.empty()) d_rows_ = kernels::mc_device_upload(row_ha_.data(), row_ha_.size() * sizeof(double), stream);
   });
   kernels::mc_params p = params_;
   p.tables = static_cast<kernels::class_tables const*>(d_tables_);

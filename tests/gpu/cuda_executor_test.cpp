@@ -136,10 +136,8 @@ TEST_F(CudaExecutor, CarbonStageEqualsCpu)
   std::size_t compared = 0;
   for (std::size_t i = 0; i < cpu.size(); ++i) {
     float const g = sink.planes[i], c = cpu[i];
-    if (std::isnan(c) || std::isnan(g)) {
-      ASSERT_TRUE(std::isnan(c) && std::isnan(g)) << i;
-      continue;
-    }
+    ASSERT_TRUE(test::same_float(g, c)) << "plane " << i / n << " pixel " << i % n << " (NaN bits differ?)";
+    if (std::isnan(c)) continue;
     ASSERT_TRUE(test::same_float(g, c))
       << "plane " << i / n << " pixel " << i % n << ": " << g << " vs " << c << " ("
       << ulp_distance(g, c) << " ulp)";
@@ -293,4 +291,26 @@ TEST_F(CudaExecutor, SinkAndTrendEqualCpu)
   compare(carbon::trend_tile_kernel(tp, kernels::pixel_type::f32, 16, kernels::trend_outputs,
                                     SINKMAP_CUDA_LAUNCHER(launch_trend_stage)),
           16, kernels::trend_outputs);
+}
+
+TEST_F(CudaExecutor, FailedCallKeepsTheCudaErrorCode)
+{
+  // More device memory than any card has: cudaMalloc fails with cudaErrorMemoryAllocation (2),
+  // a non-sticky error, and the executor stays usable.
+  auto ex = pipeline::make_cuda_executor();
+  try {
+    ex->allocate(1, std::size_t(1) << 50, 16);
+    FAIL() << "an allocation of 1 PiB succeeded";
+  } catch (cuda_error const& e) {
+    EXPECT_EQ(e.error_code(), 2) << e.what();
+    EXPECT_FALSE(e.sticky());
+    EXPECT_NE(std::string(e.what()).find("cudaErrorMemoryAllocation"), std::string::npos) << e.what();
+  }
+  auto const k = test::all_index_kernel({"NDVI"});
+  test::memory_scene scene(64, 64, 6);
+  test::memory_sink sink(64, 64, 1);
+  pipeline::stream_options opt;
+  pipeline::run_stream(pipeline::tile_plan(64, 64, 32, 32), scene, k, *ex, sink, opt);
+  auto const ref = test::untiled_reference(scene, k);
+  for (std::size_t i = 0; i < ref.size(); ++i) ASSERT_TRUE(test::same_float(sink.planes[i], ref[i])) << i;
 }

@@ -33,8 +33,27 @@ TEST_F(MonteCarloGpu, EqualsCpuToTheLastDigit)
           ASSERT_EQ(g[k], v[k]) << "zone " << key.first << " class " << key.second << " entry " << k << " tile " << tile;
       }
       for (std::size_t i = 0; i < ref.sd.size(); ++i)
-        ASSERT_TRUE(same_bits(got.sd[i], ref.sd[i]) || (std::isnan(got.sd[i]) && std::isnan(ref.sd[i])))
+        ASSERT_TRUE(same_bits(got.sd[i], ref.sd[i]))
           << "pixel " << i << ": " << got.sd[i] << " vs " << ref.sd[i];
     }
   }
+}
+
+TEST_F(MonteCarloGpu, TileWithoutCountedPixelsHasNanSd)
+{
+  // The first 64 x 64 tile is unmapped (c_total NaN): the device has no cell to draw there and
+  // must still write the SD plane, NaN as the CPU does, not leave the slot's old bytes.
+  bench::mc_problem pr(200, 130, 16, false);
+  std::size_t const px = std::size_t(pr.width) * pr.height;
+  for (int y = 0; y < 64; ++y)
+    for (int x = 0; x < 64; ++x) pr.planes[2 * px + std::size_t(y) * pr.width + x] = NAN;
+  auto cpu = pipeline::make_executor(pipeline::device_kind::cpu);
+  auto const ref = pr.run(*cpu, 64, 2);
+  auto gpu = pipeline::make_cuda_executor();
+  pr.run(*gpu, 64, 2);  // leaves non-NaN SD values in the device slots
+  auto const got = pr.run(*gpu, 64, 2);
+  ASSERT_EQ(got.totals, ref.totals);
+  for (std::size_t i = 0; i < ref.sd.size(); ++i)
+    ASSERT_TRUE(same_bits(got.sd[i], ref.sd[i])) << "pixel " << i << ": " << got.sd[i] << " vs " << ref.sd[i];
+  EXPECT_TRUE(std::isnan(got.sd[0]));
 }

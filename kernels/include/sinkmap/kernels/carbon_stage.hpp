@@ -325,7 +325,7 @@ struct carbon_stage {
     pixel_pools(p, in, plane, i, valid, ix, v);
     for (int k = 0; k < p.n_emit; ++k) {
       int const e = p.emit[k];
-      out[std::size_t(k) * plane + i] = e < index_value_base ? v[e] : (valid ? ix[e - index_value_base] : NAN);
+      out[std::size_t(k) * plane + i] = stored(e < index_value_base ? v[e] : (valid ? ix[e - index_value_base] : NAN));
     }
   }
 };
@@ -431,7 +431,7 @@ void run_carbon_stage_host(carbon_stage_params const& p, T const* in, float* out
       for (int k = 0; k < p.n_emit; ++k) {
         int const e = p.emit[k];
         out[std::size_t(k) * plane + b0 + j] =
-          e < index_value_base ? v[e] : (valid[j] ? px[e - index_value_base] : NAN);
+          stored(e < index_value_base ? v[e] : (valid[j] ? px[e - index_value_base] : NAN));
       }
     }
   }

@@ -182,14 +182,14 @@ struct composite_stage {
     composite_pixel c;
     composite_at(p.comp, in, plane, i, c);
     int k = 0;
-    for (int r = 0; r < p.comp.n_roles; ++r) out[std::size_t(k++) * plane + i] = c.v[r];
+    for (int r = 0; r < p.comp.n_roles; ++r) out[std::size_t(k++) * plane + i] = stored(c.v[r]);
     out[std::size_t(k++) * plane + i] = float(c.clear_count);
-    if (p.with_doy) out[std::size_t(k++) * plane + i] = c.doy;
+    if (p.with_doy) out[std::size_t(k++) * plane + i] = stored(c.doy);
     if (p.n_indices > 0) {
       pixel_bands b;
       for (int r = 0; r < band_role_count; ++r) b.v[r] = NAN;
       for (int r = 0; r < p.comp.n_roles; ++r) b.v[static_cast<int>(p.comp.roles[r])] = c.v[r];
-      for (int t = 0; t < p.n_indices; ++t) out[std::size_t(k++) * plane + i] = evaluate(p.terms[t], b);
+      for (int t = 0; t < p.n_indices; ++t) out[std::size_t(k++) * plane + i] = stored(evaluate(p.terms[t], b));
     }
   }
 };

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 
 #if defined(__CUDACC__)
 #define SINKMAP_HD __host__ __device__ __forceinline__
@@ -18,6 +20,26 @@ SINKMAP_HD float nodata_value() { return NAN; }
 /// True for NaN. Written as a self-comparison because std::isnan is not usable in device code
 /// without warnings; this relies on sinkmap never being compiled with fast-math.
 SINKMAP_HD bool is_nodata(float x) { return x != x; }
+
+/// The bits of the one NaN sinkmap stores: the positive quiet NaN 0x7FC00000 (what the NAN
+/// literal gives on both compilers).
+inline constexpr std::uint32_t canonical_nan_bits = 0x7FC00000u;
+
+/// `x`, or the canonical NaN where x is any NaN. Every output store goes through it: x86 makes
+/// 0xFFC00000 for 0/0 and keeps an input NaN's payload, CUDA makes 0x7FFFFFFF, so without it
+/// the two backends write different bytes for the same nodata pixel. Done on the bits, so no
+/// compiler can fold it away as "NaN in, NaN out".
+SINKMAP_HD float stored(float x)
+{
+#if defined(__CUDA_ARCH__)
+  return x != x ? __uint_as_float(canonical_nan_bits) : x;
+#else
+  std::uint32_t const nan_bits = canonical_nan_bits;
+  float canonical;
+  std::memcpy(&canonical, &nan_bits, sizeof canonical);
+  return x != x ? canonical : x;
+#endif
+}
 
 /// num / den, or nodata where the denominator is zero: never inf, never a silent 0.
 SINKMAP_HD float safe_ratio(float num, float den) { return den == 0.0f ? NAN : num / den; }

@@ -102,7 +102,7 @@ struct index_stage {
   SINKMAP_HD void operator()(std::size_t i) const
   {
     pixel_bands const b = load_pixel(p, in, plane, i);
-    for (int k = 0; k < p.n_outputs; ++k) out[std::size_t(k) * plane + i] = evaluate(p.terms[k], b);
+    for (int k = 0; k < p.n_outputs; ++k) out[std::size_t(k) * plane + i] = stored(evaluate(p.terms[k], b));
   }
 };
 
@@ -122,7 +122,7 @@ struct host_block_loop {
     for (std::size_t j = 0; j < n; ++j) {
       pixel_bands px;
       for (int r = 0; r < band_role_count; ++r) px.v[r] = buf[r][j];
-      dst[j] = index_formula<I>(px, c);
+      dst[j] = stored(index_formula<I>(px, c));
     }
   }
 };

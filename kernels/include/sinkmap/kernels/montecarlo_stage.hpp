@@ -227,8 +227,9 @@ SINKMAP_HD long long mc_fixed(float value, double ha)
 void launch_montecarlo(mc_params const& p, float const* d_in, float* d_sd, long long* d_partial,
                        std::size_t plane, int tile_x, int tile_y, int tile_w, int n_cells, void* stream);
 
-/// Device copies of the per-iteration tables and row areas (freed with mc_device_free).
-void* mc_device_upload(void const* host, std::size_t bytes);
+/// Device copies of the per-iteration tables and row areas (freed with mc_device_free): copied
+/// on `stream` (a cudaStream_t) and complete when this returns, so kernels on any stream see them.
+void* mc_device_upload(void const* host, std::size_t bytes, void* stream);
 void mc_device_free(void* device) noexcept;
 
 #if !defined(__CUDACC__)  // the host's tile loop (nvcc compiles the device form above)
@@ -317,13 +318,13 @@ void mc_tile_host(mc_params const& p, T const* in, float* sd, long long* partial
   for (std::size_t i = 0; i < plane; ++i) {
     mc_pixel const px = mc_load(p, in, plane, i, tile_x, tile_y, tile_w);
     if (px.cell < 0) {
-      if (p.with_sd) sd[i] = NAN;
+      if (p.with_sd) sd[i] = stored(NAN);
       continue;
     }
     mc_run_key const key = mc_key(p, px);
     if (key.pure && run.pure && run_len > 0 && key == run) {
       ++run_len;
-      if (p.with_sd) sd[i] = run_sd;
+      if (p.with_sd) sd[i] = stored(run_sd);
       continue;
     }
     flush();
@@ -342,7 +343,7 @@ void mc_tile_host(mc_params const& p, T const* in, float* sd, long long* partial
     run = key;
     run_len = 1;
     run_sd = mc_sd(s, s2, m);
-    if (p.with_sd) sd[i] = run_sd;
+    if (p.with_sd) sd[i] = stored(run_sd);
   }
   flush();
 }

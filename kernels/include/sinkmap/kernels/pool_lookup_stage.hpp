@@ -35,10 +35,10 @@ struct pool_lookup_stage {
     float total = 0.0f;
     for (int k = 0; k < 4; ++k) {
       float const v = ok ? p.pools[static_cast<int>(code)][k] : NAN;
-      out[std::size_t(k) * plane + i] = v;
+      out[std::size_t(k) * plane + i] = stored(v);
       total += v;
     }
-    out[4 * plane + i] = total;
+    out[4 * plane + i] = stored(total);
   }
 };
 
@@ -63,8 +63,8 @@ struct stock_change_stage {
     if (p.has_nodata[0] && c1 == p.nodata[0]) c1 = NAN;
     if (p.has_nodata[1] && c2 == p.nodata[1]) c2 = NAN;
     float const sink = (c2 - c1) / p.years;  // NaN propagates
-    out[i] = sink;
-    out[plane + i] = sink * (44.0f / 12.0f);
+    out[i] = stored(sink);
+    out[plane + i] = stored(sink * (44.0f / 12.0f));
   }
 };
 

@@ -199,7 +199,7 @@ struct sink_stage {
   {
     float v[sink_outputs];
     sink_at(p, in, plane, i, v);
-    for (int k = 0; k < sink_outputs; ++k) out[std::size_t(k) * plane + i] = v[k];
+    for (int k = 0; k < sink_outputs; ++k) out[std::size_t(k) * plane + i] = stored(v[k]);
   }
 };
 

@@ -158,7 +158,7 @@ struct trend_stage {
   {
     float v[trend_outputs];
     trend_at(p, in, plane, i, v);
-    for (int k = 0; k < trend_outputs; ++k) out[std::size_t(k) * plane + i] = v[k];
+    for (int k = 0; k < trend_outputs; ++k) out[std::size_t(k) * plane + i] = stored(v[k]);
   }
 };
 
