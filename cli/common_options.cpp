@@ -1,6 +1,7 @@
 #include "common_options.hpp"
 
 #include "core/error.hpp"
+#include "io/class_raster.hpp"
 #include "io/target_grid.hpp"
 #include "uncertainty/montecarlo_job.hpp"
 
@@ -65,26 +66,18 @@ void run_whole_map_montecarlo(char const* command, std::string const& output,
   namespace fs = std::filesystem;
   fs::path const out(output);
   std::string const json = (out.parent_path() / (out.stem().string() + "_uncertainty.json")).string();
-  try {
-    auto const t = uncertainty::run_map_montecarlo(output, {}, carbon, mc, run);
-    uncertainty::write_totals_json(t, json, output);
-    if (!run.quiet) {
-      for (auto const& w : t.warnings) std::fprintf(stderr, "%s: warning: %s\n", command, w.c_str());
-      for (auto const& n : t.notes) std::fprintf(stderr, "%s: note: %s\n", command, n.c_str());
-      if (auto it = t.rows.find({"*", "*"}); it != t.rows.end()) {
-        auto const& s = it->second.front();
-        std::fprintf(stderr, "%s: Monte Carlo (%d iterations, seed %llu): total %.6g %s, SD %.3g, 95 %% interval "
-                     "[%.6g, %.6g] -> %s\n", command, t.iterations, static_cast<unsigned long long>(t.seed), s.mean,
-                     t.sink ? "Mg C/yr" : "Mg C", s.sd, s.p2_5, s.p97_5, json.c_str());
-      }
+  // On failure main() removes what this run created (the map, the SD map), and nothing else.
+  auto const t = uncertainty::run_map_montecarlo(output, {}, carbon, mc, run);
+  uncertainty::write_totals_json(t, json, output);
+  if (!run.quiet) {
+    for (auto const& w : t.warnings) std::fprintf(stderr, "%s: warning: %s\n", command, w.c_str());
+    for (auto const& n : t.notes) std::fprintf(stderr, "%s: note: %s\n", command, n.c_str());
+    if (auto it = t.rows.find({"*", "*"}); it != t.rows.end()) {
+      auto const& s = it->second.front();
+      std::fprintf(stderr, "%s: Monte Carlo (%d iterations, seed %llu): total %.6g %s, SD %.3g, 95 %% interval "
+                   "[%.6g, %.6g] -> %s\n", command, t.iterations, static_cast<unsigned long long>(t.seed), s.mean,
+                   t.sink ? "Mg C/yr" : "Mg C", s.sd, s.p2_5, s.p97_5, json.c_str());
     }
-  } catch (...) {
-    std::error_code ec;
-    fs::remove(output, ec);
-    fs::remove(fs::path(output + ".aux.xml"), ec);
-    if (!mc.sd_output.empty()) fs::remove(mc.sd_output, ec);
-    fs::remove(json, ec);
-    throw;
   }
 }
 
@@ -193,6 +186,58 @@ void add_band_options(CLI::App& cmd, io::scene_options& o)
       o.resolution = r >= 60 ? 60 : r >= 20 ? 20 : 10;
     }
   });
+}
+
+}  // namespace sinkmap::cli
+
+namespace sinkmap::cli {
+
+void note_option_inputs(CLI::App const& cmd, std::set<std::string> const& output_options)
+{
+  for (CLI::Option const* opt : cmd.get_options()) {
+    bool is_output = false;
+    for (auto const& name : opt->get_lnames()) is_output |= output_options.count("--" + name) > 0;
+    for (auto const& name : opt->get_snames()) is_output |= output_options.count("-" + name) > 0;
+    if (is_output) continue;
+    for (std::string const& value : opt->results()) {
+      // FILE, ROLE=FILE and ROLE=FILE:BAND (--band): note each form that names a file.
+      note_input(value);
+      std::size_t const eq = value.find('=');
+      std::string const file = eq == std::string::npos ? value : value.substr(eq + 1);
+      note_input(file);
+      std::size_t const colon = file.rfind(':');
+      if (colon != std::string::npos) note_input(file.substr(0, colon));
+    }
+  }
+}
+
+void check_command_outputs(CLI::App const& cmd, std::vector<output_target> const& outputs,
+                           std::set<std::string> const& output_options)
+{
+  note_option_inputs(cmd, output_options);
+  check_output_targets(outputs);
+}
+
+std::vector<output_target> map_outputs(std::string const& output, std::string const& class_suffix,
+                                       uncertainty::mc_options const& mc)
+{
+  namespace fs = std::filesystem;
+  std::vector<output_target> o = {{output, "-o"}, {output + ".aux.xml", "-o (its GDAL sidecar)"}};
+  if (!class_suffix.empty()) {
+    std::string const cls = io::class_raster_beside(output, class_suffix);
+    o.push_back({cls, "-o (its " + class_suffix + " raster)"});
+    o.push_back({cls + ".aux.xml", "-o (its " + class_suffix + " raster's category names)"});
+  }
+  if (mc.active()) {
+    fs::path const out(output);
+    o.push_back({(out.parent_path() / (out.stem().string() + "_uncertainty.json")).string(),
+                 "-o (its Monte Carlo totals, OUT_uncertainty.json)"});
+    if (!mc.sd_output.empty()) {
+      o.push_back({mc.sd_output, "--uncertainty-map"});
+      o.push_back({mc.sd_output + ".aux.xml", "--uncertainty-map (its GDAL sidecar)"});
+    }
+  }
+  return o;
 }
 
 }  // namespace sinkmap::cli

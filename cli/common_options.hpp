@@ -1,6 +1,7 @@
 // Options every subcommand takes: --device, --threads, --tile, --memory, --quiet, --co, --cog.
 #pragma once
 
+#include "core/input_registry.hpp"
 #include "io/geotiff_writer.hpp"
 #include "jobs/carbon_inputs.hpp"
 #include "jobs/run_settings.hpp"
@@ -8,6 +9,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -41,8 +43,8 @@ void add_carbon_options(CLI::App& cmd, jobs::carbon_input_options& o, bool with_
 void add_uncertainty_options(CLI::App& cmd, uncertainty::mc_options& o);
 
 /// stock and sink: the Monte Carlo over the whole map just written (OUT.tif): prints the total
-/// with its 95 % interval and writes OUT_uncertainty.json. On failure the map and what the
-/// Monte Carlo wrote are removed (nothing that looks like a result stays) before rethrowing.
+/// with its 95 % interval and writes OUT_uncertainty.json. On failure main() removes the map and
+/// what the Monte Carlo wrote (the files this run created, and no other).
 void run_whole_map_montecarlo(char const* command, std::string const& output,
                               jobs::carbon_input_options const& carbon, uncertainty::mc_options const& mc,
                               jobs::run_settings const& run);
@@ -50,6 +52,23 @@ void run_whole_map_montecarlo(char const* command, std::string const& output,
 /// The names of comma-separated lists given to `option` (-i NDVI,EVI -i NBR), every item
 /// non-empty: "-i ',,,'" is bad input naming the option, not an empty request.
 std::vector<std::string> split_name_lists(std::vector<std::string> const& lists, std::string const& option);
+
+/// Notes every file an option of `cmd` names (FILE, ROLE=FILE, ROLE=FILE:BAND) as an input,
+/// except the options in `output_options` ("-o", "--output", "--uncertainty-map"), so that no
+/// output can be written over one, whatever the job reads later.
+void note_option_inputs(CLI::App const& cmd, std::set<std::string> const& output_options);
+
+/// Before the first write of a command: notes its inputs (note_option_inputs) and checks all of
+/// `outputs` (check_output_targets): bad input naming the option, nothing written.
+void check_command_outputs(CLI::App const& cmd, std::vector<output_target> const& outputs,
+                           std::set<std::string> const& output_options = {"-o", "--output", "--uncertainty-map",
+                                                                           "--transitions"});
+
+/// The files a map command (stock, sink) writes for -o OUTPUT: the map, GDAL's sidecar, the
+/// class raster OUTPUT_SUFFIX.tif ("" for none) with its category sidecar, and with a Monte
+/// Carlo OUTPUT_uncertainty.json and the SD map.
+std::vector<output_target> map_outputs(std::string const& output, std::string const& class_suffix,
+                                       uncertainty::mc_options const& mc);
 
 /// Adds --band/--scale/--offset/--nodata.
 void add_band_options(CLI::App& cmd, io::scene_options& o);

@@ -52,7 +52,8 @@ void add_composite_command(CLI::App& app)
     "  sinkmap composite --scenes scenes.csv --clear 0,1 --scale 0.0001 --valid-range 0,1 \\\n"
     "      --method median -i NDVI -o c2010.tif\n"
     "  sinkmap composite L2/* --grid EPSG:32650 --resolution 30 --resampling bilinear -o c.tif");
-  cmd->callback([args] {
+  cmd->callback([args, cmd] {
+    check_command_outputs(*cmd, {{args->job.output, "-o"}, {args->job.output + ".aux.xml", "-o (its GDAL sidecar)"}});
     args->job.indices = split_name_lists(args->index_lists, "-i");
     if (!args->valid_range.empty())
       args->job.request.valid_range = composite::parse_valid_range(args->valid_range);

@@ -46,7 +46,8 @@ void add_index_command(CLI::App& app)
     "      --scale 2.75e-5 --offset -0.2 -i NDVI,SAVI --const SAVI.L=0.25 -o vi.tif\n"
     "Output bands are named after the indices; values are unitless, NaN where any input is\n"
     "nodata or a denominator is zero.");
-  cmd->callback([args] {
+  cmd->callback([args, cmd] {
+    check_command_outputs(*cmd, {{args->job.output, "-o"}, {args->job.output + ".aux.xml", "-o (its GDAL sidecar)"}});
     args->job.indices = split_name_lists(args->index_lists, "-i");
     args->job.run = args->common.run_settings();
     args->job.output_options = args->common.output_options();

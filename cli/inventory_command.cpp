@@ -46,7 +46,16 @@ void add_inventory_command(CLI::App& app)
     "(Monte Carlo, IPCC Approach 2, over the map's own pixels; a sink map's stock maps are\n"
     "recomputed, both years under the same draws).\n"
     "Example:\n  sinkmap inventory stock_2021.tif --zones counties.gpkg --zone-field name -o inv.csv");
-  cmd->callback([args] {
+  cmd->callback([args, cmd] {
+    std::vector<output_target> outputs;
+    for (auto const& f : jobs::inventory_outputs(args->job.output)) outputs.push_back({f, "-o"});
+    if (!args->job.transitions.empty())
+      for (auto const& f : jobs::inventory_outputs(args->job.transitions)) outputs.push_back({f, "--transitions"});
+    if (args->job.mc.active() && !args->job.mc.sd_output.empty()) {
+      outputs.push_back({args->job.mc.sd_output, "--uncertainty-map"});
+      outputs.push_back({args->job.mc.sd_output + ".aux.xml", "--uncertainty-map (its GDAL sidecar)"});
+    }
+    check_command_outputs(*cmd, outputs);
     args->job.run = args->common.run_settings();
     SINKMAP_EXPECTS(args->job.mc.active() || (args->job.mc.sd_output.empty() && args->job.mc.confusion.empty()),
                     bad_input, "--uncertainty-map and --landcover-confusion need --uncertainty N");

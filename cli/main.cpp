@@ -27,17 +27,24 @@ int main(int argc, char** argv)
   sinkmap::cli::add_run_command(app);
   sinkmap::cli::add_validate_command(app);
   sinkmap::cli::add_calibrate_command(app);
+  // A command that fails leaves nothing that looks like a result: every file it created in
+  // this run goes (and only those: io/atomic_output.hpp); one that succeeds keeps them.
+  using sinkmap::io::discard_created_outputs;
   try {
     app.parse(argc, argv);
   } catch (CLI::ParseError const& e) {
+    discard_created_outputs();
     int const rc = app.exit(e);
     return rc == 0 ? 0 : 2;
   } catch (sinkmap::bad_input const& e) {
+    discard_created_outputs();
     std::fprintf(stderr, "sinkmap: error: %s\n", e.what());
     return 2;
   } catch (std::exception const& e) {
+    discard_created_outputs();
     std::fprintf(stderr, "sinkmap: failed: %s\n", e.what());
     return 1;
   }
+  sinkmap::io::commit_created_outputs();
   return 0;
 }

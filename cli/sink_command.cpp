@@ -57,7 +57,8 @@ void add_sink_command(CLI::App& app)
     "numbers (errors of a class that stays cancel); growth rates, loss fractions and the stocks'\n"
     "factors are drawn; the net sink's mean, SD and 95 % interval go to OUT_uncertainty.json.\n"
     "Example:\n  sinkmap sink stock_2020.tif stock_2021.tif --method auto -o sink_2020_2021.tif");
-  cmd->callback([args] {
+  cmd->callback([args, cmd] {
+    check_command_outputs(*cmd, map_outputs(args->job.output, "method", args->mc));
     if (!std::isnan(args->dnbr)) args->job.dnbr_threshold = args->dnbr;
     args->job.run = args->common.run_settings();
     args->job.output_options = args->common.output_options();

@@ -43,7 +43,8 @@ void add_stock_command(CLI::App& app)
     "  sinkmap stock LC08_L2SP_..._T1/ --landcover ESA_WorldCover_10m_2021_v200_N36E117_Map.tif \\\n"
     "      --climate-zone warm_temperate_moist -o stock_2021.tif\n"
     "  sinkmap stock --lulc lulc.tif --pools carbon_pools.csv -o stock.tif");
-  cmd->callback([args] {
+  cmd->callback([args, cmd] {
+    check_command_outputs(*cmd, map_outputs(args->job.output, "classes", args->mc));
     args->job.run = args->common.run_settings();
     args->job.output_options = args->common.output_options();
     io::set_gdal_warnings(!args->job.run.quiet);

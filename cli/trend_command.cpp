@@ -30,7 +30,8 @@ void add_trend_command(CLI::App& app)
     "Mann-Kendall with the tie-corrected variance; n. `sinkmap inventory` of the result gives\n"
     "per zone the total slope and the area share with p < 0.05.\n"
     "Example:\n  sinkmap trend stock_2016.tif stock_2017.tif stock_2018.tif stock_2019.tif -o trend.tif");
-  cmd->callback([args] {
+  cmd->callback([args, cmd] {
+    check_command_outputs(*cmd, {{args->job.output, "-o"}, {args->job.output + ".aux.xml", "-o (its GDAL sidecar)"}});
     args->job.run = args->common.run_settings();
     args->job.output_options = args->common.output_options();
     io::set_gdal_warnings(!args->job.run.quiet);

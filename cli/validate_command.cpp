@@ -7,6 +7,7 @@
 #include "jobs/validate_job.hpp"
 
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 
 namespace sinkmap::cli {
@@ -53,7 +54,11 @@ void add_validate_command(CLI::App& app)
     "is the area-weighted mean of the pixels its footprint covers (the pixel under a point).\n"
     "Example:\n  sinkmap validate tropiSAR_100m.tif --plots PolyTropiSAR.csv --plots-crs EPSG:32622 \\\n"
     "      --values PolyTropiAGB.csv -o report/");
-  cmd->callback([args] {
+  cmd->callback([args, cmd] {
+    std::vector<output_target> outputs;
+    for (char const* f : {"metrics.json", "plots.csv", "scatter.png", "report.html"})
+      outputs.push_back({(std::filesystem::path(args->job.report_dir) / f).string(), std::string("-o (") + f + ")"});
+    check_command_outputs(*cmd, outputs);
     if (!args->bins.empty()) {
       args->job.bins.clear();
       for (auto const& b : indices::split_list(args->bins)) args->job.bins.push_back(parse_double(b, "--bins"));
@@ -96,7 +101,8 @@ void add_calibrate_command(CLI::App& app)
     "The model file is the --model with --class's agb block replaced; `sinkmap stock` reads it.\n"
     "Example:\n  sinkmap calibrate LC08_.../ --plots plots.csv --index NDVI --form power --class natural_forest_broadleaf \\\n"
     "      -o models/my_forest.json");
-  cmd->callback([args] {
+  cmd->callback([args, cmd] {
+    check_command_outputs(*cmd, {{args->job.output, "-o"}});
     args->job.run = args->common.run_settings();
     auto const r = jobs::run_calibrate_job(args->job);
     for (auto const& n : r.notes) std::fprintf(stderr, "sinkmap calibrate: note: %s\n", n.c_str());

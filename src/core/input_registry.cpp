@@ -4,6 +4,8 @@
 
 #include <sys/stat.h>
 
+#include <filesystem>
+
 #include <map>
 #include <mutex>
 #include <utility>
@@ -35,6 +37,30 @@ void check_output_target(std::string const& path, std::string const& what)
   SINKMAP_EXPECTS(it == g_inputs.end(), bad_input,
                   what + ": '" + path + "' is an input of this run (" + it->second +
                     "); write the output to another file");
+}
+
+void check_output_targets(std::vector<output_target> const& outputs)
+{
+  namespace fs = std::filesystem;
+  std::map<std::string, std::string> by_path;                  // normalised path -> option
+  std::map<std::pair<dev_t, ino_t>, std::string> by_file;      // existing file -> option
+  for (auto const& o : outputs) {
+    if (o.path.empty()) continue;
+    SINKMAP_EXPECTS(o.path.find('\0') == std::string::npos, bad_input, o.what + ": the path contains a NUL byte");
+    check_output_target(o.path, o.what);
+    std::error_code ec;
+    std::string const key = fs::absolute(o.path, ec).lexically_normal().string();
+    auto const [it, fresh] = by_path.emplace(key, o.what);
+    SINKMAP_EXPECTS(fresh, bad_input,
+                    o.what + ": '" + o.path + "' is also the file of " + it->second + "; give each output its own file");
+    struct stat st{};
+    if (::stat(o.path.c_str(), &st) == 0) {
+      auto const [jt, new_file] = by_file.emplace(std::pair{st.st_dev, st.st_ino}, o.what);
+      SINKMAP_EXPECTS(new_file, bad_input,
+                      o.what + ": '" + o.path + "' is the same file as the output of " + jt->second +
+                        " (a link); give each output its own file");
+    }
+  }
 }
 
 }  // namespace sinkmap

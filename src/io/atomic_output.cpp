@@ -12,35 +12,45 @@
 #include <filesystem>
 #include <fstream>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace sinkmap::io {
 namespace {
 
-// The temporaries of this process, in storage a signal handler may read: fixed slots of
-// fixed-size paths, claimed and released with atomics (no allocation, no locks).
-constexpr int max_temps = 1024;
+// The files of this process: temporaries being written, and finished outputs this run created
+// (moved into place, not yet committed by a successful command). One registry serves every
+// clean-up path: a failed command (discard_created_outputs) and the signal handler. Storage a
+// signal handler may read: fixed slots of fixed-size paths, claimed and released with atomics
+// (no allocation, no locks). A created file is removed only while its path still names the
+// file this process made (device and inode), so nothing else can be deleted through it.
+constexpr int max_files = 1024;
 constexpr std::size_t max_path = 4096;
-char g_paths[max_temps][max_path];
-std::atomic<int> g_state[max_temps];  // 0 free, 1 being written, 2 live
+enum slot_state : int { slot_free = 0, slot_claimed = 1, slot_temp = 2, slot_created = 3, slot_dir = 4 };
+char g_paths[max_files][max_path];
+dev_t g_dev[max_files];
+ino_t g_ino[max_files];
+std::atomic<int> g_state[max_files];
 
-void remember(std::string const& temp)
+void remember(std::string const& path, int state, dev_t dev = 0, ino_t ino = 0)
 {
-  if (temp.size() + 16 >= max_path) return;  // too long to keep: the stale-partial sweep removes it later
-  for (int k = 0; k < max_temps; ++k) {
-    int expected = 0;
-    if (!g_state[k].compare_exchange_strong(expected, 1)) continue;
-    std::memcpy(g_paths[k], temp.c_str(), temp.size() + 1);
-    g_state[k].store(2);
+  if (path.size() + 16 >= max_path) return;  // too long to keep: the stale-partial sweep removes a temp later
+  for (int k = 0; k < max_files; ++k) {
+    int expected = slot_free;
+    if (!g_state[k].compare_exchange_strong(expected, slot_claimed)) continue;
+    std::memcpy(g_paths[k], path.c_str(), path.size() + 1);
+    g_dev[k] = dev;
+    g_ino[k] = ino;
+    g_state[k].store(state);
     return;
   }
 }
 
-void forget(std::string const& temp)
+void forget(std::string const& path, int state)
 {
-  for (int k = 0; k < max_temps; ++k)
-    if (g_state[k].load() == 2 && std::strcmp(g_paths[k], temp.c_str()) == 0) {
-      g_state[k].store(0);
+  for (int k = 0; k < max_files; ++k)
+    if (g_state[k].load() == state && std::strcmp(g_paths[k], path.c_str()) == 0) {
+      g_state[k].store(slot_free);
       return;
     }
 }
@@ -58,10 +68,25 @@ void unlink_with_sidecars(char const* path)
   }
 }
 
+// Removes slot k's file if it is still the one this process made (async-signal-safe: stat and
+// unlink only). Sidecars of a created file are registered files of their own.
+void remove_slot(int k)
+{
+  int const state = g_state[k].load();
+  if (state == slot_temp) {
+    unlink_with_sidecars(g_paths[k]);
+  } else if (state == slot_created) {
+    struct stat st{};
+    if (::lstat(g_paths[k], &st) == 0 && S_ISREG(st.st_mode) && st.st_dev == g_dev[k] && st.st_ino == g_ino[k])
+      ::unlink(g_paths[k]);
+  }
+}
+
 extern "C" void on_fatal_signal(int sig)
 {
-  for (int k = 0; k < max_temps; ++k)
-    if (g_state[k].load() == 2) unlink_with_sidecars(g_paths[k]);
+  for (int k = 0; k < max_files; ++k) remove_slot(k);
+  for (int k = 0; k < max_files; ++k)  // folders last, once their files are gone
+    if (g_state[k].load() == slot_dir) ::rmdir(g_paths[k]);
   ::signal(sig, SIG_DFL);
   ::raise(sig);  // the shell sees 128 + sig (130 INT, 143 TERM, 129 HUP)
 }
@@ -93,8 +118,56 @@ void install_cleanup_on_signals()
   for (int sig : {SIGINT, SIGTERM, SIGHUP}) ::signal(sig, on_fatal_signal);
 }
 
-void remove_on_signal(std::string const& path) { remember(path); }
-void keep_on_signal(std::string const& path) { forget(path); }
+void remove_on_signal(std::string const& path) { remember(path, slot_temp); }
+void keep_on_signal(std::string const& path) { forget(path, slot_temp); }
+
+void note_created(std::string const& path)
+{
+  struct stat st{};
+  if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return;
+  forget(path, slot_created);  // written twice in one run (a rerun of a step): the newest file
+  remember(path, slot_created, st.st_dev, st.st_ino);
+}
+
+bool created_by_this_run(std::string const& path)
+{
+  struct stat st{};
+  if (::lstat(path.c_str(), &st) != 0) return false;
+  for (int k = 0; k < max_files; ++k)
+    if (g_state[k].load() == slot_created && std::strcmp(g_paths[k], path.c_str()) == 0)
+      return st.st_dev == g_dev[k] && st.st_ino == g_ino[k];
+  return false;
+}
+
+void discard_created_outputs() noexcept
+{
+  for (int k = 0; k < max_files; ++k) {
+    int const state = g_state[k].load();
+    if (state != slot_temp && state != slot_created) continue;
+    remove_slot(k);
+    g_state[k].store(slot_free);
+  }
+  for (int k = 0; k < max_files; ++k)
+    if (g_state[k].load() == slot_dir) {
+      ::rmdir(g_paths[k]);
+      g_state[k].store(slot_free);
+    }
+}
+
+void remove_folder_on_failure(std::string const& dir) { remember(dir, slot_dir); }
+void keep_folder(std::string const& dir) { forget(dir, slot_dir); }
+
+void commit_created_outputs() noexcept
+{
+  for (int k = 0; k < max_files; ++k)
+    if (g_state[k].load() == slot_created) g_state[k].store(slot_free);
+}
+
+void discard_temp(std::string const& temp) noexcept
+{
+  unlink_with_sidecars(temp.c_str());
+  forget(temp, slot_temp);
+}
 
 std::string temp_path_for(std::string const& path, std::string const& tag)
 {
@@ -104,20 +177,22 @@ std::string temp_path_for(std::string const& path, std::string const& tag)
   std::string const name = "." + p.stem().string() + ".sinkmap-" + tag + "-" +
                            std::to_string(::getpid()) + p.extension().string();
   std::string const temp = (p.parent_path() / name).string();
-  remember(temp);
+  remember(temp, slot_temp);
   return temp;
 }
 
 void move_into_place(std::string const& temp, std::string const& path)
 {
   std::error_code ec;
-  forget(temp);
+  check_output_target(path);  // the target may have become an input's name since the start
   std::filesystem::rename(temp, path, ec);
+  forget(temp, slot_temp);
   if (ec) {
     std::remove(temp.c_str());
     SINKMAP_FAIL(runtime_failure, "cannot move finished output into place as '" + path +
                                     "': " + ec.message());
   }
+  note_created(path);
 }
 
 void write_text_atomically(std::string const& path, std::string const& text)
@@ -140,8 +215,7 @@ void write_text_atomically(std::string const& path, std::string const& text)
   if (!err && ::fsync(fd) != 0 && errno != EINVAL) err = errno;
   if (::close(fd) != 0 && !err) err = errno;
   if (err) {
-    std::remove(tmp.c_str());
-    forget(tmp);
+    discard_temp(tmp);
     SINKMAP_FAIL(runtime_failure, "cannot write '" + path + "': " + std::strerror(err));
   }
   move_into_place(tmp, path);

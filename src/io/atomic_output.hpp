@@ -19,8 +19,29 @@ void remove_on_signal(std::string const& path);
 void keep_on_signal(std::string const& path);
 
 /// Renames the finished `temp` onto `path` (removing `temp` if that fails); throws
-/// runtime_failure naming `path`.
+/// runtime_failure naming `path`. `path` is then a file this run created (note_created).
 void move_into_place(std::string const& temp, std::string const& path);
+
+// --- Ownership: a process deletes only files it created in this run ---------------------------
+// One registry holds this process's temporaries and the finished outputs it created; every
+// clean-up path uses it (a failed command, SIGINT/SIGTERM/SIGHUP), and a created file is removed
+// only while its path still names the very file this process made (device and inode).
+
+/// Registers `path` (an existing regular file this process just wrote, e.g. GDAL's .aux.xml
+/// sidecar of an output) as created by this run.
+void note_created(std::string const& path);
+/// True when `path` is a file this run created and still the same file.
+bool created_by_this_run(std::string const& path);
+/// A failed command: removes every temporary and every created file of this run, then the
+/// folders registered with remove_folder_on_failure (if empty). main() calls it.
+void discard_created_outputs() noexcept;
+/// A successful command: its created files are results now; nothing removes them any more.
+void commit_created_outputs() noexcept;
+/// Removes a temporary this process made (and GDAL's sidecars of it) and forgets it.
+void discard_temp(std::string const& temp) noexcept;
+/// A folder this run made (a staging folder), removed after its files on failure or signal.
+void remove_folder_on_failure(std::string const& dir);
+void keep_folder(std::string const& dir);
 
 /// Writes `text` to `path` through a temporary. Throws bad_input when the folder cannot be
 /// written, runtime_failure when the write fails (a full disk); nothing is left behind then.

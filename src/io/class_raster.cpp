@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "io/atomic_output.hpp"
+#include "io/run_staging.hpp"
 #include "io/gdal_session.hpp"
 #include "io/provenance.hpp"
 
@@ -62,7 +63,7 @@ void write_class_raster(std::string const& map, int band, std::map<int, std::str
     for (char const* key : {"SINKMAP_MODEL", "SINKMAP_MODEL_VERSION", "SINKMAP_MODEL_SHA256", "SINKMAP_YEAR",
                             "SINKMAP_LANDCOVER", "SINKMAP_CROSSWALK"})
       if (char const* v = src->GetMetadataItem(key)) dst->SetMetadataItem(key, v);
-    dst->SetMetadataItem("SINKMAP_CLASSES_OF", map.c_str());
+    dst->SetMetadataItem("SINKMAP_CLASSES_OF", published_path(map).c_str());
     auto* b = dst->GetRasterBand(1);
     b->SetDescription(description.c_str());
     b->SetNoDataValue(0);
@@ -115,6 +116,7 @@ void write_class_raster(std::string const& map, int band, std::map<int, std::str
     SINKMAP_EXPECTS(fin != nullptr, runtime_failure, "cannot reopen '" + out + "'" + gdal_reason());
     fin->GetRasterBand(1)->SetCategoryNames(const_cast<char**>(list.data()));
     fin.reset();
+    note_created(out + ".aux.xml");  // this run's too: removed with the raster if the run fails
   } catch (...) {
     if (dst) GDALClose(GDALDataset::ToHandle(dst));
     VSIUnlink(temp.c_str());

@@ -1,5 +1,6 @@
 #include "io/provenance.hpp"
 
+#include "io/run_staging.hpp"
 #include "io/gdal_session.hpp"
 #include "models/carbon_model.hpp"
 
@@ -73,7 +74,7 @@ input_hashes::input_hashes(std::vector<std::string> files) : files_(std::move(fi
     for (auto const& f : files) {
       std::error_code ec;
       auto const size = std::filesystem::file_size(f, ec);
-      std::string entry = f;
+      std::string entry = published_path(f);
       try {
         entry += " (" + std::to_string(size) + " bytes, sha256 " + models::sha256_of_file(f) + ")";
       } catch (std::exception const&) {

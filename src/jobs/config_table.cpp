@@ -1,6 +1,7 @@
 #include "jobs/config_table.hpp"
 
 #include "core/error.hpp"
+#include "core/input_registry.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -81,7 +82,9 @@ std::string config_table::path(std::string const& key, bool required)
   }
   if (v->empty()) fail(t_.get(key), key, "empty path");
   std::filesystem::path p(*v);
-  return (p.is_absolute() ? p : dir_ / p).lexically_normal().string();
+  std::string const resolved = (p.is_absolute() ? p : dir_ / p).lexically_normal().string();
+  note_input(resolved);  // no output of the run may be written over a file the config names
+  return resolved;
 }
 
 std::vector<std::string> config_table::strings(std::string const& key)
@@ -108,6 +111,7 @@ std::vector<std::string> config_table::paths(std::string const& key)
   for (auto const& s : strings(key)) {
     std::filesystem::path p(s);
     out.push_back((p.is_absolute() ? p : dir_ / p).lexically_normal().string());
+    note_input(out.back());
   }
   return out;
 }

@@ -1,5 +1,6 @@
 #include "jobs/inventory_job.hpp"
 
+#include "io/run_staging.hpp"
 #include "core/error.hpp"
 #include "core/input_registry.hpp"
 #include "io/atomic_output.hpp"
@@ -243,7 +244,7 @@ void write_inventory(inventory const& inv, std::string const& csv_path, std::str
   }
   csv += "\n";
   nlohmann::json j;
-  j["map"] = map;
+  j["map"] = io::published_path(map);
   j["zones"] = zones;
   j["kind"] = inv.trend ? "trend" : inv.sink ? "sink" : "stock";
   j["units"] = {{"area_ha", "ha"},

@@ -1,6 +1,7 @@
 #include "jobs/run_config.hpp"
 
 #include "core/error.hpp"
+#include "core/input_registry.hpp"
 #include "io/target_grid.hpp"
 #include "jobs/config_table.hpp"
 
@@ -135,6 +136,7 @@ run_config load_run_config(std::string const& path)
     SINKMAP_FAIL(bad_input, path + " line " + std::to_string(e.source().begin.line) + ": " +
                               std::string(e.description()));
   }
+  note_input(path);  // a config saved as OUTPUT/run.json must not become the manifest
   config_table root(path, fs::path(path).parent_path(), doc, "");
   run_config c;
   c.file = path;

@@ -1,12 +1,14 @@
 #include "jobs/run_job.hpp"
 
 #include "core/error.hpp"
+#include "core/input_registry.hpp"
 #include "io/atomic_output.hpp"
 #include "io/cell_area.hpp"
 #include "io/netcdf_cube.hpp"
 #include "io/overviews.hpp"
 #include "io/quicklook.hpp"
 #include "io/run_lock.hpp"
+#include "io/run_staging.hpp"
 #include "io/zones.hpp"
 #include "jobs/inventory_job.hpp"
 #include "jobs/sink_inventory.hpp"
@@ -14,6 +16,7 @@
 #include "jobs/stock_job.hpp"
 #include "jobs/trend_job.hpp"
 #include "report/run_report.hpp"
+#include "uncertainty/confusion.hpp"
 #include "uncertainty/montecarlo_job.hpp"
 
 #include <nlohmann/json.hpp>
@@ -65,17 +68,75 @@ std::vector<std::string> merge_repeated(std::vector<std::string> const& warnings
   return out;
 }
 
+// Every path a published file records names the output folder, not the staging folder.
+void publish_paths(nlohmann::json& j)
+{
+  if (j.is_string()) j = io::published_path(j.get<std::string>());
+  else if (j.is_array() || j.is_object())
+    for (auto& e : j) publish_paths(e);
+}
+
+// What can be checked before the first output is written: the names the run will publish are
+// none of its inputs (a config saved as OUTPUT/run.json), and the confusion matrix is there
+// and well-formed.
+void check_before_writing(run_config const& cfg, io::run_staging const& staging)
+{
+  std::vector<output_target> targets;
+  auto add = [&](std::string const& name) { targets.push_back({staging.final_path(name), "output = '" + cfg.output_dir + "'"}); };
+  for (char const* n : {"run.json", "report.html", "carbon_cube.nc"}) add(n);
+  for (std::size_t k = 0; k < cfg.years.size(); ++k) {
+    std::string const tag = std::to_string(cfg.years[k].year);
+    for (std::string const n : {"stock_" + tag + ".tif", "stock_" + tag + "_classes.tif", "stock_" + tag + "_sd.tif",
+                                "inventory_" + tag + ".csv", "inventory_" + tag + ".json", "inventory_" + tag + ".gpkg",
+                                "composite_" + tag + ".tif", "quicklook_stock_" + tag + ".png"})
+      add(n);
+    if (k == 0) continue;
+    std::string const pair = std::to_string(cfg.years[k - 1].year) + "_" + tag;
+    for (std::string const n : {"sink_" + pair + ".tif", "sink_" + pair + "_method.tif", "sink_" + pair + "_sd.tif",
+                                "inventory_sink_" + pair + ".csv", "inventory_sink_" + pair + ".json",
+                                "inventory_sink_" + pair + ".gpkg", "transitions_" + pair + ".csv",
+                                "transitions_" + pair + ".json", "quicklook_sink_" + pair + ".png"})
+      add(n);
+  }
+  check_output_targets(targets);
+  // Every year's files exist before the first year is computed (GDAL's /vsi paths and product
+  // folders are opened later, with their own messages).
+  auto exists = [&](std::string const& f, std::string const& what) {
+    SINKMAP_EXPECTS(f.empty() || f.rfind("/vsi", 0) == 0 || fs::exists(f), bad_input,
+                    cfg.file + ": " + what + ": no file '" + f + "'");
+  };
+  exists(cfg.zones, "[zones] file");
+  for (auto const& y : cfg.years) {
+    std::string const at = "year " + std::to_string(y.year);
+    for (auto const& sc : y.scenes) exists(sc, at + " scenes");
+    exists(y.landcover, at + " landcover");
+    exists(y.forest_type, at + " forest_type");
+    exists(y.forest_age, at + " forest_age");
+  }
+  if (cfg.mc.active() && !cfg.mc.confusion.empty()) {
+    SINKMAP_EXPECTS(fs::is_regular_file(cfg.mc.confusion), bad_input,
+                    "[uncertainty] landcover_confusion: no file '" + cfg.mc.confusion + "'");
+    std::string const cw = cfg.mc.confusion_crosswalk.empty() ? cfg.years.front().crosswalk : cfg.mc.confusion_crosswalk;
+    if (!cw.empty()) {
+      auto const model = models::load_carbon_model(cfg.carbon.model);
+      auto const codes = models::class_lookup(models::load_crosswalk(models::resolve_crosswalk_path(cw, model)), model);
+      (void)uncertainty::read_confusion(cfg.mc.confusion, model, codes);
+    }
+  }
+}
+
 }  // namespace
 
 run_outputs run_one_map(run_config const& cfg, run_settings const& run,
                         io::raster_output_options const& output_options)
 {
   fs::create_directories(cfg.output_dir);
-  auto const out = [&](std::string const& name) { return (fs::path(cfg.output_dir) / name).string(); };
   io::run_lock const lock(cfg.output_dir);
-  // The manifest of an earlier run would describe files this run replaces: it goes first, and
-  // this run's is written last, once everything it lists exists.
-  for (char const* stale : {"run.json", "report.html"}) fs::remove(out(stale));
+  // Everything is written into a staging folder and published only when the run succeeded
+  // (io/run_staging.hpp): the previous run in the folder stays whole until then.
+  io::run_staging staging(cfg.output_dir, "run.json");
+  check_before_writing(cfg, staging);
+  auto const out = [&](std::string const& name) { return staging.path(name); };
   run_outputs result;
   nlohmann::json manifest = {{"config", cfg.file}, {"model", cfg.carbon.model}, {"zones", cfg.zones}};
   std::vector<std::string> warnings;
@@ -350,7 +411,14 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
   result.files.push_back(out("report.html"));
   manifest["files"] = result.files;
   manifest["report"] = out("report.html");
+  publish_paths(manifest);
   io::write_text_atomically(result.manifest, manifest.dump(2) + "\n");
+  auto const removed = staging.publish();
+  for (auto& f : result.files) f = staging.final_path(fs::path(f).filename().string());
+  result.manifest = staging.final_path("run.json");
+  if (!removed.empty() && !run.quiet)
+    std::fprintf(stderr, "sinkmap run: removed %zu files of the previous run that this run does not write\n",
+                 removed.size());
   return result;
 }
 

@@ -1,5 +1,6 @@
 #include "jobs/sink_inventory.hpp"
 
+#include "io/run_staging.hpp"
 #include "core/error.hpp"
 #include "io/atomic_output.hpp"
 #include "io/gdal_session.hpp"
@@ -214,7 +215,7 @@ void write_transitions(std::vector<transition_row> const& rows, std::string cons
   };
   std::string csv = "zone,from_class,to_class,pixels,area_ha,sink_mgc_per_yr,sink_co2e_t_per_yr\n";
   nlohmann::json j;
-  j["map"] = map;
+  j["map"] = io::published_path(map);
   j["zones"] = zones;
   j["units"] = {{"area_ha", "ha"}, {"sink_mgc_per_yr", "Mg C / yr"}, {"sink_co2e_t_per_yr", "t CO2e / yr"}};
   j["rows"] = nlohmann::json::array();

@@ -1,5 +1,6 @@
 #include "jobs/sink_job.hpp"
 
+#include "io/run_staging.hpp"
 #include "carbon/stage_tile_kernel.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
@@ -212,8 +213,10 @@ sink_job_result run_sink_job(sink_job_options const& opt)
   r.output_options.metadata["SINKMAP_YEARS"] = std::to_string(years);
   r.output_options.metadata["SINKMAP_TRANSITION_YEARS"] = std::to_string(opt.transition_years);
   // The Monte Carlo of an inventory of this map recomputes both years from these.
-  r.output_options.metadata["SINKMAP_STOCK_T1"] = std::filesystem::absolute(opt.stock_t1).lexically_normal().string();
-  r.output_options.metadata["SINKMAP_STOCK_T2"] = std::filesystem::absolute(opt.stock_t2).lexically_normal().string();
+  r.output_options.metadata["SINKMAP_STOCK_T1"] =
+    std::filesystem::absolute(io::published_path(opt.stock_t1)).lexically_normal().string();
+  r.output_options.metadata["SINKMAP_STOCK_T2"] =
+    std::filesystem::absolute(io::published_path(opt.stock_t2)).lexically_normal().string();
   result.method = method;
   for (int k = 0; k < 2; ++k)
     if (auto y = meta(*ds[k], "SINKMAP_YEAR"); !y.empty())

@@ -170,7 +170,7 @@ calibrate_result run_calibrate_job(calibrate_options const& opt)
     io::temp_path_for(std::filesystem::path(opt.output).replace_extension(".tif").string(), "index");
   struct cleanup {
     std::string f;
-    ~cleanup() { std::remove(f.c_str()); }
+    ~cleanup() { io::discard_temp(f); }
   } const guard{tmp_index};
   index_job_options io;
   io.scenes = opt.scenes;

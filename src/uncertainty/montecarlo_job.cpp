@@ -1,5 +1,6 @@
 #include "uncertainty/montecarlo_job.hpp"
 
+#include "io/run_staging.hpp"
 #include "core/error.hpp"
 #include "core/parse_number.hpp"
 #include "io/atomic_output.hpp"
@@ -448,7 +449,7 @@ void add_total_fields(nlohmann::json& j, mc_totals const& t)
 void write_totals_json(mc_totals const& t, std::string const& path, std::string const& map)
 {
   nlohmann::json j;
-  j["map"] = map;
+  j["map"] = io::published_path(map);
   j["method"] = "Monte Carlo (IPCC 2006 Vol. 1 Ch. 3, Approach 2): mean, sample SD and the 2.5 and 97.5 "
                 "percentiles (95 % interval) of the iteration totals";
   j["units"] = t.sink ? nlohmann::json{{"total_mgc_per_yr", "Mg C / yr"}, {"total_co2e_t_per_yr", "t CO2e / yr"},
