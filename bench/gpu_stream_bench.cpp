@@ -42,7 +42,7 @@
 #include <vector>
 
 #if SINKMAP_WITH_CUDA
-#include "core/cuda_check.hpp"
+#include "sinkmap/kernels/cuda_check.hpp"
 
 #include <cuda_runtime.h>
 #endif

@@ -3,6 +3,7 @@
 #include "commands.hpp"
 #include "core/error.hpp"
 #include "io/atomic_output.hpp"
+#include "io/gdal_session.hpp"
 #include "io/provenance.hpp"
 
 #include <CLI/CLI.hpp>
@@ -17,6 +18,7 @@ int main(int argc, char** argv)
   app.set_version_flag("--version", sinkmap::io::sinkmap_version());
   sinkmap::io::set_command_line(argc, argv);
   sinkmap::io::install_cleanup_on_signals();
+  sinkmap::io::keep_hdf5_from_exit_handlers();
   sinkmap::cli::add_index_command(app);
   sinkmap::cli::add_info_command(app);
   sinkmap::cli::add_composite_command(app);

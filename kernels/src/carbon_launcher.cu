@@ -2,7 +2,7 @@
 // functor; the parameter block stays in the constant bank (__grid_constant__).
 #include "sinkmap/kernels/stage_launcher.hpp"
 
-#include "core/cuda_check.hpp"
+#include "sinkmap/kernels/cuda_check.hpp"
 #include "launch_grid.cuh"
 
 #include <cuda_runtime.h>

@@ -1,6 +1,6 @@
 #include "sinkmap/kernels/index_launcher.hpp"
 
-#include "core/cuda_check.hpp"
+#include "sinkmap/kernels/cuda_check.hpp"
 #include "launch_grid.cuh"
 
 #include <cuda_runtime.h>

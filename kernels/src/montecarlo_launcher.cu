@@ -5,7 +5,7 @@
 // the totals, and the per-pixel values come from the same functions the CPU calls.
 #include "sinkmap/kernels/montecarlo_stage.hpp"
 
-#include "core/cuda_check.hpp"
+#include "sinkmap/kernels/cuda_check.hpp"
 #include "launch_grid.cuh"
 
 #include <cuda_runtime.h>

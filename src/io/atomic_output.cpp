@@ -13,6 +13,7 @@
 #include <fstream>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 namespace sinkmap::io {
@@ -61,7 +62,8 @@ void unlink_with_sidecars(char const* path)
   ::unlink(path);
   char buf[max_path + 16];
   std::size_t const n = std::strlen(path);
-  for (char const* suffix : {".aux.xml", ".ovr", ".ovr.tmp", ".msk"}) {
+  // GDAL's sidecars, and SQLite's journals of a GeoPackage being written.
+  for (char const* suffix : {".aux.xml", ".ovr", ".ovr.tmp", ".msk", "-journal", "-wal", "-shm"}) {
     std::memcpy(buf, path, n);
     std::strcpy(buf + n, suffix);
     ::unlink(buf);
@@ -101,8 +103,8 @@ void remove_stale_partials(std::filesystem::path const& p)
   for (auto const& e : std::filesystem::directory_iterator(dir, ec)) {
     std::string const name = e.path().filename().string();
     if (name.rfind(prefix, 0) != 0) continue;
-    std::string rest = name.substr(prefix.size());                   // TAG-PID.EXT[.aux.xml]
-    std::size_t const dash = rest.rfind('-');
+    std::string rest = name.substr(prefix.size());                   // TAG-PID.EXT[.aux.xml|-journal]
+    std::size_t const dash = rest.find('-');                         // tags have no dash
     if (dash == std::string::npos) continue;
     long const pid = std::strtol(rest.c_str() + dash + 1, nullptr, 10);
     if (pid <= 0 || pid == long(::getpid())) continue;
@@ -179,6 +181,17 @@ std::string temp_path_for(std::string const& path, std::string const& tag)
   std::string const temp = (p.parent_path() / name).string();
   remember(temp, slot_temp);
   return temp;
+}
+
+std::string disk_full_reason(std::string const& path)
+{
+  std::filesystem::path const p(path);
+  std::string const dir = p.parent_path().empty() ? "." : p.parent_path().string();
+  struct statvfs fs{};
+  if (::statvfs(dir.c_str(), &fs) != 0) return "";
+  unsigned long long const free_bytes = static_cast<unsigned long long>(fs.f_bavail) * fs.f_frsize;
+  if (free_bytes >= (1ull << 20)) return "";
+  return ": " + std::string(std::strerror(ENOSPC)) + " (" + std::to_string(free_bytes) + " bytes free in " + dir + ")";
 }
 
 void move_into_place(std::string const& temp, std::string const& path)

@@ -43,6 +43,11 @@ void discard_temp(std::string const& temp) noexcept;
 void remove_folder_on_failure(std::string const& dir);
 void keep_folder(std::string const& dir);
 
+/// ": No space left on device (N bytes free in DIR)" when the filesystem that holds `path` is
+/// full (under 1 MiB free), else "": GDAL and SQLite report a full disk as a failed write
+/// ("TIFFAppendToStrip", "sqlite3_exec"), so every writer appends this to its message.
+std::string disk_full_reason(std::string const& path);
+
 /// Writes `text` to `path` through a temporary. Throws bad_input when the folder cannot be
 /// written, runtime_failure when the write fails (a full disk); nothing is left behind then.
 void write_text_atomically(std::string const& path, std::string const& text);

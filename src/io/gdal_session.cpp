@@ -4,6 +4,7 @@
 #include "core/input_registry.hpp"
 
 #include <cpl_error.h>
+#include <hdf5.h>
 #include <cpl_string.h>
 
 #include <atomic>
@@ -37,6 +38,8 @@ void init_gdal()
     CPLSetConfigOption("GDAL_DISABLE_READDIR_ON_OPEN", "EMPTY_DIR");
   });
 }
+
+void keep_hdf5_from_exit_handlers() { H5dont_atexit(); }
 
 void set_gdal_cache_bytes(std::size_t bytes) { GDALSetCacheMax64(static_cast<GIntBig>(bytes)); }
 

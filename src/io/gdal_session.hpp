@@ -15,6 +15,12 @@ namespace sinkmap::io {
 /// Registers the drivers and installs sinkmap's GDAL error handler (idempotent).
 void init_gdal();
 
+/// Keeps HDF5 from closing files at process exit (main() calls it first). A netCDF cube whose
+/// close failed on a full disk leaves an HDF5 file id whose netCDF state is gone; HDF5's exit
+/// handler then crashed (SIGSEGV) after sinkmap had reported the failure. Every file sinkmap
+/// writes is closed (or discarded) before exit, so nothing is lost.
+void keep_hdf5_from_exit_handlers();
+
 /// Bounds GDAL's block cache (GDAL defaults to 5% of RAM, too much for bounded-memory runs).
 void set_gdal_cache_bytes(std::size_t bytes);
 

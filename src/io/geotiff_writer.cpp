@@ -124,7 +124,7 @@ void geotiff_writer::check_written(std::string const& step)
 {
   std::string const e = take_gdal_error();
   if (!e.empty())
-    SINKMAP_FAIL(runtime_failure, "cannot write output '" + path_ + "' (" + step + "): " + e);
+    SINKMAP_FAIL(runtime_failure, "cannot write output '" + path_ + "' (" + step + ")" + disk_full_reason(path_) + ": " + e);
 }
 
 void geotiff_writer::write(int, pipeline::window const& w, void const* src)

@@ -43,7 +43,7 @@ void set_field(OGRFeature& f, char const* name, nlohmann::json const& v)
 
 void check_ok(bool ok, std::string const& path, std::string const& what)
 {
-  SINKMAP_EXPECTS(ok, runtime_failure, "cannot write GeoPackage '" + path + "' (" + what + ")" + gdal_reason());
+  SINKMAP_EXPECTS(ok, runtime_failure, "cannot write GeoPackage '" + path + "' (" + what + ")" + disk_full_reason(path) + gdal_reason());
 }
 
 }  // namespace

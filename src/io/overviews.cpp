@@ -1,6 +1,7 @@
 #include "io/overviews.hpp"
 
 #include "core/error.hpp"
+#include "io/atomic_output.hpp"
 #include "io/gdal_session.hpp"
 
 #include <gdal_priv.h>
@@ -22,9 +23,10 @@ void add_overviews(std::string const& path, std::string const& resampling)
   CPLErr const e = ds->BuildOverviews(resampling.c_str(), int(levels.size()), levels.data(), 0, nullptr, nullptr, nullptr);
   CPLSetThreadLocalConfigOption("COMPRESS_OVERVIEW", nullptr);
   CPLSetThreadLocalConfigOption("GDAL_NUM_THREADS", nullptr);
-  SINKMAP_EXPECTS(e == CE_None, runtime_failure, "overviews of '" + path + "'" + gdal_reason());
+  SINKMAP_EXPECTS(e == CE_None, runtime_failure, "overviews of '" + path + "'" + disk_full_reason(path) + gdal_reason());
   ds.reset();
-  SINKMAP_EXPECTS(take_gdal_error().empty(), runtime_failure, "overviews of '" + path + "' not written");
+  SINKMAP_EXPECTS(take_gdal_error().empty(), runtime_failure,
+                  "overviews of '" + path + "' not written" + disk_full_reason(path));
 }
 
 }  // namespace sinkmap::io

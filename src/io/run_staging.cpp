@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -110,16 +111,27 @@ std::vector<std::string> run_staging::publish()
   SINKMAP_EXPECTS(!ec, runtime_failure, "cannot list the staging folder '" + staging_ + "': " + ec.message());
   // Every target first: a name that is an input of the run stops it before anything moves.
   for (auto const& n : names) check_output_target(final_path(n), "output folder");
+  // Publishing is the run's commit: SIGINT, SIGTERM and SIGHUP wait until it is done (the
+  // process then dies of the signal with a whole run in place), so no signal can leave half of
+  // one run beside half of another.
+  sigset_t block, previous;
+  sigemptyset(&block);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&block, sig);
+  pthread_sigmask(SIG_BLOCK, &block, &previous);
+  struct unblock {
+    sigset_t const& set;
+    ~unblock() { pthread_sigmask(SIG_SETMASK, &set, nullptr); }
+  } const restore{previous};
   auto move = [&](std::string const& n) {
     fs::rename(path(n), final_path(n), ec);
     SINKMAP_EXPECTS(!ec, runtime_failure, "cannot move '" + path(n) + "' into place as '" + final_path(n) +
                                             "': " + ec.message());
-    note_created(final_path(n));
   };
   for (auto const& n : names)
     if (n != manifest_) move(n);
   if (std::find(names.begin(), names.end(), manifest_) != names.end()) move(manifest_);
   published_ = true;
+  commit_created_outputs();  // a published run is a result: no clean-up may take it back
   fs::remove(staging_, ec);
   keep_folder(staging_);
   // Files of the previous run that this one did not write again: gone, so that the folder

@@ -1,7 +1,8 @@
 // CUDA executor: pinned host slots and device buffers allocated once per run, one stream and
 // one event per slot (at least two), so that while the writer drains slot t-1 and a reader
 // fills slot t+1, slot t is being copied and computed (CCCL image_pipeline's double buffering).
-#include "core/cuda_check.hpp"
+#include "core/error.hpp"
+#include "sinkmap/kernels/cuda_check.hpp"
 #include "pipeline/executor.hpp"
 
 #include <cstdio>

@@ -1,41 +1,13 @@
 // The sinkmap binary: exit codes, messages that name what is wrong, --help with examples.
-#include "io/test_rasters.hpp"
+#include "cli/cli_runner.hpp"
 
-#include <gtest/gtest.h>
-
-#include <array>
 #include <fstream>
-#include <cstdio>
-#include <sys/wait.h>
 
 namespace {
 
-struct result {
-  int code;
-  std::string output;  // stdout and stderr
-};
-
-result run(std::string const& args)
-{
-  std::string const cmd = std::string(SINKMAP_EXE) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf{};
-  while (std::size_t n = fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
-  int const status = pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
-
-// Output of a shell command line (stdout and stderr).
-std::string run_shell(std::string const& cmd)
-{
-  FILE* p = popen(("(" + cmd + ") 2>&1").c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf{};
-  while (std::size_t n = fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
-  pclose(p);
-  return out;
-}
+using result = sinkmap::test::cli_result;
+result run(std::string const& args) { return sinkmap::test::run_sinkmap(args); }
+using sinkmap::test::run_shell;
 
 class Cli : public ::testing::Test {
  protected:

@@ -3,7 +3,7 @@
 // executor use these, so a caller sees one exception type with the code, whatever failed.
 #pragma once
 
-#include "core/error.hpp"
+#include "sinkmap/kernels/cuda_error.hpp"
 
 #include <cuda_runtime.h>
 
