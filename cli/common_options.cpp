@@ -3,7 +3,7 @@
 #include "core/error.hpp"
 #include "io/class_raster.hpp"
 #include "io/target_grid.hpp"
-#include "uncertainty/montecarlo_job.hpp"
+#include "jobs/montecarlo_job.hpp"
 
 #include <cmath>
 #include <cstdio>

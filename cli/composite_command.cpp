@@ -3,7 +3,7 @@
 #include "commands.hpp"
 #include "common_options.hpp"
 #include "indices/index_catalog.hpp"
-#include "io/gdal_session.hpp"
+#include "gdal/gdal_session.hpp"
 #include "jobs/composite_job.hpp"
 
 #include <cstdio>

@@ -1,7 +1,7 @@
 // sinkmap run CONFIG.toml: the annual one-map job.
 #include "commands.hpp"
 #include "common_options.hpp"
-#include "io/gdal_session.hpp"
+#include "gdal/gdal_session.hpp"
 #include "jobs/run_job.hpp"
 
 #include <cstdio>

@@ -2,7 +2,7 @@
 #include "commands.hpp"
 #include "core/error.hpp"
 #include "common_options.hpp"
-#include "io/gdal_session.hpp"
+#include "gdal/gdal_session.hpp"
 #include "jobs/sink_job.hpp"
 
 #include <cstdio>

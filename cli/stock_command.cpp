@@ -3,7 +3,7 @@
 #include "commands.hpp"
 #include "core/error.hpp"
 #include "common_options.hpp"
-#include "io/gdal_session.hpp"
+#include "gdal/gdal_session.hpp"
 #include "jobs/stock_job.hpp"
 
 #include <cstdio>

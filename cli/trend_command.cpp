@@ -1,7 +1,7 @@
 // sinkmap trend MAP... -o trend.tif [--years Y,Y,...] [--band c_total]
 #include "commands.hpp"
 #include "common_options.hpp"
-#include "io/gdal_session.hpp"
+#include "gdal/gdal_session.hpp"
 #include "jobs/trend_job.hpp"
 
 #include <cstdio>

@@ -7,6 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
+python3 scripts/check-architecture.py  # layers of docs/architecture.md: no upward include, no cycle
 scripts/build.sh
 (cd build && ctest --output-on-failure -j"$(nproc)")
 if [[ "${SINKMAP_SKIP_SANITIZE:-0}" != 1 ]]; then

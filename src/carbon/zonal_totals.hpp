@@ -1,6 +1,6 @@
 // Zonal sums that are identical to the last digit for any tile size, thread count or device:
 // each pixel's contribution is rounded once to a fixed-point integer (2^-40 of the unit, about
-// 1e-12), so partial sums are exact and their order cannot matter (ARCHITECTURE.md: per-tile
+// 1e-12), so partial sums are exact and their order cannot matter (docs/architecture.md: per-tile
 // partials combined in tile order). 128-bit accumulators hold ~1e26 units.
 #pragma once
 

@@ -5,7 +5,7 @@
 #include "core/parse_number.hpp"
 #include "core/text.hpp"
 #include "indices/index_request.hpp"
-#include "io/gdal_session.hpp"
+#include "gdal/gdal_session.hpp"
 #include "io/target_grid.hpp"
 #include "sensors/band_role_names.hpp"
 #include "sensors/product.hpp"

@@ -1,4 +1,4 @@
-// Pixel areas (ARCHITECTURE.md): projected CRS use the pixel size; geographic CRS use the
+// Pixel areas (docs/architecture.md): projected CRS use the pixel size; geographic CRS use the
 // ellipsoidal area of each cell (it changes with latitude, so per row).
 #pragma once
 

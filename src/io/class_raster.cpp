@@ -3,7 +3,7 @@
 #include "core/error.hpp"
 #include "io/atomic_output.hpp"
 #include "io/run_staging.hpp"
-#include "io/gdal_session.hpp"
+#include "gdal/gdal_session.hpp"
 #include "io/provenance.hpp"
 
 #include <gdal_priv.h>

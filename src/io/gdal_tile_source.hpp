@@ -1,7 +1,7 @@
 // Reads the bound bands of a scene tile by tile; one GDAL handle per reader thread per file.
 #pragma once
 
-#include "io/gdal_session.hpp"
+#include "gdal/gdal_session.hpp"
 #include "io/scene.hpp"
 #include "pipeline/stream_runner.hpp"
 

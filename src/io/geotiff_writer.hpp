@@ -2,7 +2,7 @@
 // the target folder and renamed by commit(); destroyed uncommitted, it deletes the temporary.
 #pragma once
 
-#include "io/gdal_session.hpp"
+#include "gdal/gdal_session.hpp"
 #include "io/scene.hpp"
 #include "pipeline/stream_runner.hpp"
 

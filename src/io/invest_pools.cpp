@@ -3,7 +3,7 @@
 #include "core/error.hpp"
 #include "core/input_registry.hpp"
 #include "core/parse_number.hpp"
-#include "io/gdal_session.hpp"
+#include "gdal/gdal_session.hpp"
 
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>

@@ -2,7 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/text.hpp"
-#include "io/gdal_session.hpp"
+#include "gdal/gdal_session.hpp"
 
 #include <gdal_utils.h>
 

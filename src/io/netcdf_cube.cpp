@@ -2,7 +2,7 @@
 
 #include "core/error.hpp"
 #include "io/atomic_output.hpp"
-#include "io/gdal_session.hpp"
+#include "gdal/gdal_session.hpp"
 #include "io/provenance.hpp"
 
 #include <gdal_priv.h>

@@ -1,7 +1,7 @@
 #include "io/provenance.hpp"
 
 #include "io/run_staging.hpp"
-#include "io/gdal_session.hpp"
+#include "gdal/gdal_session.hpp"
 #include "models/carbon_model.hpp"
 
 #include <gdal_priv.h>

@@ -1,7 +1,7 @@
 #include "io/quality_statistics.hpp"
 
 #include "core/error.hpp"
-#include "io/gdal_session.hpp"
+#include "gdal/gdal_session.hpp"
 #include "sinkmap/kernels/index_stage.hpp"
 
 namespace sinkmap::io {

@@ -2,7 +2,7 @@
 
 #include "core/error.hpp"
 #include "io/atomic_output.hpp"
-#include "io/gdal_session.hpp"
+#include "gdal/gdal_session.hpp"
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>

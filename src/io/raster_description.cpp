@@ -1,6 +1,6 @@
 #include "io/raster_description.hpp"
 
-#include "io/gdal_session.hpp"
+#include "gdal/gdal_session.hpp"
 
 #include <ogr_spatialref.h>
 

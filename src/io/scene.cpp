@@ -1,7 +1,7 @@
 #include "io/scene.hpp"
 
 #include "core/error.hpp"
-#include "io/gdal_session.hpp"
+#include "gdal/gdal_session.hpp"
 #include "io/target_grid.hpp"
 #include "sensors/band_role_names.hpp"
 

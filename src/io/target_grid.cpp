@@ -3,7 +3,7 @@
 #include "core/error.hpp"
 #include "core/parse_number.hpp"
 #include "indices/index_request.hpp"
-#include "io/gdal_session.hpp"
+#include "gdal/gdal_session.hpp"
 
 #include <gdal_utils.h>
 #include <ogr_spatialref.h>

@@ -2,7 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/input_registry.hpp"
-#include "io/gdal_session.hpp"
+#include "gdal/gdal_session.hpp"
 
 #include <gdal_alg.h>
 #include <gdal_priv.h>

@@ -1,7 +1,7 @@
 #include "jobs/carbon_inputs.hpp"
 
 #include "core/error.hpp"
-#include "io/gdal_session.hpp"
+#include "gdal/gdal_session.hpp"
 #include "io/landcover.hpp"
 
 #include <ogr_spatialref.h>
@@ -38,27 +38,6 @@ std::optional<std::string> region_warning(models::carbon_model const& m, io::ras
                 x, y, m.name.c_str(), m.lon_min, m.lon_max, m.lat_min, m.lat_max,
                 m.region_description.c_str());
   return std::string(buf);
-}
-
-std::string class_table_text(models::carbon_model const& m)
-{
-  std::string s;
-  for (auto const& c : m.classes) s += (s.empty() ? "" : ",") + std::to_string(c.id) + "=" + c.name;
-  return s;
-}
-
-std::map<int, std::string> parse_class_table(std::string const& text)
-{
-  std::map<int, std::string> out;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    std::size_t const end = std::min(text.find(',', pos), text.size());
-    std::string const item = text.substr(pos, end - pos);
-    std::size_t const eq = item.find('=');
-    if (eq != std::string::npos) out[std::atoi(item.substr(0, eq).c_str())] = item.substr(eq + 1);
-    pos = end + 1;
-  }
-  return out;
 }
 
 carbon_inputs prepare_carbon_inputs(carbon_input_options const& o, io::raster_grid const& grid)

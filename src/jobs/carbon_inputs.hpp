@@ -3,6 +3,8 @@
 // run must tell its users about them (provenance for every output, notes and warnings).
 #pragma once
 
+#include "models/class_table.hpp"
+
 #include "io/scene.hpp"
 #include "models/carbon_model.hpp"
 #include "models/crosswalk.hpp"
@@ -59,10 +61,7 @@ void bind_carbon_inputs(carbon_inputs const& in, int first_plane, kernels::carbo
 /// when the grid has no coordinate system to tell).
 std::optional<std::string> region_warning(models::carbon_model const& m, io::raster_grid const& g);
 
-/// "1=name,2=name,...": the class ids of a model, as written into outputs.
-std::string class_table_text(models::carbon_model const& m);
-
-/// Parses class_table_text() back (id -> name); empty for "".
-std::map<int, std::string> parse_class_table(std::string const& text);
+using models::class_table_text;   // models/class_table.hpp
+using models::parse_class_table;
 
 }  // namespace sinkmap::jobs

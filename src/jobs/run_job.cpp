@@ -17,7 +17,7 @@
 #include "jobs/trend_job.hpp"
 #include "report/run_report.hpp"
 #include "uncertainty/confusion.hpp"
-#include "uncertainty/montecarlo_job.hpp"
+#include "jobs/montecarlo_job.hpp"
 
 #include <nlohmann/json.hpp>
 

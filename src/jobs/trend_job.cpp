@@ -2,7 +2,7 @@
 
 #include "carbon/stage_tile_kernel.hpp"
 #include "core/error.hpp"
-#include "io/gdal_session.hpp"
+#include "gdal/gdal_session.hpp"
 
 #include <algorithm>
 #include <cmath>

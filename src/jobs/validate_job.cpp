@@ -5,7 +5,7 @@
 #include "core/parse_number.hpp"
 #include "indices/index_catalog.hpp"
 #include "io/atomic_output.hpp"
-#include "io/gdal_session.hpp"
+#include "gdal/gdal_session.hpp"
 #include "io/landcover.hpp"
 #include "jobs/index_job.hpp"
 #include "models/carbon_model.hpp"

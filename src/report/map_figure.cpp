@@ -1,7 +1,7 @@
 #include "report/map_figure.hpp"
 
 #include "core/error.hpp"
-#include "io/gdal_session.hpp"
+#include "gdal/gdal_session.hpp"
 #include "report/html.hpp"
 
 #include <gdal_priv.h>

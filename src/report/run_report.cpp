@@ -15,7 +15,7 @@
 namespace sinkmap::report {
 namespace {
 
-std::string interval(jobs::inventory_row const& r, std::size_t acc, int digits)
+std::string interval(zonal::inventory_row const& r, std::size_t acc, int digits)
 {
   if (r.mc.size() <= acc || !std::isfinite(r.mc[acc].p2_5)) return "";
   return number(r.mc[acc].p2_5, digits) + " &ndash; " + number(r.mc[acc].p97_5, digits);
@@ -24,8 +24,8 @@ std::string interval(jobs::inventory_row const& r, std::size_t acc, int digits)
 std::vector<std::string> const palette = {"#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02",
                                           "#a6761d", "#666666", "#1f78b4", "#b2df8a", "#fb9a99", "#cab2d6"};
 
-std::string zone_of(jobs::inventory const& inv, std::string const& zone, std::string const& cls,
-                    jobs::inventory_row const** out)
+std::string zone_of(zonal::inventory const& inv, std::string const& zone, std::string const& cls,
+                    zonal::inventory_row const** out)
 {
   for (auto const& r : inv.rows)
     if (r.zone == zone && r.cls == cls) {
@@ -165,7 +165,7 @@ void write_run_report(run_report const& r, std::string const& path)
   for (auto const& z : zones) {
     h << "<tr><td class=\"l\">" << escape_html(z) << "</td>";
     for (auto const& y : r.years) {
-      jobs::inventory_row const* row = nullptr;
+      zonal::inventory_row const* row = nullptr;
       zone_of(y.inventory, z, "*", &row);
       h << "<td>" << (row ? number(row->total, 0) : "") << "</td>"
         << (mc ? "<td>" + (row ? interval(*row, 0, 0) : std::string()) + "</td>" : "");
@@ -188,7 +188,7 @@ void write_run_report(run_report const& r, std::string const& path)
           << (mc ? "<td>" + interval(row, 0, 1) + "</td>" : "") << "<td>" << number(row.area_ha, 1) << "</td></tr>\n";
     h << "</table>\n";
     // The largest transitions (by area) per zone.
-    std::vector<jobs::transition_row> t;
+    std::vector<zonal::transition_row> t;
     for (auto const& x : s.transitions)
       if (x.from != x.to) t.push_back(x);
     std::sort(t.begin(), t.end(), [](auto const& a, auto const& b) { return a.area_ha > b.area_ha; });

@@ -4,8 +4,8 @@
 // bars, per-zone tables (stock, sink, coverage, transitions) and the provenance.
 #pragma once
 
-#include "jobs/inventory_job.hpp"
-#include "jobs/sink_inventory.hpp"
+#include "inventory/zonal_inventory.hpp"
+#include "inventory/sink_flows.hpp"
 
 #include <map>
 #include <string>
@@ -17,14 +17,14 @@ struct report_year {
   int year = 0;
   std::string stock, classes;  ///< stock GeoTIFF (c_total band `stock_band`), class raster ("" if none)
   int stock_band = 7;
-  jobs::inventory inventory;
+  zonal::inventory inventory;
 };
 
 struct report_sink {
   int from = 0, to = 0;
   std::string map;  ///< sink GeoTIFF (band 1 sink_c)
-  jobs::inventory inventory;
-  std::vector<jobs::transition_row> transitions;
+  zonal::inventory inventory;
+  std::vector<zonal::transition_row> transitions;
 };
 
 struct run_report {

@@ -6,7 +6,7 @@
 #include "core/error.hpp"
 #include "core/parse_number.hpp"
 #include "core/text.hpp"
-#include "io/gdal_session.hpp"
+#include "gdal/gdal_session.hpp"
 #include "sensors/product.hpp"
 
 #include <cpl_minixml.h>

@@ -4,7 +4,7 @@
 #include "core/input_registry.hpp"
 #include "core/text.hpp"
 #include "core/parse_number.hpp"
-#include "io/gdal_session.hpp"
+#include "gdal/gdal_session.hpp"
 #include "validate/gedi_l4a.hpp"
 
 #include <gdal_priv.h>

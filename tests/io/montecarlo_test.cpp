@@ -9,7 +9,7 @@
 #include "jobs/inventory_job.hpp"
 #include "models/carbon_model.hpp"
 #include "test_rasters.hpp"
-#include "uncertainty/montecarlo_job.hpp"
+#include "jobs/montecarlo_job.hpp"
 #include "uncertainty/parameter_draws.hpp"
 
 #include <gdal_priv.h>

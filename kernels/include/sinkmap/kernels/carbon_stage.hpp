@@ -1,5 +1,5 @@
 // The fused carbon-stock stage: reflectance -> indices -> ecosystem class -> above-ground biomass
-// -> below-ground biomass -> carbon pools, in one pass over the pixel. Units (ARCHITECTURE.md):
+// -> below-ground biomass -> carbon pools, in one pass over the pixel. Units (docs/architecture.md):
 // biomass Mg dry matter / ha; carbon densities Mg C / ha.
 #pragma once
 

@@ -1,5 +1,5 @@
 // One macro marks the per-pixel math as callable from host and device, so g++ and nvcc compile
-// the very same formula (ARCHITECTURE.md: "one formula, two backends").
+// the very same formula (docs/architecture.md: "one formula, two backends").
 #pragma once
 
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "io/gdal_session.hpp"
+#include "gdal/gdal_session.hpp"
 
 #include "core/error.hpp"
 #include "core/input_registry.hpp"

@@ -1,11 +1,11 @@
-#include "uncertainty/montecarlo_job.hpp"
+#include "jobs/montecarlo_job.hpp"
 
 #include "io/run_staging.hpp"
 #include "core/error.hpp"
 #include "core/parse_number.hpp"
 #include "io/atomic_output.hpp"
 #include "io/cell_area.hpp"
-#include "io/gdal_session.hpp"
+#include "gdal/gdal_session.hpp"
 #include "io/gdal_tile_source.hpp"
 #include "io/geotiff_writer.hpp"
 #include "io/zones.hpp"

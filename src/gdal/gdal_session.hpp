@@ -1,4 +1,5 @@
-// The GDAL boundary (PDAL's lesson): GDAL status codes become exceptions, GDAL's own messages
+// The GDAL boundary (PDAL's lesson), below sensors and io (both open datasets through it; its
+// namespace is io's, whose boundary it is): GDAL status codes become exceptions, GDAL's own messages
 // are captured per thread and appended to ours, and the block cache is bounded by the run's
 // memory budget.
 #pragma once
