@@ -5,7 +5,9 @@
 #include "io/target_grid.hpp"
 #include "jobs/montecarlo_job.hpp"
 
+#include <cerrno>
 #include <cmath>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 
@@ -50,7 +52,20 @@ void add_uncertainty_options(CLI::App& cmd, uncertainty::mc_options& o)
   cmd.add_option("--uncertainty", o.iterations,
                  "Monte Carlo (IPCC Approach 2) with N iterations: mean, SD and 95 % interval of every total")
     ->check(CLI::Range(2, 10000));
-  cmd.add_option("--seed", o.seed, "Monte Carlo seed (same seed, same numbers on any machine)")->capture_default_str();
+  // Read as text: CLI11 would wrap "-1" into 2^64 - 1 for an unsigned option.
+  cmd.add_option_function<std::string>(
+       "--seed",
+       [&o](std::string const& text) {
+         SINKMAP_EXPECTS(!text.empty() && text.find_first_not_of("0123456789") == std::string::npos, bad_input,
+                         "--seed '" + text + "': a whole number from 0 to 18446744073709551615");
+         errno = 0;
+         char* end = nullptr;
+         unsigned long long const v = std::strtoull(text.c_str(), &end, 10);
+         SINKMAP_EXPECTS(errno != ERANGE && end && *end == '\0', bad_input,
+                         "--seed '" + text + "': larger than 18446744073709551615");
+         o.seed = v;
+       },
+       "Monte Carlo seed, 0..2^64-1 (same seed, same numbers on any machine); default 1");
   cmd.add_option("--uncertainty-map", o.sd_output, "also write the per-pixel SD over the iterations to this GeoTIFF");
   cmd.add_option("--landcover-confusion", o.confusion,
                  "land-cover accuracy: CSV with a row per map class and a column per reference class "

@@ -21,9 +21,12 @@ void add_run_command(CLI::App& app)
   add_run_options(*cmd, args->common);
   add_output_options(*cmd, args->common);
   cmd->footer(
-    "Per year: stock_YEAR.tif, inventory_YEAR.csv/json, quicklook_stock_YEAR.png; per pair of\n"
-    "consecutive years: sink_Y1_Y2.tif, inventory_sink_Y1_Y2.csv/json, quicklook_sink_Y1_Y2.png;\n"
-    "carbon_stock_cube.h5 (year x row x col) and run.json listing them.\n"
+    "Per year: stock_YEAR.tif (+ _classes.tif), inventory_YEAR.csv/json/gpkg,\n"
+    "quicklook_stock_YEAR.png; per pair of consecutive years: sink_Y1_Y2.tif (+ _method.tif),\n"
+    "inventory_sink_Y1_Y2.csv/json/gpkg, transitions_Y1_Y2.csv/json, quicklook_sink_Y1_Y2.png;\n"
+    "trend_Y1_YN.tif (3 or more years), carbon_cube.nc (CF-1.8 NetCDF), report.html and run.json\n"
+    "listing them. Written in OUTPUT/.sinkmap-staging-PID and moved into place when the run\n"
+    "succeeds: a failed or interrupted run leaves the previous run in OUTPUT as it was.\n"
     "Example:\n  sinkmap run data-samples/run-sample.toml");
   cmd->callback([args] {
     auto const cfg = jobs::load_run_config(args->config);

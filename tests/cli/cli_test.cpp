@@ -241,3 +241,24 @@ TEST_F(Cli, InterruptedRunLeavesNoPartialFile)
     EXPECT_EQ(e.path().filename().string().rfind(".o.", 0), std::string::npos) << e.path();
   if (interrupted) EXPECT_FALSE(std::filesystem::exists(out));
 }
+
+TEST_F(Cli, SeedIsAWholeNumberAndRunHelpNamesTheFilesItWrites)
+{
+  // --seed -1 wrapped to 2^64 - 1 and ran.
+  std::string const lc = std::string(SINKMAP_SOURCE_DIR) +
+                         "/data-samples/worldcover-n00e006-crop/ESA_WorldCover_10m_2020_v100_crop_Map.tif";
+  for (char const* seed : {"-1", "18446744073709551616", "1e3", "''"}) {
+    auto const r = run("stock --landcover " + lc + " --unmapped-classes --uncertainty 2 --seed " + seed + " -q -o " +
+                       tmp.file("x.tif"));
+    EXPECT_EQ(r.code, 2) << seed << "\n" << r.output;
+    EXPECT_NE(r.output.find("--seed"), std::string::npos) << r.output;
+  }
+  EXPECT_FALSE(std::filesystem::exists(tmp.file("x.tif")));
+  auto const ok = run("stock --landcover " + lc + " --unmapped-classes --uncertainty 2 --seed 18446744073709551615 -q -o " +
+                      tmp.file("x.tif"));
+  EXPECT_EQ(ok.code, 0) << ok.output;
+  // run --help named carbon_stock_cube.h5, a file no run writes any more.
+  auto const help = run("run --help");
+  EXPECT_EQ(help.output.find(".h5"), std::string::npos) << help.output;
+  EXPECT_NE(help.output.find("carbon_cube.nc"), std::string::npos) << help.output;
+}
