@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <string>
 #include <string_view>
 
@@ -30,6 +31,14 @@ inline std::string to_upper(std::string s)
 {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::toupper(c)); });
   return s;
+}
+
+/// `v` with six decimals ("%.6f"): how inventory tables write areas and totals.
+inline std::string fixed6(double v)
+{
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.6f", v);
+  return buf;
 }
 
 /// Without leading and trailing blanks (space, tab, carriage return).

@@ -2,6 +2,7 @@
 
 #include "io/run_staging.hpp"
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "io/atomic_output.hpp"
 #include "gdal/gdal_session.hpp"
 
@@ -15,13 +16,6 @@
 
 namespace sinkmap::zonal {
 namespace {
-
-std::string fmt(double v)
-{
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.6f", v);
-  return buf;
-}
 
 int class_id(float const* c, std::size_t i)
 {
@@ -183,7 +177,7 @@ void write_transitions(std::vector<transition_row> const& rows, std::string cons
   j["rows"] = nlohmann::json::array();
   for (auto const& r : rows) {
     csv += quote(r.zone) + "," + quote(r.from) + "," + quote(r.to) + "," + std::to_string(r.pixels) + "," +
-           fmt(r.area_ha) + "," + fmt(r.net) + "," + fmt(r.co2e) + "\n";
+           fixed6(r.area_ha) + "," + fixed6(r.net) + "," + fixed6(r.co2e) + "\n";
     j["rows"].push_back({{"zone", r.zone}, {"from_class", r.from}, {"to_class", r.to}, {"pixels", r.pixels},
                          {"area_ha", r.area_ha}, {"sink_mgc_per_yr", r.net}, {"sink_co2e_t_per_yr", r.co2e}});
   }

@@ -4,6 +4,7 @@
 
 #include "io/run_staging.hpp"
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "core/input_registry.hpp"
 #include "io/atomic_output.hpp"
 #include "io/inventory_gpkg.hpp"
@@ -19,16 +20,6 @@
 #include <map>
 
 namespace sinkmap::zonal {
-namespace {
-
-std::string fmt(double v)
-{
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.6f", v);
-  return buf;
-}
-
-}  // namespace
 
 void zonal_accumulator::add_tile(pipeline::window const& w, float const* values, float const* classes)
 {
@@ -277,11 +268,11 @@ void write_inventory(inventory const& inv, std::string const& csv_path, std::str
     return q + "\"";
   };
   auto add = [&](inventory_row const& r) {
-    csv += quote(r.zone) + "," + quote(r.cls) + "," + std::to_string(r.pixels) + "," + fmt(r.area_ha);
+    csv += quote(r.zone) + "," + quote(r.cls) + "," + std::to_string(r.pixels) + "," + fixed6(r.area_ha);
     nlohmann::json jr = {{"zone", r.zone}, {"class", r.cls}, {"pixels", r.pixels}, {"area_ha", r.area_ha}};
     for (auto const& c : cols) {
       double const v = c.acc == 1 ? r.gains : c.acc == 2 ? r.losses : (c.scale == 1.0 ? r.total : r.co2e);
-      csv += "," + (r.has_total ? fmt(v) : "");
+      csv += "," + (r.has_total ? fixed6(v) : "");
       jr[c.name] = r.has_total ? nlohmann::json(v) : nlohmann::json(nullptr);
       if (!mc) continue;
       bool const have = r.has_total && std::size_t(c.acc) < r.mc.size();
@@ -289,7 +280,7 @@ void write_inventory(inventory const& inv, std::string const& csv_path, std::str
       double const q[4] = {m.mean * c.scale, m.sd * c.scale, m.p2_5 * c.scale, m.p97_5 * c.scale};
       char const* suffix[4] = {"_mean", "_sd", "_p2_5", "_p97_5"};
       for (int k = 0; k < 4; ++k) {
-        csv += "," + (have ? fmt(q[k]) : "");
+        csv += "," + (have ? fixed6(q[k]) : "");
         jr[c.name + suffix[k]] = have ? nlohmann::json(q[k]) : nlohmann::json(nullptr);
       }
     }

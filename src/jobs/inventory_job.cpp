@@ -1,10 +1,7 @@
 #include "jobs/inventory_job.hpp"
 
-#include "io/run_staging.hpp"
 #include "core/error.hpp"
 #include "core/input_registry.hpp"
-#include "io/atomic_output.hpp"
-#include "io/inventory_gpkg.hpp"
 #include "gdal/gdal_session.hpp"
 #include "io/landcover.hpp"
 #include "jobs/raster_stream.hpp"
@@ -12,13 +9,8 @@
 #include "jobs/sink_inventory.hpp"
 #include "jobs/montecarlo_job.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <cmath>
-#include <cstdio>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <map>
 
 namespace sinkmap::jobs {

@@ -1,19 +1,12 @@
 #include "jobs/sink_inventory.hpp"
 
-#include "io/run_staging.hpp"
 #include "core/error.hpp"
-#include "io/atomic_output.hpp"
 #include "gdal/gdal_session.hpp"
 #include "jobs/carbon_inputs.hpp"
 #include "jobs/raster_stream.hpp"
 #include "jobs/read_only_kernel.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <cmath>
-#include <cstdio>
-#include <cstring>
-#include <filesystem>
 #include <unordered_map>
 
 namespace sinkmap::jobs {
