@@ -68,6 +68,12 @@ void launch_trend_stage(trend_params const& params, pixel_type type, void const*
   launch<trend_stage>("the trend kernel", params, type, d_in, d_out, plane, stream);
 }
 
+void launch_accounting_stage(accounting_params const& params, pixel_type type, void const* d_in,
+                             float* d_out, std::size_t plane, void* stream)
+{
+  launch<accounting_stage>("the carbon accounting kernel", params, type, d_in, d_out, plane, stream);
+}
+
 void launch_stock_change_stage(stock_change_params const& params, pixel_type type,
                                void const* d_in, float* d_out, std::size_t plane, void* stream)
 {

@@ -79,6 +79,7 @@ using composite_tile_kernel =
   stage_tile_kernel<kernels::composite_stage, kernels::composite_stage_params>;
 using sink_tile_kernel = stage_tile_kernel<kernels::sink_stage, kernels::sink_params>;
 using trend_tile_kernel = stage_tile_kernel<kernels::trend_stage, kernels::trend_params>;
+using accounting_tile_kernel = stage_tile_kernel<kernels::accounting_stage, kernels::accounting_params>;
 using stock_change_tile_kernel =
   stage_tile_kernel<kernels::stock_change_stage, kernels::stock_change_params>;
 

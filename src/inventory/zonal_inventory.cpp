@@ -223,9 +223,14 @@ void write_inventory(inventory const& inv, std::string const& csv_path, std::str
     cols.push_back({"gains_mgc_per_yr", 1, 1.0});
     cols.push_back({"losses_mgc_per_yr", 2, 1.0});
   }
+  if (inv.categories) {  // no Monte Carlo accumulators: acc 3..5 read the pool split
+    cols.push_back({"biomass_mgc_per_yr", 3, 1.0});
+    cols.push_back({"dom_mgc_per_yr", 4, 1.0});
+    cols.push_back({"soil_mgc_per_yr", 5, 1.0});
+  }
   cols.push_back({tot, 0, 1.0});
   cols.push_back({co2, 0, 44.0 / 12.0});
-  std::string csv = "zone,class,pixels,area_ha";
+  std::string csv = inv.categories ? "zone,ipcc_category,class,pixels,area_ha" : "zone,class,pixels,area_ha";
   for (auto const& c : cols) {
     csv += "," + c.name;
     if (mc) csv += "," + c.name + "_mean," + c.name + "_sd," + c.name + "_p2_5," + c.name + "_p97_5";
@@ -242,6 +247,9 @@ void write_inventory(inventory const& inv, std::string const& csv_path, std::str
     j["units"]["gains_mgc_per_yr"] = "Mg C / yr";
     j["units"]["losses_mgc_per_yr"] = "Mg C / yr";
   }
+  if (inv.categories)
+    for (char const* c : {"biomass_mgc_per_yr", "dom_mgc_per_yr", "soil_mgc_per_yr"})
+      j["units"][c] = "Mg C / yr, net change of the pool (positive = uptake)";
   if (mc)
     j["uncertainty"] = {{"method", "Monte Carlo (IPCC 2006 Vol. 1 Ch. 3, Approach 2): X_mean, X_sd (sample SD) "
                                    "and X_p2_5, X_p97_5 (the 95 % interval) of the iteration totals; X is the "
@@ -268,10 +276,20 @@ void write_inventory(inventory const& inv, std::string const& csv_path, std::str
     return q + "\"";
   };
   auto add = [&](inventory_row const& r) {
-    csv += quote(r.zone) + "," + quote(r.cls) + "," + std::to_string(r.pixels) + "," + fixed6(r.area_ha);
-    nlohmann::json jr = {{"zone", r.zone}, {"class", r.cls}, {"pixels", r.pixels}, {"area_ha", r.area_ha}};
+    csv += quote(r.zone) + "," + (inv.categories ? quote(r.category) + "," : "") + quote(r.cls) + "," +
+           std::to_string(r.pixels) + "," + fixed6(r.area_ha);
+    nlohmann::json jr = {{"zone", r.zone}};
+    if (inv.categories) jr["ipcc_category"] = r.category;
+    jr["class"] = r.cls;
+    jr["pixels"] = r.pixels;
+    jr["area_ha"] = r.area_ha;
     for (auto const& c : cols) {
-      double const v = c.acc == 1 ? r.gains : c.acc == 2 ? r.losses : (c.scale == 1.0 ? r.total : r.co2e);
+      double const v = c.acc == 1   ? r.gains
+                       : c.acc == 2 ? r.losses
+                       : c.acc == 3 ? r.biomass
+                       : c.acc == 4 ? r.dom
+                       : c.acc == 5 ? r.soil
+                                    : (c.scale == 1.0 ? r.total : r.co2e);
       csv += "," + (r.has_total ? fixed6(v) : "");
       jr[c.name] = r.has_total ? nlohmann::json(v) : nlohmann::json(nullptr);
       if (!mc) continue;

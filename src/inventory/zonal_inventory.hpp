@@ -50,6 +50,10 @@ struct inventory_row {
   double area_ha = 0, total = 0, co2e = 0;
   bool has_total = true;  ///< false for "unmapped" (no estimate there)
   double gains = 0, losses = 0;  ///< sinks: Mg C / yr taken up and released (total = gains - losses)
+  /// Accounted sinks: the IPCC land category of the row ("*": the zone's subtotal) and the net
+  /// flux by pool, Mg C / yr (biomass + dom + soil = total).
+  std::string category;
+  double biomass = 0, dom = 0, soil = 0;
   /// Monte Carlo summaries (empty without --uncertainty): [0] of total (carbon or net sink),
   /// [1] gains, [2] losses.
   std::vector<uncertainty::mc_summary> mc;
@@ -73,6 +77,7 @@ zone_coverage make_zone_coverage(std::string const& zone, double zone_area_ha, d
 struct inventory {
   bool sink = false;  ///< sink map (per year) rather than stock map
   bool flows = false; ///< sink rows carry gains and losses
+  bool categories = false;  ///< rows per (zone, ipcc_category, class) with the pool split
   bool trend = false; ///< trend map: classes "p<0.05" and "p>=0.05", totals are slope x area
   std::vector<inventory_row> rows;  ///< per zone: class rows, "unmapped", "*" (subtotal)
   inventory_row total;              ///< "*" / "*": every mapped pixel

@@ -27,7 +27,7 @@ std::vector<std::string> value_fields(nlohmann::json const& rows)
   std::vector<std::string> out;
   for (auto const& r : rows)
     for (auto const& [k, v] : r.items())
-      if (k != "zone" && k != "class" && std::find(out.begin(), out.end(), k) == out.end()) out.push_back(k);
+      if (k != "zone" && k != "class" && k != "ipcc_category" && std::find(out.begin(), out.end(), k) == out.end()) out.push_back(k);
   return out;
 }
 
@@ -107,6 +107,7 @@ void write_inventory_gpkg(std::string const& path, nlohmann::json const& inv, st
     check_ok(zl->StartTransaction() == OGRERR_NONE, path, "transaction");
     for (auto const& r : rows) {
       if (r.at("class") != "*") continue;
+      if (r.contains("ipcc_category") && r.at("ipcc_category") != "*") continue;  // zone subtotals only
       std::string const zone = r.at("zone");
       OGRFeature f(zl->GetLayerDefn());
       f.SetField("zone", zone.c_str());
@@ -123,7 +124,9 @@ void write_inventory_gpkg(std::string const& path, nlohmann::json const& inv, st
     // inventory: the per-class rows, as in the CSV (no geometry).
     OGRLayer* tl = out->CreateLayer("inventory", nullptr, wkbNone, nullptr);
     check_ok(tl != nullptr, path, "table inventory");
-    for (char const* n : {"zone", "class"}) {
+    bool const categories = !rows.empty() && rows.front().contains("ipcc_category");
+    for (char const* n : {"zone", "ipcc_category", "class"}) {
+      if (std::string(n) == "ipcc_category" && !categories) continue;
       OGRFieldDefn d(n, OFTString);
       check_ok(tl->CreateField(&d) == OGRERR_NONE, path, std::string("field ") + n);
     }
@@ -133,6 +136,7 @@ void write_inventory_gpkg(std::string const& path, nlohmann::json const& inv, st
       OGRFeature f(tl->GetLayerDefn());
       f.SetField("zone", r.at("zone").get<std::string>().c_str());
       f.SetField("class", r.at("class").get<std::string>().c_str());
+      if (categories && r.contains("ipcc_category")) f.SetField("ipcc_category", r.at("ipcc_category").get<std::string>().c_str());
       for (auto const& n : fields)
         if (r.contains(n)) set_field(f, n.c_str(), r.at(n));
       check_ok(tl->CreateFeature(&f) == OGRERR_NONE, path, "row");

@@ -14,18 +14,18 @@ namespace {
 // Hands each tile to the observer, then to the writer (if any).
 class observed_sink final : public pipeline::tile_sink {
  public:
-  observed_sink(io::geotiff_writer* writer, tile_observer const& observer)
-    : writer_(writer), observer_(observer)
+  observed_sink(std::vector<std::unique_ptr<io::geotiff_writer>> const& writers, tile_observer const& observer)
+    : writers_(writers), observer_(observer)
   {
   }
   void write(int t, pipeline::window const& w, void const* src) override
   {
     if (observer_) observer_(t, w, static_cast<float const*>(src));
-    if (writer_) writer_->write(t, w, src);
+    for (auto const& writer : writers_) writer->write(t, w, src);
   }
 
  private:
-  io::geotiff_writer* writer_;
+  std::vector<std::unique_ptr<io::geotiff_writer>> const& writers_;
   tile_observer const& observer_;
 };
 
@@ -43,16 +43,19 @@ raster_stream_result run_raster_stream(raster_stream_request const& r,
                              ex->name() == "cuda");
   io::set_gdal_cache_bytes(result.layout.gdal_cache);
 
-  std::unique_ptr<io::geotiff_writer> writer;
+  std::vector<std::unique_ptr<io::geotiff_writer>> writers;
   std::unique_ptr<io::input_hashes> hashes;
-  if (!r.output.empty()) {
+  if (!r.output.empty() || !r.more_outputs.empty()) {
     auto inputs = io::files_behind(r.planes);
-    for (auto const& f : inputs) note_input(f);  // the output may be none of them
-    writer = std::make_unique<io::geotiff_writer>(r.output, r.grid, r.bands, r.output_options);
+    for (auto const& f : inputs) note_input(f);  // the outputs may be none of them
+    if (!r.output.empty())
+      writers.push_back(std::make_unique<io::geotiff_writer>(r.output, r.grid, r.bands, r.output_options));
+    for (auto const& o : r.more_outputs)
+      writers.push_back(std::make_unique<io::geotiff_writer>(o.path, r.grid, o.bands, o.options));
     hashes = std::make_unique<io::input_hashes>(std::move(inputs));  // hashed while the pass runs
   }
   io::gdal_tile_source source(r.planes, r.read_type, result.layout.threads);
-  observed_sink sink(writer.get(), r.observer);
+  observed_sink sink(writers, r.observer);
   progress_reporter progress(r.label, !r.run.quiet);
 
   pipeline::stream_options so;
@@ -64,7 +67,7 @@ raster_stream_result run_raster_stream(raster_stream_request const& r,
       r.reducer(t, w, static_cast<float const*>(out));
     };
   pipeline::run_stream(result.layout.plan, source, kernel, *ex, sink, so);
-  if (writer) {
+  for (auto const& writer : writers) {
     writer->set_metadata("SINKMAP_INPUTS", hashes->text());
     writer->commit();
   }

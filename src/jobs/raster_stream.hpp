@@ -17,6 +17,13 @@ namespace sinkmap::jobs {
 /// Sees each output tile (band-sequential float planes) from the writer thread.
 using tile_observer = std::function<void(int tile, pipeline::window const&, float const* planes)>;
 
+/// One more GeoTIFF a pass writes from its output planes (bands pick planes by `plane`).
+struct raster_stream_output {
+  std::string path;
+  std::vector<io::output_band> bands;
+  io::raster_output_options options;
+};
+
 struct raster_stream_request {
   std::vector<io::band_source> planes;  ///< input planes, in the kernel's order
   kernels::pixel_type read_type = kernels::pixel_type::f32;
@@ -26,6 +33,8 @@ struct raster_stream_request {
   io::raster_output_options output_options;
   run_settings run;
   std::string label = "sinkmap";
+  /// Further rasters from the same planes (a pass that writes every year's map at once).
+  std::vector<raster_stream_output> more_outputs;
   tile_observer observer;  ///< writer thread, one tile at a time (ordered IO: cubes)
   tile_observer reducer;   ///< per-tile reduction, possibly several threads at once (zonal sums)
 };

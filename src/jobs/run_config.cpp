@@ -162,6 +162,8 @@ run_config load_run_config(std::string const& path)
   c.transition_years = root.number("transition_years", 1, 1000).value_or(20);
   c.dnbr_threshold = root.number("dnbr_threshold", -2, 2);
   c.trend = root.boolean("trend").value_or(false);
+  c.confirm_years = int(root.integer("confirm_years", 1, 40).value_or(2));
+  c.start_state = root.path("start_state");
   read_grid(root, c.grid);
 
   if (auto const* ut = root.table("uncertainty")) {

@@ -40,6 +40,10 @@ struct run_config {
   std::string sink_method = "auto";   ///< auto, stock-difference or gain-loss
   double transition_years = 20;       ///< D of IPCC Eq. 2.25
   std::optional<double> dnbr_threshold;  ///< default: the model's
+  /// The yearly accounting (jobs/accounting_job.hpp): consecutive maps that confirm a class
+  /// change, and the state_YEAR.tif of an earlier run to continue from ("" = start afresh).
+  int confirm_years = 2;
+  std::string start_state;
   bool trend = false;                 ///< Theil-Sen / Mann-Kendall over the years (3 or more)
   /// [uncertainty]: iterations, seed, landcover_confusion, confusion_crosswalk; map = true
   /// writes stock_YEAR_sd.tif and sink_Y1_Y2_sd.tif (sd_output is set per map by the run).

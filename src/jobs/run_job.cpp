@@ -1,6 +1,7 @@
 #include "jobs/run_job.hpp"
 
 #include "core/error.hpp"
+#include "core/parse_number.hpp"
 #include "core/input_registry.hpp"
 #include "io/atomic_output.hpp"
 #include "io/cell_area.hpp"
@@ -10,6 +11,9 @@
 #include "io/run_lock.hpp"
 #include "io/run_staging.hpp"
 #include "io/zones.hpp"
+#include "inventory/category_flows.hpp"
+#include "io/class_raster.hpp"
+#include "jobs/accounting_job.hpp"
 #include "jobs/inventory_job.hpp"
 #include "jobs/sink_inventory.hpp"
 #include "jobs/sink_job.hpp"
@@ -76,28 +80,59 @@ void publish_paths(nlohmann::json& j)
     for (auto& e : j) publish_paths(e);
 }
 
+// The files a run publishes, by name: declared once, checked before the first byte against the
+// run's inputs, and the names every step below writes.
+struct run_products {
+  std::vector<int> years;
+  int state_year = 0;  // 0: fresh start
+  static std::string observed(int y) { return "observed_stock_" + std::to_string(y) + ".tif"; }
+  static std::string stock(int y) { return "stock_" + std::to_string(y) + ".tif"; }
+  static std::string pair(int a, int b) { return std::to_string(a) + "_" + std::to_string(b); }
+  static std::string sink(int a, int b) { return "sink_" + pair(a, b) + ".tif"; }
+  static std::string state(int y) { return "state_" + std::to_string(y) + ".tif"; }
+  /// (from, to) of every interval the accounting books.
+  [[nodiscard]] std::vector<std::pair<int, int>> intervals() const
+  {
+    std::vector<std::pair<int, int>> out;
+    if (state_year != 0 && !years.empty()) out.push_back({state_year, years.front()});
+    for (std::size_t k = 1; k < years.size(); ++k) out.push_back({years[k - 1], years[k]});
+    return out;
+  }
+  [[nodiscard]] std::vector<std::string> names() const
+  {
+    std::vector<std::string> n = {"run.json", "report.html", "carbon_cube.nc", state(years.back())};
+    for (int y : years) {
+      std::string const t = std::to_string(y);
+      for (std::string const& f : {observed(y), "observed_stock_" + t + "_classes.tif", stock(y), "stock_" + t + "_classes.tif",
+                                   "stock_" + t + "_sd.tif", "inventory_" + t + ".csv", "inventory_" + t + ".json",
+                                   "inventory_" + t + ".gpkg", "composite_" + t + ".tif", "quicklook_stock_" + t + ".png"})
+        n.push_back(f);
+    }
+    for (auto const& [a, b] : intervals()) {
+      std::string const p = pair(a, b);
+      for (std::string const& f : {sink(a, b), "inventory_sink_" + p + ".csv", "inventory_sink_" + p + ".json",
+                                   "inventory_sink_" + p + ".gpkg", "categories_" + p + ".csv", "categories_" + p + ".json",
+                                   "transitions_" + p + ".csv", "transitions_" + p + ".json", "quicklook_sink_" + p + ".png"})
+        n.push_back(f);
+    }
+    if (years.size() >= 1) {
+      std::string const span = std::to_string(years.front()) + "_" + std::to_string(years.back());
+      for (std::string const& f : {"trend_" + span + ".tif", "inventory_trend_" + span + ".csv",
+                                   "inventory_trend_" + span + ".json", "inventory_trend_" + span + ".gpkg"})
+        n.push_back(f);
+    }
+    return n;
+  }
+};
+
 // What can be checked before the first output is written: the names the run will publish are
-// none of its inputs (a config saved as OUTPUT/run.json), and the confusion matrix is there
-// and well-formed.
-void check_before_writing(run_config const& cfg, io::run_staging const& staging)
+// none of its inputs (a config saved as OUTPUT/run.json), every year's files and the start state
+// are there, and the confusion matrix is well-formed.
+void check_before_writing(run_config const& cfg, run_products const& products, io::run_staging const& staging)
 {
   std::vector<output_target> targets;
-  auto add = [&](std::string const& name) { targets.push_back({staging.final_path(name), "output = '" + cfg.output_dir + "'"}); };
-  for (char const* n : {"run.json", "report.html", "carbon_cube.nc"}) add(n);
-  for (std::size_t k = 0; k < cfg.years.size(); ++k) {
-    std::string const tag = std::to_string(cfg.years[k].year);
-    for (std::string const n : {"stock_" + tag + ".tif", "stock_" + tag + "_classes.tif", "stock_" + tag + "_sd.tif",
-                                "inventory_" + tag + ".csv", "inventory_" + tag + ".json", "inventory_" + tag + ".gpkg",
-                                "composite_" + tag + ".tif", "quicklook_stock_" + tag + ".png"})
-      add(n);
-    if (k == 0) continue;
-    std::string const pair = std::to_string(cfg.years[k - 1].year) + "_" + tag;
-    for (std::string const n : {"sink_" + pair + ".tif", "sink_" + pair + "_method.tif", "sink_" + pair + "_sd.tif",
-                                "inventory_sink_" + pair + ".csv", "inventory_sink_" + pair + ".json",
-                                "inventory_sink_" + pair + ".gpkg", "transitions_" + pair + ".csv",
-                                "transitions_" + pair + ".json", "quicklook_sink_" + pair + ".png"})
-      add(n);
-  }
+  for (auto const& n : products.names())
+    targets.push_back({staging.final_path(n), "output = '" + cfg.output_dir + "'"});
   check_output_targets(targets);
   // Every year's files exist before the first year is computed (GDAL's /vsi paths and product
   // folders are opened later, with their own messages).
@@ -106,6 +141,7 @@ void check_before_writing(run_config const& cfg, io::run_staging const& staging)
                     cfg.file + ": " + what + ": no file '" + f + "'");
   };
   exists(cfg.zones, "[zones] file");
+  exists(cfg.start_state, "start_state");
   for (auto const& y : cfg.years) {
     std::string const at = "year " + std::to_string(y.year);
     for (auto const& sc : y.scenes) exists(sc, at + " scenes");
@@ -125,6 +161,23 @@ void check_before_writing(run_config const& cfg, io::run_staging const& staging)
   }
 }
 
+nlohmann::json coverage_json(inventory const& inv)
+{
+  nlohmann::json c = nlohmann::json::array();
+  for (auto const& z : inv.coverage)
+    c.push_back({{"zone", z.zone}, {"mapped_fraction", z.mapped_fraction}, {"mapped_ha", z.mapped_ha},
+                 {"unmapped_ha", z.unmapped_ha}, {"outside_map_ha", z.outside_ha}, {"zone_area_ha", z.zone_area_ha}});
+  return c;
+}
+
+std::string state_year_of(std::string const& state)
+{
+  auto ds = io::open_raster(state, "start_state");
+  char const* y = ds->GetMetadataItem("SINKMAP_STATE_YEAR");
+  SINKMAP_EXPECTS(y != nullptr, bad_input, "start_state '" + state + "' does not record its year (SINKMAP_STATE_YEAR)");
+  return y;
+}
+
 }  // namespace
 
 run_outputs run_one_map(run_config const& cfg, run_settings const& run,
@@ -135,35 +188,43 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
   // Everything is written into a staging folder and published only when the run succeeded
   // (io/run_staging.hpp): the previous run in the folder stays whole until then.
   io::run_staging staging(cfg.output_dir, "run.json");
-  check_before_writing(cfg, staging);
+  run_products products;
+  for (auto const& y : cfg.years) products.years.push_back(y.year);
+  if (!cfg.start_state.empty()) {
+    SINKMAP_EXPECTS(fs::is_regular_file(cfg.start_state), bad_input,
+                    cfg.file + ": start_state: no file '" + cfg.start_state + "'");
+    std::string const y = state_year_of(cfg.start_state);
+    products.state_year = parse_int(y, "start_state '" + cfg.start_state + "' SINKMAP_STATE_YEAR");
+  }
+  check_before_writing(cfg, products, staging);
   auto const out = [&](std::string const& name) { return staging.path(name); };
   run_outputs result;
   nlohmann::json manifest = {{"config", cfg.file}, {"model", cfg.carbon.model}, {"zones", cfg.zones}};
   std::vector<std::string> warnings;
+  if (cfg.sink_method != "auto")
+    warnings.push_back("sink_method = '" + cfg.sink_method + "' applies to `sinkmap sink`; a run books its sinks "
+                       "through the yearly carbon accounting (previous stock plus the year's fluxes)");
 
-  std::vector<int> year_list;
-  for (auto const& y : cfg.years) year_list.push_back(y.year);
+  std::vector<int> cube_years = products.years;
+  if (products.state_year != 0) cube_years.insert(cube_years.begin(), products.state_year);
   std::unique_ptr<io::netcdf_cube> cube;
   std::optional<io::raster_grid> grid;
   std::unique_ptr<io::zone_set> zones;
   std::unique_ptr<io::cell_area> areas;
 
-  std::vector<std::string> stocks;
   report::run_report rep;
   rep.title = "Carbon stock and sink: " + fs::path(cfg.output_dir).filename().string();
   rep.config = cfg.file;
   rep.output_dir = cfg.output_dir;
   rep.zones_file = cfg.zones;
   rep.zone_field = cfg.zone_field;
-  std::vector<inventory> stock_inventories;
-  auto coverage_json = [](inventory const& inv) {
-    nlohmann::json c = nlohmann::json::array();
-    for (auto const& z : inv.coverage)
-      c.push_back({{"zone", z.zone}, {"mapped_fraction", z.mapped_fraction}, {"mapped_ha", z.mapped_ha},
-                   {"unmapped_ha", z.unmapped_ha}, {"outside_map_ha", z.outside_ha},
-                   {"zone_area_ha", z.zone_area_ha}});
-    return c;
-  };
+
+  // 1. Each year's observed stock: the year's map and the model's tables or imagery models.
+  //    The first year (of a fresh start) is where the accounting starts; every year gives the
+  //    classes and NBR the accounting confirms changes with.
+  std::vector<std::string> observed;
+  std::vector<nlohmann::json> year_json(cfg.years.size());
+  std::optional<uncertainty::mc_totals> start_mc;
   for (std::size_t k = 0; k < cfg.years.size(); ++k) {
     auto const& y = cfg.years[k];
     std::string const tag = year_tag(y.year);
@@ -172,19 +233,22 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
     o.scene_options = y.scene_options;
     o.composite = y.composite;
     if (y.composite && y.keep_composite) o.composite_output = out("composite_" + tag + ".tif");
-    o.with_nbr = cfg.years.size() > 1;  // the sink's disturbance test
+    o.with_nbr = true;  // the accounting's disturbance test
     o.with_agb_input = cfg.mc.active();
     o.carbon = cfg.carbon;
     o.carbon.landcover = y.landcover;
     o.carbon.crosswalk = y.crosswalk;
     o.carbon.forest_type = y.forest_type;
     o.carbon.forest_age = y.forest_age;
-    o.output = out("stock_" + tag + ".tif");
+    o.output = out(run_products::observed(y.year));
     o.output_bands = cfg.stock_bands;
+    if (!o.output_bands.empty())  // what the accounting reads
+      for (char const* b : {"c_above", "c_below", "c_dead", "c_soil", "c_total", "ecosystem_class"})
+        if (std::find(o.output_bands.begin(), o.output_bands.end(), b) == o.output_bands.end()) o.output_bands.push_back(b);
     o.output_options = output_options;
     o.output_options.metadata["SINKMAP_YEAR"] = tag;
+    o.output_options.metadata["SINKMAP_PRODUCT"] = "observed carbon stock (the year's map and the model's tables)";
     o.run = run;
-    std::unique_ptr<zonal_accumulator> acc;
     // Zones, cell areas and the cube need the grid, which the stock job knows once it has opened
     // the scene: it calls on_grid then, before the first tile. Every year must share the grid.
     o.on_grid = [&](io::raster_grid const& g) {
@@ -193,176 +257,252 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
         zones = std::make_unique<io::zone_set>(cfg.zones, cfg.zone_field, g);
         for (auto const& n : zones->notes()) warnings.push_back(n);
         areas = std::make_unique<io::cell_area>(g);
-        if (cfg.cube) {
-          std::vector<io::cube_variable> vars = {{"c_total", "total carbon stock (IPCC pools)", "Mg C/ha", false},
-                                                 {"sink_c", "carbon sink, positive = uptake", "Mg C/ha/yr", true}};
-          if (cfg.mc.active() && cfg.mc_map) {
-            vars.push_back({"c_total_sd", "SD of total carbon over the Monte Carlo iterations", "Mg C/ha", false});
-            vars.push_back({"sink_c_sd", "SD of the sink over the Monte Carlo iterations", "Mg C/ha/yr", true});
-          }
-          cube = std::make_unique<io::netcdf_cube>(out("carbon_cube.nc"), year_list, g, vars);
-        }
       } else {
         io::check_same_grid(*grid, "year " + year_tag(cfg.years.front().year), g, "year " + tag);
       }
-      acc = std::make_unique<zonal_accumulator>(*zones, *areas);
     };
-    o.emit_totals = true;
-    int const total_plane = emitted_plane(o, "c_total"), class_plane = emitted_plane(o, "ecosystem_class");
-    o.reducer = [&, total_plane, class_plane](int, pipeline::window const& w, float const* planes) {
-      acc->add_tile(w, planes + total_plane * w.pixels(), planes + class_plane * w.pixels());
-    };
-    if (cfg.cube)
-      o.observer = [&, k, total_plane](int, pipeline::window const& w, float const* planes) {
-        cube->write("c_total", int(k), w, planes + total_plane * w.pixels());
-      };
     auto const r = run_stock_job(o);
     result.files.push_back(o.output);
     if (!r.class_raster.empty()) push_with_sidecar(result.files, r.class_raster);
-    if (cfg.overviews) {
-      io::add_overviews(o.output, "AVERAGE");
-      if (!r.class_raster.empty()) io::add_overviews(r.class_raster, "MODE");
-    }
     if (!o.composite_output.empty()) result.files.push_back(o.composite_output);
-    check_impossible_pixels(acc->impossible(), o.output);
-    auto inv = make_inventory(acc->table(), *zones, false, parse_class_table(r.provenance.at("SINKMAP_CLASSES")));
-    std::optional<uncertainty::mc_totals> stock_mc;
-    if (cfg.mc.active()) {
+    observed.push_back(o.output);
+    if (cfg.mc.active() && k == 0 && cfg.start_state.empty()) {
+      // The accounting starts from this map: its Monte Carlo is the first year's.
       uncertainty::mc_options mc = cfg.mc;
       if (cfg.mc_map) mc.sd_output = out("stock_" + tag + "_sd.tif");
-      stock_mc = uncertainty::run_stock_montecarlo(o.output, {cfg.zones, cfg.zone_field}, o.carbon, mc, run);
-      uncertainty::attach_uncertainty(inv, *stock_mc);
-      if (cfg.mc_map) {
-        result.files.push_back(mc.sd_output);
-        if (cube) cube->copy_from("c_total_sd", int(k), mc.sd_output, 1);
-      }
-      for (auto const& w : stock_mc->warnings) warnings.push_back("year " + tag + " uncertainty: " + w);
+      start_mc = uncertainty::run_stock_montecarlo(o.output, {cfg.zones, cfg.zone_field}, o.carbon, mc, run);
+      if (cfg.mc_map) result.files.push_back(mc.sd_output);
+      for (auto const& w : start_mc->warnings) warnings.push_back("year " + tag + " uncertainty: " + w);
     }
     for (auto const& w : r.warnings) warnings.push_back("year " + tag + ": " + w);
+    year_json[k] = {{"year", y.year},
+                    {"observed_stock", o.output},
+                    {"notes", r.notes},
+                    {"warnings", r.warnings},
+                    {"provenance", r.provenance},
+                    {"device", r.stream.device},
+                    {"seconds", r.stream.seconds}};
+    if (k == 0) {
+      for (auto const& [key, v] : r.provenance)
+        if (key.rfind("SINKMAP_", 0) == 0) rep.provenance[key] = v;
+    }
+  }
+
+  // 2. The accounting: every tile through all of its years at once.
+  accounting_job_options ao;
+  ao.observed = observed;
+  ao.years = products.years;
+  ao.start_state = cfg.start_state;
+  ao.confirm_years = cfg.confirm_years;
+  ao.transition_years = cfg.transition_years;
+  ao.dnbr_threshold = cfg.dnbr_threshold;
+  ao.carbon = cfg.carbon;
+  ao.carbon.forest_age = cfg.years.front().forest_age;  // stand ages where the accounting starts
+  for (int y : products.years) ao.stock_outputs.push_back(out(run_products::stock(y)));
+  auto const intervals = products.intervals();
+  for (auto const& [a, b] : intervals) ao.flux_outputs.push_back(out(run_products::sink(a, b)));
+  ao.state_output = out(run_products::state(products.years.back()));
+  ao.output_options = output_options;
+  ao.run = run;
+  accounting_layout const L = layout_of(ao);
+  std::vector<std::unique_ptr<zonal_accumulator>> stock_acc;
+  std::vector<std::unique_ptr<category_accumulator>> category_acc;
+  std::vector<std::unique_ptr<sink_accumulator>> transition_acc;
+  for (int y = 0; y < L.years; ++y) stock_acc.push_back(std::make_unique<zonal_accumulator>(*zones, *areas));
+  for (auto const& [a, b] : intervals) {
+    category_acc.push_back(std::make_unique<category_accumulator>(*zones, *areas, double(b - a)));
+    transition_acc.push_back(std::make_unique<sink_accumulator>(*zones, *areas));
+  }
+  auto plane = [](float const* planes, std::size_t n, int k) { return planes + std::size_t(k) * n; };
+  ao.reducer = [&](int, pipeline::window const& w, float const* planes) {
+    std::size_t const n = w.pixels();
+    for (int y = 0; y < L.years; ++y)
+      stock_acc[std::size_t(y)]->add_tile(w, plane(planes, n, L.stock(y, kernels::sb_c_total)),
+                                          plane(planes, n, L.stock(y, kernels::sb_class)));
+    for (int t = 0; t < L.intervals; ++t) {
+      auto f = [&](kernels::flux_band b) { return plane(planes, n, L.flux(t, b)); };
+      int const y2 = products.state_year != 0 ? t : t + 1;
+      accounted_tile at;
+      at.net = f(kernels::fb_net);
+      at.gains = f(kernels::fb_gains);
+      at.losses = f(kernels::fb_losses);
+      at.biomass = f(kernels::fb_biomass);
+      at.dom = f(kernels::fb_dom);
+      at.soil = f(kernels::fb_soil);
+      at.category = f(kernels::fb_category);
+      at.events = f(kernels::fb_events);
+      at.pending = f(kernels::fb_pending);
+      at.stock_before = f(kernels::fb_stock_before);
+      at.stock_after = plane(planes, n, L.stock(y2, kernels::sb_c_total));
+      at.class_before = f(kernels::fb_class_before);
+      at.class_after = plane(planes, n, L.stock(y2, kernels::sb_class));
+      category_acc[std::size_t(t)]->add_tile(w, at);
+      transition_acc[std::size_t(t)]->add_tile(w, at.net, at.gains, at.losses, at.class_before, at.class_after);
+    }
+  };
+  if (cfg.cube && grid) {
+    std::vector<io::cube_variable> vars = {{"c_total", "total carbon stock (IPCC pools), accounted", "Mg C/ha", false},
+                                           {"sink_c", "carbon sink, positive = uptake", "Mg C/ha/yr", true}};
+    if (start_mc && cfg.mc_map)
+      vars.push_back({"c_total_sd", "SD of total carbon over the Monte Carlo iterations", "Mg C/ha", false});
+    cube = std::make_unique<io::netcdf_cube>(out("carbon_cube.nc"), cube_years, *grid, vars);
+    int const shift = products.state_year != 0 ? 1 : 0;
+    ao.observer = [&, shift](int, pipeline::window const& w, float const* planes) {
+      std::size_t const n = w.pixels();
+      if (shift) cube->write("c_total", 0, w, plane(planes, n, L.flux(0, kernels::fb_stock_before)));
+      for (int y = 0; y < L.years; ++y) cube->write("c_total", y + shift, w, plane(planes, n, L.stock(y, kernels::sb_c_total)));
+      for (int t = 0; t < L.intervals; ++t) cube->write("sink_c", t, w, plane(planes, n, L.flux(t, kernels::fb_net)));
+    };
+  }
+  auto const ar = run_accounting_job(ao);
+  for (auto const& w : ar.warnings)
+    if (std::find(warnings.begin(), warnings.end(), w) == warnings.end()) warnings.push_back("accounting: " + w);
+  manifest["accounting"] = {{"confirm_years", cfg.confirm_years},
+                            {"transition_years", cfg.transition_years},
+                            {"start_state", cfg.start_state},
+                            {"state", ao.state_output},
+                            {"notes", ar.notes},
+                            {"device", ar.stream.device},
+                            {"seconds", ar.stream.seconds},
+                            {"rules", "IPCC 2006 Vol. 4 Ch. 2 (kernels/accounting_stage.hpp, README 'Carbon accounting')"}};
+  result.files.push_back(ao.state_output);
+  if (start_mc && cube && cfg.mc_map) cube->copy_from("c_total_sd", 0, out("stock_" + year_tag(products.years.front()) + "_sd.tif"), 1);
+
+  // 3. Per year: the accounted stock's class raster, inventory, quicklook.
+  std::vector<inventory> stock_inventories;
+  for (std::size_t k = 0; k < cfg.years.size(); ++k) {
+    int const yr = products.years[k];
+    std::string const tag = year_tag(yr);
+    std::string const map = ao.stock_outputs[k];
+    result.files.push_back(map);
+    std::string const classes = io::class_raster_beside(map);
+    io::write_class_raster(map, kernels::sb_class + 1, ar.class_names, ar.class_groups, classes);
+    push_with_sidecar(result.files, classes);
+    if (cfg.overviews) {
+      io::add_overviews(map, "AVERAGE");
+      io::add_overviews(classes, "MODE");
+      io::add_overviews(observed[k], "AVERAGE");
+    }
+    check_impossible_pixels(stock_acc[k]->impossible(), map);
+    auto inv = make_inventory(stock_acc[k]->table(), *zones, false, ar.class_names);
+    if (k == 0 && start_mc) {
+      uncertainty::attach_uncertainty(inv, *start_mc);
+      uncertainty::add_total_fields(year_json[k], *start_mc);
+    }
     for (auto const& w : coverage_warnings(inv, "year " + tag + " stock")) warnings.push_back(w);
-    stock_inventories.push_back(inv);
-    write_inventory(inv, out("inventory_" + tag + ".csv"), o.output, cfg.zones, cfg.zone_field);
-    result.files.push_back(out("inventory_" + tag + ".csv"));
-    result.files.push_back(out("inventory_" + tag + ".json"));
-    result.files.push_back(out("inventory_" + tag + ".gpkg"));
+    write_inventory(inv, out("inventory_" + tag + ".csv"), map, cfg.zones, cfg.zone_field);
+    for (auto const& f : inventory_outputs(out("inventory_" + tag + ".csv"))) result.files.push_back(f);
     if (cfg.quicklooks) {
-      io::write_quicklook(o.output, total_carbon_band(o.output), out("quicklook_stock_" + tag + ".png"),
-                          {"Carbon stock " + tag + " (c_total)", "Mg C / ha", false, 1024});
+      io::write_quicklook(map, kernels::sb_c_total + 1, out("quicklook_stock_" + tag + ".png"),
+                          {"Carbon stock " + tag + " (c_total, accounted)", "Mg C / ha", false, 1024});
       result.files.push_back(out("quicklook_stock_" + tag + ".png"));
     }
-    nlohmann::json year_json = {{"year", y.year},
-                                {"stock", o.output},
-                                {"inventory", out("inventory_" + tag + ".csv")},
-                                {"total_mgc", inv.total.total},
-                                {"total_co2e_t", inv.total.co2e},
-                                {"coverage", coverage_json(inv)},
-                                {"notes", r.notes},
-                                {"warnings", r.warnings},
-                                {"provenance", r.provenance},
-                                {"device", r.stream.device},
-                                {"seconds", r.stream.seconds}};
-    if (stock_mc) uncertainty::add_total_fields(year_json, *stock_mc);
-    manifest["years"].push_back(year_json);
-    rep.years.push_back({y.year, o.output, r.class_raster, total_carbon_band(o.output), inv});
-    if (k == 0) {
-      auto ds = io::open_raster(o.output, "stock map");
-      for (char** md = ds->GetMetadata(); md && *md; ++md) {
-        std::string const item = *md;
-        auto const eq = item.find('=');
-        if (eq != std::string::npos && item.rfind("SINKMAP_", 0) == 0) rep.provenance[item.substr(0, eq)] = item.substr(eq + 1);
-      }
-    }
-    stocks.push_back(o.output);
+    year_json[k]["stock"] = map;
+    year_json[k]["inventory"] = out("inventory_" + tag + ".csv");
+    year_json[k]["total_mgc"] = inv.total.total;
+    year_json[k]["total_co2e_t"] = inv.total.co2e;
+    year_json[k]["coverage"] = coverage_json(inv);
+    manifest["years"].push_back(year_json[k]);
+    rep.years.push_back({yr, map, classes, kernels::sb_c_total + 1, inv});
+    stock_inventories.push_back(inv);
+  }
+  if (start_mc)
+    warnings.push_back("uncertainty: intervals are given for the first year's stock, where the accounting starts; "
+                       "later stocks and the sinks have none yet (the Monte Carlo does not run through the yearly "
+                       "accounting)");
 
-    if (k == 0) continue;
-    int const y0 = cfg.years[k - 1].year;
-    std::string const pair = year_tag(y0) + "_" + tag;
-    sink_job_options so;
-    so.stock_t1 = stocks[k - 1];
-    so.stock_t2 = o.output;
-    so.years = y.year - y0;
-    so.method = cfg.sink_method;
-    so.transition_years = cfg.transition_years;
-    so.dnbr_threshold = cfg.dnbr_threshold;
-    so.carbon = cfg.carbon;
-    so.carbon.landcover.clear();
-    so.carbon.forest_age = cfg.years[k - 1].forest_age;  // growth rates by the first year's age
-    so.output = out("sink_" + pair + ".tif");
-    so.output_options = output_options;
-    so.output_options.metadata["SINKMAP_YEAR_FROM"] = year_tag(y0);
-    so.output_options.metadata["SINKMAP_YEAR_TO"] = tag;
-    so.run = run;
-    sink_accumulator sink_acc(*zones, *areas);
-    so.reducer = [&](int, pipeline::window const& w, float const* planes) {
-      std::size_t const n = w.pixels();
-      sink_acc.add_tile(w, planes, planes + 2 * n, planes + 3 * n, planes + 6 * n, planes + 7 * n);
-    };
-    auto const sr = run_sink_job(so);
-    result.files.push_back(so.output);
-    if (!sr.method_raster.empty()) push_with_sidecar(result.files, sr.method_raster);
-    if (cube) cube->copy_from("sink_c", int(k) - 1, so.output, 1);
-    if (cfg.overviews) io::add_overviews(so.output, "AVERAGE");
-    check_impossible_pixels(sink_acc.impossible(), so.output);
-    auto si = make_sink_inventory(sink_acc.table(), *zones, sr.class_names);
-    auto& sinv = si.by_class;
-    std::optional<uncertainty::mc_totals> sink_mc;
-    if (cfg.mc.active()) {
-      uncertainty::mc_options mc = cfg.mc;
-      if (cfg.mc_map) mc.sd_output = out("sink_" + pair + "_sd.tif");
-      uncertainty::mc_sink_options ms;
-      ms.stock_t1 = so.stock_t1;
-      ms.stock_t2 = so.stock_t2;
-      ms.years = so.years;
-      ms.method = sr.method;
-      ms.transition_years = so.transition_years;
-      ms.dnbr_threshold = so.dnbr_threshold;
-      sink_mc = uncertainty::run_sink_montecarlo(ms, {cfg.zones, cfg.zone_field}, so.carbon, mc, run);
-      uncertainty::attach_uncertainty(sinv, *sink_mc);
-      if (cfg.mc_map) {
-        result.files.push_back(mc.sd_output);
-        if (cube) cube->copy_from("sink_c_sd", int(k) - 1, mc.sd_output, 1);
-      }
-      for (auto const& w : sink_mc->warnings) warnings.push_back("sink " + pair + " uncertainty: " + w);
+  // 4. Per interval: the sink map's inventory by IPCC category, transitions, mass balance.
+  for (std::size_t t = 0; t < intervals.size(); ++t) {
+    auto const [y0, y1] = intervals[t];
+    std::string const pair = run_products::pair(y0, y1);
+    std::string const where = "sink " + year_tag(y0) + "-" + year_tag(y1);
+    std::string const map = ao.flux_outputs[t];
+    result.files.push_back(map);
+    if (cfg.overviews) io::add_overviews(map, "AVERAGE");
+    check_impossible_pixels(category_acc[t]->impossible(), map);
+    check_impossible_pixels(transition_acc[t]->impossible(), map);
+    auto ci = make_category_inventory(*category_acc[t], *zones, ar.class_names, &ipcc_category_name);
+    auto const si = make_sink_inventory(transition_acc[t]->table(), *zones, ar.class_names);
+    // The mass balance: stock(t2) - stock(t1) = the pool fluxes between, per zone, to rounding.
+    nlohmann::json balance = nlohmann::json::array();
+    for (auto const& b : ci.balance) {
+      balance.push_back({{"zone", b.zone}, {"stock_before_mgc", b.stock_before}, {"stock_after_mgc", b.stock_after},
+                         {"pool_fluxes_mgc", b.pool_fluxes}, {"residual_mgc", b.residual},
+                         {"relative_residual", b.relative}});
+      SINKMAP_EXPECTS(b.relative <= max_relative_residual, runtime_failure,
+                      where + ", zone " + b.zone + ": the stock changed by " + std::to_string(b.stock_after - b.stock_before) +
+                        " Mg C but the fluxes sum to " + std::to_string(b.pool_fluxes) +
+                        " Mg C (relative residual " + std::to_string(b.relative) +
+                        " > 1e-6): a bug in the accounting, please report it with this run's config");
     }
-    for (auto const& w : sr.warnings) warnings.push_back("sink " + year_tag(y0) + "-" + tag + ": " + w);
-    if (auto w = product_version_warning(cfg.years[k - 1].landcover, y.landcover))
-      if (std::find(warnings.begin(), warnings.end(), "sink " + year_tag(y0) + "-" + tag + ": " + *w) == warnings.end())
-        warnings.push_back("sink " + year_tag(y0) + "-" + tag + ": " + *w);
-    write_transitions(si.transitions, out("transitions_" + pair + ".csv"), so.output, cfg.zones);
+    nlohmann::json events = nlohmann::json::array();
+    for (auto const& b : ci.balance) {
+      events.push_back({{"zone", b.zone}, {"converted_ha", b.converted_ha}, {"disturbed_ha", b.disturbed_ha},
+                        {"unconfirmed_change_ha", b.unconfirmed_ha}, {"pending_change_ha", b.pending_ha},
+                        {"forest_without_growth_rate_ha", b.no_rate_ha}});
+      if (b.zone != "*" && b.no_rate_ha > 0)
+        warnings.push_back(where + ": zone " + b.zone + ": " + std::to_string(b.no_rate_ha) +
+                           " ha of forest whose class has no growth rate in the model: no growth booked there");
+    }
+    auto& sinv = ci.by_class;
+    for (auto const& w : coverage_warnings(sinv, where)) warnings.push_back(w);
+    if (t > 0 || products.state_year == 0) {
+      std::size_t const a = products.state_year != 0 ? t - 1 : t;
+      for (auto const& w : coverage_change_warnings(stock_inventories[a], stock_inventories[a + 1], where))
+        warnings.push_back(w);
+    }
+    if (t > 0 || products.state_year == 0) {
+      std::size_t const a = products.state_year != 0 ? t - 1 : t;
+      if (auto w = product_version_warning(cfg.years[a].landcover, cfg.years[a + 1].landcover))
+        if (std::find(warnings.begin(), warnings.end(), where + ": " + *w) == warnings.end())
+          warnings.push_back(where + ": " + *w);
+    }
+    write_inventory(sinv, out("inventory_sink_" + pair + ".csv"), map, cfg.zones, cfg.zone_field);
+    for (auto const& f : inventory_outputs(out("inventory_sink_" + pair + ".csv"))) result.files.push_back(f);
+    write_category_table(ci, out("categories_" + pair + ".csv"), map, cfg.zones);
+    result.files.push_back(out("categories_" + pair + ".csv"));
+    result.files.push_back(out("categories_" + pair + ".json"));
+    write_transitions(si.transitions, out("transitions_" + pair + ".csv"), map, cfg.zones);
     result.files.push_back(out("transitions_" + pair + ".csv"));
     result.files.push_back(out("transitions_" + pair + ".json"));
-    for (auto const& w : coverage_change_warnings(stock_inventories[k - 1], stock_inventories[k],
-                                                  "sink " + year_tag(y0) + "-" + tag))
-      warnings.push_back(w);
-    for (auto const& w : coverage_warnings(sinv, "sink " + year_tag(y0) + "-" + tag)) warnings.push_back(w);
-    write_inventory(sinv, out("inventory_sink_" + pair + ".csv"), so.output, cfg.zones, cfg.zone_field);
-    result.files.push_back(out("inventory_sink_" + pair + ".csv"));
-    result.files.push_back(out("inventory_sink_" + pair + ".json"));
-    result.files.push_back(out("inventory_sink_" + pair + ".gpkg"));
     if (cfg.quicklooks) {
-      io::write_quicklook(so.output, 1, out("quicklook_sink_" + pair + ".png"),
-                          {"Carbon sink " + year_tag(y0) + "-" + tag + " (+ = uptake)",
-                           "Mg C/ha/yr", true, 1024});
+      io::write_quicklook(map, kernels::fb_net + 1, out("quicklook_sink_" + pair + ".png"),
+                          {"Carbon sink " + year_tag(y0) + "-" + year_tag(y1) + " (+ = uptake)", "Mg C/ha/yr", true, 1024});
       result.files.push_back(out("quicklook_sink_" + pair + ".png"));
     }
-    nlohmann::json sink_json = {{"from", y0},
-                                {"to", y.year},
-                                {"sink", so.output},
-                                {"method", sr.method},
-                                {"inventory", out("inventory_sink_" + pair + ".csv")},
-                                {"transitions", out("transitions_" + pair + ".csv")},
-                                {"total_mgc_per_yr", sinv.total.total},
-                                {"total_co2e_t_per_yr", sinv.total.co2e},
-                                {"gains_mgc_per_yr", sinv.total.gains},
-                                {"losses_mgc_per_yr", sinv.total.losses},
-                                {"notes", sr.notes},
-                                {"coverage", coverage_json(sinv)}};
-    if (sink_mc) uncertainty::add_total_fields(sink_json, *sink_mc);
-    manifest["sinks"].push_back(sink_json);
-    rep.sinks.push_back({y0, y.year, so.output, sinv, si.transitions});
+    nlohmann::json categories = nlohmann::json::array();
+    for (auto const& c : ci.categories)
+      categories.push_back({{"zone", c.zone}, {"ipcc_category", c.category}, {"area_ha", c.area_ha},
+                            {"gains_mgc_per_yr", c.gains}, {"losses_mgc_per_yr", c.losses}, {"sink_mgc_per_yr", c.net},
+                            {"biomass_mgc_per_yr", c.biomass}, {"dom_mgc_per_yr", c.dom}, {"soil_mgc_per_yr", c.soil}});
+    manifest["sinks"].push_back({{"from", y0},
+                                 {"to", y1},
+                                 {"sink", map},
+                                 {"method", "accounting"},
+                                 {"inventory", out("inventory_sink_" + pair + ".csv")},
+                                 {"categories", categories},
+                                 {"mass_balance", balance},
+                                 {"events", events},
+                                 {"transitions", out("transitions_" + pair + ".csv")},
+                                 {"total_mgc_per_yr", sinv.total.total},
+                                 {"total_co2e_t_per_yr", sinv.total.co2e},
+                                 {"gains_mgc_per_yr", sinv.total.gains},
+                                 {"losses_mgc_per_yr", sinv.total.losses},
+                                 {"coverage", coverage_json(sinv)}});
+    report::report_sink rs;
+    rs.from = y0;
+    rs.to = y1;
+    rs.map = map;
+    rs.inventory = sinv;
+    rs.transitions = si.transitions;
+    rs.categories = ci.categories;
+    rs.balance = ci.balance;
+    rep.sinks.push_back(std::move(rs));
   }
+
+  // 5. The trend of the accounted stock over the years.
+  std::vector<std::string> const& stocks = ao.stock_outputs;
   if (cfg.trend && stocks.size() >= 3) {
-    // The per-pixel trend of total carbon over every year, and its zone inventory.
     std::string const span = year_tag(cfg.years.front().year) + "_" + year_tag(cfg.years.back().year);
     trend_job_options to;
     to.maps = stocks;
@@ -386,9 +526,7 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
     auto tinv = make_inventory(trend_acc.table(), *zones, false, {{1, "p<0.05"}, {2, "p>=0.05"}});
     tinv.trend = true;
     write_inventory(tinv, out("inventory_trend_" + span + ".csv"), to.output, cfg.zones, cfg.zone_field);
-    result.files.push_back(out("inventory_trend_" + span + ".csv"));
-    result.files.push_back(out("inventory_trend_" + span + ".json"));
-    result.files.push_back(out("inventory_trend_" + span + ".gpkg"));
+    for (auto const& f : inventory_outputs(out("inventory_trend_" + span + ".csv"))) result.files.push_back(f);
     manifest["trend"] = {{"map", to.output}, {"inventory", out("inventory_trend_" + span + ".csv")},
                          {"total_slope_mgc_per_yr", tinv.total.total}};
   } else if (cfg.trend) {

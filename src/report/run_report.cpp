@@ -187,6 +187,27 @@ void write_run_report(run_report const& r, std::string const& path)
           << number(row.losses, 1) << "</td><td>" << number(row.total, 1) << "</td>"
           << (mc ? "<td>" + interval(row, 0, 1) + "</td>" : "") << "<td>" << number(row.area_ha, 1) << "</td></tr>\n";
     h << "</table>\n";
+    if (!s.categories.empty()) {
+      // The table a county bureau files: IPCC land categories, gains, losses, net and the pools.
+      h << "<table><tr><th class=\"l\">zone</th><th class=\"l\">IPCC category</th><th>area (ha)</th><th>gains</th>"
+           "<th>losses</th><th>net</th><th>biomass</th><th>dead organic matter</th><th>soil</th></tr>\n";
+      for (auto const& c : s.categories)
+        h << "<tr><td class=\"l\">" << escape_html(c.zone == "*" ? "all zones" : c.zone) << "</td><td class=\"l\">"
+          << escape_html(c.category) << "</td><td>" << number(c.area_ha, 1) << "</td><td>" << number(c.gains, 2)
+          << "</td><td>" << number(c.losses, 2) << "</td><td>" << number(c.net, 2) << "</td><td>"
+          << number(c.biomass, 2) << "</td><td>" << number(c.dom, 2) << "</td><td>" << number(c.soil, 2)
+          << "</td></tr>\n";
+      h << "</table><p>IPCC 2006 Vol. 4 land categories (Mg C/yr; X_to_Y: converted within the transition "
+           "period). Net = biomass + dead organic matter + soil.</p>\n";
+    }
+    for (auto const& b : s.balance)
+      if (b.zone == "*")
+        h << "<p>Mass balance " << s.from << "&ndash;" << s.to << ": stock " << number(b.stock_before, 1) << " &rarr; "
+          << number(b.stock_after, 1) << " Mg C (change " << number(b.stock_after - b.stock_before, 2)
+          << "), fluxes " << number(b.pool_fluxes, 2) << " Mg C, residual " << number(b.residual, 6)
+          << " Mg C. Class changes booked on " << number(b.converted_ha, 1) << " ha, disturbances on "
+          << number(b.disturbed_ha, 1) << " ha; not booked (reverted) " << number(b.unconfirmed_ha, 1)
+          << " ha, still pending " << number(b.pending_ha, 1) << " ha.</p>\n";
     // The largest transitions (by area) per zone.
     std::vector<zonal::transition_row> t;
     for (auto const& x : s.transitions)

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "inventory/zonal_inventory.hpp"
+#include "inventory/category_flows.hpp"
 #include "inventory/sink_flows.hpp"
 
 #include <map>
@@ -25,6 +26,8 @@ struct report_sink {
   std::string map;  ///< sink GeoTIFF (band 1 sink_c)
   zonal::inventory inventory;
   std::vector<zonal::transition_row> transitions;
+  std::vector<zonal::category_row> categories;    ///< per zone and IPCC land category (accounted sinks)
+  std::vector<zonal::mass_balance_row> balance;   ///< per zone: stock change against the fluxes
 };
 
 struct run_report {

@@ -141,7 +141,7 @@ TEST_F(Ownership, RunPublishesAWholeRunOrLeavesThePreviousOneUntouched)
     std::string const bytes = slurp(out + "/" + name);
     EXPECT_EQ(bytes.find(".sinkmap-staging"), std::string::npos) << name;
   }
-  EXPECT_NE(slurp(out + "/sink_2020_2021.tif").find(out + "/stock_2020.tif"), std::string::npos);
+  EXPECT_NE(slurp(out + "/stock_2020.tif").find(out + "/observed_stock_2020.tif"), std::string::npos);
   // A second year that fails after the first was computed: exit non-zero, the previous run
   // as it was, no staging folder left.
   fs::copy_file(lc2021, tmp.file("broken.tif"));

@@ -1,6 +1,7 @@
 // Host entry points of the CUDA kernels for the carbon stages other than indices.
 #pragma once
 
+#include "sinkmap/kernels/accounting_stage.hpp"
 #include "sinkmap/kernels/carbon_stage.hpp"
 #include "sinkmap/kernels/composite_stage.hpp"
 #include "sinkmap/kernels/sink_stage.hpp"
@@ -22,6 +23,8 @@ void launch_sink_stage(sink_params const& params, pixel_type type, void const* d
                        std::size_t plane, void* stream);
 void launch_trend_stage(trend_params const& params, pixel_type type, void const* d_in, float* d_out,
                         std::size_t plane, void* stream);
+void launch_accounting_stage(accounting_params const& params, pixel_type type, void const* d_in,
+                             float* d_out, std::size_t plane, void* stream);
 void launch_stock_change_stage(stock_change_params const& params, pixel_type type,
                                void const* d_in, float* d_out, std::size_t plane, void* stream);
 

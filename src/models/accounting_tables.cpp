@@ -1,0 +1,65 @@
+#include "models/accounting_tables.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace sinkmap::models {
+
+std::vector<std::string> fill_accounting_tables(carbon_model const& m, kernels::class_tables const& t,
+                                                kernels::accounting_params& p)
+{
+  using namespace kernels;
+  std::vector<std::string> notes;
+  for (int c = 0; c < max_classes; ++c) {
+    p.grows_from_zero[c] = 0;
+    for (int z = 0; z < max_zones; ++z) {
+      p.after_above[c][z] = 0.0f;
+      p.after_below[c][z] = 0.0f;
+      p.mature_agb[c][z] = INFINITY;
+    }
+  }
+  for (auto const& info : m.classes) {
+    int const c = info.id;
+    bool grows = false;
+    for (int z = 0; z < max_zones; ++z)
+      for (int a = 0; a < age_classes; ++a) {
+        int const s = param_set(t, c, z, a);
+        if (s >= 0 && std::isfinite(t.sets[s].growth) && t.sets[s].growth > 0.0f) grows = true;
+      }
+    p.grows_from_zero[c] = grows ? 1 : 0;
+    for (int z = 0; z < max_zones; ++z) {
+      float mature = -1.0f;
+      bool imagery = false;
+      float clamp = INFINITY;
+      for (int a = 0; a < age_classes; ++a) {
+        int const s = param_set(t, c, z, a);
+        if (s < 0) continue;
+        auto const& set = t.sets[s];
+        if (set.form == agb_form::constant) mature = std::max(mature, set.a);
+        else if (set.form != agb_form::none) {
+          imagery = true;
+          clamp = std::min(clamp, set.agb_max);
+        }
+      }
+      if (grows) p.mature_agb[c][z] = imagery ? clamp : (mature >= 0.0f ? mature : INFINITY);
+      if (grows) continue;  // B_AFTER = 0
+      int const s = param_set(t, c, z, m.default_age);
+      int const s_any = s >= 0 ? s : param_set(t, c, z, 1 - m.default_age);
+      if (s_any < 0) continue;
+      auto const& set = t.sets[s_any];
+      if (set.form == agb_form::constant) {
+        float const agb = set.a;
+        p.after_above[c][z] = agb * set.carbon_fraction;
+        p.after_below[c][z] = agb * root_to_shoot(set, agb) * set.carbon_fraction;
+      } else if (set.form != agb_form::none) {
+        notes.push_back("class " + info.name + " has an imagery biomass model and no growth rate: land converted to it "
+                        "starts with no biomass (there is no Tier 1 stock to start from)");
+      }
+    }
+  }
+  std::sort(notes.begin(), notes.end());
+  notes.erase(std::unique(notes.begin(), notes.end()), notes.end());
+  return notes;
+}
+
+}  // namespace sinkmap::models
