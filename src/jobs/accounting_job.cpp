@@ -80,6 +80,27 @@ accounting_layout layout_of(accounting_job_options const& opt)
   return l;
 }
 
+int start_state_year(std::string const& f)
+{
+  SINKMAP_EXPECTS(std::filesystem::is_regular_file(f), bad_input, "start_state: no file '" + f + "'");
+  auto ds = io::open_raster(f, "start_state");
+  SINKMAP_EXPECTS(meta(*ds, "SINKMAP_PRODUCT") == "carbon state", bad_input,
+                  "start_state '" + f + "' is not a carbon state written by sinkmap run (state_YEAR.tif)");
+  auto const names = state_band_names();
+  SINKMAP_EXPECTS(ds->GetRasterCount() == int(names.size()), bad_input,
+                  "start_state '" + f + "' has " + std::to_string(ds->GetRasterCount()) + " bands, a state has " +
+                    std::to_string(names.size()));
+  for (std::size_t b = 0; b < names.size(); ++b)
+    SINKMAP_EXPECTS(io::band_named(*ds, names[b]) == int(b) + 1, bad_input,
+                    "start_state '" + f + "': band " + std::to_string(b + 1) + " is not " + names[b]);
+  std::string const year = meta(*ds, "SINKMAP_STATE_YEAR");
+  char* end = nullptr;
+  long const y = std::strtol(year.c_str(), &end, 10);
+  SINKMAP_EXPECTS(!year.empty() && end && *end == '\0' && y > 0 && y < 100000, bad_input,
+                  "start_state '" + f + "' does not record its year (SINKMAP_STATE_YEAR)");
+  return int(y);
+}
+
 void check_accounting_inputs(accounting_job_options const& opt)
 {
   std::size_t const n = opt.years.size();
@@ -97,25 +118,11 @@ void check_accounting_inputs(accounting_job_options const& opt)
                   bad_input, "transition_years: expected 1 to 1000 years (IPCC default 20)");
   if (opt.start_state.empty()) return;
   std::string const& f = opt.start_state;
-  SINKMAP_EXPECTS(std::filesystem::is_regular_file(f), bad_input, "start_state: no file '" + f + "'");
-  auto ds = io::open_raster(f, "start_state");
-  SINKMAP_EXPECTS(meta(*ds, "SINKMAP_PRODUCT") == "carbon state", bad_input,
-                  "start_state '" + f + "' is not a carbon state written by sinkmap run (state_YEAR.tif)");
-  auto const names = state_band_names();
-  SINKMAP_EXPECTS(ds->GetRasterCount() == int(names.size()), bad_input,
-                  "start_state '" + f + "' has " + std::to_string(ds->GetRasterCount()) + " bands, a state has " +
-                    std::to_string(names.size()));
-  for (std::size_t b = 0; b < names.size(); ++b)
-    SINKMAP_EXPECTS(io::band_named(*ds, names[b]) == int(b) + 1, bad_input,
-                    "start_state '" + f + "': band " + std::to_string(b + 1) + " is not " + names[b]);
-  std::string const year = meta(*ds, "SINKMAP_STATE_YEAR");
-  char* end = nullptr;
-  double const y = std::strtod(year.c_str(), &end);
-  SINKMAP_EXPECTS(!year.empty() && end && *end == '\0' && std::isfinite(y), bad_input,
-                  "start_state '" + f + "' does not record its year (SINKMAP_STATE_YEAR)");
+  int const y = start_state_year(f);
   SINKMAP_EXPECTS(y < opt.years.front(), bad_input,
-                  "start_state '" + f + "' is the state of " + year + ": the run's years must come after it (first year " +
+                  "start_state '" + f + "' is the state of " + std::to_string(y) + ": the run's years must come after it (first year " +
                     std::to_string(opt.years.front()) + ")");
+  auto ds = io::open_raster(f, "start_state");
   io::check_same_grid(io::grid_of_file(opt.observed.front()), "year " + std::to_string(opt.years.front()),
                       io::grid_of_file(f), "start_state '" + f + "'");
   auto const model = load_model(opt.carbon);

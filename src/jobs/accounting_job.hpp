@@ -74,6 +74,10 @@ accounting_layout layout_of(accounting_job_options const& opt);
 
 /// Checks the options and inputs (state of another grid or model, confirm_years < 1, years out of
 /// order) without writing anything; throws bad_input naming the file or option.
+/// The year of a start state (state_YEAR.tif), after checking that it is one: bad_input
+/// naming the file otherwise.
+int start_state_year(std::string const& file);
+
 void check_accounting_inputs(accounting_job_options const& opt);
 
 accounting_job_result run_accounting_job(accounting_job_options const& opt);

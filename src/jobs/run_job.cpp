@@ -170,13 +170,6 @@ nlohmann::json coverage_json(inventory const& inv)
   return c;
 }
 
-std::string state_year_of(std::string const& state)
-{
-  auto ds = io::open_raster(state, "start_state");
-  char const* y = ds->GetMetadataItem("SINKMAP_STATE_YEAR");
-  SINKMAP_EXPECTS(y != nullptr, bad_input, "start_state '" + state + "' does not record its year (SINKMAP_STATE_YEAR)");
-  return y;
-}
 
 }  // namespace
 
@@ -193,8 +186,7 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
   if (!cfg.start_state.empty()) {
     SINKMAP_EXPECTS(fs::is_regular_file(cfg.start_state), bad_input,
                     cfg.file + ": start_state: no file '" + cfg.start_state + "'");
-    std::string const y = state_year_of(cfg.start_state);
-    products.state_year = parse_int(y, "start_state '" + cfg.start_state + "' SINKMAP_STATE_YEAR");
+    products.state_year = start_state_year(cfg.start_state);
   }
   check_before_writing(cfg, products, staging);
   auto const out = [&](std::string const& name) { return staging.path(name); };

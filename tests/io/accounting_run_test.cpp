@@ -1,0 +1,178 @@
+// The yearly accounting through `sinkmap run` on a six-year land-cover series built from the
+// bundled WorldCover crop (2020 v100 and 2021 v200 maps in the order A B B A A B, so real class
+// changes are confirmed, reverted and left pending): stocks and sinks add up per zone and in
+// total, a run continued from its state equals the full run bit for bit, the tile size and the
+// threads do not change a value, and a start state that does not fit is refused by name.
+#include "core/error.hpp"
+#include "jobs/run_job.hpp"
+#include "test_paths.hpp"
+#include "test_rasters.hpp"
+
+#include <gtest/gtest.h>
+#include <gdal_priv.h>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <fstream>
+
+using namespace sinkmap;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string const map_a =
+  (test::source_dir() / "data-samples/worldcover-n00e006-crop/ESA_WorldCover_10m_2020_v100_crop_Map.tif").string();
+std::string const map_b =
+  (test::source_dir() / "data-samples/worldcover-n00e006-crop/ESA_WorldCover_10m_2021_v200_crop_Map.tif").string();
+std::string const zones = (test::source_dir() / "data-samples/worldcover-n00e006-crop/zones.geojson").string();
+
+// Years 2016..2021 with maps A B B A A B; [first, last] of them, continuing from `start_state`.
+std::string series_toml(int first, int last, std::string const& output, std::string const& extra = "")
+{
+  char const* order = "ABBAAB";
+  std::string t = "output = \"" + output + "\"\nmodel = \"north_china_2019\"\ncrosswalk = \"esa_worldcover\"\n" +
+                  "quicklooks = false\ncube = false\n" + extra + "[zones]\nfile = \"" + zones + "\"\nfield = \"name\"\n";
+  for (int y = first; y <= last; ++y)
+    t += "[[years]]\nyear = " + std::to_string(y) + "\nlandcover = \"" + (order[y - 2016] == 'A' ? map_a : map_b) + "\"\n";
+  return t;
+}
+
+jobs::run_outputs run_series(test::temp_dir const& tmp, std::string const& name, int first, int last,
+                             std::string const& extra = "", int tile = 0, int threads = 0)
+{
+  std::string const toml = tmp.file(name + ".toml");
+  std::ofstream(toml) << series_toml(first, last, tmp.file(name), extra);
+  auto const cfg = jobs::load_run_config(toml);
+  jobs::run_settings s;
+  s.quiet = true;
+  s.tile = tile;
+  s.threads = threads;
+  return jobs::run_one_map(cfg, s, {});
+}
+
+nlohmann::json manifest_of(jobs::run_outputs const& o)
+{
+  std::ifstream f(o.manifest);
+  return nlohmann::json::parse(f);
+}
+
+int band_count(std::string const& f)
+{
+  GDALDatasetUniquePtr ds(GDALDataset::Open(f.c_str(), GDAL_OF_RASTER));
+  return ds ? ds->GetRasterCount() : 0;
+}
+
+void expect_same_raster(std::string const& a, std::string const& b)
+{
+  int const n = band_count(a);
+  ASSERT_GT(n, 0) << a;
+  ASSERT_EQ(n, band_count(b)) << b;
+  for (int k = 1; k <= n; ++k) {
+    auto const x = test::read_band(a, k), y = test::read_band(b, k);
+    ASSERT_EQ(x.size(), y.size());
+    for (std::size_t i = 0; i < x.size(); ++i)
+      ASSERT_TRUE((std::isnan(x[i]) && std::isnan(y[i])) || x[i] == y[i])
+        << a << " band " << k << " pixel " << i << ": " << x[i] << " vs " << y[i];
+  }
+}
+
+}  // namespace
+
+TEST(AccountingRun, StocksAndSinksAddUpAndAContinuedRunEqualsTheFullRun)
+{
+  test::temp_dir tmp;
+  auto const full = run_series(tmp, "full", 2016, 2021);
+  auto const m = manifest_of(full);
+  ASSERT_EQ(m["years"].size(), 6u);
+  ASSERT_EQ(m["sinks"].size(), 5u);
+  double converted = 0, pending = 0, unconfirmed = 0;
+  for (std::size_t t = 0; t < 5; ++t) {
+    auto const& s = m["sinks"][t];
+    // The filed totals add up: stock(t2) - stock(t1) = sink x years, to float rounding.
+    double const before = m["years"][t]["total_mgc"], after = m["years"][t + 1]["total_mgc"];
+    double const sink = s["total_mgc_per_yr"];
+    EXPECT_NEAR(after - before, sink, 1e-6 * before) << t;
+    for (auto const& b : s["mass_balance"]) EXPECT_LE(b["relative_residual"].get<double>(), 1e-6) << b.dump();
+    for (auto const& e : s["events"])
+      if (e["zone"] == "*") {
+        converted += e["converted_ha"].get<double>();
+        pending += e["pending_change_ha"].get<double>();
+        unconfirmed += e["unconfirmed_change_ha"].get<double>();
+      }
+    // Gains minus losses is the net of every category row. The net is each pixel's float stock
+    // difference, gains and losses its float increments: they agree to float rounding (1e-5).
+    for (auto const& c : s["categories"]) {
+      double const g = c["gains_mgc_per_yr"], l = c["losses_mgc_per_yr"];
+      EXPECT_NEAR(g - l, c["sink_mgc_per_yr"].get<double>(), 1e-5 * (1 + g + l)) << c.dump();
+    }
+  }
+  // A -> B seen in 2017 and 2018 is booked; B -> A of 2019-2020 too; B of 2021 is pending.
+  EXPECT_GT(converted, 0.0);
+  EXPECT_GT(pending, 0.0);
+  EXPECT_GE(unconfirmed, 0.0);
+
+  // 2016..2018, then 2019..2021 from state_2018.tif: the same maps, bit for bit.
+  auto const first = run_series(tmp, "first", 2016, 2018);
+  std::string const state = tmp.file("first/state_2018.tif");
+  ASSERT_TRUE(fs::exists(state));
+  auto const second = run_series(tmp, "second", 2019, 2021, "start_state = \"" + state + "\"\n");
+  for (auto const* f : {"stock_2019.tif", "stock_2021.tif", "sink_2018_2019.tif", "sink_2020_2021.tif", "state_2021.tif"})
+    expect_same_raster(tmp.file(std::string("full/") + f), tmp.file(std::string("second/") + f));
+  auto const m2 = manifest_of(second);
+  ASSERT_EQ(m2["sinks"].size(), 3u);  // 2018-2019 (from the state), 2019-2020, 2020-2021
+  EXPECT_EQ(m2["sinks"][0]["total_mgc_per_yr"].get<double>(), m["sinks"][2]["total_mgc_per_yr"].get<double>());
+  EXPECT_EQ(m2["sinks"][2]["total_mgc_per_yr"].get<double>(), m["sinks"][4]["total_mgc_per_yr"].get<double>());
+
+  // Small tiles and two threads: the same maps.
+  run_series(tmp, "tiled", 2016, 2021, "", 64, 2);
+  for (auto const* f : {"stock_2021.tif", "sink_2017_2018.tif", "sink_2020_2021.tif", "state_2021.tif"})
+    expect_same_raster(tmp.file(std::string("full/") + f), tmp.file(std::string("tiled/") + f));
+}
+
+TEST(AccountingRun, StartStateThatDoesNotFitIsRefusedByName)
+{
+  test::temp_dir tmp;
+  run_series(tmp, "first", 2016, 2017);
+  std::string const state = tmp.file("first/state_2017.tif");
+  auto refused = [&](std::string const& name, int first, std::string const& extra, std::string const& expect) {
+    try {
+      run_series(tmp, name, first, first + 1, extra);
+      ADD_FAILURE() << name << ": accepted";
+    } catch (bad_input const& e) {
+      EXPECT_NE(std::string(e.what()).find(expect), std::string::npos) << name << ": " << e.what();
+    }
+    EXPECT_FALSE(fs::exists(tmp.file(name + "/stock_" + std::to_string(first) + ".tif"))) << name;
+  };
+  refused("too_late", 2017, "start_state = \"" + state + "\"\n", "is the state of 2017");
+  refused("other_rules", 2018, "start_state = \"" + state + "\"\nconfirm_years = 3\n", "confirm_years = 2");
+  refused("not_a_state", 2018, "start_state = \"" + map_a + "\"\n", "is not a carbon state");
+
+  // The same state on another grid (shifted by a pixel) and from another model file.
+  auto copy_with = [&](std::string const& name, auto&& change) {
+    std::string const f = tmp.file(name + ".tif");
+    fs::copy_file(state, f);
+    GDALDatasetUniquePtr ds(GDALDataset::Open(f.c_str(), GDAL_OF_RASTER | GDAL_OF_UPDATE));
+    change(*ds);
+    return f;
+  };
+  std::string const shifted = copy_with("shifted", [](GDALDataset& ds) {
+    double gt[6];
+    ds.GetGeoTransform(gt);
+    gt[0] += gt[1];
+    ds.SetGeoTransform(gt);
+  });
+  refused("other_grid", 2018, "start_state = \"" + shifted + "\"\n", "start_state '" + shifted + "'");
+  std::string const other_model = copy_with("other_model", [](GDALDataset& ds) {
+    ds.SetMetadataItem("SINKMAP_MODEL_SHA256", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+  });
+  refused("other_model", 2018, "start_state = \"" + other_model + "\"\n", "another model");
+
+  // confirm_years out of range is named with its line.
+  std::ofstream(tmp.file("zero.toml")) << series_toml(2016, 2017, tmp.file("zero"), "confirm_years = 0\n");
+  try {
+    jobs::load_run_config(tmp.file("zero.toml"));
+    ADD_FAILURE() << "confirm_years = 0 accepted";
+  } catch (bad_input const& e) {
+    EXPECT_NE(std::string(e.what()).find("confirm_years"), std::string::npos) << e.what();
+  }
+}

@@ -1,0 +1,350 @@
+// The yearly carbon accounting per pixel, against trajectories computed by hand from the test
+// model of accounting_fixture.hpp (IPCC 2006 Vol. 4 Ch. 2: Eq. 2.9 growth, Eq. 2.14 disturbance,
+// Eq. 2.15/2.16 conversion, Eq. 2.23 dead organic matter, Eq. 2.25 soil over 20 years), and
+// the properties a publishable map needs: every pixel's stock change equals its net flux times
+// the years, gains minus losses equal the net, and a run continued from its state equals the
+// full run bit for bit.
+#include "unit/accounting_fixture.hpp"
+#include "memory_scene.hpp"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+using namespace sinkmap::test::accounting;
+using sinkmap::test::same_float;
+
+namespace {
+
+constexpr double tol = 1e-4;
+
+struct one_pixel {
+  std::unique_ptr<accounting_params> p;
+  std::vector<float> in, out;
+  result r() const { return {*p, out, 1}; }
+};
+
+one_pixel run_one(pixel_series const& s, float step = 1, int confirm = 2)
+{
+  one_pixel o;
+  o.p = make_params(int(s.classes.size()), 2000, step);
+  o.p->confirm_years = confirm;
+  o.in = fresh_inputs(*o.p, {s});
+  o.out = run_cpu(*o.p, o.in, 1);
+  return o;
+}
+
+double total(result const& r, int y) { return r.stock(y, sb_c_total, 0); }
+
+}  // namespace
+
+TEST(Accounting, ForestRemainingGrowsByGwTimesOnePlusRTimesCf)
+{
+  // Older than 20 years (the default age class): G_W 2 -> above 2 x 0.5, below 2 x 0.2 x 0.5.
+  auto const o = run_one(start_as(forest, 100, {forest, forest, forest, forest, forest}));
+  auto const r = o.r();
+  for (int y = 1; y <= 5; ++y) {
+    EXPECT_NEAR(r.flux(y, fb_net, 0), 1.2, tol) << y;
+    EXPECT_NEAR(r.flux(y, fb_gains, 0), 1.2, tol);
+    EXPECT_EQ(r.flux(y, fb_losses, 0), 0.0f);
+    EXPECT_NEAR(r.flux(y, fb_co2, 0), 1.2 * 44.0 / 12.0, tol);
+    EXPECT_EQ(r.flux(y, fb_category, 0), 9.0f);  // forest (1) remaining forest: 1 x 8 + 1
+    EXPECT_EQ(r.flux(y, fb_events, 0), 0.0f);
+  }
+  EXPECT_NEAR(r.stock(5, sb_c_above, 0), 55.0, tol);
+  EXPECT_NEAR(r.stock(5, sb_c_below, 0), 11.0, tol);
+  EXPECT_NEAR(total(r, 5), 55 + 11 + 10 + 50, tol);
+  EXPECT_TRUE(std::isnan(r.stock(5, sb_age, 0)));  // no age map: the age stays unknown
+}
+
+TEST(Accounting, GrowthStopsAtTheMatureStock)
+{
+  // AGB 199 of a mature 200: one Mg d.m. more, then nothing.
+  auto const o = run_one(start_as(forest, 199, {forest, forest, forest}));
+  auto const r = o.r();
+  EXPECT_NEAR(r.flux(1, fb_net, 0), 0.5 + 0.1, tol);
+  EXPECT_NEAR(r.stock(1, sb_c_above, 0), 100.0, tol);
+  EXPECT_EQ(r.flux(2, fb_net, 0), 0.0f);
+  EXPECT_EQ(r.flux(3, fb_net, 0), 0.0f);
+}
+
+TEST(Accounting, DeforestationIsBookedWhenTheSecondMapConfirmsIt)
+{
+  auto const o = run_one(start_as(forest, 100, {cropland, cropland, cropland, cropland}));
+  auto const r = o.r();
+  // 2001: the cropland is seen once: pending, the forest keeps growing and stays forest.
+  EXPECT_NEAR(r.flux(1, fb_net, 0), 1.2, tol);
+  EXPECT_EQ(r.flux(1, fb_pending, 0), float(cropland));
+  EXPECT_EQ(r.stock(1, sb_class, 0), float(forest));
+  EXPECT_EQ(r.flux(1, fb_events, 0), 0.0f);
+  // 2002: confirmed. The biomass (51 + 10.2) is lost, cropland starts at B_AFTER 5, DOM (10) is
+  // lost at once and soil moves from 50 to 40 over the 19 years left of the 20 counted from
+  // 2001, the year the change was first seen.
+  double const soil_step = (40.0 - 50.0) / 19.0;
+  double const before = 51 + 10.2 + 10 + 50;
+  double const after = 5 + 0 + 0 + 50 + soil_step;
+  EXPECT_NEAR(r.flux(2, fb_net, 0), after - before, tol);
+  EXPECT_NEAR(r.flux(2, fb_gains, 0), 5.0, tol);
+  EXPECT_NEAR(r.flux(2, fb_losses, 0), 61.2 + 10 - soil_step, tol);
+  EXPECT_NEAR(r.flux(2, fb_biomass, 0), 5 - 61.2, tol);
+  EXPECT_NEAR(r.flux(2, fb_dom, 0), -10.0, tol);
+  EXPECT_NEAR(r.flux(2, fb_soil, 0), soil_step, tol);
+  EXPECT_EQ(r.flux(2, fb_events, 0), float(event_conversion));
+  EXPECT_EQ(r.flux(2, fb_category, 0), 11.0f);  // forest (1) to cropland (3)
+  EXPECT_EQ(r.flux(2, fb_class_before, 0), float(forest));
+  EXPECT_EQ(r.flux(2, fb_class_after, 0), float(cropland));
+  EXPECT_TRUE(std::isnan(r.flux(2, fb_pending, 0)));
+  // Then only the soil moves, a 19th of the change a year.
+  EXPECT_NEAR(r.flux(3, fb_net, 0), soil_step, tol);
+  EXPECT_NEAR(r.flux(4, fb_net, 0), soil_step, tol);
+  EXPECT_NEAR(r.stock(4, sb_c_soil, 0), 50 + 3 * soil_step, tol);
+  EXPECT_EQ(r.state(st_prior_class, 0), float(forest));
+  EXPECT_EQ(r.state(st_years_since_conversion, 0), 4.0f);  // 2004 - 2001 + 1 transition steps
+}
+
+TEST(Accounting, OneYearFlickerIsNotBooked)
+{
+  auto const o = run_one(start_as(forest, 100, {cropland, forest, forest}));
+  auto const r = o.r();
+  for (int y = 1; y <= 3; ++y) {
+    EXPECT_NEAR(r.flux(y, fb_net, 0), 1.2, tol) << y;
+    EXPECT_EQ(r.stock(y, sb_class, 0), float(forest));
+    EXPECT_EQ(r.flux(y, fb_category, 0), 9.0f);
+  }
+  EXPECT_EQ(r.flux(1, fb_pending, 0), float(cropland));
+  EXPECT_EQ(r.flux(2, fb_events, 0), float(event_flicker));
+  EXPECT_TRUE(std::isnan(r.state(st_pending_class, 0)));
+  EXPECT_TRUE(std::isnan(r.state(st_prior_class, 0)));
+}
+
+TEST(Accounting, ThreeYearConfirmationStartsTheClocksAtTheFirstSighting)
+{
+  auto const o = run_one(start_as(forest, 100, {cropland, cropland, cropland, cropland}), 1, 3);
+  auto const r = o.r();
+  EXPECT_EQ(r.stock(2, sb_class, 0), float(forest));
+  EXPECT_EQ(r.flux(3, fb_events, 0), float(event_conversion));
+  // First seen 2001, booked 2003: 18 of the 20 years are left for the soil.
+  double const soil_step = (40.0 - 50.0) / 18.0;
+  EXPECT_NEAR(r.stock(3, sb_c_soil, 0), 50 + soil_step, tol);
+  EXPECT_NEAR(r.flux(4, fb_net, 0), soil_step, tol);
+}
+
+TEST(Accounting, LossOfNbrConfirmsAConversionAtOnceAndTheSoilArrivesAfterTwentyYears)
+{
+  std::vector<int> classes(25, cropland);
+  std::vector<float> nbr(26, 0.1f);
+  nbr[0] = 0.6f;  // dNBR 0.5 > 0.3 in 2001
+  auto const o = run_one(start_as(forest, 100, classes, nbr));
+  auto const r = o.r();
+  EXPECT_EQ(r.flux(1, fb_events, 0), float(event_conversion));
+  EXPECT_NEAR(r.flux(1, fb_net, 0), (5 + 0 + 0 + 49.5) - (50 + 10 + 10 + 50), tol);
+  // 20 yearly steps of (40 - 50) / 20, in the maps 2001..2020; reported as forest converted to
+  // cropland for those 20 years, cropland remaining after.
+  for (int y = 2; y <= 20; ++y) EXPECT_NEAR(r.flux(y, fb_net, 0), -0.5, tol) << y;
+  EXPECT_NEAR(r.stock(20, sb_c_soil, 0), 40.0, tol);
+  EXPECT_EQ(r.flux(21, fb_net, 0), 0.0f);
+  EXPECT_NEAR(r.stock(25, sb_c_soil, 0), 40.0, tol);
+  EXPECT_EQ(r.stock(20, sb_category, 0), 11.0f);
+  EXPECT_EQ(r.stock(21, sb_category, 0), 27.0f);  // cropland (3) remaining: 3 x 8 + 3
+  // Over the whole path: stock(2025) - stock(2000) = the sum of the nets.
+  double sum = 0;
+  for (int y = 1; y <= 25; ++y) sum += r.flux(y, fb_net, 0);
+  EXPECT_NEAR(total(r, 25) - total(r, 0), sum, 1e-3);
+  EXPECT_NEAR(total(r, 25), 5 + 40, tol);
+}
+
+TEST(Accounting, DisturbanceInsideForestLosesFdAndRegrowsAtTheYoungRate)
+{
+  std::vector<float> nbr{0.6f, 0.1f, 0.1f, 0.1f};
+  auto const o = run_one(start_as(forest, 100, {forest, forest, forest}, nbr));
+  auto const r = o.r();
+  // f_d 0.8 of (50 + 10) lost, age restarts at 0 and the young G_W 10 adds 5 + 1.
+  EXPECT_EQ(r.flux(1, fb_events, 0), float(event_disturbance));
+  EXPECT_NEAR(r.flux(1, fb_losses, 0), 48.0, tol);
+  EXPECT_NEAR(r.flux(1, fb_gains, 0), 6.0, tol);
+  EXPECT_NEAR(r.flux(1, fb_net, 0), (15 + 3 + 10 + 50) - 120.0, tol);
+  EXPECT_EQ(r.flux(1, fb_category, 0), 9.0f);  // still forest remaining forest
+  EXPECT_EQ(r.stock(1, sb_age, 0), 1.0f);
+  EXPECT_NEAR(r.flux(2, fb_net, 0), 6.0, tol);
+  EXPECT_NEAR(r.flux(3, fb_net, 0), 6.0, tol);
+  EXPECT_EQ(r.stock(3, sb_age, 0), 3.0f);
+}
+
+TEST(Accounting, AfforestationStartsFromZeroAndFillsDomAndSoilOverTheTransition)
+{
+  auto const o = run_one(start_as(cropland, 0, {forest, forest, forest}));
+  auto const r = o.r();
+  EXPECT_EQ(r.flux(1, fb_net, 0), 0.0f);  // pending; cropland does not grow at Tier 1
+  double const step = 10.0 / 19.0;         // DOM 0 -> 10 and soil 40 -> 50 over 19 years
+  EXPECT_NEAR(r.flux(2, fb_net, 0), (5 + 1 + step + 40 + step) - 45.0, tol);
+  EXPECT_NEAR(r.flux(2, fb_losses, 0), 5.0, tol);
+  EXPECT_EQ(r.flux(2, fb_category, 0), 25.0f);  // cropland (3) to forest (1)
+  EXPECT_EQ(r.stock(2, sb_age, 0), 1.0f);
+  EXPECT_NEAR(r.flux(3, fb_net, 0), 6 + 2 * step, tol);
+  EXPECT_NEAR(r.stock(3, sb_c_dead, 0), 2 * step, tol);
+}
+
+TEST(Accounting, CroplandToGrasslandStartsAtTheGrasslandStockAfterConversion)
+{
+  auto const o = run_one(start_as(cropland, 0, {grassland, grassland}));
+  auto const r = o.r();
+  EXPECT_NEAR(r.flux(2, fb_net, 0), (2 + 3 + 0 + 40 + 5.0 / 19.0) - 45.0, tol);
+  EXPECT_EQ(r.flux(2, fb_category, 0), 26.0f);  // cropland (3) to grassland (2)
+  EXPECT_NEAR(r.stock(2, sb_c_below, 0), 3.0, tol);
+}
+
+TEST(Accounting, PerennialCropGrowsToItsStockAtHarvestAndStops)
+{
+  std::vector<int> classes(14, orchard);
+  auto const o = run_one(start_as(cropland, 0, classes));
+  auto const r = o.r();
+  // Booked 2002 (first seen 2001), from 0 at 2.1 x 0.5 a year: 10 years to 21 Mg d.m.
+  EXPECT_NEAR(r.stock(2, sb_c_above, 0), 1.05, tol);
+  EXPECT_NEAR(r.stock(11, sb_c_above, 0), 10.5, tol);
+  EXPECT_NEAR(r.stock(14, sb_c_above, 0), 10.5, tol);
+  EXPECT_NEAR(r.flux(14, fb_net, 0), 0.0, tol);
+  EXPECT_EQ(r.stock(14, sb_category, 0), 27.0f);  // a change inside cropland
+}
+
+TEST(Accounting, ForestWithoutAGrowthRateIsFlaggedNotGrown)
+{
+  auto const o = run_one(start_as(bare_forest, 100, {bare_forest, bare_forest}));
+  auto const r = o.r();
+  EXPECT_EQ(r.flux(1, fb_net, 0), 0.0f);
+  EXPECT_EQ(r.flux(1, fb_events, 0), float(event_no_rate));
+}
+
+TEST(Accounting, UnmappedPixelStaysNodata)
+{
+  pixel_series s;
+  s.classes = {0, forest, forest};
+  auto const o = run_one(s);
+  auto const r = o.r();
+  for (int y = 0; y < 3; ++y) EXPECT_TRUE(std::isnan(r.stock(y, sb_c_total, 0)));
+  EXPECT_TRUE(std::isnan(r.flux(2, fb_net, 0)));
+  EXPECT_TRUE(std::isnan(r.state(st_class, 0)));
+}
+
+TEST(Accounting, MultiYearIntervalGrowsEveryYearAndReportsPerYear)
+{
+  auto const o = run_one(start_as(forest, 100, {forest, forest}), 2);
+  auto const r = o.r();
+  EXPECT_NEAR(r.flux(1, fb_net, 0), 1.2, tol);
+  EXPECT_NEAR(r.stock(2, sb_c_above, 0), 54.0, tol);
+}
+
+namespace {
+
+// A mix of every path above plus random class and NBR series.
+std::vector<pixel_series> mixed_pixels(int years, unsigned seed, std::size_t random_pixels)
+{
+  std::vector<pixel_series> px;
+  auto pad = [&](std::vector<int> c) {
+    c.resize(std::size_t(years - 1), c.empty() ? forest : c.back());
+    return c;
+  };
+  px.push_back(start_as(forest, 100, pad({forest})));
+  px.push_back(start_as(forest, 199, pad({forest})));
+  px.push_back(start_as(forest, 100, pad({forest, forest, forest, forest, cropland, cropland})));  // seen 2005
+  px.push_back(start_as(forest, 100, pad({cropland, forest})));
+  px.push_back(start_as(cropland, 0, pad({forest})));
+  px.push_back(start_as(cropland, 0, pad({orchard})));
+  px.push_back(start_as(cropland, 0, pad({grassland})));
+  auto burnt = start_as(forest, 100, pad({forest}), std::vector<float>(std::size_t(years), 0.6f));
+  for (int y = 6; y < years; ++y) burnt.nbr[std::size_t(y)] = 0.1f;  // drop in 2006
+  px.push_back(burnt);
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<int> cls(0, 5);
+  std::uniform_real_distribution<float> agb(0, 250), nbr(-0.2f, 0.8f), age(-5, 60);
+  for (std::size_t i = 0; i < random_pixels; ++i) {
+    std::vector<int> c(std::size_t(years - 1));
+    int cur = 1 + int(rng() % 4);
+    for (auto& v : c) {
+      if (rng() % 4 == 0) cur = cls(rng);
+      v = cur;
+    }
+    std::vector<float> n(static_cast<std::size_t>(years));
+    for (auto& v : n) v = rng() % 7 == 0 ? NAN : nbr(rng);
+    auto s = start_as(1 + int(rng() % 5), agb(rng), c, n);
+    s.age = rng() % 3 == 0 ? NAN : age(rng);
+    px.push_back(s);
+  }
+  return px;
+}
+
+}  // namespace
+
+TEST(Accounting, StockChangeEqualsNetFluxAndItsPartsForEveryPixel)
+{
+  int const years = 10;
+  auto px = mixed_pixels(years, 7, 2000);
+  auto p = make_params(years, 2010);
+  auto const in = fresh_inputs(*p, px);
+  auto const out = run_cpu(*p, in, px.size());
+  result const r{*p, out, px.size()};
+  std::size_t conversions = 0, flickers = 0, disturbances = 0;
+  for (std::size_t i = 0; i < px.size(); ++i)
+    for (int y = 1; y < years; ++y) {
+      float const t0 = r.stock(y - 1, sb_c_total, i), t1 = r.stock(y, sb_c_total, i);
+      float const net = r.flux(y, fb_net, i);
+      ASSERT_EQ(std::isnan(t1), std::isnan(net)) << i;
+      if (std::isnan(net)) continue;
+      EXPECT_NEAR(t1 - t0, net, 1e-3 * (1 + std::fabs(t0))) << "pixel " << i << " map " << y;
+      EXPECT_EQ(r.flux(y, fb_stock_before, i), t0);
+      EXPECT_NEAR(r.flux(y, fb_gains, i) - r.flux(y, fb_losses, i), net, 1e-3 * (1 + std::fabs(t0)));
+      EXPECT_NEAR(r.flux(y, fb_biomass, i) + r.flux(y, fb_dom, i) + r.flux(y, fb_soil, i), net,
+                  1e-3 * (1 + std::fabs(t0)));
+      float const parts = r.stock(y, sb_c_above, i) + r.stock(y, sb_c_below, i) + r.stock(y, sb_c_dead, i) +
+                          r.stock(y, sb_c_soil, i);
+      EXPECT_NEAR(parts, t1, 1e-3 * (1 + std::fabs(t1)));
+      int const ev = int(r.flux(y, fb_events, i));
+      conversions += (ev & event_conversion) != 0;
+      flickers += (ev & event_flicker) != 0;
+      disturbances += (ev & event_disturbance) != 0;
+    }
+  // The random series exercise every rule.
+  EXPECT_GT(conversions, 100u);
+  EXPECT_GT(flickers, 100u);
+  EXPECT_GT(disturbances, 10u);
+}
+
+TEST(Accounting, RunContinuedFromItsStateEqualsTheFullRunBitForBit)
+{
+  int const years = 12, split = 6;  // 2000..2011 at once, or 2000..2005 then 2006..2011
+  auto const px = mixed_pixels(years, 11, 500);
+  std::size_t const n = px.size();
+  auto full = make_params(years, 2000);
+  auto const full_out = run_cpu(*full, fresh_inputs(*full, px), n);
+  result const whole{*full, full_out, n};
+
+  auto first = make_params(split, 2000);
+  auto const first_out = run_cpu(*first, fresh_inputs(*first, px), n);
+  result const a{*first, first_out, n};
+  auto second = make_params(years - split, 2000 + split);
+  second->state_year = 2000 + split - 1;
+  auto const second_in = continued_inputs(*second, px, split, a.state_planes());
+  auto const second_out = run_cpu(*second, second_in, n);
+  result const b{*second, second_out, n};
+
+  for (std::size_t i = 0; i < n; ++i) {
+    for (int y = 0; y < split; ++y)
+      for (int k = 0; k < stock_bands; ++k)
+        ASSERT_TRUE(same_float(a.stock(y, k, i), whole.stock(y, k, i))) << i << " " << y << " " << k;
+    for (int y = 0; y < years - split; ++y) {
+      for (int k = 0; k < stock_bands; ++k)
+        ASSERT_TRUE(same_float(b.stock(y, k, i), whole.stock(split + y, k, i)))
+          << "pixel " << i << " map " << split + y << " band " << k;
+      for (int k = 0; k < flux_bands; ++k)
+        ASSERT_TRUE(same_float(b.flux(y, k, i), whole.flux(split + y, k, i)))
+          << "pixel " << i << " interval to " << split + y << " band " << k;
+    }
+    for (int k = 0; k < state_bands; ++k)
+      ASSERT_TRUE(same_float(b.state(k, i), whole.state(k, i))) << i << " state band " << k;
+  }
+  // The pixel first seen as cropland in 2005 is confirmed in 2006, by the continued run.
+  EXPECT_EQ(a.state(st_pending_class, 2), float(cropland));
+  EXPECT_EQ(a.state(st_pending_first_year, 2), 2005.0f);
+  EXPECT_EQ(b.flux(0, fb_events, 2), float(event_conversion));
+  // The NBR drop of 2006 is measured against 2005's NBR, carried in the state.
+  EXPECT_EQ(b.flux(0, fb_events, 7), float(event_disturbance));
+}
