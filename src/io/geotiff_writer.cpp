@@ -1,5 +1,7 @@
 #include "io/geotiff_writer.hpp"
 
+#include "io/map_metadata.hpp"
+
 #include "io/provenance.hpp"
 
 #include "core/error.hpp"
@@ -81,6 +83,7 @@ geotiff_writer::geotiff_writer(std::string path, raster_grid const& grid,
   }
   for (auto const& [k, v] : run_provenance()) ds_->SetMetadataItem(k.c_str(), v.c_str());
   for (auto const& [k, v] : opt.metadata) ds_->SetMetadataItem(k.c_str(), v.c_str());
+  for (auto const& [k, v] : opt.records) ds_->SetMetadataItem((record_item_prefix + k).c_str(), v.c_str());
   for (int b = 0; b < bands_; ++b) {
     auto* band = ds_->GetRasterBand(b + 1);
     band->SetDescription(bands[std::size_t(b)].name.c_str());

@@ -24,6 +24,8 @@ struct raster_output_options {
   std::vector<std::string> creation_options;
   bool cog = false;  ///< Cloud-Optimized GeoTIFF with overviews (GDAL's COG driver)
   std::map<std::string, std::string> metadata;  ///< dataset metadata items
+  /// Structured records: name -> JSON text, as SINKMAP_JSON_<name> items (io/map_metadata.hpp).
+  std::map<std::string, std::string> records;
 };
 
 /// GDAL's unit type for a units item: "Mg C / ha" -> "Mg C/ha", "Mg dry matter / ha" -> "Mg/ha";

@@ -1,5 +1,6 @@
 #include "jobs/accounting_job.hpp"
 
+#include "io/map_metadata.hpp"
 #include "carbon/stage_tile_kernel.hpp"
 #include "core/error.hpp"
 #include "core/input_registry.hpp"
@@ -15,12 +16,6 @@ namespace sinkmap::jobs {
 namespace {
 
 namespace k = kernels;
-
-std::string meta(GDALDataset& ds, char const* key)
-{
-  char const* v = ds.GetMetadataItem(key);
-  return v ? v : "";
-}
 
 std::string number_text(double v)
 {
@@ -84,7 +79,7 @@ int start_state_year(std::string const& f)
 {
   SINKMAP_EXPECTS(std::filesystem::is_regular_file(f), bad_input, "start_state: no file '" + f + "'");
   auto ds = io::open_raster(f, "start_state");
-  SINKMAP_EXPECTS(meta(*ds, "SINKMAP_PRODUCT") == "carbon state", bad_input,
+  SINKMAP_EXPECTS(io::metadata_item(*ds, "SINKMAP_PRODUCT") == "carbon state", bad_input,
                   "start_state '" + f + "' is not a carbon state written by sinkmap run (state_YEAR.tif)");
   auto const names = state_band_names();
   SINKMAP_EXPECTS(ds->GetRasterCount() == int(names.size()), bad_input,
@@ -93,12 +88,9 @@ int start_state_year(std::string const& f)
   for (std::size_t b = 0; b < names.size(); ++b)
     SINKMAP_EXPECTS(io::band_named(*ds, names[b]) == int(b) + 1, bad_input,
                     "start_state '" + f + "': band " + std::to_string(b + 1) + " is not " + names[b]);
-  std::string const year = meta(*ds, "SINKMAP_STATE_YEAR");
-  char* end = nullptr;
-  long const y = std::strtol(year.c_str(), &end, 10);
-  SINKMAP_EXPECTS(!year.empty() && end && *end == '\0' && y > 0 && y < 100000, bad_input,
-                  "start_state '" + f + "' does not record its year (SINKMAP_STATE_YEAR)");
-  return int(y);
+  auto const y = io::recorded_year(*ds, f, "SINKMAP_STATE_YEAR");
+  SINKMAP_EXPECTS(y.has_value(), bad_input, "start_state '" + f + "' does not record its year (SINKMAP_STATE_YEAR)");
+  return *y;
 }
 
 void check_accounting_inputs(accounting_job_options const& opt)
@@ -126,13 +118,13 @@ void check_accounting_inputs(accounting_job_options const& opt)
   io::check_same_grid(io::grid_of_file(opt.observed.front()), "year " + std::to_string(opt.years.front()),
                       io::grid_of_file(f), "start_state '" + f + "'");
   auto const model = load_model(opt.carbon);
-  std::string const sha = meta(*ds, "SINKMAP_MODEL_SHA256");
+  std::string const sha = io::metadata_item(*ds, "SINKMAP_MODEL_SHA256");
   SINKMAP_EXPECTS(sha == model.sha256, bad_input,
-                  "start_state '" + f + "' was made with another model (" + meta(*ds, "SINKMAP_MODEL_FILE") +
+                  "start_state '" + f + "' was made with another model (" + io::metadata_item(*ds, "SINKMAP_MODEL_FILE") +
                     ", SHA-256 " + sha.substr(0, 12) + "...) than this run's " + opt.carbon.model + " (" +
                     model.sha256.substr(0, 12) + "...): continue with the same model file, or rerun every year");
   auto const same = [&](char const* key, double v, char const* option) {
-    std::string const s = meta(*ds, key);
+    std::string const s = io::metadata_item(*ds, key);
     SINKMAP_EXPECTS(!s.empty() && std::strtod(s.c_str(), nullptr) == v, bad_input,
                     "start_state '" + f + "' was made with " + option + " = " + (s.empty() ? "?" : s) + ", this run has " +
                       number_text(v) + ": a continued run must use the same rules as the run it continues");
@@ -193,7 +185,7 @@ accounting_job_result run_accounting_job(accounting_job_options const& opt)
     auto ds = io::open_raster(opt.start_state, "start_state");
     q.state = int(planes.size());
     for (int b = 1; b <= k::state_bands; ++b) planes.push_back({opt.start_state, b});
-    p.state_year = float(std::strtod(meta(*ds, "SINKMAP_STATE_YEAR").c_str(), nullptr));
+    p.state_year = float(start_state_year(opt.start_state));
     result.state_year = p.state_year;
   }
 
@@ -228,6 +220,7 @@ accounting_job_result run_accounting_job(accounting_job_options const& opt)
 
   io::raster_output_options base = opt.output_options;
   for (auto const& [key, v] : in.metadata) base.metadata[key] = v;
+  base.records["carbon_inputs"] = in.record.dump();
   base.metadata["SINKMAP_CONFIRM_YEARS"] = std::to_string(opt.confirm_years);
   base.metadata["SINKMAP_TRANSITION_YEARS"] = number_text(opt.transition_years);
   base.metadata["SINKMAP_DNBR_THRESHOLD"] = std::isnan(p.dnbr_threshold) ? "none" : number_text(p.dnbr_threshold);

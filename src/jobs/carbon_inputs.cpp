@@ -1,5 +1,6 @@
 #include "jobs/carbon_inputs.hpp"
 
+
 #include "core/error.hpp"
 #include "gdal/gdal_session.hpp"
 #include "io/landcover.hpp"
@@ -53,6 +54,12 @@ carbon_inputs prepare_carbon_inputs(carbon_input_options const& o, io::raster_gr
   md["SINKMAP_SOIL_DEPTH_CM"] = std::to_string(int(m.soil_depth_cm));
   md["SINKMAP_CLASSES"] = class_table_text(m);
   if (!m.soil_type.empty()) md["SINKMAP_SOIL_TYPE"] = m.soil_type;
+  auto& rec = in.record;
+  rec["model_file"] = o.model;
+  rec["model_sha256"] = m.sha256;
+  rec["soil_type"] = m.soil_type;
+  rec["climate_zone"] = {{"source", "model_default"}, {"name", m.zones[std::size_t(m.default_zone)].name}};
+  rec["age"] = {{"source", m.has_ages ? "model_default" : "none"}};
   if (auto const ne = m.not_estimated_summary(); !ne.empty()) md["SINKMAP_NOT_ESTIMATED"] = ne;
   auto const flagged = m.flagged_parameters();
   if (!flagged.empty()) {
@@ -77,6 +84,7 @@ carbon_inputs prepare_carbon_inputs(carbon_input_options const& o, io::raster_gr
                       " in " + m.file + " defines: " + m.zone_name_list() + ")");
     in.default_zone = *z;
     md["SINKMAP_CLIMATE_ZONE"] = o.climate_zone;
+    rec["climate_zone"] = {{"source", "option"}, {"name", o.climate_zone}};
   } else if (o.climate_zone_map.empty()) {
     md["SINKMAP_CLIMATE_ZONE"] = m.zones[std::size_t(m.default_zone)].name + " (model default)";
     in.notes.push_back("climate zone " + m.zones[std::size_t(m.default_zone)].name +
@@ -95,8 +103,10 @@ carbon_inputs prepare_carbon_inputs(carbon_input_options const& o, io::raster_gr
                     "--forest-age-class: model " + m.name + " (" + m.file + ") has no age classes");
     in.default_age = o.forest_age_class == "young" ? 0 : 1;
     md["SINKMAP_AGE_CLASS"] = o.forest_age_class;
+    rec["age"] = {{"source", "option"}, {"class", o.forest_age_class}};
   } else if (o.forest_age.empty() && m.has_ages) {
     md["SINKMAP_AGE_CLASS"] = std::string(m.default_age == 0 ? "young" : "old") + " (model default)";
+    rec["age"]["class"] = m.default_age == 0 ? "young" : "old";
     in.notes.push_back(std::string("forest age class ") + (m.default_age == 0 ? "young" : "old") +
                        " (the model's default: " + m.default_age_reason + ")");
   }
@@ -117,6 +127,7 @@ carbon_inputs prepare_carbon_inputs(carbon_input_options const& o, io::raster_gr
     in.planes.push_back(lc);
     md["SINKMAP_LANDCOVER"] = o.landcover;
     md["SINKMAP_CROSSWALK"] = cw_path;
+    rec["crosswalk"] = cw_path;
     in.notes.push_back("land cover " + o.landcover + " through crosswalk " + cw_path);
     for (auto const& [cls, n] : in.class_pixels) {
       auto const* ci = m.find_class(cls);
@@ -137,6 +148,7 @@ carbon_inputs prepare_carbon_inputs(carbon_input_options const& o, io::raster_gr
     in.forest_type = int(in.planes.size());
     in.planes.push_back(ft);
     md["SINKMAP_FOREST_TYPE"] = o.forest_type + " via " + cw_path;
+    rec["forest_type"] = {{"map", o.forest_type}, {"crosswalk", cw_path}};
   }
   if (!o.forest_age.empty()) {
     SINKMAP_EXPECTS(m.has_ages, bad_input,
@@ -147,6 +159,7 @@ carbon_inputs prepare_carbon_inputs(carbon_input_options const& o, io::raster_gr
     md["SINKMAP_AGE_CLASS"] = "map " + o.forest_age + " (young <= " +
                               std::to_string(int(m.age_boundary_years)) + " years; default " +
                               (m.default_age == 0 ? "young" : "old") + " where it has no age)";
+    rec["age"] = {{"source", "map"}, {"map", o.forest_age}};
   }
   if (!o.climate_zone_map.empty()) {
     std::string const cw_path = models::resolve_crosswalk_path(o.climate_zone_crosswalk, m, "--climate-zone-crosswalk");
@@ -157,6 +170,7 @@ carbon_inputs prepare_carbon_inputs(carbon_input_options const& o, io::raster_gr
     in.zone = int(in.planes.size());
     in.planes.push_back(z);
     md["SINKMAP_CLIMATE_ZONE"] = "map " + o.climate_zone_map + " via " + cw_path;
+    rec["climate_zone"] = {{"source", "map"}, {"map", o.climate_zone_map}, {"crosswalk", cw_path}};
   }
   // A land-cover class the model has no parameters for (in any zone and age class the map can
   // use) would be NaN carbon on all its pixels: an error naming it, unless the user asked for

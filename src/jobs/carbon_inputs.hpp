@@ -9,6 +9,8 @@
 #include "models/carbon_model.hpp"
 #include "models/crosswalk.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <array>
 #include <cstdint>
 #include <map>
@@ -42,6 +44,11 @@ struct carbon_inputs {
   /// Land-cover pixels per class id (from the code histogram; empty without a land-cover map).
   std::map<int, std::uint64_t> class_pixels;
   std::map<std::string, std::string> metadata;  ///< SINKMAP_* provenance items for outputs
+  /// The same choices as a structured record (io/map_metadata.hpp: outputs carry it as their
+  /// `carbon_inputs` record), which the Monte Carlo reads back: model_file, model_sha256, soil_type, crosswalk, climate_zone {source: option |
+  /// model_default | map, name, map, crosswalk}, age {source: option | model_default | map,
+  /// class, map}.
+  nlohmann::json record = nlohmann::json::object();
   std::vector<std::string> notes;                ///< what was decided for the user
   std::vector<std::string> warnings;             ///< what the user must look at
 };

@@ -1,5 +1,7 @@
 #include "jobs/montecarlo_job.hpp"
 
+#include "io/map_metadata.hpp"
+
 #include "io/run_staging.hpp"
 #include "core/error.hpp"
 #include "core/parse_number.hpp"
@@ -27,12 +29,6 @@ namespace {
 // One class table per iteration lives in host and device memory (17 KiB each), and a tile's
 // partial block holds cells x iterations sums: 10 000 iterations keep both under 200 MiB.
 constexpr int max_iterations = 10000;
-
-std::string meta(GDALDataset& ds, char const* key)
-{
-  char const* v = ds.GetMetadataItem(key);
-  return v ? v : "";
-}
 
 // Reads the maps' planes, then adds each pixel's tile-local (zone, class) cell as the last
 // plane and records the tile's cells.
@@ -106,33 +102,51 @@ bool agb_input_everywhere(GDALDataset& ds)
 }
 
 // What a map records of the carbon inputs it was made with (model, climate zone or zone map,
-// age class or age map, soil type), where the user did not give them.
-jobs::carbon_input_options recorded_options(GDALDataset& map, jobs::carbon_input_options c)
+// age class or age map, soil type), where the user did not give them: the structured record
+// its writer left as its SINKMAP_JSON_carbon_inputs item (io/map_metadata.hpp).
+jobs::carbon_input_options recorded_options(GDALDataset& map, std::string const& map_file,
+                                            jobs::carbon_input_options c)
 {
+  auto const all = io::structured_metadata(map, map_file);
+  auto const rec = all.value("carbon_inputs", nlohmann::json::object());
+  auto const text = [&](nlohmann::json const& j, char const* key) {
+    return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
+  };
   if (c.model.empty() || c.model == models::default_model_name) {
-    std::string const named = meta(map, "SINKMAP_MODEL_FILE");
+    std::string const named = rec.empty() ? io::metadata_item(map, "SINKMAP_MODEL_FILE") : text(rec, "model_file");
     if (!named.empty()) c.model = named;
   }
-  if (c.soil_type.empty()) c.soil_type = meta(map, "SINKMAP_SOIL_TYPE");
-  auto const default_marked = [](std::string const& v) { return v.find("(model default)") != std::string::npos; };
-  // "map FILE via CROSSWALK" (the form carbon_inputs records)
-  auto const map_of = [](std::string const& v, std::string& file, std::string* crosswalk) {
-    if (v.rfind("map ", 0) != 0) return false;
-    std::size_t const via = v.find(" via ");
-    std::size_t const paren = v.find(" (");
-    std::size_t const end = std::min(via, paren);
-    file = v.substr(4, end == std::string::npos ? std::string::npos : end - 4);
-    if (crosswalk && via != std::string::npos) *crosswalk = v.substr(via + 5);
-    return true;
-  };
-  if (c.climate_zone.empty() && c.climate_zone_map.empty()) {
-    std::string const z = meta(map, "SINKMAP_CLIMATE_ZONE");
-    if (!map_of(z, c.climate_zone_map, &c.climate_zone_crosswalk) && !z.empty() && !default_marked(z))
-      c.climate_zone = z;
+  if (rec.empty()) {
+    // A map without the record (another tool, or an older sinkmap) says nothing reliable about
+    // its zone and age: the user's options, or the model's defaults, apply, and we say so when
+    // its text metadata suggests it was made otherwise.
+    std::string const zone = io::metadata_item(map, "SINKMAP_CLIMATE_ZONE"), age = io::metadata_item(map, "SINKMAP_AGE_CLASS");
+    bool const zone_given = !c.climate_zone.empty() || !c.climate_zone_map.empty();
+    bool const age_given = !c.forest_age.empty() || !c.forest_age_class.empty();
+    SINKMAP_EXPECTS((zone.empty() || zone_given || zone.find("(model default)") != std::string::npos) &&
+                      (age.empty() || age_given || age.find("(model default)") != std::string::npos),
+                    bad_input,
+                    "--uncertainty: '" + map_file + "' was made with climate zone '" + zone + "' and age class '" + age +
+                      "' but has no SINKMAP_JSON_carbon_inputs record of them (made by an older sinkmap or another tool): pass "
+                      "--climate-zone or --climate-zone-map and --forest-age-class or --forest-age, or remake the map");
+    return c;
   }
+  if (c.soil_type.empty()) c.soil_type = text(rec, "soil_type");
+  auto const zone = rec.value("climate_zone", nlohmann::json::object());
+  if (c.climate_zone.empty() && c.climate_zone_map.empty()) {
+    std::string const source = text(zone, "source");
+    if (source == "map") {
+      c.climate_zone_map = text(zone, "map");
+      c.climate_zone_crosswalk = text(zone, "crosswalk");
+    } else if (source == "option") {
+      c.climate_zone = text(zone, "name");
+    }
+  }
+  auto const age = rec.value("age", nlohmann::json::object());
   if (c.forest_age.empty() && c.forest_age_class.empty()) {
-    std::string const a = meta(map, "SINKMAP_AGE_CLASS");
-    if (!map_of(a, c.forest_age, nullptr) && !a.empty() && !default_marked(a)) c.forest_age_class = a;
+    std::string const source = text(age, "source");
+    if (source == "map") c.forest_age = text(age, "map");
+    else if (source == "option") c.forest_age_class = text(age, "class");
   }
   return c;
 }
@@ -141,14 +155,14 @@ jobs::carbon_input_options recorded_options(GDALDataset& map, jobs::carbon_input
 void prepare(mc_plan& plan, GDALDataset& map, std::string const& map_file, jobs::carbon_input_options carbon,
              mc_options const& mc, std::vector<std::string>& warnings)
 {
-  carbon = recorded_options(map, std::move(carbon));
+  carbon = recorded_options(map, map_file, std::move(carbon));
   SINKMAP_EXPECTS(!carbon.model.empty(), bad_input,
                   "--uncertainty: '" + map_file + "' does not name its model; pass --model");
-  std::string const crosswalk = carbon.crosswalk.empty() ? meta(map, "SINKMAP_CROSSWALK") : carbon.crosswalk;
+  std::string const crosswalk = carbon.crosswalk.empty() ? io::metadata_item(map, "SINKMAP_CROSSWALK") : carbon.crosswalk;
   carbon.landcover.clear();
   carbon.forest_type.clear();
   jobs::carbon_inputs in = jobs::prepare_carbon_inputs(carbon, plan.grid);
-  if (!meta(map, "SINKMAP_MODEL_SHA256").empty() && meta(map, "SINKMAP_MODEL_SHA256") != in.model.sha256)
+  if (!io::metadata_item(map, "SINKMAP_MODEL_SHA256").empty() && io::metadata_item(map, "SINKMAP_MODEL_SHA256") != in.model.sha256)
     warnings.push_back("model " + carbon.model + " is not the file '" + map_file + "' was made with (SHA-256 differs)");
   auto& p = plan.params;
   kernels::carbon_stage_params cp;
@@ -372,9 +386,9 @@ mc_totals run_sink_montecarlo(mc_sink_options const& s, mc_zones const& zones,
   }
   double years = s.years;
   if (years == 0) {
-    std::string const y1 = meta(*d1, "SINKMAP_YEAR"), y2 = meta(*d2, "SINKMAP_YEAR");
-    SINKMAP_EXPECTS(!y1.empty() && !y2.empty(), bad_input, "--years: the maps do not record their year");
-    years = std::stod(y2) - std::stod(y1);
+    auto const y1 = io::recorded_year(*d1, s.stock_t1), y2 = io::recorded_year(*d2, s.stock_t2);
+    SINKMAP_EXPECTS(y1 && y2, bad_input, "--years: the maps do not record their year");
+    years = double(*y2 - *y1);
   }
   SINKMAP_EXPECTS(years >= 0.01 && years <= 1000, bad_input, "--years: not a number of years between two maps");
   p.opt.years = float(years);
@@ -399,22 +413,22 @@ mc_totals run_map_montecarlo(std::string const& map, mc_zones const& zones,
   if (!io::band_named(*ds, "sink_c")) return run_stock_montecarlo(map, zones, carbon, mc, run);
   // A sink map: its stock maps and settings from its metadata.
   mc_sink_options s;
-  s.stock_t1 = meta(*ds, "SINKMAP_STOCK_T1");
-  s.stock_t2 = meta(*ds, "SINKMAP_STOCK_T2");
+  s.stock_t1 = io::metadata_item(*ds, "SINKMAP_STOCK_T1");
+  s.stock_t2 = io::metadata_item(*ds, "SINKMAP_STOCK_T2");
   SINKMAP_EXPECTS(!s.stock_t1.empty() && !s.stock_t2.empty(), bad_input,
                   "--uncertainty: sink map '" + map + "' does not name its stock maps (SINKMAP_STOCK_T1, "
                   "SINKMAP_STOCK_T2): make it with this sinkmap's sink or run");
   auto number = [&](char const* key) {
-    std::string const v = meta(*ds, key);
+    std::string const v = io::metadata_item(*ds, key);
     SINKMAP_EXPECTS(!v.empty(), bad_input, "--uncertainty: sink map '" + map + "' lacks " + key);
     return parse_double(v.substr(0, v.find(' ')), map + " metadata " + key);
   };
   s.years = number("SINKMAP_YEARS");
   s.transition_years = number("SINKMAP_TRANSITION_YEARS");
-  s.method = meta(*ds, "SINKMAP_SINK_METHOD");
-  if (!meta(*ds, "SINKMAP_DNBR_THRESHOLD").empty()) s.dnbr_threshold = number("SINKMAP_DNBR_THRESHOLD");
+  s.method = io::metadata_item(*ds, "SINKMAP_SINK_METHOD");
+  if (!io::metadata_item(*ds, "SINKMAP_DNBR_THRESHOLD").empty()) s.dnbr_threshold = number("SINKMAP_DNBR_THRESHOLD");
   // The sink map records the model, zone and age inputs the sink used.
-  return run_sink_montecarlo(s, zones, recorded_options(*ds, carbon), mc, run);
+  return run_sink_montecarlo(s, zones, recorded_options(*ds, map, carbon), mc, run);
 }
 
 nlohmann::json summary_json(mc_summary const& s, double scale)

@@ -1,5 +1,6 @@
 #include "jobs/sink_job.hpp"
 
+#include "io/map_metadata.hpp"
 #include "io/run_staging.hpp"
 #include "carbon/stage_tile_kernel.hpp"
 #include "core/error.hpp"
@@ -52,12 +53,6 @@ std::string version_of(std::string const& path)
   return found;
 }
 
-std::string meta(GDALDataset& ds, char const* key)
-{
-  char const* v = ds.GetMetadataItem(key);
-  return v ? v : "";
-}
-
 }  // namespace
 
 std::optional<std::string> product_version_warning(std::string const& lc1, std::string const& lc2)
@@ -87,10 +82,9 @@ sink_job_result run_sink_job(sink_job_options const& opt)
   // Years between the maps: --years, or the years the maps record.
   double years = opt.years;
   if (years == 0) {
-    std::string const y1 = meta(*d1, "SINKMAP_YEAR"), y2 = meta(*d2, "SINKMAP_YEAR");
-    SINKMAP_EXPECTS(!y1.empty() && !y2.empty(), bad_input,
-                    "--years: give the years between the maps (the maps do not record their year)");
-    years = std::stod(y2) - std::stod(y1);
+    auto const y1 = io::recorded_year(*d1, opt.stock_t1), y2 = io::recorded_year(*d2, opt.stock_t2);
+    SINKMAP_EXPECTS(y1 && y2, bad_input, "--years: give the years between the maps (the maps do not record their year)");
+    years = double(*y2 - *y1);
   }
   SINKMAP_EXPECTS(std::isfinite(years) && years >= 0.01 && years <= 1000, bad_input,
                   "--years: " + std::to_string(years) + " is not a number of years between two maps (0.01 to 1000)");
@@ -143,8 +137,8 @@ sink_job_result run_sink_job(sink_job_options const& opt)
   if (params.opt.method != kernels::sink_method_choice::stock_difference) {
     // The model: the one the maps name (checking it has not changed), or --model.
     carbon_input_options co = opt.carbon;
-    std::string const m1 = meta(*d1, "SINKMAP_MODEL_FILE"), m2 = meta(*d2, "SINKMAP_MODEL_FILE");
-    std::string const h1 = meta(*d1, "SINKMAP_MODEL_SHA256"), h2 = meta(*d2, "SINKMAP_MODEL_SHA256");
+    std::string const m1 = io::metadata_item(*d1, "SINKMAP_MODEL_FILE"), m2 = io::metadata_item(*d2, "SINKMAP_MODEL_FILE");
+    std::string const h1 = io::metadata_item(*d1, "SINKMAP_MODEL_SHA256"), h2 = io::metadata_item(*d2, "SINKMAP_MODEL_SHA256");
     if (co.model.empty()) {
       SINKMAP_EXPECTS(!m1.empty(), bad_input,
                       "--model: '" + opt.stock_t1 + "' does not name its model; pass --model");
@@ -173,6 +167,7 @@ sink_job_result run_sink_job(sink_job_options const& opt)
     for (auto const& c : in.model.classes) params.opt.imagery[c.id] = c.tier1 ? 0 : 1;
     params.opt.dnbr_threshold = float(opt.dnbr_threshold.value_or(in.model.dnbr_threshold));
     for (auto const& [k, v] : in.metadata) oo.metadata[k] = v;
+    oo.records["carbon_inputs"] = in.record.dump();
     for (auto const& w : in.warnings) result.warnings.push_back(w);
     if (q.nbr[0] < 0 || q.nbr[1] < 0)
       result.notes.push_back("no NBR in both stock maps (the scenes lack nir or swir2): no disturbance test");
@@ -186,7 +181,7 @@ sink_job_result run_sink_job(sink_job_options const& opt)
     char const* c = ds[1]->GetRasterBand(io::band_named(*ds[1], "ecosystem_class"))->GetMetadataItem("classes");
     if (c) result.class_names = parse_class_table(c);
   }
-  if (auto w = product_version_warning(meta(*d1, "SINKMAP_LANDCOVER"), meta(*d2, "SINKMAP_LANDCOVER")))
+  if (auto w = product_version_warning(io::metadata_item(*d1, "SINKMAP_LANDCOVER"), io::metadata_item(*d2, "SINKMAP_LANDCOVER")))
     result.warnings.push_back(*w);
 
   carbon::sink_tile_kernel const kernel(params, kernels::pixel_type::f32, int(planes.size()),
@@ -204,8 +199,8 @@ sink_job_result run_sink_job(sink_job_options const& opt)
              {names[3], {{"units", "Mg C / ha / yr"}, {"meaning", "carbon released (losses)"}}},
              {names[4], {{"units", "rule code"}, {"classes", "0=none,1=stock_difference,2=gain_loss,3=conversion"}}},
              {names[5], {{"units", "0/1"}, {"meaning", "dNBR above the threshold inside forest"}}},
-             {names[6], {{"units", "class id"}, {"classes", classes ? meta(*ds[0], "SINKMAP_CLASSES") : ""}}},
-             {names[7], {{"units", "class id"}, {"classes", classes ? meta(*ds[1], "SINKMAP_CLASSES") : ""}}}};
+             {names[6], {{"units", "class id"}, {"classes", classes ? io::metadata_item(*ds[0], "SINKMAP_CLASSES") : ""}}},
+             {names[7], {{"units", "class id"}, {"classes", classes ? io::metadata_item(*ds[1], "SINKMAP_CLASSES") : ""}}}};
   for (int k = 0; k < 8; ++k) r.bands[std::size_t(k)].plane = k;
   r.output_options = oo;
   r.output_options.metadata["SINKMAP_PRODUCT"] = "carbon sink (IPCC 2006 V4 Ch. 2)";
@@ -219,7 +214,7 @@ sink_job_result run_sink_job(sink_job_options const& opt)
     std::filesystem::absolute(io::published_path(opt.stock_t2)).lexically_normal().string();
   result.method = method;
   for (int k = 0; k < 2; ++k)
-    if (auto y = meta(*ds[k], "SINKMAP_YEAR"); !y.empty())
+    if (auto y = io::metadata_item(*ds[k], "SINKMAP_YEAR"); !y.empty())
       r.output_options.metadata[k == 0 ? "SINKMAP_YEAR_FROM" : "SINKMAP_YEAR_TO"] = y;
   r.run = opt.run;
   r.label = "sinkmap sink";

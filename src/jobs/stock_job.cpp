@@ -325,6 +325,7 @@ stock_job_result run_stock_job(stock_job_options const& opt)
     result.has_nbr = true;
   }
   for (auto const& [k, v] : in.metadata) r.output_options.metadata[k] = v;
+  r.output_options.records["carbon_inputs"] = in.record.dump();
   if (s.product) r.output_options.metadata["SINKMAP_DATE"] = s.product->date;
   if (comp) {
     std::string dates;

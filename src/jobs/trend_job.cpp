@@ -1,5 +1,6 @@
 #include "jobs/trend_job.hpp"
 
+#include "io/map_metadata.hpp"
 #include "carbon/stage_tile_kernel.hpp"
 #include "core/error.hpp"
 #include "gdal/gdal_session.hpp"
@@ -47,10 +48,9 @@ trend_job_result run_trend_job(trend_job_options const& opt)
     if (!opt.years.empty()) {
       years[k] = opt.years[k];
     } else {
-      char const* y = ds->GetMetadataItem("SINKMAP_YEAR");
-      SINKMAP_EXPECTS(y != nullptr, bad_input,
-                      "MAP '" + f + "' does not record its year: pass --years Y,Y,...");
-      years[k] = std::atof(y);
+      auto const y = io::recorded_year(*ds, f);
+      SINKMAP_EXPECTS(y.has_value(), bad_input, "MAP '" + f + "' does not record its year: pass --years Y,Y,...");
+      years[k] = *y;
     }
     SINKMAP_EXPECTS(std::isfinite(years[k]), bad_input, "--years: not a number");
   }

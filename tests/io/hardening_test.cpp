@@ -5,6 +5,7 @@
 #include "core/input_registry.hpp"
 #include "io/atomic_output.hpp"
 #include "io/invest_pools.hpp"
+#include "io/map_metadata.hpp"
 #include "io/zones.hpp"
 #include "jobs/inventory_job.hpp"
 #include "jobs/run_config.hpp"
@@ -233,4 +234,33 @@ TEST(Hardening, ZoneFilesThatAreEmptyMultiLayeredOrOverlappingAreSaidSo)
     << R"({"type":"Feature","properties":{"name":"A"},"geometry":{"type":"Polygon","coordinates":[[[500000,3999910],[500060,3999910],[500060,4000000],[500000,4000000],[500000,3999910]]]}},)"
     << R"({"type":"Feature","properties":{"name":"B"},"geometry":{"type":"Polygon","coordinates":[[[500060,3999910],[500120,3999910],[500120,4000000],[500060,4000000],[500060,3999910]]]}}]})";
   EXPECT_TRUE(io::zone_set(tmp.file("touch.geojson"), "name", grid).notes().empty());
+}
+
+TEST(Hardening, RecordedYearsAreWholeYearsOrRefusedByFile)
+{
+  // std::atof made "20x1" the year 20 and "abc" the year 0; every job now reads a map's year
+  // through io::recorded_year.
+  test::temp_dir tmp;
+  test::raster_spec spec;
+  spec.width = 2;
+  spec.height = 1;
+  spec.bands = 1;
+  std::string const f = tmp.file("y.tif");
+  test::write_u16(f, spec, {1, 2});
+  auto year_of = [&](char const* v) {
+    GDALDatasetUniquePtr ds(GDALDataset::Open(f.c_str(), GDAL_OF_RASTER | GDAL_OF_UPDATE));
+    if (v) ds->SetMetadataItem("SINKMAP_YEAR", v);
+    return io::recorded_year(*ds, f);
+  };
+  EXPECT_FALSE(year_of(nullptr).has_value());
+  EXPECT_EQ(year_of("2021"), 2021);
+  for (char const* bad : {"20x1", "abc", "2020.5", "-3", "99999999999"}) {
+    try {
+      year_of(bad);
+      ADD_FAILURE() << bad;
+    } catch (bad_input const& e) {
+      EXPECT_NE(std::string(e.what()).find(f), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("not a year"), std::string::npos) << e.what();
+    }
+  }
 }

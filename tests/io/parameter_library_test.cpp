@@ -4,6 +4,8 @@
 // and in two climate zones; a model with new classes needs no code change; the region check;
 // and bad input naming file and field.
 #include "core/error.hpp"
+#include "io/map_metadata.hpp"
+#include "jobs/montecarlo_job.hpp"
 #include "jobs/stock_job.hpp"
 #include "models/carbon_model.hpp"
 #include "models/crosswalk.hpp"
@@ -250,6 +252,43 @@ TEST(ParameterLibrary, StockPerClassByHandWithAndWithoutForestTypesInTwoClimateZ
   EXPECT_EQ(std::string(ds->GetMetadataItem("SINKMAP_MODEL_SHA256")).size(), 64u);
   EXPECT_NE(ds->GetMetadataItem("SINKMAP_CROSSWALK"), nullptr);
   EXPECT_NE(std::string(ds->GetMetadataItem("SINKMAP_AGE_CLASS")).find("young"), std::string::npos);
+}
+
+TEST(ParameterLibrary, MonteCarloReadsTheInputsAMapRecordsWhateverTheirPaths)
+{
+  // A zone map whose path holds " (" and " via ", which the old text form "map FILE via CW"
+  // could not carry: the map's SINKMAP_JSON_carbon_inputs record names it exactly, and the Monte Carlo run
+  // without options equals the one given the options, to the last digit.
+  small_map m;
+  std::string const awkward = m.tmp.file("zones (dry) via wet.tif");
+  std::filesystem::copy_file(m.zones, awkward);
+  m.stock([&](jobs::stock_job_options& o) { o.carbon.climate_zone_map = awkward; });
+  std::string const map = m.tmp.file("stock.tif");
+  GDALDatasetUniquePtr ds(GDALDataset::Open(map.c_str(), GDAL_OF_RASTER));
+  auto const rec = io::structured_metadata(*ds, map)["carbon_inputs"];
+  EXPECT_EQ(rec["climate_zone"]["source"], "map");
+  EXPECT_EQ(rec["climate_zone"]["map"], awkward);
+  EXPECT_EQ(rec["age"]["source"], "model_default");
+  ds.reset();
+  uncertainty::mc_options mc;
+  mc.iterations = 64;
+  mc.seed = 5;
+  jobs::run_settings run;
+  run.quiet = true;
+  auto const recorded = uncertainty::run_stock_montecarlo(map, {}, {}, mc, run);
+  jobs::carbon_input_options given;
+  given.model = "north_china_2019";
+  given.climate_zone_map = awkward;
+  auto const explicit_ = uncertainty::run_stock_montecarlo(map, {}, given, mc, run);
+  auto const& a = recorded.rows.at({"*", "*"}).at(0);
+  auto const& b = explicit_.rows.at({"*", "*"}).at(0);
+  EXPECT_EQ(a.mean, b.mean);
+  EXPECT_EQ(a.sd, b.sd);
+  // The moist row's soil (88) differs from the dry default's (38): the zone map was used.
+  given.climate_zone_map.clear();
+  given.climate_zone = "warm_temperate_dry";
+  auto const dry = uncertainty::run_stock_montecarlo(map, {}, given, mc, run);
+  EXPECT_NE(dry.rows.at({"*", "*"}).at(0).mean, a.mean);
 }
 
 TEST(ParameterLibrary, AModelWithNewClassesNeedsNoCodeChange)
