@@ -3,10 +3,13 @@
 #include "core/error.hpp"
 #include "core/input_registry.hpp"
 #include "gdal/gdal_session.hpp"
+#include "io/geotiff_writer.hpp"
 
 #include <gdal_alg.h>
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
+
+#include <algorithm>
 
 namespace sinkmap::io {
 
@@ -189,6 +192,25 @@ void zone_set::rasterize(pipeline::window const& w, std::vector<int>& ids) const
   if (ds->GetRasterBand(1)->RasterIO(GF_Read, 0, 0, w.w, w.h, ids.data(), w.w, w.h, GDT_Int32, 0,
                                      0, nullptr) != CE_None)
     SINKMAP_FAIL(runtime_failure, "cannot rasterize zones" + gdal_reason());
+}
+
+void write_zone_raster(zone_set const& zones, raster_grid const& grid, std::string const& path)
+{
+  io::output_band band{"zone", {{"units", "zone id"}, {"meaning", "1-based zone id, 0 outside every zone"}}};
+  raster_output_options opt;
+  opt.metadata["SINKMAP_PRODUCT"] = "zone ids (a run's temporary)";
+  geotiff_writer writer(path, grid, {band}, opt);
+  int const rows = std::max(1, std::min(grid.height, int((8u << 20) / std::max(1, grid.width) / 8)));
+  std::vector<int> ids;
+  std::vector<float> values;
+  int tile = 0;
+  for (int y = 0; y < grid.height; y += rows) {
+    pipeline::window const w{0, y, grid.width, std::min(rows, grid.height - y)};
+    zones.rasterize(w, ids);
+    values.assign(ids.begin(), ids.end());
+    writer.write(tile++, w, values.data());
+  }
+  writer.commit();
 }
 
 }  // namespace sinkmap::io

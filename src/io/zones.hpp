@@ -42,4 +42,8 @@ class zone_set {
   std::vector<double> areas_ha_;
 };
 
+/// Writes the zone ids of every pixel of `grid` (1-based; 0 outside every zone) as a one-band
+/// Float32 GeoTIFF, for a kernel that needs the zone of each pixel (the wood removals).
+void write_zone_raster(zone_set const& zones, raster_grid const& grid, std::string const& path);
+
 }  // namespace sinkmap::io

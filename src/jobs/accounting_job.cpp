@@ -50,7 +50,7 @@ std::vector<std::string> accounted_stock_band_names()
 std::vector<std::string> flux_band_names()
 {
   return {"sink_c", "sink_co2", "gains_c", "losses_c", "biomass_c", "dom_c", "soil_c", "ipcc_category", "events",
-          "pending_class", "class_from", "class_to"};
+          "pending_class", "class_from", "class_to", "wood_removal"};
 }
 
 std::vector<std::string> state_band_names()
@@ -189,6 +189,22 @@ accounting_job_result run_accounting_job(accounting_job_options const& opt)
     result.state_year = p.state_year;
   }
 
+  if (!opt.harvest_zones.empty()) {
+    SINKMAP_EXPECTS(opt.harvest_m3_per_ha.size() <= std::size_t(k::max_harvest_zones), bad_input,
+                    "harvest: at most " + std::to_string(k::max_harvest_zones) +
+                      " zones with wood-removal statistics in one run, got " + std::to_string(opt.harvest_m3_per_ha.size()) +
+                      ": split the zone file");
+    q.harvest_zone = int(planes.size());
+    planes.push_back({opt.harvest_zones, 1});
+    p.n_harvest_zones = int(opt.harvest_m3_per_ha.size());
+    for (int z = 0; z < k::max_harvest_zones; ++z)
+      for (int y = 0; y < k::max_accounting_years; ++y)
+        p.harvest_m3_per_ha[z][y] = std::size_t(z) < opt.harvest_m3_per_ha.size() && y < layout.years &&
+                                        std::size_t(y) < opt.harvest_m3_per_ha[std::size_t(z)].size()
+                                      ? opt.harvest_m3_per_ha[std::size_t(z)][std::size_t(y)]
+                                      : NAN;
+  }
+
   // The model, the climate zone(s) and the first year's stand ages (the state carries them on).
   carbon_input_options co = opt.carbon;
   co.landcover.clear();
@@ -280,10 +296,13 @@ accounting_job_result run_accounting_job(accounting_job_options const& opt)
                band(flux_names[6], "Mg C / ha / yr", "net change of soil carbon", pl(k::fb_soil)),
                band(flux_names[7], "category code", "IPCC land category at the interval's end", pl(k::fb_category)),
                band(flux_names[8], "bits", "1 conversion booked, 2 disturbance, 4 unconfirmed change reverted, "
-                                           "8 forest without a growth rate", pl(k::fb_events)),
+                                           "8 forest without a growth rate, 16 wood removals booked, 32 removals "
+                                           "due but the class has no BCEF", pl(k::fb_events)),
                band(flux_names[9], "class id", "class seen but not yet confirmed", pl(k::fb_pending)),
                band(flux_names[10], "class id", "confirmed class at the interval's start", pl(k::fb_class_before)),
-               band(flux_names[11], "class id", "confirmed class at the interval's end", pl(k::fb_class_after))};
+               band(flux_names[11], "class id", "confirmed class at the interval's end", pl(k::fb_class_after)),
+               band(flux_names[12], "m3 / ha / yr", "wood removals booked from the zone's statistics (roundwood)",
+                    pl(k::fb_removed_volume))};
     o.bands[0].metadata["sign"] = sign;
     o.bands[1].metadata["sign"] = sign;
     o.bands[7].metadata["classes"] = legend;
@@ -324,6 +343,11 @@ accounting_job_result run_accounting_job(accounting_job_options const& opt)
   r.label = "sinkmap accounting";
   r.reducer = opt.reducer;
   r.observer = opt.observer;
+  if (!opt.write_outputs) {
+    r.more_outputs.clear();
+    r.observer = nullptr;
+    r.label = "sinkmap accounting (forest area for the removals)";
+  }
   result.stream = run_raster_stream(r, kernel);
   return result;
 }

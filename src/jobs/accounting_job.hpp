@@ -56,6 +56,12 @@ struct accounting_job_options {
   std::string state_output;
   io::raster_output_options output_options;
   run_settings run;
+  /// Wood removals from statistics: a raster of harvest-zone numbers (1..n, 0 outside) on the
+  /// grid, and per zone and map the removal per ha of the forest that stays forest (m3/ha; NaN:
+  /// no statistic, so a detected clear-cut is booked there instead). run_job computes them.
+  std::string harvest_zones;
+  std::vector<std::vector<float>> harvest_m3_per_ha;
+  bool write_outputs = true;  ///< false: a pass for its reducer only (the forest-area pass)
   tile_observer reducer;   ///< sees every output plane (find them with the layout)
   tile_observer observer;  ///< the same, in the writer thread (ordered IO: the cube)
 };
@@ -72,12 +78,12 @@ struct accounting_job_result {
 /// The layout a pass with these options will have (before it runs).
 accounting_layout layout_of(accounting_job_options const& opt);
 
-/// Checks the options and inputs (state of another grid or model, confirm_years < 1, years out of
-/// order) without writing anything; throws bad_input naming the file or option.
 /// The year of a start state (state_YEAR.tif), after checking that it is one: bad_input
 /// naming the file otherwise.
 int start_state_year(std::string const& file);
 
+/// Checks the options and inputs (state of another grid or model, confirm_years < 1, years out of
+/// order) without writing anything; throws bad_input naming the file or option.
 void check_accounting_inputs(accounting_job_options const& opt);
 
 accounting_job_result run_accounting_job(accounting_job_options const& opt);

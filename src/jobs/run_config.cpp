@@ -164,6 +164,7 @@ run_config load_run_config(std::string const& path)
   c.trend = root.boolean("trend").value_or(false);
   c.confirm_years = int(root.integer("confirm_years", 1, 40).value_or(2));
   c.start_state = root.path("start_state");
+  c.harvest = root.path("harvest");
   read_grid(root, c.grid);
 
   if (auto const* ut = root.table("uncertainty")) {

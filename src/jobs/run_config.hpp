@@ -44,6 +44,8 @@ struct run_config {
   /// change, and the state_YEAR.tif of an earlier run to continue from ("" = start afresh).
   int confirm_years = 2;
   std::string start_state;
+  /// Wood removals from statistics (zone,year,roundwood_m3; jobs/wood_removals.hpp); "": none.
+  std::string harvest;
   bool trend = false;                 ///< Theil-Sen / Mann-Kendall over the years (3 or more)
   /// [uncertainty]: iterations, seed, landcover_confusion, confusion_crosswalk; map = true
   /// writes stock_YEAR_sd.tif and sink_Y1_Y2_sd.tif (sd_output is set per map by the run).

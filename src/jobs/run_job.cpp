@@ -19,6 +19,7 @@
 #include "jobs/sink_job.hpp"
 #include "jobs/stock_job.hpp"
 #include "jobs/trend_job.hpp"
+#include "jobs/wood_removals.hpp"
 #include "report/run_report.hpp"
 #include "uncertainty/confusion.hpp"
 #include "jobs/montecarlo_job.hpp"
@@ -32,6 +33,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 
@@ -142,6 +144,7 @@ void check_before_writing(run_config const& cfg, run_products const& products, i
   };
   exists(cfg.zones, "[zones] file");
   exists(cfg.start_state, "start_state");
+  if (!cfg.harvest.empty()) (void)read_wood_removals(cfg.harvest, nullptr);  // the zones are checked on the grid
   for (auto const& y : cfg.years) {
     std::string const at = "year " + std::to_string(y.year);
     for (auto const& sc : y.scenes) exists(sc, at + " scenes");
@@ -297,6 +300,53 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
   ao.output_options = output_options;
   ao.run = run;
   accounting_layout const L = layout_of(ao);
+  int const first_flux_map = products.state_year != 0 ? 0 : 1;  // the map of flux block 0
+
+  // Wood removals from statistics (IPCC 2006 Vol. 4 Eq. 2.12): a first pass measures, per zone
+  // and map, the forest that stays forest, over which the zone's removals are spread. The class
+  // rules do not depend on the pools, so that pass sees the same classes as the real one.
+  std::optional<removal_plan> removals;
+  std::vector<std::string> zone_names;
+  if (zones)
+    for (int z = 1; z <= int(zones->size()); ++z) zone_names.push_back(zones->name(z));
+  if (!cfg.harvest.empty()) {
+    auto const table = read_wood_removals(cfg.harvest, &zone_names);
+    ao.harvest_zones = out(".harvest_zones.tif");
+    io::write_zone_raster(*zones, *grid, ao.harvest_zones);
+    ao.harvest_m3_per_ha.assign(zone_names.size(), std::vector<float>(std::size_t(L.years), 0.0f));
+    std::vector<std::vector<carbon::exact_sum>> forest(zone_names.size(), std::vector<carbon::exact_sum>(std::size_t(L.years)));
+    std::mutex forest_mutex;
+    accounting_job_options pre = ao;
+    pre.write_outputs = false;
+    pre.reducer = [&](int, pipeline::window const& w, float const* planes) {
+      std::size_t const n = w.pixels();
+      std::vector<int> ids;
+      zones->rasterize(w, ids);
+      std::vector<std::vector<carbon::exact_sum>> tile(forest.size(), std::vector<carbon::exact_sum>(std::size_t(L.years)));
+      for (int y = first_flux_map; y < L.years; ++y) {
+        float const* cat = planes + std::size_t(L.stock(y, kernels::sb_category)) * n;
+        float const* ev = planes + std::size_t(L.flux(y - first_flux_map, kernels::fb_events)) * n;
+        for (std::size_t i = 0; i < n; ++i) {
+          if (ids[i] <= 0 || std::isnan(cat[i]) || int(cat[i]) % 8 != int(kernels::class_group::forest)) continue;
+          if (!std::isnan(ev[i]) && (int(ev[i]) & kernels::event_conversion)) continue;
+          tile[std::size_t(ids[i] - 1)][std::size_t(y)].add(areas->hectares(w.y + int(i / std::size_t(w.w))));
+        }
+      }
+      std::lock_guard<std::mutex> lock(forest_mutex);
+      for (std::size_t z = 0; z < forest.size(); ++z)
+        for (std::size_t y = 0; y < forest[z].size(); ++y) forest[z][y].add(tile[z][y]);
+    };
+    (void)run_accounting_job(pre);
+    std::vector<std::vector<double>> forest_ha(forest.size());
+    for (std::size_t z = 0; z < forest.size(); ++z)
+      for (auto const& a : forest[z]) forest_ha[z].push_back(a.value());
+    removals = plan_removals(table, zone_names, products.years, products.state_year, forest_ha);
+    ao.harvest_m3_per_ha = removals->m3_per_ha;
+    for (auto const& w : removals->warnings) warnings.push_back(w);
+  }
+  // Removals booked per zone and interval (m3), to set against the statistics.
+  std::vector<std::vector<carbon::exact_sum>> booked_m3(zone_names.size(), std::vector<carbon::exact_sum>(std::size_t(L.intervals)));
+  std::mutex booked_mutex;
   std::vector<std::unique_ptr<zonal_accumulator>> stock_acc;
   std::vector<std::unique_ptr<category_accumulator>> category_acc;
   std::vector<std::unique_ptr<sink_accumulator>> transition_acc;
@@ -329,6 +379,18 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
       at.class_before = f(kernels::fb_class_before);
       at.class_after = plane(planes, n, L.stock(y2, kernels::sb_class));
       category_acc[std::size_t(t)]->add_tile(w, at);
+      if (removals) {
+        std::vector<int> ids;
+        zones->rasterize(w, ids);
+        float const* v = f(kernels::fb_removed_volume);
+        double const years = double(intervals[std::size_t(t)].second - intervals[std::size_t(t)].first);
+        std::vector<carbon::exact_sum> tile(zone_names.size());
+        for (std::size_t i = 0; i < n; ++i)
+          if (ids[i] > 0 && !std::isnan(v[i]) && v[i] > 0.0f)
+            tile[std::size_t(ids[i] - 1)].add(double(v[i]) * years * areas->hectares(w.y + int(i / std::size_t(w.w))));
+        std::lock_guard<std::mutex> lock(booked_mutex);
+        for (std::size_t z = 0; z < tile.size(); ++z) booked_m3[z][std::size_t(t)].add(tile[z]);
+      }
       transition_acc[std::size_t(t)]->add_tile(w, at.net, at.gains, at.losses, at.class_before, at.class_after);
     }
   };
@@ -347,9 +409,11 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
     };
   }
   auto const ar = run_accounting_job(ao);
+  if (!ao.harvest_zones.empty()) fs::remove(ao.harvest_zones);  // a temporary: not published
   for (auto const& w : ar.warnings)
     if (std::find(warnings.begin(), warnings.end(), w) == warnings.end()) warnings.push_back("accounting: " + w);
   manifest["accounting"] = {{"confirm_years", cfg.confirm_years},
+                            {"harvest", cfg.harvest},
                             {"transition_years", cfg.transition_years},
                             {"start_state", cfg.start_state},
                             {"state", ao.state_output},
@@ -427,6 +491,22 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
                         " Mg C (relative residual " + std::to_string(b.relative) +
                         " > 1e-6): a bug in the accounting, please report it with this run's config");
     }
+    // Wood removals: the statistics against what the forest could give (a stand gives at most
+    // its biomass; a class without a BCEF table gives none).
+    nlohmann::json wood = nlohmann::json::array();
+    if (removals) {
+      std::size_t const y2 = t + std::size_t(first_flux_map);
+      for (std::size_t z = 0; z < zone_names.size(); ++z) {
+        if (std::isnan(removals->m3_per_ha[z][y2]) && removals->m3[z][y2] == 0) continue;
+        double const stat = removals->m3[z][y2], booked = booked_m3[z][t].value();
+        wood.push_back({{"zone", zone_names[z]}, {"statistic_m3", stat}, {"booked_m3", booked},
+                        {"not_booked_m3", stat - booked}});
+        if (stat - booked > 1e-6 * stat + 1e-6)
+          warnings.push_back(where + ": zone " + zone_names[z] + ": " + std::to_string(stat - booked) + " of " +
+                             std::to_string(stat) + " m3 of wood removals not booked (the forest there holds less "
+                             "biomass, or its class has no BCEF in the model)");
+      }
+    }
     nlohmann::json events = nlohmann::json::array();
     for (auto const& b : ci.balance) {
       events.push_back({{"zone", b.zone}, {"converted_ha", b.converted_ha}, {"disturbed_ha", b.disturbed_ha},
@@ -475,6 +555,7 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
                                  {"categories", categories},
                                  {"mass_balance", balance},
                                  {"events", events},
+                                 {"wood_removals", wood},
                                  {"transitions", out("transitions_" + pair + ".csv")},
                                  {"total_mgc_per_yr", sinv.total.total},
                                  {"total_co2e_t_per_yr", sinv.total.co2e},

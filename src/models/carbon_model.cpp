@@ -1,5 +1,7 @@
 #include "models/carbon_model.hpp"
 
+#include "sinkmap/kernels/accounting_stage.hpp"
+
 #include "core/error.hpp"
 #include "core/json_file.hpp"
 #include "indices/index_catalog.hpp"
@@ -278,9 +280,47 @@ class model_parser {
       ci.description = r_.text_or(c, "description", field, "");
       ci.absent_in_region = r_.text_or(c, "absent_in_region", field, "");
       ci.proxy = c.value("proxy", false);
+      if (c.contains("bcef")) parse_bcef(c.at("bcef"), field + ".bcef", ci);
       m_.classes.push_back(ci);
     }
     std::sort(m_.classes.begin(), m_.classes.end(), [](auto const& a, auto const& b) { return a.id < b.id; });
+  }
+
+  // A class's BCEF table: {"steps": [{"growing_stock_below": N, "bcef_s": {...}, "bcef_r":
+  // {...}}, ..., {last step without a bound}], "source": "..."}, or "@name" of such a table in
+  // "factors" (shared by the classes of one forest type).
+  void parse_bcef(json const& j, std::string field, class_info& ci)
+  {
+    json const* t = &j;
+    if (j.is_string()) {
+      std::string const ref = j.get<std::string>();
+      if (ref.rfind('@', 0) != 0) r_.fail(field, "expected a table or \"@factor\", got " + j.dump());
+      json const& factors = r_.at(j_, "factors", "");
+      std::string const name = ref.substr(1);
+      if (!factors.contains(name)) r_.fail(field, "no factor '" + name + "' in factors");
+      t = &factors.at(name);
+      field = "factors." + name;
+    }
+    json const& steps = r_.at(*t, "steps", field);
+    if (!steps.is_array() || steps.empty() || steps.size() > std::size_t(kernels::max_bcef_steps))
+      r_.fail(field + ".steps", "expected 1 to " + std::to_string(kernels::max_bcef_steps) + " growing-stock levels");
+    ci.bcef_source = r_.text(*t, "source", field);
+    double prev = 0;
+    for (std::size_t k = 0; k < steps.size(); ++k) {
+      std::string const sf = field + ".steps[" + std::to_string(k) + "]";
+      class_info::bcef_step b;
+      bool const last = k + 1 == steps.size();
+      if (last && steps[k].contains("growing_stock_below"))
+        r_.fail(sf, "the last level applies to all larger growing stocks: leave out its bound");
+      if (!last) {
+        b.growing_stock_below = r_.number_in(steps[k], "growing_stock_below", sf, 1, 5000);
+        if (b.growing_stock_below <= prev) r_.fail(sf + ".growing_stock_below", "levels must increase");
+        prev = b.growing_stock_below;
+      }
+      b.bcef_s = lib_.parameters()[std::size_t(lib_.leaf(r_.at(steps[k], "bcef_s", sf), sf + ".bcef_s", 0.05, 20))].value;
+      b.bcef_r = lib_.parameters()[std::size_t(lib_.leaf(r_.at(steps[k], "bcef_r", sf), sf + ".bcef_r", 0.05, 20))].value;
+      ci.bcef.push_back(b);
+    }
   }
 
   void parse_classifier()

@@ -9,6 +9,7 @@
 #include "models/parameter_library.hpp"
 #include "sinkmap/kernels/carbon_stage.hpp"
 
+#include <cmath>
 #include <map>
 #include <memory>
 #include <optional>
@@ -31,6 +32,14 @@ struct class_info {
   std::map<std::string, std::pair<std::string, std::set<std::string>>> not_estimated;
   /// Zone / age combinations without parameters (NA), with the reason.
   std::vector<std::string> not_available;
+  /// Biomass conversion and expansion factors by growing-stock level (IPCC 2006 Vol. 4 Table
+  /// 4.5), for wood removals given as volume: empty where the model gives none for the class.
+  struct bcef_step {
+    double growing_stock_below = INFINITY;  ///< m3/ha; the last step: all larger stocks
+    double bcef_s = 0, bcef_r = 0;           ///< Mg d.m. per m3 (growing stock, removals)
+  };
+  std::vector<bcef_step> bcef;
+  std::string bcef_source;
 };
 
 struct zone_info {

@@ -1,7 +1,7 @@
 // GPU equals CPU for the yearly carbon accounting: the CUDA kernel carries every pixel of
 // accounting_fixture.hpp's mixed series (conversions, flicker, disturbance, growth to the cap,
 // random class and NBR paths) through ten maps and gives the CPU loop's floats bit for bit, on a
-// fresh start and on a run continued from the state.
+// fresh start and on a run continued from the state, with wood removals from statistics.
 #include "carbon/stage_tile_kernel.hpp"
 #include "gpu/gpu_test.hpp"
 #include "memory_scene.hpp"
@@ -35,9 +35,20 @@ std::vector<pixel_series> random_pixels(int years, std::size_t n)
     for (auto& v : b) v = rng() % 7 == 0 ? NAN : nbr(rng);
     auto s = start_as(1 + int(rng() % 5), agb(rng), c, b);
     s.age = rng() % 3 == 0 ? NAN : float(rng() % 60);
+    s.harvest_zone = float(rng() % 3);
     px.push_back(s);
   }
   return px;
+}
+
+// Removal statistics in zones 1 and 2 in alternate years.
+void set_harvest(accounting_params& p)
+{
+  p.n_harvest_zones = 2;
+  for (int y = 0; y < p.n_years; ++y) {
+    p.harvest_m3_per_ha[0][y] = y % 2 == 0 ? 12.0f : NAN;
+    p.harvest_m3_per_ha[1][y] = y % 2 == 1 ? 40.0f : NAN;
+  }
 }
 
 std::vector<float> run_on_gpu(accounting_params const& p, std::vector<float> const& in, std::size_t n)
@@ -70,6 +81,7 @@ TEST_F(AccountingGpu, FreshAndContinuedRunsEqualCpu)
   std::size_t const n = 50000;
   auto const px = random_pixels(years, n);
   auto p = make_params(years, 2010);
+  set_harvest(*p);
   auto const in = fresh_inputs(*p, px);
   auto const cpu = run_cpu(*p, in, n);
   expect_same(run_on_gpu(*p, in, n), cpu, n);
@@ -77,6 +89,7 @@ TEST_F(AccountingGpu, FreshAndContinuedRunsEqualCpu)
   result const r{*p, cpu, n};
   auto q = make_params(years - 1, 2020);
   q->state_year = 2019;
+  set_harvest(*q);
   auto const in2 = continued_inputs(*q, px, 1, r.state_planes());
   expect_same(run_on_gpu(*q, in2, n), run_cpu(*q, in2, n), n);
 }

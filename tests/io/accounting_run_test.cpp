@@ -129,6 +129,76 @@ TEST(AccountingRun, StocksAndSinksAddUpAndAContinuedRunEqualsTheFullRun)
     expect_same_raster(tmp.file(std::string("full/") + f), tmp.file(std::string("tiled/") + f));
 }
 
+TEST(AccountingRun, WoodRemovalsFromStatisticsAreBookedWithTheModelsBcef)
+{
+  // 1000 m3 of roundwood in zone "west" in 2017. The 2016 forest (WorldCover tree cover ->
+  // natural broadleaf) all holds the same AGB, so its BCEF_R level, R and CF are one each:
+  // the extra losses are 1000 x BCEF_R x (1 + R) x CF, computed here from the model file.
+  test::temp_dir tmp;
+  std::string const csv = tmp.file("removals.csv");
+  std::ofstream(csv) << "zone,year,roundwood_m3\nwest,2017,1000\n";
+  auto const with = manifest_of(run_series(tmp, "with", 2016, 2018, "harvest = \"" + csv + "\"\n"));
+  auto const without = manifest_of(run_series(tmp, "without", 2016, 2018));
+  auto const& wood = with["sinks"][0]["wood_removals"];
+  ASSERT_EQ(wood.size(), 1u) << with["sinks"][0].dump();
+  EXPECT_EQ(wood[0]["zone"], "west");
+  EXPECT_NEAR(wood[0]["booked_m3"].get<double>(), 1000.0, 1e-3);
+  EXPECT_TRUE(with["sinks"][1]["wood_removals"].empty());
+
+  std::ifstream mf(test::source_dir() / "models/carbon/north_china_2019.json");
+  auto const model = nlohmann::json::parse(mf);
+  auto const& forest = model["classes"]["natural_forest_broadleaf"];
+  double const cf = model["factors"]["cf_forest"]["value"];
+  auto const obs = test::read_band(tmp.file("with/observed_stock_2016.tif"), 1);  // agb
+  auto const cls = test::read_band(tmp.file("with/observed_stock_2016.tif"), 8);  // ecosystem_class
+  double agb = NAN;
+  for (std::size_t i = 0; i < cls.size(); ++i)
+    if (cls[i] == forest["id"].get<float>()) {
+      if (std::isnan(agb)) agb = obs[i];
+      ASSERT_EQ(obs[i], float(agb)) << i;
+    }
+  ASSERT_FALSE(std::isnan(agb));
+  std::string const ref = forest["bcef"];
+  auto const& steps = model["factors"][ref.substr(1)]["steps"];
+  double bcef_r = NAN;
+  for (auto const& st : steps)
+    if (!st.contains("growing_stock_below") ||
+        agb / st["bcef_s"]["value"].get<double>() < st["growing_stock_below"].get<double>()) {
+      bcef_r = st["bcef_r"]["value"];
+      break;
+    }
+  double r = NAN;
+  for (auto const& st : forest["root_to_shoot"]["steps"])
+    if (!st.contains("agb_at_most") || agb <= st["agb_at_most"].get<double>()) {
+      r = st["ratio"]["value"];
+      break;
+    }
+  double const removed_c = 1000 * bcef_r * (1 + r) * cf;
+  double const extra_losses = with["sinks"][0]["losses_mgc_per_yr"].get<double>() -
+                              without["sinks"][0]["losses_mgc_per_yr"].get<double>();
+  EXPECT_NEAR(extra_losses, removed_c, 1e-4 * removed_c) << "AGB " << agb << " BCEF_R " << bcef_r << " R " << r;
+  for (auto const& b : with["sinks"][0]["mass_balance"]) EXPECT_LE(b["relative_residual"].get<double>(), 1e-6);
+
+  // Bad tables are refused before anything is written, naming the file and line.
+  auto refused = [&](std::string const& body, std::string const& expect) {
+    std::ofstream(csv) << body;
+    try {
+      run_series(tmp, "bad", 2016, 2017, "harvest = \"" + csv + "\"\n");
+      ADD_FAILURE() << body;
+    } catch (bad_input const& e) {
+      std::string const m = e.what();
+      EXPECT_NE(m.find(csv), std::string::npos) << m;
+      EXPECT_NE(m.find(expect), std::string::npos) << m;
+    }
+    EXPECT_FALSE(fs::exists(tmp.file("bad/run.json")));
+  };
+  refused("zone,year,roundwood_m3\nnowhere,2017,10\n", "line 2: zone 'nowhere' is not in the run's zone file");
+  refused("zone,year,roundwood_m3\nwest,2017,-5\n", "line 2: roundwood_m3 -5 is not a volume");
+  refused("zone,year,roundwood_m3\nwest,2017,5\nwest,2017,6\n", "line 3: zone 'west' year 2017 is given twice");
+  refused("zone,year,volume\nwest,2017,5\n", "no column 'roundwood_m3'");
+  refused("zone,year,roundwood_m3\nwest,20x7,5\n", "line 2 year");
+}
+
 TEST(AccountingRun, StartStateThatDoesNotFitIsRefusedByName)
 {
   test::temp_dir tmp;

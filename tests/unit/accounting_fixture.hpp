@@ -87,6 +87,17 @@ inline std::unique_ptr<accounting_params> make_params(int n_years, float first_y
   p->after_above[grassland][0] = grass_after_above;
   p->after_below[grassland][0] = grass_after_below;
   p->grows_from_zero[forest] = p->grows_from_zero[orchard] = 1;
+  // Forest's BCEF table by growing stock (below 20, 40, 100, 200 m3/ha, above).
+  float const below[] = {20, 40, 100, 200, INFINITY}, bs[] = {3.0f, 1.7f, 1.4f, 1.05f, 0.8f},
+              br[] = {3.33f, 1.89f, 1.55f, 1.17f, 0.89f};
+  p->bcef_steps[forest] = 5;
+  for (int k = 0; k < 5; ++k) {
+    p->bcef_below[forest][k] = below[k];
+    p->bcef_s[forest][k] = bs[k];
+    p->bcef_r[forest][k] = br[k];
+  }
+  for (auto& z : p->harvest_m3_per_ha)
+    for (auto& v : z) v = NAN;
   return p;
 }
 
@@ -95,6 +106,7 @@ struct pixel_series {
   std::vector<int> classes;
   std::vector<float> nbr;  ///< empty: no NBR
   float above = 0, below = 0, dead = 0, soil = 0, age = NAN;
+  float harvest_zone = NAN;  ///< zone of the removal statistics (NaN: none)
 };
 
 /// The first-map pools of a class as the carbon stage would give them at `agb`.
@@ -139,6 +151,7 @@ inline std::vector<float> fresh_inputs(accounting_params& p, std::vector<pixel_s
   p.planes.c_soil = k++;
   p.planes.c_total = k++;
   p.planes.age = k++;
+  p.planes.harvest_zone = k++;
   p.planes.state = -1;
   p.planes.zone = -1;
   std::vector<float> in(std::size_t(k) * n, NAN);
@@ -155,6 +168,7 @@ inline std::vector<float> fresh_inputs(accounting_params& p, std::vector<pixel_s
     in[std::size_t(p.planes.c_soil) * n + i] = mapped ? s.soil : NAN;
     in[std::size_t(p.planes.c_total) * n + i] = mapped ? s.above + s.below + s.dead + s.soil : NAN;
     in[std::size_t(p.planes.age) * n + i] = s.age;
+    in[std::size_t(p.planes.harvest_zone) * n + i] = s.harvest_zone;
   }
   return in;
 }
@@ -171,6 +185,7 @@ inline std::vector<float> continued_inputs(accounting_params& p, std::vector<pix
   p.planes.c_above = p.planes.c_below = p.planes.c_dead = p.planes.c_soil = p.planes.c_total = -1;
   p.planes.age = -1;
   p.planes.zone = -1;
+  p.planes.harvest_zone = k++;
   p.planes.state = k;
   k += state_bands;
   std::vector<float> in(std::size_t(k) * n, NAN);
@@ -181,6 +196,7 @@ inline std::vector<float> continued_inputs(accounting_params& p, std::vector<pix
       in[std::size_t(p.planes.cls[y]) * n + i] = m < int(s.classes.size()) && s.classes[m] > 0 ? float(s.classes[m]) : NAN;
       in[std::size_t(p.planes.nbr[y]) * n + i] = m < int(s.nbr.size()) ? s.nbr[m] : NAN;
     }
+    in[std::size_t(p.planes.harvest_zone) * n + i] = s.harvest_zone;
   }
   std::copy(state.begin(), state.end(), in.begin() + std::ptrdiff_t(p.planes.state) * std::ptrdiff_t(n));
   return in;

@@ -24,11 +24,13 @@ struct one_pixel {
   result r() const { return {*p, out, 1}; }
 };
 
-one_pixel run_one(pixel_series const& s, float step = 1, int confirm = 2)
+one_pixel run_one(pixel_series const& s, float step = 1, int confirm = 2, float removal_2001 = NAN)
 {
   one_pixel o;
   o.p = make_params(int(s.classes.size()), 2000, step);
   o.p->confirm_years = confirm;
+  o.p->n_harvest_zones = 1;
+  o.p->harvest_m3_per_ha[0][1] = removal_2001;
   o.in = fresh_inputs(*o.p, {s});
   o.out = run_cpu(*o.p, o.in, 1);
   return o;
@@ -233,6 +235,56 @@ TEST(Accounting, MultiYearIntervalGrowsEveryYearAndReportsPerYear)
   EXPECT_NEAR(r.stock(2, sb_c_above, 0), 54.0, tol);
 }
 
+TEST(Accounting, WoodRemovalsFromStatisticsUseBcefRAtTheGrowingStockLevel)
+{
+  // 10 m3/ha removed in 2001 from AGB 100: AGB / BCEF_S is 33 (< 20? no), 59 (< 40? no), 71
+  // (< 100: yes) -> BCEF_R 1.55: 15.5 Mg d.m. above ground, 15.5 x 0.2 below, times CF 0.5;
+  // then the year's growth (old: 1 + 0.2).
+  auto s = start_as(forest, 100, {forest, forest});
+  s.harvest_zone = 1;
+  auto const o = run_one(s, 1, 2, 10);
+  auto const r = o.r();
+  EXPECT_EQ(r.flux(1, fb_events, 0), float(event_removal));
+  EXPECT_NEAR(r.flux(1, fb_removed_volume, 0), 10.0, tol);
+  EXPECT_NEAR(r.flux(1, fb_losses, 0), 7.75 + 1.55, tol);
+  EXPECT_NEAR(r.flux(1, fb_net, 0), 1.2 - 7.75 - 1.55, tol);
+  EXPECT_NEAR(r.stock(1, sb_c_above, 0), 50 - 7.75 + 1, tol);
+  EXPECT_NEAR(r.stock(1, sb_c_below, 0), 10 - 1.55 + 0.2, tol);
+  EXPECT_EQ(r.flux(2, fb_events, 0), 0.0f);  // no statistic for 2002
+  EXPECT_NEAR(r.flux(2, fb_net, 0), 1.2, tol);
+}
+
+TEST(Accounting, WoodRemovalsNeverTakeMoreThanTheStandHolds)
+{
+  auto s = start_as(forest, 100, {forest});
+  s.harvest_zone = 1;
+  auto const o = run_one(s, 1, 2, 1000);
+  auto const r = o.r();
+  // 1000 x 1.55 Mg d.m. asked, 100 there: all of it goes (100 / 1.55 m3 booked), then growth.
+  EXPECT_NEAR(r.flux(1, fb_removed_volume, 0), 100 / 1.55, 1e-3);
+  EXPECT_NEAR(r.stock(1, sb_c_above, 0), 1.0, tol);
+  EXPECT_NEAR(r.stock(1, sb_c_below, 0), 0.2, tol);
+}
+
+TEST(Accounting, StatisticsReplaceTheDetectedClearCutInTheirZoneAndYear)
+{
+  std::vector<float> nbr{0.6f, 0.1f};
+  auto s = start_as(forest, 100, {forest}, nbr);
+  s.harvest_zone = 1;
+  auto const with_stats = run_one(s, 1, 2, 10);
+  EXPECT_EQ(with_stats.r().flux(1, fb_events, 0), float(event_removal));  // no f_d loss
+  EXPECT_NEAR(with_stats.r().flux(1, fb_net, 0), 1.2 - 9.3, tol);
+  s.harvest_zone = NAN;  // outside the zones with statistics: the clear-cut is booked
+  auto const without = run_one(s, 1, 2, 10);
+  EXPECT_EQ(without.r().flux(1, fb_events, 0), float(event_disturbance));
+  // A forest class without a BCEF table: the removal is due but not booked, and flagged.
+  auto b = start_as(bare_forest, 100, {bare_forest});
+  b.harvest_zone = 1;
+  auto const none = run_one(b, 1, 2, 10);
+  EXPECT_EQ(int(none.r().flux(1, fb_events, 0)) & event_no_bcef, event_no_bcef);
+  EXPECT_EQ(none.r().flux(1, fb_removed_volume, 0), 0.0f);
+}
+
 namespace {
 
 // A mix of every path above plus random class and NBR series.
@@ -267,9 +319,21 @@ std::vector<pixel_series> mixed_pixels(int years, unsigned seed, std::size_t ran
     for (auto& v : n) v = rng() % 7 == 0 ? NAN : nbr(rng);
     auto s = start_as(1 + int(rng() % 5), agb(rng), c, n);
     s.age = rng() % 3 == 0 ? NAN : age(rng);
+    s.harvest_zone = float(rng() % 3);  // 0: outside the zones with statistics
     px.push_back(s);
   }
   return px;
+}
+
+// Removal statistics by calendar year: zone 1 every third year, zone 2 every other year.
+void set_harvest(accounting_params& p)
+{
+  p.n_harvest_zones = 2;
+  for (int y = 0; y < p.n_years; ++y) {
+    int const year = int(p.years[y]);
+    p.harvest_m3_per_ha[0][y] = year % 3 == 0 ? 12.0f : NAN;
+    p.harvest_m3_per_ha[1][y] = year % 2 == 0 ? 40.0f : NAN;
+  }
 }
 
 }  // namespace
@@ -279,10 +343,11 @@ TEST(Accounting, StockChangeEqualsNetFluxAndItsPartsForEveryPixel)
   int const years = 10;
   auto px = mixed_pixels(years, 7, 2000);
   auto p = make_params(years, 2010);
+  set_harvest(*p);
   auto const in = fresh_inputs(*p, px);
   auto const out = run_cpu(*p, in, px.size());
   result const r{*p, out, px.size()};
-  std::size_t conversions = 0, flickers = 0, disturbances = 0;
+  std::size_t conversions = 0, flickers = 0, disturbances = 0, removals = 0;
   for (std::size_t i = 0; i < px.size(); ++i)
     for (int y = 1; y < years; ++y) {
       float const t0 = r.stock(y - 1, sb_c_total, i), t1 = r.stock(y, sb_c_total, i);
@@ -301,11 +366,13 @@ TEST(Accounting, StockChangeEqualsNetFluxAndItsPartsForEveryPixel)
       conversions += (ev & event_conversion) != 0;
       flickers += (ev & event_flicker) != 0;
       disturbances += (ev & event_disturbance) != 0;
+      removals += (ev & event_removal) != 0;
     }
   // The random series exercise every rule.
   EXPECT_GT(conversions, 100u);
   EXPECT_GT(flickers, 100u);
   EXPECT_GT(disturbances, 10u);
+  EXPECT_GT(removals, 100u);
 }
 
 TEST(Accounting, RunContinuedFromItsStateEqualsTheFullRunBitForBit)
@@ -314,14 +381,17 @@ TEST(Accounting, RunContinuedFromItsStateEqualsTheFullRunBitForBit)
   auto const px = mixed_pixels(years, 11, 500);
   std::size_t const n = px.size();
   auto full = make_params(years, 2000);
+  set_harvest(*full);
   auto const full_out = run_cpu(*full, fresh_inputs(*full, px), n);
   result const whole{*full, full_out, n};
 
   auto first = make_params(split, 2000);
+  set_harvest(*first);
   auto const first_out = run_cpu(*first, fresh_inputs(*first, px), n);
   result const a{*first, first_out, n};
   auto second = make_params(years - split, 2000 + split);
   second->state_year = 2000 + split - 1;
+  set_harvest(*second);
   auto const second_in = continued_inputs(*second, px, split, a.state_planes());
   auto const second_out = run_cpu(*second, second_in, n);
   result const b{*second, second_out, n};

@@ -13,6 +13,11 @@
 //  - disturbance (Eq. 2.14): a drop of NBR (dNBR above the threshold) inside forest that the
 //    map still shows as forest is a stand-replacing harvest or fire: the fraction f_d of the
 //    biomass is lost, the stand age restarts at 0 and the stand regrows at its young-age rate.
+//  - wood removals from statistics (Eq. 2.12): where a zone reports its removals for the year,
+//    they replace the detected clear-cuts there (the "or"): each forest pixel that stays
+//    forest loses H/A m3 per ha (A: that forest's area in the zone, computed by a first pass),
+//    as H BCEF_R (1 + R) CF of carbon, BCEF_R of its class at its growing-stock level (Table
+//    4.5; the level is where AGB / BCEF_S falls), never more than it holds.
 //  - land converted (Eq. 2.15, 2.16): the old class's biomass is lost in the year the change is
 //    booked; the new class starts at B_AFTER (0 where the class grows, e.g. forest at Tier 1 and
 //    perennial crops; the class's Tier 1 stock one year after conversion where it does not:
@@ -54,6 +59,11 @@ enum state_band : int {
   state_bands
 };
 
+/// Growing-stock levels of a class's BCEF table (IPCC 2006 Vol. 4 Table 4.5 has five).
+inline constexpr int max_bcef_steps = 5;
+/// Zones that may carry wood-removal statistics in one pass.
+inline constexpr int max_harvest_zones = 48;
+
 /// Per-year stock outputs, in order.
 enum stock_band : int {
   sb_c_above = 0, sb_c_below, sb_c_dead, sb_c_soil, sb_c_total, sb_class, sb_category, sb_age,
@@ -66,6 +76,7 @@ enum flux_band : int {
   fb_pending,
   fb_class_before,  ///< confirmed class at the interval's start (the transition table's from)
   fb_class_after,   ///< confirmed class at its end
+  fb_removed_volume,  ///< wood removals booked from statistics, m3 / ha / yr
   fb_stock_before,  ///< c_total at the interval's start (for the mass balance; not a map band)
   flux_bands
 };
@@ -75,6 +86,8 @@ inline constexpr int event_conversion = 1;   ///< a class change was booked
 inline constexpr int event_disturbance = 2;  ///< stand-replacing loss inside forest (dNBR)
 inline constexpr int event_flicker = 4;      ///< a pending change was not confirmed (reverted)
 inline constexpr int event_no_rate = 8;      ///< forest without a growth rate: no growth booked
+inline constexpr int event_removal = 16;     ///< wood removals from statistics booked
+inline constexpr int event_no_bcef = 32;     ///< removals due but the class has no BCEF: none booked
 
 /// IPCC reporting category code: from_group * 8 + to_group (remaining: from == to).
 SINKMAP_HD float category_code(int from_group, int to_group) { return float(from_group * 8 + to_group); }
@@ -87,6 +100,7 @@ struct accounting_planes {
   int state = -1;  ///< first of the state_bands planes of a start state (-1: fresh start)
   int zone = -1;   ///< climate-zone codes (through zone_lut)
   int age = -1;    ///< stand age in years at the first map (fresh start)
+  int harvest_zone = -1;  ///< zone number (1..) of the removal statistics (0: outside every zone)
 };
 
 struct accounting_params {
@@ -107,6 +121,16 @@ struct accounting_params {
   float after_below[max_classes][max_zones];
   float mature_agb[max_classes][max_zones];
   unsigned char grows_from_zero[max_classes];  ///< 1: the class starts at 0 after a conversion
+  /// BCEF table per class (Table 4.5): step k applies while the growing stock is below
+  /// bcef_below[k] m3/ha (the last step: INFINITY); 0 steps: the class has none.
+  unsigned char bcef_steps[max_classes];
+  float bcef_below[max_classes][max_bcef_steps];
+  float bcef_s[max_classes][max_bcef_steps];  ///< growing stock (m3) to AGB (Mg d.m.)
+  float bcef_r[max_classes][max_bcef_steps];  ///< removals (m3) to AGB removed (Mg d.m.)
+  /// Wood removals per ha of eligible forest, m3/ha, per harvest zone (1..n_harvest_zones) and
+  /// map (removals of the years since the previous map summed); NaN: no statistic there.
+  int n_harvest_zones = 0;
+  float harvest_m3_per_ha[max_harvest_zones][max_accounting_years];
 };
 
 /// The pixel's state as values (the state_bands planes hold the same as floats).
@@ -123,8 +147,29 @@ struct carbon_state {
 /// One interval's fluxes (Mg C / ha over the whole interval).
 struct interval_flux {
   float gains = 0, losses = 0, biomass = 0, dom = 0, soil = 0;
+  float removed_m3 = 0;  ///< m3 / ha of wood removals booked
   int events = 0;
 };
+
+/// The BCEF step of a class at its biomass: the first growing-stock level whose volume
+/// AGB / BCEF_S lies below the level's bound (Table 4.5 is by growing stock; the pixel knows
+/// its biomass). -1: the class has no table.
+SINKMAP_HD int bcef_step(accounting_params const& p, int cls, float agb)
+{
+  if (cls <= 0 || cls >= max_classes) return -1;
+  int const n = p.bcef_steps[cls];
+  for (int k = 0; k < n; ++k)
+    if (k == n - 1 || agb / p.bcef_s[cls][k] < p.bcef_below[cls][k]) return k;
+  return -1;
+}
+
+/// The removal statistic of a pixel's zone for map y (NaN: none).
+SINKMAP_HD float harvest_rate(accounting_params const& p, float zone_code, int y)
+{
+  if (p.n_harvest_zones <= 0 || is_nodata(zone_code) || zone_code < 1.0f || zone_code > float(p.n_harvest_zones))
+    return NAN;
+  return p.harvest_m3_per_ha[int(zone_code) - 1][y];
+}
 
 SINKMAP_HD int group_of_class(class_tables const& t, int cls)
 {
@@ -203,7 +248,7 @@ SINKMAP_HD void advance_one_year(accounting_params const& p, int zone, carbon_st
 /// Advances a pixel from its state to the map of `year` (dt years later): confirms or keeps
 /// its class, books conversion or disturbance, then grows it year by year.
 SINKMAP_HD void advance_state(accounting_params const& p, int zone, float year, float dt, int observed,
-                              float nbr, carbon_state& s, interval_flux& f)
+                              float nbr, float removal_m3, carbon_state& s, interval_flux& f)
 {
   if (s.cls <= 0) return;  // never mapped: stays unmapped
   class_tables const& t = p.tables;
@@ -248,8 +293,9 @@ SINKMAP_HD void advance_state(accounting_params const& p, int zone, float year, 
     s.pending = 0;
     s.pending_first = NAN;
     s.pending_count = 0;
-  } else if (dropped && (observed <= 0 || is_forest_class(t, observed))) {
+  } else if (dropped && (observed <= 0 || is_forest_class(t, observed)) && is_nodata(removal_m3)) {
     // A harvest or fire inside forest that stays forest (Eq. 2.14): f_d of the biomass is lost.
+    // Where the zone reports its removals this year, the statistics book the harvest instead.
     int const age_class = age_from_years(!is_nodata(s.age), p.default_age, p.age_boundary_years, s.age);
     int const set = param_set(t, s.cls, zone, age_class);
     float const fd = set >= 0 && !is_nodata(t.sets[set].loss_fraction) ? t.sets[set].loss_fraction : 1.0f;
@@ -258,6 +304,28 @@ SINKMAP_HD void advance_state(accounting_params const& p, int zone, float year, 
     s.below = below0 * (1.0f - fd);
     f.losses += (above0 - s.above) + (below0 - s.below);
     s.age = 0.0f;
+  } else if (!is_nodata(removal_m3) && removal_m3 > 0.0f && forest) {
+    // Wood removals (Eq. 2.12): H BCEF_R (1 + R) CF, at most the biomass there is.
+    int const age_class = age_from_years(!is_nodata(s.age), p.default_age, p.age_boundary_years, s.age);
+    int const set = param_set(t, s.cls, zone, age_class);
+    float const cf = set >= 0 ? t.sets[set].carbon_fraction : 0.0f;
+    float const agb = cf > 0.0f ? s.above / cf : 0.0f;
+    int const k = bcef_step(p, s.cls, agb);
+    if (k < 0 || set < 0) {
+      f.events |= event_no_bcef;
+    } else {
+      float const r = p.bcef_r[s.cls][k];
+      float removed = removal_m3 * r;  // Mg d.m. / ha above ground
+      if (removed > agb) removed = agb;
+      float const d_above = removed * cf;
+      float d_below = removed * root_to_shoot(t.sets[set], agb) * cf;
+      if (d_below > s.below) d_below = s.below;
+      s.above = above0 - d_above;
+      s.below = below0 - d_below;
+      f.losses += d_above + d_below;
+      f.removed_m3 += removed / r;
+      f.events |= event_removal;
+    }
   }
   f.biomass += (s.above - above0) + (s.below - below0);
   int const steps = dt > 0.0f ? int(dt + 0.5f) : 0;
@@ -316,6 +384,7 @@ struct accounting_stage {
     accounting_planes const& q = p.planes;
     carbon_state s;
     int const zone = zone_from_code(p.zone_lut, q.zone >= 0, p.default_zone, acc_sample(in, q.zone, plane, i));
+    float const harvest_code = acc_sample(in, q.harvest_zone, plane, i);
     int first = 0;
     float prev_year = p.state_year;
     if (q.state >= 0) {
@@ -357,7 +426,7 @@ struct accounting_stage {
       int const class_before = s.cls;
       float const dt = p.years[y] - prev_year;
       advance_state(p, zone, p.years[y], dt, observed_class(acc_sample(in, q.cls[y], plane, i)),
-                    acc_sample(in, q.nbr[y], plane, i), s, f);
+                    acc_sample(in, q.nbr[y], plane, i), harvest_rate(p, harvest_code, y), s, f);
       prev_year = p.years[y];
       put_stock(y, i, s);
       int const b = flux_base + (y - first) * flux_bands;
@@ -377,6 +446,7 @@ struct accounting_stage {
       put(b + fb_stock_before, i, mapped ? before : NAN);
       put(b + fb_class_before, i, nan_if_zero_class(class_before));
       put(b + fb_class_after, i, nan_if_zero_class(s.cls));
+      put(b + fb_removed_volume, i, mapped ? f.removed_m3 / dt : NAN);
     }
     int const sb = flux_base + flux_blocks(p) * flux_bands;
     bool const mapped = s.cls > 0;
