@@ -165,6 +165,8 @@ run_config load_run_config(std::string const& path)
   c.confirm_years = int(root.integer("confirm_years", 1, 40).value_or(2));
   c.start_state = root.path("start_state");
   c.harvest = root.path("harvest");
+  c.statistics_check = root.boolean("statistics_check");
+  c.statistics = root.text("statistics").value_or("");
   read_grid(root, c.grid);
 
   if (auto const* ut = root.table("uncertainty")) {

@@ -46,6 +46,10 @@ struct run_config {
   std::string start_state;
   /// Wood removals from statistics (zone,year,roundwood_m3; jobs/wood_removals.hpp); "": none.
   std::string harvest;
+  /// Set the map's forest biomass carbon density and sink beside published inventory statistics
+  /// (models/statistics/): unset = on where the model has a table and the map lies in its region.
+  std::optional<bool> statistics_check;
+  std::string statistics;  ///< the table (name or path); "": the one for the model
   bool trend = false;                 ///< Theil-Sen / Mann-Kendall over the years (3 or more)
   /// [uncertainty]: iterations, seed, landcover_confusion, confusion_crosswalk; map = true
   /// writes stock_YEAR_sd.tif and sink_Y1_Y2_sd.tif (sd_output is set per map by the run).

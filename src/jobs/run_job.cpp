@@ -20,6 +20,7 @@
 #include "jobs/stock_job.hpp"
 #include "jobs/trend_job.hpp"
 #include "jobs/wood_removals.hpp"
+#include "models/forest_statistics.hpp"
 #include "report/run_report.hpp"
 #include "uncertainty/confusion.hpp"
 #include "jobs/montecarlo_job.hpp"
@@ -344,6 +345,24 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
     ao.harvest_m3_per_ha = removals->m3_per_ha;
     for (auto const& w : removals->warnings) warnings.push_back(w);
   }
+  // The check against published inventory statistics: the forest's biomass carbon (above and
+  // below ground) per hectare in each year, and its biomass sink per hectare per interval,
+  // over the zones' pixels whose confirmed class is forest.
+  std::optional<models::forest_statistics> statistics;
+  {
+    auto const model = models::load_carbon_model(models::resolve_model_path(cfg.carbon.model));
+    std::string table = cfg.statistics;
+    if (table.empty() && cfg.statistics_check.value_or(true)) table = models::statistics_for_model(model.name);
+    SINKMAP_EXPECTS(!cfg.statistics_check.value_or(false) || !table.empty(), bad_input,
+                    cfg.file + ": statistics_check = true but no statistics table is shipped for model " + model.name +
+                      ": name one with statistics = \"FILE.json\"");
+    bool const inside = grid && !jobs::region_warning(model, *grid).has_value();
+    if (!table.empty() && cfg.statistics_check.value_or(inside)) statistics = models::load_forest_statistics(table);
+  }
+  std::vector<carbon::exact_sum> forest_c(std::size_t(L.years)), forest_ha(std::size_t(L.years));
+  std::vector<carbon::exact_sum> forest_flux(std::size_t(L.intervals)), forest_flux_ha(std::size_t(L.intervals));
+  std::mutex forest_stats_mutex;
+
   // Removals booked per zone and interval (m3), to set against the statistics.
   std::vector<std::vector<carbon::exact_sum>> booked_m3(zone_names.size(), std::vector<carbon::exact_sum>(std::size_t(L.intervals)));
   std::mutex booked_mutex;
@@ -358,6 +377,43 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
   auto plane = [](float const* planes, std::size_t n, int k) { return planes + std::size_t(k) * n; };
   ao.reducer = [&](int, pipeline::window const& w, float const* planes) {
     std::size_t const n = w.pixels();
+    std::vector<int> ids;
+    if (removals || statistics) zones->rasterize(w, ids);
+    auto ha_of = [&](std::size_t i) { return areas->hectares(w.y + int(i / std::size_t(w.w))); };
+    if (statistics) {
+      auto is_forest = [](float category) {
+        return !std::isnan(category) && int(category) % 8 == int(kernels::class_group::forest);
+      };
+      std::vector<carbon::exact_sum> c(forest_c.size()), a(forest_c.size()), fl(forest_flux.size()), fa(forest_flux.size());
+      for (int y = 0; y < L.years; ++y) {
+        float const* cat = plane(planes, n, L.stock(y, kernels::sb_category));
+        float const* above = plane(planes, n, L.stock(y, kernels::sb_c_above));
+        float const* below = plane(planes, n, L.stock(y, kernels::sb_c_below));
+        for (std::size_t i = 0; i < n; ++i)
+          if (ids[i] > 0 && is_forest(cat[i])) {
+            c[std::size_t(y)].add(double(above[i] + below[i]) * ha_of(i));
+            a[std::size_t(y)].add(ha_of(i));
+          }
+      }
+      for (int t = 0; t < L.intervals; ++t) {
+        float const* cat = plane(planes, n, L.stock(t + first_flux_map, kernels::sb_category));
+        float const* bio = plane(planes, n, L.flux(t, kernels::fb_biomass));
+        for (std::size_t i = 0; i < n; ++i)
+          if (ids[i] > 0 && is_forest(cat[i])) {
+            fl[std::size_t(t)].add(double(bio[i]) * ha_of(i));
+            fa[std::size_t(t)].add(ha_of(i));
+          }
+      }
+      std::lock_guard<std::mutex> lock(forest_stats_mutex);
+      for (std::size_t y = 0; y < c.size(); ++y) {
+        forest_c[y].add(c[y]);
+        forest_ha[y].add(a[y]);
+      }
+      for (std::size_t t = 0; t < fl.size(); ++t) {
+        forest_flux[t].add(fl[t]);
+        forest_flux_ha[t].add(fa[t]);
+      }
+    }
     for (int y = 0; y < L.years; ++y)
       stock_acc[std::size_t(y)]->add_tile(w, plane(planes, n, L.stock(y, kernels::sb_c_total)),
                                           plane(planes, n, L.stock(y, kernels::sb_class)));
@@ -380,14 +436,12 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
       at.class_after = plane(planes, n, L.stock(y2, kernels::sb_class));
       category_acc[std::size_t(t)]->add_tile(w, at);
       if (removals) {
-        std::vector<int> ids;
-        zones->rasterize(w, ids);
         float const* v = f(kernels::fb_removed_volume);
         double const years = double(intervals[std::size_t(t)].second - intervals[std::size_t(t)].first);
         std::vector<carbon::exact_sum> tile(zone_names.size());
         for (std::size_t i = 0; i < n; ++i)
           if (ids[i] > 0 && !std::isnan(v[i]) && v[i] > 0.0f)
-            tile[std::size_t(ids[i] - 1)].add(double(v[i]) * years * areas->hectares(w.y + int(i / std::size_t(w.w))));
+            tile[std::size_t(ids[i] - 1)].add(double(v[i]) * years * ha_of(i));
         std::lock_guard<std::mutex> lock(booked_mutex);
         for (std::size_t z = 0; z < tile.size(); ++z) booked_m3[z][std::size_t(t)].add(tile[z]);
       }
@@ -422,6 +476,53 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
                             {"seconds", ar.stream.seconds},
                             {"rules", "IPCC 2006 Vol. 4 Ch. 2 (kernels/accounting_stage.hpp, README 'Carbon accounting')"}};
   result.files.push_back(ao.state_output);
+  if (statistics) {
+    // Beside the published inventory: the map's forest biomass carbon density per year and its
+    // biomass sink per hectare per interval, as ratios; outside the table's range: a warning.
+    auto const& st = *statistics;
+    nlohmann::json years_json = nlohmann::json::array(), sinks_json = nlohmann::json::array();
+    auto ratio_line = [&](std::string const& what, double mine, double theirs, std::string const& period,
+                          std::string const& unit) {
+      double const ratio = theirs != 0 ? mine / theirs : NAN;
+      char line[512];
+      std::snprintf(line, sizeof line, "%s: %.2f %s in the map, %.2f %s in %s (%s): ratio %.2f", what.c_str(), mine,
+                    unit.c_str(), theirs, unit.c_str(), st.region.c_str(), period.c_str(), ratio);
+      rep.checks.push_back(line);
+      if (!(ratio >= st.ratio_low && ratio <= st.ratio_high))
+        warnings.push_back(std::string(line) + ", outside " + std::to_string(st.ratio_low).substr(0, 3) + "-" +
+                           std::to_string(st.ratio_high).substr(0, 3) + ": the map and the forest inventory disagree");
+      return ratio;
+    };
+    for (int y = 0; y < L.years; ++y) {
+      double const ha = forest_ha[std::size_t(y)].value();
+      auto const* p = st.period_for(products.years[std::size_t(y)]);
+      if (ha <= 0 || !p) continue;
+      double const density = forest_c[std::size_t(y)].value() / ha;
+      std::string const period = std::to_string(p->from) + "-" + std::to_string(p->to);
+      double const ratio = ratio_line("forest biomass carbon density " + year_tag(products.years[std::size_t(y)]), density,
+                                      p->density_mgc_per_ha, period, "Mg C/ha");
+      years_json.push_back({{"year", products.years[std::size_t(y)]}, {"forest_ha", ha},
+                            {"biomass_c_density_mgc_per_ha", density}, {"published_period", period},
+                            {"published_density_mgc_per_ha", p->density_mgc_per_ha},
+                            {"published_source", p->density_source}, {"ratio", ratio}});
+    }
+    for (int t = 0; t < L.intervals; ++t) {
+      double const ha = forest_flux_ha[std::size_t(t)].value();
+      auto const [a, b] = intervals[std::size_t(t)];
+      auto const* x = st.sink_for(a, b);
+      if (ha <= 0 || !x) continue;
+      double const per_ha = forest_flux[std::size_t(t)].value() / ha;
+      std::string const period = std::to_string(x->from) + "-" + std::to_string(x->to);
+      double const ratio = ratio_line("forest biomass sink " + year_tag(a) + "-" + year_tag(b), per_ha, x->mgc_per_ha_yr,
+                                      period, "Mg C/ha/yr");
+      sinks_json.push_back({{"from", a}, {"to", b}, {"forest_ha", ha}, {"biomass_sink_mgc_per_ha_yr", per_ha},
+                            {"published_period", period}, {"published_mgc_per_ha_yr", x->mgc_per_ha_yr},
+                            {"published_source", x->source}, {"ratio", ratio}});
+    }
+    manifest["statistics_check"] = {{"table", st.file}, {"region", st.region}, {"scope", st.scope},
+                                    {"ratio_range", {st.ratio_low, st.ratio_high}},
+                                    {"years", years_json}, {"sinks", sinks_json}};
+  }
   if (start_mc && cube && cfg.mc_map) cube->copy_from("c_total_sd", 0, out("stock_" + year_tag(products.years.front()) + "_sd.tif"), 1);
 
   // 3. Per year: the accounted stock's class raster, inventory, quicklook.

@@ -76,6 +76,12 @@ void write_run_report(run_report const& r, std::string const& path)
       << number(s.inventory.total.area_ha, 1) << "</td></tr>\n";
   h << "</table>\n";
 
+  if (!r.checks.empty()) {
+    h << "<h2>Check against the forest inventory</h2>\n<ul>\n";
+    for (auto const& c : r.checks) h << "<li>" << escape_html(c) << "</li>\n";
+    h << "</ul>\n";
+  }
+
   // Warnings.
   h << "<h2>Warnings</h2>\n";
   if (r.warnings.empty()) h << "<p>None.</p>\n";

@@ -35,6 +35,8 @@ struct run_report {
   std::vector<report_year> years;
   std::vector<report_sink> sinks;
   std::vector<std::string> warnings;
+  /// The map beside published inventory statistics (run's statistics_check), one line each.
+  std::vector<std::string> checks;
   std::map<std::string, std::string> provenance;  ///< SINKMAP_* items of the first stock map
   std::vector<std::string> files;                 ///< the run's outputs (listed, linked)
 };

@@ -178,6 +178,7 @@ TEST(AccountingRun, WoodRemovalsFromStatisticsAreBookedWithTheModelsBcef)
                               without["sinks"][0]["losses_mgc_per_yr"].get<double>();
   EXPECT_NEAR(extra_losses, removed_c, 1e-4 * removed_c) << "AGB " << agb << " BCEF_R " << bcef_r << " R " << r;
   for (auto const& b : with["sinks"][0]["mass_balance"]) EXPECT_LE(b["relative_residual"].get<double>(), 1e-6);
+  EXPECT_FALSE(with.contains("statistics_check"));  // Sao Tome lies outside the model's region
 
   // Bad tables are refused before anything is written, naming the file and line.
   auto refused = [&](std::string const& body, std::string const& expect) {
@@ -197,6 +198,62 @@ TEST(AccountingRun, WoodRemovalsFromStatisticsAreBookedWithTheModelsBcef)
   refused("zone,year,roundwood_m3\nwest,2017,5\nwest,2017,6\n", "line 3: zone 'west' year 2017 is given twice");
   refused("zone,year,volume\nwest,2017,5\n", "no column 'roundwood_m3'");
   refused("zone,year,roundwood_m3\nwest,20x7,5\n", "line 2 year");
+}
+
+TEST(AccountingRun, ForestBiomassDensityIsSetBesideTheProvincialInventory)
+{
+  // A generated GLC_FCS30 map in Shandong (UTM 50N), half deciduous broadleaf forest, half
+  // rainfed cropland, mapped in 2008 and 2010: inside the model's region the run sets its forest
+  // biomass carbon density beside Zhang et al. 2018's Shandong inventory (22.26 Mg C/ha in
+  // 2004-2008). By hand: natural broadleaf, young, warm temperate dry: AGB 90.9, R 0.225, CF 0.47.
+  test::temp_dir tmp;
+  test::raster_spec spec;
+  spec.width = 16;
+  spec.height = 8;
+  spec.bands = 1;
+  spec.has_nodata = false;
+  std::vector<std::uint16_t> lc(std::size_t(spec.width * spec.height));
+  for (std::size_t i = 0; i < lc.size(); ++i) lc[i] = (i % std::size_t(spec.width)) < 8 ? 61 : 10;
+  std::string const map = tmp.file("glc_fcs30_lc.tif");
+  test::write_u16(map, spec, lc);
+  std::string const zones_file = tmp.file("county.geojson");
+  std::ofstream(zones_file)
+    << R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::32650"}},)"
+    << R"("features":[{"type":"Feature","properties":{"name":"county"},"geometry":{"type":"Polygon","coordinates":)"
+    << "[[[500000,3999760],[500480,3999760],[500480,4000000],[500000,4000000],[500000,3999760]]]}}]}";
+  std::string const toml = tmp.file("shandong.toml");
+  std::ofstream(toml) << "output = \"" << tmp.file("out") << "\"\nmodel = \"north_china_2019\"\nquicklooks = false\ncube = false\n"
+                      << "[zones]\nfile = \"" << zones_file << "\"\nfield = \"name\"\n"
+                      << "[[years]]\nyear = 2008\nlandcover = \"" << map << "\"\n"
+                      << "[[years]]\nyear = 2010\nlandcover = \"" << map << "\"\n";
+  jobs::run_settings quiet;
+  quiet.quiet = true;
+  auto const m = manifest_of(jobs::run_one_map(jobs::load_run_config(toml), quiet, {}));
+  ASSERT_TRUE(m.contains("statistics_check")) << m.dump();
+  auto const& y0 = m["statistics_check"]["years"][0];
+  double const density = 90.9 * (1 + 0.225) * 0.47;
+  EXPECT_EQ(y0["year"], 2008);
+  EXPECT_NEAR(y0["forest_ha"].get<double>(), 8 * 8 * 0.09, 1e-9);
+  EXPECT_NEAR(y0["biomass_c_density_mgc_per_ha"].get<double>(), density, 1e-4);
+  EXPECT_EQ(y0["published_period"], "2004-2008");
+  EXPECT_NEAR(y0["ratio"].get<double>(), density / 22.26, 1e-5);
+  EXPECT_EQ(m["statistics_check"]["years"][1]["published_period"], "2009-2013");
+  // 52.3 against 22.26 is more than twice: warned.
+  bool warned = false;
+  for (auto const& w : m["warnings"]) warned |= w.get<std::string>().find("forest biomass carbon density 2008") != std::string::npos;
+  EXPECT_TRUE(warned) << m["warnings"].dump();
+  // The sink per hectare beside 1.85 Tg C/a over the mean of 156.12 and 161.44 x 10^4 ha.
+  EXPECT_NEAR(m["statistics_check"]["sinks"][0]["published_mgc_per_ha_yr"].get<double>(),
+              1.85e6 / ((156.12 + 161.44) / 2 * 1e4), 1e-9);
+  // Off when asked (into another folder: this process noted the first run's maps as inputs).
+  std::string text;
+  {
+    std::ifstream f(toml);
+    text.assign(std::istreambuf_iterator<char>(f), {});
+  }
+  text.replace(text.find(tmp.file("out")), tmp.file("out").size(), tmp.file("off"));
+  std::ofstream(toml) << "statistics_check = false\n" << text;
+  EXPECT_FALSE(manifest_of(jobs::run_one_map(jobs::load_run_config(toml), quiet, {})).contains("statistics_check"));
 }
 
 TEST(AccountingRun, StartStateThatDoesNotFitIsRefusedByName)

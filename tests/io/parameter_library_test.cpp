@@ -128,6 +128,29 @@ TEST(ParameterLibrary, EveryCitedNumberEqualsItsRowOfTheIpccTables)
   EXPECT_GE(checked, 40);
 }
 
+TEST(ParameterLibrary, EveryPublishedStatisticEqualsItsRow)
+{
+  // models/statistics/*.json against the rows they cite in ../shared/data/china-forest-stats:
+  // value, unit and period.
+  fs::path const dir = test::shared_data() / "china-forest-stats";
+  if (!fs::exists(dir)) GTEST_SKIP() << "no " << dir;
+  GDALAllRegister();
+  int checked = 0;
+  for (auto const& e : fs::directory_iterator(models_dir() / "statistics")) {
+    json const table = read_json(e.path());
+    each_cited(table, e.path().filename().string(), [&](json const& leaf, std::string const& path) {
+      std::string const csv = leaf["csv"];
+      auto const rows = rows_matching(dir / csv.substr(0, csv.find('#')), csv.substr(csv.find('#') + 1));
+      ASSERT_EQ(rows.size(), 1u) << path << ": " << csv;
+      EXPECT_DOUBLE_EQ(leaf["value"].get<double>(), num(rows[0].at("value"))) << path;
+      EXPECT_EQ(leaf["unit"].get<std::string>(), rows[0].at("unit")) << path;
+      EXPECT_NE(leaf["source"].get<std::string>().find(rows[0].at("period")), std::string::npos) << path;
+      ++checked;
+    });
+  }
+  EXPECT_GE(checked, 7);
+}
+
 TEST(ParameterLibrary, EveryCrosswalkCoversItsLegendAndNamesTheModelsClasses)
 {
   int files = 0;
