@@ -133,26 +133,22 @@ void check_accounting_inputs(accounting_job_options const& opt)
   same("SINKMAP_TRANSITION_YEARS", opt.transition_years, "transition_years");
 }
 
-accounting_job_result run_accounting_job(accounting_job_options const& opt)
+accounting_pass prepare_accounting_pass(accounting_job_options const& opt, accounting_layout const& layout)
 {
-  check_accounting_inputs(opt);
-  accounting_job_result result;
-  accounting_layout const layout = layout_of(opt);
-  result.layout = layout;
-  SINKMAP_EXPECTS(opt.stock_outputs.size() == std::size_t(layout.years) &&
-                    opt.flux_outputs.size() == std::size_t(layout.intervals) && !opt.state_output.empty(),
-                  bad_input, "the accounting needs a stock output per year, a flux output per interval and a state output");
-  io::raster_grid const grid = io::grid_of_file(opt.observed.front());
-  bool const fresh = opt.start_state.empty();
+  accounting_pass a;
+  a.grid = io::grid_of_file(opt.observed.front());
+  a.fresh = opt.start_state.empty();
+  auto const& grid = a.grid;
+  bool const fresh = a.fresh;
 
-  auto params = std::make_unique<k::accounting_params>();
-  auto& p = *params;
+  a.params = std::make_unique<k::accounting_params>();
+  auto& p = *a.params;
   p.n_years = layout.years;
   for (int y = 0; y < layout.years; ++y) p.years[y] = float(opt.years[std::size_t(y)]);
   p.confirm_years = opt.confirm_years;
   p.transition_years = float(opt.transition_years);
   auto& q = p.planes;
-  std::vector<io::band_source> planes;
+  auto& planes = a.planes;
   auto need = [&](std::string const& file, GDALDataset& ds, char const* name, std::string const& what) {
     int const b = io::band_named(ds, name);
     SINKMAP_EXPECTS(b > 0, bad_input, what + " '" + file + "' has no band " + name + " (the accounting reads it)");
@@ -186,7 +182,7 @@ accounting_job_result run_accounting_job(accounting_job_options const& opt)
     q.state = int(planes.size());
     for (int b = 1; b <= k::state_bands; ++b) planes.push_back({opt.start_state, b});
     p.state_year = float(start_state_year(opt.start_state));
-    result.state_year = p.state_year;
+    a.state_year = p.state_year;
   }
 
   if (!opt.harvest_zones.empty()) {
@@ -210,8 +206,9 @@ accounting_job_result run_accounting_job(accounting_job_options const& opt)
   co.landcover.clear();
   co.forest_type.clear();
   if (!fresh) co.forest_age.clear();
-  carbon_inputs in = prepare_carbon_inputs(co, grid);
-  kernels::carbon_stage_params cp;
+  a.in = prepare_carbon_inputs(co, grid);
+  auto& in = a.in;
+  auto& cp = a.cp;
   bind_carbon_inputs(in, int(planes.size()), cp);
   if (in.zone >= 0) {
     q.zone = int(planes.size()) + in.zone;
@@ -223,16 +220,39 @@ accounting_job_result run_accounting_job(accounting_job_options const& opt)
   p.default_age = cp.default_age;
   p.age_boundary_years = cp.age_boundary_years;
   p.tables = *in.model.tables;
-  for (auto const& n : models::fill_accounting_tables(in.model, p.tables, p)) result.notes.push_back(n);
+  for (auto const& n : models::fill_accounting_tables(in.model, p.tables, p)) a.notes.push_back(n);
   p.dnbr_threshold = float(opt.dnbr_threshold.value_or(in.model.dnbr_threshold));
   if (!nbr_everywhere)
-    result.notes.push_back("not every year has NBR (the scenes lack nir or swir2): no disturbance test there; "
+    a.notes.push_back("not every year has NBR (the scenes lack nir or swir2): no disturbance test there; "
                            "harvest and fire are then booked only through confirmed class changes");
-  for (auto const& w : in.warnings) result.warnings.push_back(w);
+  for (auto const& w : in.warnings) a.warnings.push_back(w);
   for (auto const& c : in.model.classes) {
-    result.class_names[c.id] = c.name;
-    result.class_groups[c.id] = models::group_name(c.group);
+    a.class_names[c.id] = c.name;
+    a.class_groups[c.id] = models::group_name(c.group);
   }
+  return a;
+}
+
+accounting_job_result run_accounting_job(accounting_job_options const& opt)
+{
+  check_accounting_inputs(opt);
+  accounting_job_result result;
+  accounting_layout const layout = layout_of(opt);
+  result.layout = layout;
+  SINKMAP_EXPECTS(opt.stock_outputs.size() == std::size_t(layout.years) &&
+                    opt.flux_outputs.size() == std::size_t(layout.intervals) && !opt.state_output.empty(),
+                  bad_input, "the accounting needs a stock output per year, a flux output per interval and a state output");
+  accounting_pass a = prepare_accounting_pass(opt, layout);
+  auto const& grid = a.grid;
+  bool const fresh = a.fresh;
+  auto& p = *a.params;
+  auto& planes = a.planes;
+  auto& in = a.in;
+  result.notes = a.notes;
+  result.warnings = a.warnings;
+  result.class_names = a.class_names;
+  result.class_groups = a.class_groups;
+  result.state_year = a.state_year;
 
   io::raster_output_options base = opt.output_options;
   for (auto const& [key, v] : in.metadata) base.metadata[key] = v;

@@ -8,6 +8,8 @@
 #include "jobs/raster_stream.hpp"
 #include "sinkmap/kernels/accounting_stage.hpp"
 
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -74,6 +76,23 @@ struct accounting_job_result {
   std::vector<std::string> notes, warnings;
   double state_year = 0;  ///< year of the start state (0: fresh start)
 };
+
+/// An accounting pass's inputs and parameters, before it streams: the kernel's planes, its
+/// parameters, the carbon inputs (model, zone and age planes) they came from.
+struct accounting_pass {
+  io::raster_grid grid;
+  bool fresh = true;
+  double state_year = 0;
+  std::unique_ptr<kernels::accounting_params> params;
+  std::vector<io::band_source> planes;
+  carbon_inputs in;
+  kernels::carbon_stage_params cp;  ///< zone lookup and defaults, as the carbon stage binds them
+  std::vector<std::string> notes, warnings;
+  std::map<int, std::string> class_names, class_groups;
+};
+
+/// Checks the inputs and builds the pass (the Monte Carlo reuses it with drawn tables).
+accounting_pass prepare_accounting_pass(accounting_job_options const& opt, accounting_layout const& layout);
 
 /// The layout a pass with these options will have (before it runs).
 accounting_layout layout_of(accounting_job_options const& opt);

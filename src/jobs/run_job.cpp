@@ -14,6 +14,7 @@
 #include "inventory/category_flows.hpp"
 #include "io/class_raster.hpp"
 #include "jobs/accounting_job.hpp"
+#include "jobs/accounting_montecarlo.hpp"
 #include "jobs/inventory_job.hpp"
 #include "jobs/sink_inventory.hpp"
 #include "jobs/sink_job.hpp"
@@ -463,6 +464,12 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
     };
   }
   auto const ar = run_accounting_job(ao);
+  // The Monte Carlo through the accounting: every year's stock and every sink get intervals.
+  std::optional<accounting_mc_totals> trajectories;
+  if (cfg.mc.active()) {
+    trajectories = run_accounting_montecarlo(ao, cfg.mc, *zones);
+    for (auto const& w : trajectories->warnings) warnings.push_back("uncertainty: " + w);
+  }
   if (!ao.harvest_zones.empty()) fs::remove(ao.harvest_zones);  // a temporary: not published
   for (auto const& w : ar.warnings)
     if (std::find(warnings.begin(), warnings.end(), w) == warnings.end()) warnings.push_back("accounting: " + w);
@@ -543,8 +550,12 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
     check_impossible_pixels(stock_acc[k]->impossible(), map);
     auto inv = make_inventory(stock_acc[k]->table(), *zones, false, ar.class_names);
     if (k == 0 && start_mc) {
+      // The start map's own Monte Carlo (with the confusion matrix and the SD map).
       uncertainty::attach_uncertainty(inv, *start_mc);
       uncertainty::add_total_fields(year_json[k], *start_mc);
+    } else if (trajectories) {
+      uncertainty::attach_uncertainty(inv, trajectories->stocks[k]);
+      uncertainty::add_total_fields(year_json[k], trajectories->stocks[k]);
     }
     for (auto const& w : coverage_warnings(inv, "year " + tag + " stock")) warnings.push_back(w);
     write_inventory(inv, out("inventory_" + tag + ".csv"), map, cfg.zones, cfg.zone_field);
@@ -563,10 +574,6 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
     rep.years.push_back({yr, map, classes, kernels::sb_c_total + 1, inv});
     stock_inventories.push_back(inv);
   }
-  if (start_mc)
-    warnings.push_back("uncertainty: intervals are given for the first year's stock, where the accounting starts; "
-                       "later stocks and the sinks have none yet (the Monte Carlo does not run through the yearly "
-                       "accounting)");
 
   // 4. Per interval: the sink map's inventory by IPCC category, transitions, mass balance.
   for (std::size_t t = 0; t < intervals.size(); ++t) {
@@ -618,6 +625,15 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
                            " ha of forest whose class has no growth rate in the model: no growth booked there");
     }
     auto& sinv = ci.by_class;
+    if (trajectories) {
+      // Intervals for the zone subtotals and the total (the trajectories are summed by the class
+      // at the interval's end, not by IPCC category: the category rows have none).
+      auto const& tm = trajectories->sinks[t];
+      for (auto& r : sinv.rows)
+        if (r.cls == "*")
+          if (auto it = tm.rows.find({r.zone, "*"}); it != tm.rows.end()) r.mc = it->second;
+      if (auto it = tm.rows.find({"*", "*"}); it != tm.rows.end()) sinv.total.mc = it->second;
+    }
     for (auto const& w : coverage_warnings(sinv, where)) warnings.push_back(w);
     if (t > 0 || products.state_year == 0) {
       std::size_t const a = products.state_year != 0 ? t - 1 : t;
@@ -663,6 +679,7 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
                                  {"gains_mgc_per_yr", sinv.total.gains},
                                  {"losses_mgc_per_yr", sinv.total.losses},
                                  {"coverage", coverage_json(sinv)}});
+    if (trajectories) uncertainty::add_total_fields(manifest["sinks"].back(), trajectories->sinks[t]);
     report::report_sink rs;
     rs.from = y0;
     rs.to = y1;

@@ -356,6 +356,26 @@ SINKMAP_HD int accounting_outputs(accounting_params const& p)
   return p.n_years * stock_bands + flux_blocks(p) * flux_bands + state_bands;
 }
 
+/// A pixel's state from the planes of a start state (state_YEAR.tif).
+template <typename T>
+SINKMAP_HD void load_state(accounting_params const& p, T const* in, std::size_t plane, std::size_t i, carbon_state& s)
+{
+  float v[state_bands];
+  for (int k = 0; k < state_bands; ++k) v[k] = acc_sample(in, p.planes.state + k, plane, i);
+  s.cls = observed_class(v[st_class]);
+  s.prior = observed_class(v[st_prior_class]);
+  s.ysc = v[st_years_since_conversion];
+  s.age = v[st_age];
+  s.above = v[st_c_above];
+  s.below = v[st_c_below];
+  s.dead = v[st_c_dead];
+  s.soil = v[st_c_soil];
+  s.pending = observed_class(v[st_pending_class]);
+  s.pending_first = v[st_pending_first_year];
+  s.pending_count = is_nodata(v[st_pending_count]) ? 0 : int(v[st_pending_count]);
+  s.last_nbr = v[st_last_nbr];
+}
+
 template <typename T>
 struct accounting_stage {
   accounting_params const& p;
@@ -388,20 +408,7 @@ struct accounting_stage {
     int first = 0;
     float prev_year = p.state_year;
     if (q.state >= 0) {
-      float v[state_bands];
-      for (int k = 0; k < state_bands; ++k) v[k] = acc_sample(in, q.state + k, plane, i);
-      s.cls = observed_class(v[st_class]);
-      s.prior = observed_class(v[st_prior_class]);
-      s.ysc = v[st_years_since_conversion];
-      s.age = v[st_age];
-      s.above = v[st_c_above];
-      s.below = v[st_c_below];
-      s.dead = v[st_c_dead];
-      s.soil = v[st_c_soil];
-      s.pending = observed_class(v[st_pending_class]);
-      s.pending_first = v[st_pending_first_year];
-      s.pending_count = is_nodata(v[st_pending_count]) ? 0 : int(v[st_pending_count]);
-      s.last_nbr = v[st_last_nbr];
+      load_state(p, in, plane, i, s);
     } else {
       float const total = acc_sample(in, q.c_total, plane, i);
       s.cls = is_nodata(total) ? 0 : observed_class(acc_sample(in, q.cls[0], plane, i));

@@ -1,0 +1,204 @@
+#include "jobs/accounting_montecarlo.hpp"
+
+#include "core/error.hpp"
+#include "io/cell_area.hpp"
+#include "jobs/read_only_kernel.hpp"
+#include "models/accounting_tables.hpp"
+#include "sinkmap/kernels/accounting_montecarlo.hpp"
+#include "uncertainty/parameter_draws.hpp"
+#include "uncertainty/summary.hpp"
+
+#include <gdal_priv.h>
+
+#include <cmath>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <tuple>
+
+namespace sinkmap::jobs {
+
+namespace k = kernels;
+
+namespace {
+
+constexpr int max_iterations = 10000;
+
+// Fixed-point iteration sums of one (zone, class, value slot) cell.
+struct cell_sums {
+  std::vector<__int128> sum;  ///< per iteration
+  std::int64_t missing = 0;   ///< pixel-iterations without a value
+};
+
+using cell_key = std::tuple<int, int, int>;  // zone id, class id, slot
+
+}  // namespace
+
+accounting_mc_totals run_accounting_montecarlo(accounting_job_options const& opt, uncertainty::mc_options const& mc,
+                                               io::zone_set const& zones)
+{
+  SINKMAP_EXPECTS(mc.iterations >= 2 && mc.iterations <= max_iterations, bad_input,
+                  "[uncertainty] iterations: " + std::to_string(mc.iterations) + "; give 2 to " +
+                    std::to_string(max_iterations));
+  check_accounting_inputs(opt);
+  accounting_layout const layout = layout_of(opt);
+  accounting_pass a = prepare_accounting_pass(opt, layout);
+  int const n = mc.iterations, Y = layout.years, T = layout.intervals;
+  int const slots = Y + 3 * T;  // stock per map, then net, gains, losses per interval
+
+  // The first map's biomass-model input (imagery classes redraw their AGB from it).
+  int x0 = -1;
+  if (a.fresh) {
+    auto ds = io::open_raster(opt.observed.front(), "observed stock");
+    if (int const b = io::band_named(*ds, "agb_input")) {
+      x0 = int(a.planes.size());
+      a.planes.push_back({opt.observed.front(), b});
+    }
+  }
+  // The draws' bindings, as the stock Monte Carlo has them.
+  k::mc_params d;
+  d.seed = mc.seed;
+  d.iterations = n;
+  std::memcpy(d.zone_lut, a.cp.zone_lut, sizeof d.zone_lut);
+  d.default_zone = a.cp.default_zone;
+  d.default_age = a.cp.default_age;
+  d.age_boundary_years = a.cp.age_boundary_years;
+  for (int s = 0; s < a.in.model.tables->n_sets; ++s) d.residuals |= a.in.model.tables->sets[s].residual_sd > 0 ? 1 : 0;
+  bool imagery = false;
+  for (auto const& c : a.in.model.classes) imagery |= !c.tier1;
+  accounting_mc_totals out;
+  if (a.fresh && imagery && x0 < 0)
+    out.warnings.push_back("the first year's stock map has no agb_input band: imagery biomass is not redrawn");
+
+  // One set of accounting parameters per iteration, from that iteration's drawn tables.
+  std::vector<k::class_tables> const tables = uncertainty::iteration_tables(a.in.model, mc.seed, n);
+  std::vector<std::unique_ptr<k::accounting_params>> params;
+  for (int it = 0; it < n; ++it) {
+    auto p = std::make_unique<k::accounting_params>(*a.params);
+    p->tables = tables[std::size_t(it)];
+    (void)models::fill_accounting_tables(a.in.model, p->tables, *p);
+    params.push_back(std::move(p));
+  }
+
+  io::cell_area const areas(a.grid);
+  std::map<cell_key, cell_sums> acc;
+  std::mutex acc_mutex;
+  raster_stream_request r;
+  r.planes = a.planes;
+  r.read_type = k::pixel_type::f32;
+  r.grid = a.grid;
+  r.run = opt.run;
+  r.label = "sinkmap accounting Monte Carlo";
+  r.reducer = [&](int, pipeline::window const& w, float const* planes) {
+    std::size_t const px = w.pixels();
+    std::vector<int> ids;
+    zones.rasterize(w, ids);
+    std::map<cell_key, cell_sums> local;
+    std::vector<k::accounting_trajectory> traj(static_cast<std::size_t>(n));
+    std::vector<unsigned char> ok(static_cast<std::size_t>(n));
+    for (std::size_t i = 0; i < px; ++i) {
+      if (ids[i] <= 0) continue;
+      int const row = w.y + int(i / std::size_t(w.w)), col = w.x + int(i % std::size_t(w.w));
+      std::uint64_t const id = std::uint64_t(row) * std::uint64_t(a.grid.width) + std::uint64_t(col);
+      double const ha = areas.hectares(row);
+      k::mc_shape_cache cache;
+      int valid = 0;
+      for (int it = 0; it < n; ++it) {
+        ok[std::size_t(it)] = k::accounting_iteration(*params[std::size_t(it)], d, planes, px, i, x0, id,
+                                                      std::uint32_t(it), cache, traj[std::size_t(it)]) ? 1 : 0;
+        valid += ok[std::size_t(it)];
+      }
+      if (valid == 0) continue;  // unmapped in every iteration: the inventories' coverage reports it
+      int const first = traj[0].first;
+      std::size_t ref = 0;
+      while (!ok[ref]) ++ref;  // the classes do not depend on the draws: any valid iteration's
+      for (int slot = 0; slot < slots; ++slot) {
+        int y, part = -1;
+        if (slot < Y) {
+          y = slot;  // every map has a stock (a fresh start's first: the drawn start)
+        } else {
+          int const t = (slot - Y) / 3;
+          part = (slot - Y) % 3;
+          y = t + first;
+          if (y >= Y) continue;
+        }
+        int const cls = traj[ref].cls[y];
+        auto& c = local[{ids[i], cls, slot}];
+        if (c.sum.empty()) c.sum.assign(std::size_t(n), 0);
+        for (int it = 0; it < n; ++it) {
+          if (!ok[std::size_t(it)]) {
+            ++c.missing;
+            continue;
+          }
+          auto const& tr = traj[std::size_t(it)];
+          float const v = slot < Y ? tr.stock[y] : part == 0 ? tr.net[y - first] : part == 1 ? tr.gains[y - first] : tr.losses[y - first];
+          if (std::isnan(v)) {
+            ++c.missing;
+            continue;
+          }
+          c.sum[std::size_t(it)] += k::mc_fixed_host(v, ha);
+        }
+      }
+    }
+    std::lock_guard<std::mutex> lock(acc_mutex);
+    for (auto& [key, c] : local) {
+      auto& g = acc[key];
+      if (g.sum.empty()) g.sum.assign(std::size_t(n), 0);
+      for (std::size_t it = 0; it < g.sum.size(); ++it) g.sum[it] += c.sum[it];
+      g.missing += c.missing;
+    }
+  };
+  run_raster_stream(r, read_only_kernel(int(a.planes.size())));
+
+  // Totals by names: (zone, class), (zone, *), (*, *), per map and per interval.
+  auto totals = [&](int slot0, int values, bool sink) {
+    uncertainty::mc_totals t;
+    t.iterations = n;
+    t.seed = mc.seed;
+    t.sink = sink;
+    std::map<std::pair<std::string, std::string>, std::vector<std::vector<__int128>>> by_name;
+    std::map<std::pair<std::string, std::string>, std::int64_t> missing;
+    for (auto const& [key, c] : acc) {
+      auto const [zone, cls, slot] = key;
+      if (slot < slot0 || slot >= slot0 + values) continue;
+      auto const it = a.class_names.find(cls);
+      std::string const z = zones.name(zone), cn = it == a.class_names.end() ? "none" : it->second;
+      for (auto const& name : {std::pair{z, cn}, std::pair{z, std::string("*")}, std::pair{std::string("*"), std::string("*")}}) {
+        auto& v = by_name[name];
+        if (v.empty()) v.assign(std::size_t(values), std::vector<__int128>(std::size_t(n), 0));
+        for (int s = 0; s < n; ++s) v[std::size_t(slot - slot0)][std::size_t(s)] += c.sum[std::size_t(s)];
+        if (slot == slot0) missing[name] += c.missing;
+      }
+    }
+    for (auto const& [name, v] : by_name) {
+      std::vector<uncertainty::mc_summary> s;
+      for (auto const& per_it : v) {
+        std::vector<double> x(static_cast<std::size_t>(n));
+        for (int it = 0; it < n; ++it) x[std::size_t(it)] = double(per_it[std::size_t(it)]) / k::mc_fixed_scale;
+        s.push_back(uncertainty::summarize(std::move(x)));
+      }
+      t.rows[name] = s;
+    }
+    for (auto const& [name, m] : missing)
+      if (m > 0) {
+        t.missing[name] = m;
+        if (name.second != "*")
+          out.warnings.push_back("zone " + name.first + ", class " + name.second + ": " + std::to_string(m) +
+                                 " pixel-iterations had no start stock under their draw (a class without parameters there)");
+      }
+    return t;
+  };
+  for (int y = 0; y < Y; ++y) out.stocks.push_back(totals(y, 1, false));
+  for (int t = 0; t < T; ++t) out.sinks.push_back(totals(Y + 3 * t, 3, true));
+  int independent = 0, joint = 0;
+  for (auto const& par : a.in.model.parameters)
+    if (par.sd > 0) ++(par.joint >= 0 ? joint : independent);
+  out.notes.push_back(std::to_string(n) + " trajectories per pixel through the yearly accounting; " +
+                      std::to_string(independent + joint) + " uncertain numbers of model " + a.in.model.name +
+                      " drawn once per iteration for every year and the whole map" +
+                      (d.residuals ? "; imagery residuals per pixel and iteration at the start" : "") +
+                      (a.fresh ? "" : "; the start state's pools are taken as certain"));
+  return out;
+}
+
+}  // namespace sinkmap::jobs
