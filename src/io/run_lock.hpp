@@ -1,7 +1,9 @@
-// One run per output folder: `sinkmap run` holds DIR/.sinkmap-run.lock (its PID inside) while it
-// writes, so a second run into the same folder stops at once (bad input naming the lock) rather
-// than interleaving files; a lock whose process is gone is taken over; the lock goes with the
-// run, and with it on SIGINT, SIGTERM and SIGHUP.
+// One run per output folder: `sinkmap run` holds an flock() on DIR/.sinkmap-run.lock (its PID
+// inside, for the message) while it writes, so a second run into the same folder stops at once
+// (bad input naming the lock and the holder) rather than interleaving files. The kernel drops the
+// lock when its process dies, so a crashed run's file is simply taken over, whatever PID it names
+// (a PID reused by another process blocks nothing); the file goes with the run, also on SIGINT,
+// SIGTERM and SIGHUP.
 #pragma once
 
 #include <string>
@@ -17,6 +19,7 @@ class run_lock {
 
  private:
   std::string path_;
+  int fd_ = -1;  ///< holds the flock for the run's life
 };
 
 }  // namespace sinkmap::io

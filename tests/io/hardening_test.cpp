@@ -20,6 +20,8 @@
 
 #include <cmath>
 #include <fstream>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 using namespace sinkmap;
@@ -183,7 +185,11 @@ TEST(Hardening, ARunFolderHeldByALiveRunIsRefused)
 {
   test::temp_dir tmp;
   fs::create_directories(tmp.file("out"));
-  std::ofstream(tmp.file("out/.sinkmap-run.lock")) << ::getppid() << "\n";
+  // Another run holds the lock: here a descriptor of this test with flock() on the file.
+  std::ofstream(tmp.file("out/.sinkmap-run.lock")) << 4242 << "\n";
+  int const holder = ::open(tmp.file("out/.sinkmap-run.lock").c_str(), O_RDWR);
+  ASSERT_GE(holder, 0);
+  ASSERT_EQ(::flock(holder, LOCK_EX | LOCK_NB), 0);
   std::ofstream(tmp.file("run.toml")) << "output = \"out\"\n[zones]\nfile = \""
                                       << (test::source_dir() / "data-samples/worldcover-n00e006-crop/zones.geojson").string()
                                       << "\"\nfield = \"name\"\n[[years]]\nyear = 2021\nlandcover = \""
@@ -193,10 +199,12 @@ TEST(Hardening, ARunFolderHeldByALiveRunIsRefused)
   jobs::run_settings run;
   run.quiet = true;
   std::string const m = bad_input_message([&] { jobs::run_one_map(cfg, run, {}); });
-  EXPECT_NE(m.find("in use by another sinkmap run"), std::string::npos) << m;
+  EXPECT_NE(m.find("in use by another sinkmap run (process 4242"), std::string::npos) << m;
   EXPECT_FALSE(fs::exists(tmp.file("out/stock_2021.tif")));
-  // A lock whose process is gone is taken over.
-  std::ofstream(tmp.file("out/.sinkmap-run.lock")) << 4194305 << "\n";
+  ::close(holder);  // the holder is gone (a crash drops its flock the same way)
+  // A lock file left behind is taken over, even when the PID in it is a live process now (the
+  // parent of this test: a reused PID).
+  std::ofstream(tmp.file("out/.sinkmap-run.lock")) << ::getppid() << "\n";
   jobs::run_one_map(cfg, run, {});
   EXPECT_TRUE(fs::exists(tmp.file("out/run.json")));
   EXPECT_FALSE(fs::exists(tmp.file("out/.sinkmap-run.lock")));
