@@ -59,7 +59,10 @@ std::optional<std::string> config_table::text(std::string const& key)
   auto const* n = get(key);
   if (!n) return std::nullopt;
   if (!n->is_string()) fail(n, key, "expected a string");
-  return n->value<std::string>();
+  auto v = n->value<std::string>();
+  // A NUL would cut the string short in every C API the text reaches (GDAL, open()).
+  if (v && v->find('\0') != std::string::npos) fail(n, key, "contains a NUL character");
+  return v;
 }
 
 std::optional<std::string> config_table::choice(std::string const& key, std::vector<std::string> const& allowed)

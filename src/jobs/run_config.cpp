@@ -62,6 +62,9 @@ run_year read_year(config_table& y, run_config const& c, std::string const& defa
   so.nodata = y.strings("nodata");
   so.mask = y.text("mask").value_or("default");
   so.resolution = int(y.integer("resolution", 10, 60).value_or(0));
+  if (so.resolution != 0 && so.resolution != 10 && so.resolution != 20 && so.resolution != 60)
+    y.fail(y.node().get("resolution"), "resolution",
+           std::to_string(so.resolution) + " m: a Sentinel-2 grid is 10, 20 or 60 m");
   so.grid = c.grid;
   if (so.grid.active()) so.resolution = so.grid.resolution >= 60 ? 60 : so.grid.resolution >= 20 ? 20 : 10;
 

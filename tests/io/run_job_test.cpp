@@ -146,6 +146,8 @@ TEST(RunJob, BadConfigNamesLineAndKey)
     {"output = \"o\"\n[grid]\ncrs = \"EPSG:32650\"\n[zones]\nfile = \"z\"\nfield = \"n\"\n[[years]]\nyear = 2020\nlandcover = \"a\"\n", "grid.resolution: missing"},
     {"output = \"o\"\n[zones]\nfile = \"z\"\nfield = \"n\"\n[[years]]\nyear = 2020\nlandcover = \"a\"\n[[years]]\nyear = 2020\nlandcover = \"b\"\n", "listed twice"},
     {"output = \"o\"\n[zones\n", "line 2"},
+    {"output = \"o\"\n[zones]\nfile = \"z\"\nfield = \"n\"\n[[years]]\nyear = 2020\nscene = \"s\"\nresolution = 15\n", "line 8: years[0].resolution: 15 m: a Sentinel-2 grid is 10, 20 or 60 m"},
+    {"output = \"o\"\n[zones]\nfile = \"z\\u0000.gpkg\"\nfield = \"n\"\n[[years]]\nyear = 2020\nlandcover = \"a\"\n", "line 3: zones.file: contains a NUL character"},
   };
   for (auto const& c : cases) {
     std::ofstream(tmp.file("c.toml")) << c.toml;
