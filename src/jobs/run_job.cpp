@@ -147,6 +147,7 @@ void check_before_writing(run_config const& cfg, run_products const& products, i
   exists(cfg.zones, "[zones] file");
   exists(cfg.start_state, "start_state");
   if (!cfg.harvest.empty()) (void)read_wood_removals(cfg.harvest, nullptr);  // the zones are checked on the grid
+  if (!cfg.statistics.empty()) (void)models::load_forest_statistics(cfg.statistics);
   for (auto const& y : cfg.years) {
     std::string const at = "year " + std::to_string(y.year);
     for (auto const& sc : y.scenes) exists(sc, at + " scenes");
@@ -358,7 +359,9 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
                     cfg.file + ": statistics_check = true but no statistics table is shipped for model " + model.name +
                       ": name one with statistics = \"FILE.json\"");
     bool const inside = grid && !jobs::region_warning(model, *grid).has_value();
-    if (!table.empty() && cfg.statistics_check.value_or(inside)) statistics = models::load_forest_statistics(table);
+    // On where asked, where a table is named, or by default inside the model's region.
+    bool const on = cfg.statistics_check.value_or(!cfg.statistics.empty() || inside);
+    if (!table.empty() && on) statistics = models::load_forest_statistics(table);
   }
   std::vector<carbon::exact_sum> forest_c(std::size_t(L.years)), forest_ha(std::size_t(L.years));
   std::vector<carbon::exact_sum> forest_flux(std::size_t(L.intervals)), forest_flux_ha(std::size_t(L.intervals));
