@@ -131,6 +131,12 @@ void check_accounting_inputs(accounting_job_options const& opt)
   };
   same("SINKMAP_CONFIRM_YEARS", opt.confirm_years, "confirm_years");
   same("SINKMAP_TRANSITION_YEARS", opt.transition_years, "transition_years");
+  float const thr = float(opt.dnbr_threshold.value_or(model.dnbr_threshold));
+  std::string const want = std::isnan(thr) ? "none" : number_text(thr);
+  std::string const had = io::metadata_item(*ds, "SINKMAP_DNBR_THRESHOLD");
+  SINKMAP_EXPECTS(had == want, bad_input,
+                  "start_state '" + f + "' was made with dnbr_threshold = " + (had.empty() ? "?" : had) +
+                    ", this run has " + want + ": a continued run must use the same rules as the run it continues");
 }
 
 accounting_pass prepare_accounting_pass(accounting_job_options const& opt, accounting_layout const& layout)

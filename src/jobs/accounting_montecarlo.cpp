@@ -109,7 +109,7 @@ accounting_mc_totals run_accounting_montecarlo(accounting_job_options const& opt
         valid += ok[std::size_t(it)];
       }
       if (valid == 0) continue;  // unmapped in every iteration: the inventories' coverage reports it
-      int const first = traj[0].first;
+      int const first = a.fresh ? 1 : 0;
       std::size_t ref = 0;
       while (!ok[ref]) ++ref;  // the classes do not depend on the draws: any valid iteration's
       for (int slot = 0; slot < slots; ++slot) {

@@ -31,14 +31,22 @@ std::vector<std::string> fill_accounting_tables(carbon_model const& m, kernels::
   }
   for (auto const& info : m.classes) {
     int const c = info.id;
-    bool grows = false;
-    for (int z = 0; z < max_zones; ++z)
+    // Land converted to forest starts with no biomass at Tier 1 (IPCC 2006 Vol. 4 Sect. 4.3.1.2:
+    // B_AFTER = 0), whether or not the model has a growth rate for it (without one it stays at 0
+    // and is flagged); other classes start from 0 where they grow (perennial crops), per zone.
+    bool const forest = info.group == class_group::forest;
+    auto grows_in = [&](int z) {
       for (int a = 0; a < age_classes; ++a) {
         int const s = param_set(t, c, z, a);
-        if (s >= 0 && std::isfinite(t.sets[s].growth) && t.sets[s].growth > 0.0f) grows = true;
+        if (s >= 0 && std::isfinite(t.sets[s].growth) && t.sets[s].growth > 0.0f) return true;
       }
-    p.grows_from_zero[c] = grows ? 1 : 0;
+      return false;
+    };
+    bool any = forest;
+    for (int z = 0; z < max_zones; ++z) any = any || grows_in(z);
+    p.grows_from_zero[c] = any ? 1 : 0;
     for (int z = 0; z < max_zones; ++z) {
+      bool const grows = forest || grows_in(z);
       float mature = -1.0f;
       bool imagery = false;
       float clamp = INFINITY;

@@ -15,7 +15,7 @@ namespace sinkmap::test::accounting {
 using namespace sinkmap::kernels;
 
 // Class ids of the test model.
-inline constexpr int forest = 1, cropland = 2, grassland = 3, orchard = 4, bare_forest = 5;
+inline constexpr int forest = 1, cropland = 2, grassland = 3, orchard = 4, bare_forest = 5, poplar = 6;
 
 // Forest: G_W 10 (young, <= 20 years) or 2 (older) Mg d.m./ha/yr, R 0.2, CF 0.5, DOM 10,
 // soil 50, f_d 0.8, mature 200 Mg d.m./ha. Cropland: no growth, B_AFTER 5 Mg C/ha above, soil 40.
@@ -69,24 +69,24 @@ inline std::unique_ptr<accounting_params> make_params(int n_years, float first_y
   t.sets[3] = make_set(NAN, 0, 0, grass_soil, NAN);
   t.sets[4] = make_set(orchard_growth, 0, 0, orchard_soil, NAN);
   t.n_sets = 5;
-  t.set_of[forest][0][0] = 0;
-  t.set_of[forest][0][1] = 1;
+  t.set_of[forest][0][0] = t.set_of[poplar][0][0] = 0;  // poplar: another forest type, same numbers
+  t.set_of[forest][0][1] = t.set_of[poplar][0][1] = 1;
   for (int a = 0; a < age_classes; ++a) {
     t.set_of[cropland][0][a] = 2;
     t.set_of[grassland][0][a] = 3;
     t.set_of[orchard][0][a] = 4;
   }
-  t.group_of[forest] = t.group_of[bare_forest] = static_cast<unsigned char>(class_group::forest);
+  t.group_of[forest] = t.group_of[bare_forest] = t.group_of[poplar] = static_cast<unsigned char>(class_group::forest);
   t.group_of[cropland] = t.group_of[orchard] = static_cast<unsigned char>(class_group::cropland);
   t.group_of[grassland] = static_cast<unsigned char>(class_group::grassland);
   for (int c = 0; c < max_classes; ++c)
     for (int z = 0; z < max_zones; ++z) p->mature_agb[c][z] = INFINITY;
-  p->mature_agb[forest][0] = forest_mature;
+  p->mature_agb[forest][0] = p->mature_agb[poplar][0] = forest_mature;
   p->mature_agb[orchard][0] = orchard_mature;
   p->after_above[cropland][0] = crop_after;
   p->after_above[grassland][0] = grass_after_above;
   p->after_below[grassland][0] = grass_after_below;
-  p->grows_from_zero[forest] = p->grows_from_zero[orchard] = 1;
+  p->grows_from_zero[forest] = p->grows_from_zero[orchard] = p->grows_from_zero[poplar] = 1;
   // Forest's BCEF table by growing stock (below 20, 40, 100, 200 m3/ha, above).
   float const below[] = {20, 40, 100, 200, INFINITY}, bs[] = {3.0f, 1.7f, 1.4f, 1.05f, 0.8f},
               br[] = {3.33f, 1.89f, 1.55f, 1.17f, 0.89f};

@@ -197,15 +197,56 @@ TEST(Accounting, CroplandToGrasslandStartsAtTheGrasslandStockAfterConversion)
 
 TEST(Accounting, PerennialCropGrowsToItsStockAtHarvestAndStops)
 {
+  // Grassland converted to an orchard (grassland to cropland): booked 2002 (first seen 2001),
+  // from 0 at 2.1 x 0.5 a year: 10 years to 21 Mg d.m.
   std::vector<int> classes(14, orchard);
-  auto const o = run_one(start_as(cropland, 0, classes));
+  auto const o = run_one(start_as(grassland, 0, classes));
   auto const r = o.r();
-  // Booked 2002 (first seen 2001), from 0 at 2.1 x 0.5 a year: 10 years to 21 Mg d.m.
+  EXPECT_EQ(r.flux(2, fb_events, 0), float(event_conversion));
   EXPECT_NEAR(r.stock(2, sb_c_above, 0), 1.05, tol);
   EXPECT_NEAR(r.stock(11, sb_c_above, 0), 10.5, tol);
   EXPECT_NEAR(r.stock(14, sb_c_above, 0), 10.5, tol);
-  EXPECT_NEAR(r.flux(14, fb_net, 0), 0.0, tol);
-  EXPECT_EQ(r.stock(14, sb_category, 0), 27.0f);  // a change inside cropland
+  EXPECT_NEAR(r.flux(14, fb_net, 0), (40.0 - 45.0) / 19.0, tol);  // capped: only the soil moves
+  EXPECT_EQ(r.stock(14, sb_category, 0), 19.0f);  // grassland (2) to cropland (3)
+}
+
+TEST(Accounting, AChangeInsideOneGroupIsARelabelNotAConversion)
+{
+  // One forest type to another (a type map given for one year only, or a product that flips
+  // types): land remaining forest. The pools carry on, nothing is lost, the category stays.
+  auto const o = run_one(start_as(forest, 100, {poplar, poplar, poplar}));
+  auto const r = o.r();
+  for (int y = 1; y <= 3; ++y) {
+    EXPECT_NEAR(r.flux(y, fb_net, 0), 1.2, tol) << y;
+    EXPECT_EQ(r.flux(y, fb_losses, 0), 0.0f) << y;
+    EXPECT_EQ(r.stock(y, sb_category, 0), 9.0f) << y;
+    EXPECT_EQ(int(r.flux(y, fb_events, 0)) & event_conversion, 0) << y;
+  }
+  EXPECT_EQ(r.stock(2, sb_class, 0), float(poplar));  // relabelled once confirmed
+  // Annual to perennial cropland likewise: the orchard grows on from the crop's 5 Mg C/ha
+  // (AGB 10) by 1.05 a year to its 10.5 cap.
+  auto const c = run_one(start_as(cropland, 0, {orchard, orchard, orchard, orchard, orchard, orchard, orchard}));
+  auto const rc = c.r();
+  EXPECT_EQ(rc.flux(2, fb_losses, 0), 0.0f);
+  EXPECT_NEAR(rc.stock(2, sb_c_above, 0), 5 + 1.05, tol);
+  EXPECT_NEAR(rc.stock(7, sb_c_above, 0), 10.5, tol);
+  EXPECT_EQ(rc.stock(7, sb_category, 0), 27.0f);
+}
+
+TEST(Accounting, AChangeSeenLongBeforeItIsBookedStillMovesDomAndSoil)
+{
+  // Cropland seen in 2001, then 25 maps without data, confirmed in 2027: its 20-year period has
+  // passed, so the DOM loss and the whole soil change arrive in the booking year.
+  std::vector<int> classes{cropland};
+  classes.insert(classes.end(), 25, 0);
+  classes.push_back(cropland);
+  auto const o = run_one(start_as(forest, 100, classes));
+  auto const r = o.r();
+  int const y = 27;
+  EXPECT_EQ(r.flux(y, fb_events, 0), float(event_conversion));
+  EXPECT_NEAR(r.stock(y, sb_c_soil, 0), 40.0, tol);
+  EXPECT_NEAR(r.stock(y, sb_c_dead, 0), 0.0, tol);
+  EXPECT_EQ(r.stock(y, sb_category, 0), 11.0f);  // reported as converted for that year
 }
 
 TEST(Accounting, ForestWithoutAGrowthRateIsFlaggedNotGrown)

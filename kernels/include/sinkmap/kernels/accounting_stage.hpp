@@ -223,7 +223,7 @@ SINKMAP_HD void advance_one_year(accounting_params const& p, int zone, carbon_st
     }
     // Dead organic matter and soil move only during the transition period after a conversion.
     if (!is_nodata(s.ysc) && s.ysc < p.transition_years) {
-      float const left = p.transition_years - s.ysc;
+      float const left = p.transition_years - s.ysc > 1.0f ? p.transition_years - s.ysc : 1.0f;  // whole T or not
       float const dom_target = is_nodata(m.dead_c) ? 0.0f : m.dead_c;
       float d_dom = dom_target < s.dead ? dom_target - s.dead : (dom_target - s.dead) / left;  // Eq. 2.23
       float const soil_target = is_nodata(m.soil_c) ? s.soil : m.soil_c;
@@ -276,6 +276,15 @@ SINKMAP_HD void advance_state(accounting_params const& p, int zone, float year, 
   }
 
   float const above0 = s.above, below0 = s.below;
+  if (convert && group_of_class(t, s.pending) == group_of_class(t, s.cls)) {
+    // A change inside one IPCC group (one forest type to another, annual to perennial crop) is
+    // land remaining in its category: the class is relabelled, the pools carry on.
+    convert = false;
+    s.cls = s.pending;
+    s.pending = 0;
+    s.pending_first = NAN;
+    s.pending_count = 0;
+  }
   if (convert) {
     f.events |= event_conversion;
     f.losses += above0 + below0;
@@ -285,6 +294,9 @@ SINKMAP_HD void advance_state(accounting_params const& p, int zone, float year, 
     float const seen = s.pending_first;
     s.ysc = year - seen + 1.0f - dt;
     if (s.ysc < 0.0f) s.ysc = 0.0f;
+    // Seen so long ago that its transition period has passed (maps without data between): the
+    // dead organic matter and soil changes still all arrive, in the booking year.
+    if (s.ysc > p.transition_years - 1.0f) s.ysc = p.transition_years - 1.0f > 0.0f ? p.transition_years - 1.0f : 0.0f;
     int const z = zone >= 0 ? zone : 0;
     s.above = zone >= 0 ? p.after_above[s.cls][z] : 0.0f;
     s.below = zone >= 0 ? p.after_below[s.cls][z] : 0.0f;
