@@ -30,10 +30,13 @@ std::string quote(std::string s)
 
 }  // namespace
 
-void category_accumulator::add_tile(pipeline::window const& w, accounted_tile const& t)
+void category_accumulator::add_tile(pipeline::window const& w, accounted_tile const& t, int const* zone_ids)
 {
-  thread_local std::vector<int> ids;
-  zones_.rasterize(w, ids);
+  thread_local std::vector<int> own_ids;
+  if (!zone_ids) {
+    zones_.rasterize(w, own_ids);
+    zone_ids = own_ids.data();
+  }
   std::map<std::tuple<int, int, int>, category_cell> cells;
   std::map<int, zone_checks> checks;
   std::uint64_t impossible = 0;
@@ -41,7 +44,7 @@ void category_accumulator::add_tile(pipeline::window const& w, accounted_tile co
     double const ha = areas_.hectares(w.y + y);
     for (int x = 0; x < w.w; ++x) {
       std::size_t const i = std::size_t(y) * w.w + x;
-      int const zone = ids[i];
+      int const zone = zone_ids[i];
       if (zone == 0) continue;
       float const* values[] = {t.net, t.gains, t.losses, t.biomass, t.dom, t.soil, t.stock_before, t.stock_after};
       bool bad = false;
@@ -142,19 +145,10 @@ category_inventory make_category_inventory(category_accumulator const& acc, io::
     r.soil = s.soil.value();
     return r;
   };
-  auto category_row_of = [](std::string zone, std::string cat, sums const& s) {
-    category_row r;
-    r.zone = std::move(zone);
-    r.category = std::move(cat);
-    r.pixels = s.pixels;
-    r.area_ha = s.area.value();
-    r.gains = s.gains.value();
-    r.losses = s.losses.value();
-    r.net = s.net.value();
-    r.biomass = s.biomass.value();
-    r.dom = s.dom.value();
-    r.soil = s.soil.value();
-    return r;
+  // The categories table holds the same sums as an inventory row, without the class.
+  auto category_row_of = [&row](std::string zone, std::string cat, sums const& s) {
+    inventory_row const r = row(std::move(zone), std::move(cat), "*", s);
+    return category_row{r.zone, r.category, r.pixels, r.area_ha, r.gains, r.losses, r.total, r.biomass, r.dom, r.soil};
   };
   struct zone_sums {
     std::map<std::pair<std::string, std::string>, sums> rows;  // (category, class)

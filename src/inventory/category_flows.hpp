@@ -46,7 +46,8 @@ class category_accumulator {
     : zones_(zones), areas_(areas), years_(years)
   {
   }
-  void add_tile(pipeline::window const& w, accounted_tile const& t);
+  /// zone_ids: the tile's zone ids (zone_set::rasterize) when the caller has them; null: rasterized here.
+  void add_tile(pipeline::window const& w, accounted_tile const& t, int const* zone_ids = nullptr);
   /// Key: (zone, category code, class id); unmapped pixels have category unmapped_class.
   [[nodiscard]] std::map<std::tuple<int, int, int>, category_cell> const& cells() const { return cells_; }
   [[nodiscard]] std::map<int, zone_checks> const& checks() const { return checks_; }

@@ -27,10 +27,13 @@ int class_id(float const* c, std::size_t i)
 }  // namespace
 
 void sink_accumulator::add_tile(pipeline::window const& w, float const* net, float const* gains,
-                                float const* losses, float const* from, float const* to)
+                                float const* losses, float const* from, float const* to, int const* zone_ids)
 {
-  thread_local std::vector<int> ids;
-  zones_.rasterize(w, ids);
+  thread_local std::vector<int> own_ids;
+  if (!zone_ids) {
+    zones_.rasterize(w, own_ids);
+    zone_ids = own_ids.data();
+  }
   std::uint64_t impossible = 0;
   // Sparse cells keyed by (zone, from, to); neighbouring pixels mostly share a key, so the
   // last cell is kept at hand.
@@ -42,7 +45,7 @@ void sink_accumulator::add_tile(pipeline::window const& w, float const* net, flo
     double const ha = areas_.hectares(w.y + y);
     for (int x = 0; x < w.w; ++x) {
       std::size_t const i = std::size_t(y) * w.w + x;
-      int const zone = ids[i];
+      int const zone = zone_ids[i];
       if (zone == 0) continue;
       if (carbon::impossible_value(net[i]) || (gains && carbon::impossible_value(gains[i])) ||
           (losses && carbon::impossible_value(losses[i]))) {

@@ -29,8 +29,9 @@ class sink_accumulator {
  public:
   sink_accumulator(io::zone_set const& zones, io::cell_area const& areas) : zones_(zones), areas_(areas) {}
   /// net, gains, losses: Mg C / ha / yr; from, to: class ids (nullptr: no classes).
+  /// zone_ids: the tile's zone ids (zone_set::rasterize) when the caller has them; null: rasterized here.
   void add_tile(pipeline::window const& w, float const* net, float const* gains, float const* losses,
-                float const* from, float const* to);
+                float const* from, float const* to, int const* zone_ids = nullptr);
   [[nodiscard]] flow_table const& table() const { return table_; }
   /// Pixels inside a zone with an infinite or impossibly large sink (not summed).
   [[nodiscard]] std::uint64_t impossible() const { return impossible_; }

@@ -21,12 +21,16 @@
 
 namespace sinkmap::zonal {
 
-void zonal_accumulator::add_tile(pipeline::window const& w, float const* values, float const* classes)
+void zonal_accumulator::add_tile(pipeline::window const& w, float const* values, float const* classes,
+                                 int const* zone_ids)
 {
-  thread_local std::vector<int> ids_;
   thread_local std::vector<carbon::zonal_cell> tile_cells_;
   std::uint64_t impossible = 0;
-  zones_.rasterize(w, ids_);
+  thread_local std::vector<int> own_ids;
+  if (!zone_ids) {
+    zones_.rasterize(w, own_ids);
+    zone_ids = own_ids.data();
+  }
   // Dense (zone, class) cells for the tile: no map lookup per pixel. Class slot 0 = unmapped
   // (nodata), 1 = no class map, 2 + class id otherwise.
   int constexpr slots = kernels::max_classes + 2;
@@ -39,7 +43,7 @@ void zonal_accumulator::add_tile(pipeline::window const& w, float const* values,
     double const ha = areas_.hectares(w.y + y);
     for (int x = 0; x < w.w; ++x) {
       std::size_t const i = std::size_t(y) * w.w + x;
-      int const zone = ids_[i];
+      int const zone = zone_ids[i];
       float const v = values[i];
       if (zone == 0) continue;
       if (carbon::impossible_value(v)) {

@@ -28,7 +28,8 @@ class zonal_accumulator {
   }
   /// values: densities of the tile (Mg C/ha or Mg C/ha/yr); classes: ecosystem class ids
   /// (nullptr: no class map). NaN values are left out.
-  void add_tile(pipeline::window const& w, float const* values, float const* classes);
+  /// zone_ids: the tile's zone ids (zone_set::rasterize) when the caller has them; null: rasterized here.
+  void add_tile(pipeline::window const& w, float const* values, float const* classes, int const* zone_ids = nullptr);
   [[nodiscard]] carbon::zonal_table const& table() const { return table_; }
   /// Pixels inside a zone that were infinite or beyond carbon::max_pixel_value (not summed).
   [[nodiscard]] std::uint64_t impossible() const { return impossible_; }

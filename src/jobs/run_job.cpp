@@ -381,8 +381,9 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
   auto plane = [](float const* planes, std::size_t n, int k) { return planes + std::size_t(k) * n; };
   ao.reducer = [&](int, pipeline::window const& w, float const* planes) {
     std::size_t const n = w.pixels();
+    // The tile's zone ids, once for every accumulator below.
     std::vector<int> ids;
-    if (removals || statistics) zones->rasterize(w, ids);
+    zones->rasterize(w, ids);
     auto ha_of = [&](std::size_t i) { return areas->hectares(w.y + int(i / std::size_t(w.w))); };
     if (statistics) {
       auto is_forest = [](float category) {
@@ -420,10 +421,10 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
     }
     for (int y = 0; y < L.years; ++y)
       stock_acc[std::size_t(y)]->add_tile(w, plane(planes, n, L.stock(y, kernels::sb_c_total)),
-                                          plane(planes, n, L.stock(y, kernels::sb_class)));
+                                          plane(planes, n, L.stock(y, kernels::sb_class)), ids.data());
     for (int t = 0; t < L.intervals; ++t) {
       auto f = [&](kernels::flux_band b) { return plane(planes, n, L.flux(t, b)); };
-      int const y2 = products.state_year != 0 ? t : t + 1;
+      int const y2 = t + first_flux_map;
       accounted_tile at;
       at.net = f(kernels::fb_net);
       at.gains = f(kernels::fb_gains);
@@ -438,7 +439,7 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
       at.stock_after = plane(planes, n, L.stock(y2, kernels::sb_c_total));
       at.class_before = f(kernels::fb_class_before);
       at.class_after = plane(planes, n, L.stock(y2, kernels::sb_class));
-      category_acc[std::size_t(t)]->add_tile(w, at);
+      category_acc[std::size_t(t)]->add_tile(w, at, ids.data());
       if (removals) {
         float const* v = f(kernels::fb_removed_volume);
         double const years = double(intervals[std::size_t(t)].second - intervals[std::size_t(t)].first);
@@ -449,7 +450,8 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
         std::lock_guard<std::mutex> lock(booked_mutex);
         for (std::size_t z = 0; z < tile.size(); ++z) booked_m3[z][std::size_t(t)].add(tile[z]);
       }
-      transition_acc[std::size_t(t)]->add_tile(w, at.net, at.gains, at.losses, at.class_before, at.class_after);
+      transition_acc[std::size_t(t)]->add_tile(w, at.net, at.gains, at.losses, at.class_before, at.class_after,
+                                               ids.data());
     }
   };
   if (cfg.cube && grid) {
@@ -654,13 +656,12 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
       }
     }
     for (auto const& w : coverage_warnings(sinv, where)) warnings.push_back(w);
-    if (t > 0 || products.state_year == 0) {
-      std::size_t const a = products.state_year != 0 ? t - 1 : t;
+    // Both maps of the interval in this run (not the start state's year): compare their coverage
+    // and land-cover product versions.
+    if (std::size_t const y2 = t + std::size_t(first_flux_map); y2 >= 1) {
+      std::size_t const a = y2 - 1;
       for (auto const& w : coverage_change_warnings(stock_inventories[a], stock_inventories[a + 1], where))
         warnings.push_back(w);
-    }
-    if (t > 0 || products.state_year == 0) {
-      std::size_t const a = products.state_year != 0 ? t - 1 : t;
       if (auto w = product_version_warning(cfg.years[a].landcover, cfg.years[a + 1].landcover))
         if (std::find(warnings.begin(), warnings.end(), where + ": " + *w) == warnings.end())
           warnings.push_back(where + ": " + *w);
