@@ -9,6 +9,11 @@ REPO=os.path.dirname(os.path.dirname(HERE))
 D=(sys.argv[1] if len(sys.argv)>1 else os.path.join(REPO,'..','shared','data','ipcc-factors'))+'/'
 forest=list(csv.DictReader(open(D+'forest_2019.csv')))
 other=list(csv.DictReader(open(D+'other_tables.csv')))
+verified=list(csv.DictReader(open(D+'other_tables_verified.csv')))
+# 2013 Wetlands Supplement defaults as the IPCC Emission Factor Database gives them (no
+# uncertainties, depths or pages there: see ../shared/data/ipcc-wetlands/SOURCES.txt).
+WD=os.path.join(os.path.dirname(D.rstrip('/')),'ipcc-wetlands')+'/'
+wet=list(csv.DictReader(open(WD+'wetlands_2013.csv')))
 
 def row(file, **kw):
     rows = forest if file=='forest_2019.csv' else other
@@ -87,6 +92,31 @@ def other_leaf(label, table, source, pct_is_2sd=True, note=None, unverified=Fals
     if proxy: out['proxy']=True
     return out
 
+EFDB_NOTE="the EFDB record gives no uncertainty, table number or page (no copy of the Supplement was found)"
+def wleaf(label, source, sign=1.0, scale=1.0, ci95=None, ci_source=None, note=None):
+    # A Wetlands Supplement default by its EFDB row; sign -1 turns the EFDB's removal convention
+    # (negative EF_RE) into this library's positive rate; scale converts a percentage.
+    r=[x for x in wet if x['row_label']==label]
+    assert len(r)==1, label
+    r=r[0]
+    out=collections.OrderedDict(value=r3(float(r['value'])*sign*scale))
+    ef=r['source'].split('EF ID ')[-1].rstrip(')')
+    src=f"{source} [IPCC Emission Factor Database, EF ID {ef}]"
+    if ci95:
+        out['ci95']=ci95
+        src+=f"; 95 % CI {ci_source}"
+    else:
+        src+="; "+EFDB_NOTE
+    out['source']=src
+    # the selector separates its keys with ';', so a label holding one is selected by its columns
+    sel={'row_label':label} if ';' not in label else {'quantity':r['quantity'],'species_or_type':r['species_or_type']}
+    assert len([x for x in wet if all(x[k]==v for k,v in sel.items())])==1, sel
+    out['csv']=selector('wetlands_2013.csv', sel)
+    if sign!=1.0: out['csv_sign']=sign
+    if scale!=1.0: out['csv_scale']=scale
+    if note: out['note']=note
+    return out
+
 def recalled(value, source, ci95=None, sd=None, note=None):
     out=collections.OrderedDict(value=value)
     if ci95: out['ci95']=ci95
@@ -120,6 +150,34 @@ def rs_steps(origin, species):
         collections.OrderedDict(ratio=rs44(origin, species, 'AGB >125 t/ha'))],
         source=f"{T44}: R for AGB <= 125 and > 125 t d.m./ha")
 
+# ---- BCEF by growing-stock level (IPCC 2006 V4 Table 4.5, EFDB records) ----
+def bcef_table(kind, description):
+    levels=[('<20 m3/ha',20),('21-40 m3/ha',40),('41-100 m3/ha',100),('100-200 m3/ha',200),('>200 m3/ha',None)]
+    steps=[]
+    for lab,below in levels:
+        st=collections.OrderedDict()
+        if below is not None: st['growing_stock_below']=below
+        for q,name in [('BCEFs','bcef_s'),('BCEFr','bcef_r')]:
+            label=f'Temperate / {kind} / growing stock {lab} / {q}'
+            r=[x for x in verified if x['table']=='IPCC 2006 V4 Ch4 Table 4.5' and x['row_label']==label]
+            assert len(r)==1,label
+            r=r[0]
+            o=collections.OrderedDict(value=float(r['value']))
+            what='BCEF_S' if q=='BCEFs' else 'BCEF_R'
+            src=f"IPCC 2006 V4 Ch. 4 Table 4.5, temperate, {kind}, growing stock {lab}: {what} {r['value_raw']}"
+            if r['lower']!='':
+                o['range']=[float(r['lower']),float(r['upper'])]
+                src+=" (range as printed)"
+            src+=f", pp. {r['page']} [IPCC Emission Factor Database record]"
+            if r['lower']=='': src+=f"; the table gives no range for {what}"
+            o['source']=src
+            o['csv']=selector('other_tables_verified.csv',{'table':'IPCC 2006 V4 Ch4 Table 4.5','row_label':label})
+            st[name]=o
+        steps.append(st)
+    return collections.OrderedDict(description=description, steps=steps,
+        source=f"IPCC 2006 V4 Ch. 4 Table 4.5 (BCEF by climatic zone, forest type and growing-stock level), temperate, {kind}; levels <20, 21-40, 41-100, 100-200, >200 m3/ha read as below 20, 40, 100, 200 and above; a pixel's level is where AGB / BCEF_S falls",
+        note="BCEF_R converts wood-removal volume (m3 roundwood) to above-ground biomass removed (Mg d.m.), IPCC 2006 V4 Eq. 2.12; no uncertainty is given for BCEF_R, so it is not drawn by the Monte Carlo")
+
 factors=collections.OrderedDict()
 # ---- soils (0-30 cm) ----
 soc=collections.OrderedDict()
@@ -133,14 +191,23 @@ for clim,label in [('warm_temperate_dry','Warm temperate, dry'),('warm_temperate
             csv=selector('other_tables.csv',{'table':'IPCC 2006 V4 Ch2 Table 2.3','row_label':f'{label} / {lab}'}))
     soc[clim]=collections.OrderedDict(by_soil_type=d)
 factors['soc_ref']=collections.OrderedDict(description='Soil organic carbon reference stock under native vegetation, 0-30 cm (Mg C/ha)', by_soil_climate=soc)
-factors['soc_wetland']=recalled(88, "IPCC 2006 V4 Ch. 2 Table 2.3, wetland soils column, warm temperate", sd=39.6,
-    note="other_tables.csv lists the merged wetland-soil cells '146, 87, 88, 86' with their alignment unverified; 88 is taken for warm temperate (dry and moist), SD 0.45 x value as for the other Table 2.3 entries.")
+iwms='Wetland mineral soils under native vegetation / Warm temperate, {} / SOCref (0-30 cm)'
+factors['soc_wetland']=collections.OrderedDict(
+  description='SOC reference stock of inland wetland mineral soils under native vegetation, 0-30 cm (Mg C/ha); the Supplement revised the 2006 Table 2.3 wetland column',
+  by_soil_climate=collections.OrderedDict(
+    warm_temperate_dry=wleaf(iwms.format('dry'), "2013 Wetlands Supplement Ch. 5 (inland wetland mineral soils), SOC_REF under native vegetation, 0-30 cm, warm temperate dry",
+        note="The EFDB stores the unit as 'tonnes C/ha/yr'; it is a stock (t C/ha), as the parameter's description says."),
+    warm_temperate_moist=wleaf(iwms.format('moist'), "2013 Wetlands Supplement Ch. 5 (inland wetland mineral soils), SOC_REF under native vegetation, 0-30 cm, warm temperate moist",
+        note="The EFDB stores the unit as 'tonnes C/ha/yr'; it is a stock (t C/ha), as the parameter's description says.")))
 factors['f_lu_cultivated']=collections.OrderedDict(description='Stock change factor F_LU, long-term cultivated (annual crops)', by_soil_climate=collections.OrderedDict(
     warm_temperate_dry=other_leaf('FLU / long-term cultivated / Temperate/boreal, dry','IPCC 2006 V4 Ch5 Table 5.5','IPCC 2006 V4 Ch. 5 Table 5.5, F_LU long-term cultivated, temperate/boreal dry'),
     warm_temperate_moist=other_leaf('FLU / long-term cultivated / Temperate/boreal, moist','IPCC 2006 V4 Ch5 Table 5.5','IPCC 2006 V4 Ch. 5 Table 5.5, F_LU long-term cultivated, temperate/boreal moist')))
 factors['f_lu_perennial']=other_leaf('FLU / perennial/tree crop / all, dry and moist/wet','IPCC 2006 V4 Ch5 Table 5.5','IPCC 2006 V4 Ch. 5 Table 5.5, F_LU perennial/tree crop')
 factors['f_mg_full_tillage']=other_leaf('FMG / full tillage / all, dry and moist/wet','IPCC 2006 V4 Ch5 Table 5.5','IPCC 2006 V4 Ch. 5 Table 5.5, F_MG full tillage (reference level)')
 factors['f_i_medium']=other_leaf('FI / medium / all, dry and moist/wet','IPCC 2006 V4 Ch5 Table 5.5','IPCC 2006 V4 Ch. 5 Table 5.5, F_I medium input (reference level)')
+factors['bcef_temperate_hardwoods']=bcef_table('hardwoods','BCEF of temperate hardwoods (broadleaf)')
+factors['bcef_temperate_pines']=bcef_table('pines','BCEF of temperate pines')
+factors['bcef_temperate_other_conifers']=bcef_table('other conifers','BCEF of temperate other conifers')
 # ---- carbon fractions ----
 cf=other_leaf('Forest AGB carbon fraction (default)','IPCC 2006 V4 Ch4 Table 4.3','IPCC 2006 V4 Ch. 4 Table 4.3, default carbon fraction of forest biomass (the 2019 Refinement keeps Table 4.3 unchanged)')
 cf['ci95']=[0.44,0.49]
@@ -195,12 +262,31 @@ factors['rs_grassland']=collections.OrderedDict(by_soil_climate=collections.Orde
     warm_temperate_dry=recalled(2.8, "IPCC 2006 V4 Ch. 6 Table 6.4, warm temperate dry: (total 6.1 - above-ground 1.6) / 1.6 = 2.8 (Table 6.1 semi-arid grassland also 2.8)", ci95=[0.7,4.9]),
     warm_temperate_moist=recalled(4.0, "IPCC 2006 V4 Ch. 6 Table 6.4, warm temperate wet: (total 13.6 - above-ground 2.7) / 2.7 = 4.0", ci95=[1.0,7.0])))
 # ---- wetlands (Wetlands Supplement, unverified) ----
-factors['cf_mangrove']=other_leaf('Mangrove biomass carbon fraction','2013 Wetlands Supplement Ch4 Table 4.2','2013 Wetlands Supplement Ch. 4 Table 4.2, carbon fraction of mangrove biomass')
+factors['cf_mangrove']=wleaf('Mangrove / carbon fraction of above-ground biomass (leaves and wood)', '2013 Wetlands Supplement Ch. 4, carbon fraction of mangrove above-ground biomass (printed as 45.1 %)', scale=0.01)
 factors['rs_mangrove']=other_leaf('Mangrove / Subtropical / root-to-shoot ratio','2013 Wetlands Supplement Ch4 Table 4.5','2013 Wetlands Supplement Ch. 4 Table 4.5, mangrove root-to-shoot ratio, subtropical')
-factors['agb_mangrove']=recalled(75.3, "2013 Wetlands Supplement Ch. 4 Table 4.3, above-ground biomass of mangroves, subtropical (Mg d.m./ha)")
-factors['dom_mangrove']=collections.OrderedDict(product=[recalled(10.7,"2013 Wetlands Supplement Ch. 4 Table 4.7, dead wood carbon stock in mangroves (Mg C/ha)", ci95=[6.5,14.8])], note="Dead wood only; Table 4.7 also gives litter (0.7 Mg C/ha, as recalled) which is added below.")
-# simpler: sum not supported -> model dead_c as dead wood + litter via two classes? keep dead wood + litter as one recalled total
-factors['dom_mangrove']=recalled(11.4, "2013 Wetlands Supplement Ch. 4 Table 4.7, mangroves: dead wood 10.7 + litter 0.7 Mg C/ha", ci95=[6.5,16.1], note="The audit found mangrove dead organic matter wrongly set to zero; this is the sum of the table's two defaults.")
+factors['agb_mangrove']=wleaf('Mangrove / subtropical / above-ground biomass', '2013 Wetlands Supplement Ch. 4, above-ground biomass of mangroves, subtropical (Mg d.m./ha)')
+factors['growth_mangrove']=wleaf('Mangrove / subtropical / above-ground biomass growth', '2013 Wetlands Supplement Ch. 4, above-ground biomass growth of mangroves, subtropical (Mg d.m./ha/yr)')
+# Coastal wetland soils (Ch. 4): stocks the EFDB gives "for extraction (Eq. 4.6)", and EF_RE.
+SOIL_DEPTH_SOURCE=("The EFDB records do not state the depth of the Ch. 4 soil stocks and no copy of the Supplement was found; "
+  "0-100 cm per the method brief (SCIENCE.md 3b: coastal soil stocks are 0-100 cm) and the Chinese salt-marsh carbon stock "
+  "protocol (soil organic carbon to 100 cm); unverified at the Supplement's page")
+factors['soil_c_mangrove']=wleaf('Mangrove / aggregated organic and mineral soil / soil carbon stock (for extraction, Eq. 4.6)', '2013 Wetlands Supplement Ch. 4 Table 4.11 (soil carbon stocks for extraction activities), mangrove, aggregated organic and mineral soils (Mg C/ha)')
+factors['soil_c_tidal_marsh']=wleaf('Tidal marsh / aggregated organic and mineral soil / soil carbon stock (for extraction, Eq. 4.6)', '2013 Wetlands Supplement Ch. 4 Table 4.11 (soil carbon stocks for extraction activities), tidal marsh, aggregated organic and mineral soils (Mg C/ha)',
+  note="Measured Yellow River Delta marsh sediments hold far less organic carbon than this global default (0.16-0.20 % organic carbon reported for estuary sediments); no regional soil carbon density with its depth could be read, so the IPCC default stands and the gap is reported.")
+factors['soil_c_seagrass']=wleaf('Seagrass meadow / mineral soil / soil carbon stock (for extraction, Eq. 4.6)', '2013 Wetlands Supplement Ch. 4 Table 4.11 (soil carbon stocks for extraction activities), seagrass meadow, mineral soils (Mg C/ha)')
+EFRE_NOTE=("Applies 'as long as the soil remains rewetted and vegetated'; 'if the rewetting, revegetation or creation activity is associated "
+  "with recolonization (no direct replanting or reseeding), apply EF_RE = 0' (Table 4.12 rules as quoted verbatim in "
+  "seamusrobertmurphy/ipcc-carbon-gains@38573473238248a8fa4a2a493ee466381a6175e5:tasks/EVIDENCE-BASE-2026-07-30.md; secondary): "
+  "the run's wetland_restoration says which the maps show.")
+factors['ef_re_mangrove']=wleaf('Mangrove / EF_RE soil C (rewetting, revegetation, creation; aggregated organic+mineral soils)', '2013 Wetlands Supplement Ch. 4 Table 4.12, EF_RE, mangrove (n = 69; Mg C/ha/yr, positive = uptake)', sign=-1.0, note=EFRE_NOTE)
+factors['ef_re_tidal_marsh']=wleaf('Tidal marsh / EF_RE soil C (rewetting, revegetation, creation; aggregated organic+mineral soils)', '2013 Wetlands Supplement Ch. 4 Table 4.12, EF_RE, tidal marsh (n = 66; Mg C/ha/yr, positive = uptake)', sign=-1.0, note=EFRE_NOTE)
+factors['ef_re_seagrass']=wleaf('Seagrass / EF_RE soil C (revegetation at initiation of vegetation re-establishment; mineral soils)', '2013 Wetlands Supplement Ch. 4 Table 4.12, EF_RE, seagrass (n = 6; Mg C/ha/yr, positive = uptake)', sign=-1.0, note=EFRE_NOTE)
+factors['ef_dr_coastal']=wleaf('Mangrove and tidal marsh / drainage / annual soil CO2-C emission factor (aggregated organic+mineral soils)',
+  '2013 Wetlands Supplement Ch. 4 Table 4.13, EF_DR of drained tidal marshes and mangroves, aggregated organic and mineral soils (Mg C/ha/yr)',
+  ci95=[5.2, 11.8], ci_source="5.2-11.8 (range 1.2-43.9, n = 22), Table 4.13 at PDF p. 184 as quoted verbatim in seamusrobertmurphy/ipcc-carbon-gains@38573473238248a8fa4a2a493ee466381a6175e5:05.tasks/REFEREE-CORRECTIONS-2026-08-03.md (secondary)")
+factors['dom_mangrove']=collections.OrderedDict(value=11.4, source=("2013 Wetlands Supplement Ch. 4, mangroves, tropical/subtropical: dead wood 10.7 "
+  "(EFDB EF ID 522918) + litter 0.7 Mg C/ha (EF ID 522919); "+EFDB_NOTE),
+  note="The sum of two EFDB records (the library has no sum form); both rows are in ../shared/data/ipcc-wetlands/wetlands_2013.csv.")
 
 lib=collections.OrderedDict()
 lib['name']='north_china_2019'
@@ -213,6 +299,12 @@ lib['description']=("Carbon parameter library for warm-temperate North China (Sh
  "another row of the cited table, as the note says. Pools marked NE (not estimated) count as zero in totals and are listed in every output.")
 lib['region']=collections.OrderedDict(description="North China: warm-temperate Shandong, Hebei, Henan, Beijing, Tianjin and the neighbouring plains and hills (the Asia temperate continental / mountain rows of the IPCC tables, Chinese data)", lon=[110.0, 123.5], lat=[31.5, 43.0])
 lib['soil_depth_cm']=30
+lib['wetland_soil']=collections.OrderedDict(remaining='tier1',
+  reason=("IPCC Tier 1: no soil carbon change where a wetland remains a wetland ('The Tier 1 default assumption is that soil CO2 "
+  "emissions and removals are zero', 2013 Wetlands Supplement Ch. 4 on mangrove management, as quoted in "
+  "seamusrobertmurphy/ipcc-carbon-gains@38573473238248a8fa4a2a493ee466381a6175e5:tasks/EVIDENCE-BASE-2026-07-30.md; secondary). "
+  "The national burial-rate practice (HY/T 0349-2022) could not be read: its rates are not in this model; a model with them sets "
+  "remaining = burial_rate and each wetland class's burial_rate."))
 lib['units']=collections.OrderedDict(agb='Mg dry matter / ha', dead_c='Mg C / ha', soil_c='Mg C / ha (0-30 cm)', carbon_fraction='Mg C / Mg dry matter', growth='Mg dry matter / ha / yr', loss_fraction='fraction of biomass')
 lib['sources']=collections.OrderedDict(
   IPCC2019="2019 Refinement to the 2006 IPCC Guidelines, Vol. 4 Ch. 4 Forest Land (advance version), as extracted in ../shared/data/ipcc-factors/forest_2019.csv (see its SOURCES.txt)",
@@ -315,19 +407,26 @@ classes['wetland_woody']=cls(14,'wetland','woody wetland: swamp forest (GLC_FCS3
   agb=collections.OrderedDict(form='constant', a='@agb_natural_forest', source=f"PROXY: {T47}, natural secondary forest (swamp forest as forest)"),
   root_to_shoot=rs_steps('natural','Other Broadleaf'), carbon_fraction='@cf_forest', dead_c='@litter_forest_broadleaf', soil_c=wet_soil,
   growth='@growth_natural_forest', loss_fraction='@loss_fraction_stand_replacing', proxy=True)
-classes['mangrove']=cls(15,'wetland','mangrove forest',
-  agb=collections.OrderedDict(form='constant', a='@agb_mangrove', source='2013 Wetlands Supplement Table 4.3, subtropical (unverified)'),
+def coastal(c):
+    c['coastal']=True
+    c['soil_depth_cm']=100
+    c['soil_depth_source']=SOIL_DEPTH_SOURCE
+    return c
+classes['mangrove']=coastal(cls(15,'wetland','mangrove forest',
+  agb=collections.OrderedDict(form='constant', a='@agb_mangrove', source='2013 Wetlands Supplement Ch. 4, subtropical (EFDB record)'),
   root_to_shoot=collections.OrderedDict(steps=[collections.OrderedDict(ratio='@rs_mangrove')], source='2013 Wetlands Supplement Table 4.5, subtropical'),
   carbon_fraction='@cf_mangrove', dead_c='@dom_mangrove',
-  soil_c=ne('The Wetlands Supplement gives mangrove soil carbon for 0-100 cm (Table 4.11); this library reports soils at 0-30 cm and never adds the two depths'),
-  growth=na('Wetlands Supplement Table 4.4 (mangrove growth) is not in ../shared/data'),
-  absent_in_region="Mangroves do not grow north of about 27 N in China (Fujian); Shandong has none, so mangrove pixels there are misclassified.")
-classes['tidal_marsh']=cls(16,'wetland','vegetated tidal marsh (salt marsh, GLC_FCS30 186)',
-  agb=collections.OrderedDict(form='constant', a=ne('the Wetlands Supplement gives no Tier 1 biomass stock for tidal marshes (biomass assumed in steady state)'), source='2013 Wetlands Supplement Ch. 4'),
-  root_to_shoot=collections.OrderedDict(notation='NE', reason='no biomass stock'),
-  carbon_fraction='@cf_forest', dead_c=ne('no Tier 1 default'),
-  soil_c=ne('The Wetlands Supplement gives tidal-marsh soil carbon for 0-100 cm (Table 4.11); this library reports soils at 0-30 cm'),
-  growth=collections.OrderedDict(value=0, source='Tier 1: no change in tidal-marsh biomass'))
+  soil_c='@soil_c_mangrove', soil_accumulation='@ef_re_mangrove',
+  growth='@growth_mangrove',
+  absent_in_region="Mangroves do not grow north of about 27 N in China (Fujian); Shandong has none, so mangrove pixels there are misclassified."))
+def tidal_marsh(id, description):
+    return coastal(cls(id,'wetland',description,
+      agb=collections.OrderedDict(form='constant', a=ne('the Wetlands Supplement gives no Tier 1 biomass stock for tidal marshes (the EFDB holds only their root-to-shoot ratio); no Yellow River Delta biomass density could be read with its source'), source='2013 Wetlands Supplement Ch. 4'),
+      root_to_shoot=collections.OrderedDict(notation='NE', reason='no biomass stock'),
+      carbon_fraction='@cf_forest', dead_c=ne('no Tier 1 default for tidal marshes'),
+      soil_c='@soil_c_tidal_marsh', soil_accumulation='@ef_re_tidal_marsh',
+      growth=collections.OrderedDict(value=0, source='no Tier 1 biomass change for tidal marshes')))
+classes['tidal_marsh']=tidal_marsh(16,'vegetated tidal marsh (salt marsh, GLC_FCS30 186); the Supplement does not separate reed, Suaeda or Spartina marsh')
 classes['unvegetated_flat']=cls(17,'wetland','unvegetated tidal flat or flooded flat (GLC_FCS30 183, 187)',
   agb=collections.OrderedDict(form='none', source='unvegetated: no living biomass'),
   soil_c=ne('no Tier 1 soil carbon default for unvegetated tidal or flooded flats'))
@@ -336,6 +435,41 @@ classes['built_up']=cls(19,'settlement','built-up land and impervious surfaces',
   soil_c=ne('not estimated for settlements (IPCC 2006 Ch. 8)'))
 classes['bare']=cls(20,'other','bare and sparsely vegetated land', agb=collections.OrderedDict(form='none', source='no living biomass'), soil_c=ne('not estimated for other land (IPCC 2006 Ch. 9)'))
 classes['snow_ice']=cls(21,'other','permanent snow and ice', agb=collections.OrderedDict(form='none', source='no living biomass'), soil_c=ne('not estimated'))
+classes['seagrass']=coastal(cls(22,'wetland','seagrass meadow',
+  agb=collections.OrderedDict(form='constant', a=ne('the Wetlands Supplement gives no Tier 1 biomass stock for seagrass (the EFDB holds only its root-to-shoot ratio)'), source='2013 Wetlands Supplement Ch. 4'),
+  root_to_shoot=collections.OrderedDict(notation='NE', reason='no biomass stock'),
+  carbon_fraction='@cf_forest', dead_c=ne('no Tier 1 default for seagrass'),
+  soil_c='@soil_c_seagrass', soil_accumulation='@ef_re_seagrass',
+  growth=collections.OrderedDict(value=0, source='no Tier 1 biomass change for seagrass')))
+EXTRACTION=("2013 Wetlands Supplement Ch. 4: the EFDB gives the coastal soil stocks 'for extraction (Eq. 4.6)' (EF IDs 522934-522940); "
+  "Table 4.11 'is titled for extraction activities and its column is the stock destroyed by excavation' (secondary: "
+  "seamusrobertmurphy/ipcc-carbon-gains@38573473238248a8fa4a2a493ee466381a6175e5:01.manuscript/ipcc-carbon-gains.qmd). "
+  "Booked in the year of the conversion as the AFOLU calculator does (a8dx/afolu_calc@30721a4d57a036bc2642c17f9fd0ab1d19d4ec70:CoastalWetlands.R, "
+  "'SOCy1=-SObefore'); the Supplement's own wording on timing was not read (no copy). That digging a {} counts as extraction is this model's choice.")
+def extraction(what):
+    return collections.OrderedDict(rule='extraction', source=EXTRACTION.format(what))
+classes['aquaculture_pond']=cls(23,'wetland','aquaculture pond dug in a coastal or inland wetland (a user legend or the Yellow River Delta map separates it)',
+  agb=collections.OrderedDict(form='none', source='open water: no living biomass'),
+  soil_c=ne('no Tier 1 stock for pond sediments; a coastal wetland soil dug into a pond is emitted as extraction'),
+  coastal_soil_on_conversion=extraction('pond'))
+classes['salt_pan']=cls(24,'wetland','salt-evaporation pan (a user legend or the Yellow River Delta map separates it)',
+  agb=collections.OrderedDict(form='none', source='no living biomass'),
+  soil_c=ne('no Tier 1 stock for salt pans; a coastal wetland soil dug into a pan is emitted as extraction'),
+  coastal_soil_on_conversion=extraction('salt pan'))
+classes['tidal_marsh_reed']=tidal_marsh(25,'reed (Phragmites australis) tidal marsh, where a map separates it; Tier 1 parameters of tidal marsh')
+classes['tidal_marsh_suaeda']=tidal_marsh(26,'Suaeda salsa tidal marsh, where a map separates it; Tier 1 parameters of tidal marsh')
+classes['tidal_marsh_spartina']=tidal_marsh(27,'Spartina alterniflora tidal marsh (invasive), where a map separates it; Tier 1 parameters of tidal marsh')
+classes['built_up']['coastal_soil_on_conversion']=extraction('foundation or fill on a marsh')
+DRAINAGE=("2013 Wetlands Supplement Ch. 4 Table 4.13 (EF_DR, drained tidal marshes and mangroves): farming a coastal marsh needs it drained; "
+  "its soil loses EF_DR a year until none is left. That the conversion is drainage is this model's choice.")
+for c in ['annual_cropland','perennial_cropland']:
+    classes[c]['coastal_soil_on_conversion']=collections.OrderedDict(rule='drainage', source=DRAINAGE)
+    classes[c]['soil_loss']='@ef_dr_coastal'
+# Table 4.5 BCEF per forest class (wood removals given as volume); natural mixed forest has no row.
+for c,t in [('natural_forest_broadleaf','hardwoods'),('natural_forest_conifer','other_conifers'),('plantation_poplar','hardwoods'),
+            ('plantation_robinia','hardwoods'),('plantation_pinus_tabuliformis','pines'),('plantation_broadleaf','hardwoods'),
+            ('plantation_conifer','other_conifers')]:
+    classes[c]['bcef']='@bcef_temperate_'+t
 lib['classes']=classes
 
 # Large uncertainties of non-negative quantities: the tables' SDs are the spread of the studies

@@ -131,6 +131,10 @@ void check_accounting_inputs(accounting_job_options const& opt)
   };
   same("SINKMAP_CONFIRM_YEARS", opt.confirm_years, "confirm_years");
   same("SINKMAP_TRANSITION_YEARS", opt.transition_years, "transition_years");
+  std::string const restoration = io::metadata_item(*ds, "SINKMAP_WETLAND_RESTORATION");
+  SINKMAP_EXPECTS(restoration.empty() || restoration == opt.wetland_restoration, bad_input,
+                  "start_state '" + f + "' was made with wetland_restoration = " + restoration + ", this run has " +
+                    opt.wetland_restoration + ": a continued run must use the same rules as the run it continues");
   float const thr = float(opt.dnbr_threshold.value_or(model.dnbr_threshold));
   std::string const want = std::isnan(thr) ? "none" : number_text(thr);
   std::string const had = io::metadata_item(*ds, "SINKMAP_DNBR_THRESHOLD");
@@ -153,6 +157,9 @@ accounting_pass prepare_accounting_pass(accounting_job_options const& opt, accou
   for (int y = 0; y < layout.years; ++y) p.years[y] = float(opt.years[std::size_t(y)]);
   p.confirm_years = opt.confirm_years;
   p.transition_years = float(opt.transition_years);
+  SINKMAP_EXPECTS(opt.wetland_restoration == "recolonized" || opt.wetland_restoration == "planted", bad_input,
+                  "wetland_restoration = '" + opt.wetland_restoration + "': expected recolonized or planted");
+  p.restoration_planted = opt.wetland_restoration == "planted" ? 1 : 0;
   auto& q = p.planes;
   auto& planes = a.planes;
   auto need = [&](std::string const& file, GDALDataset& ds, char const* name, std::string const& what) {
@@ -266,10 +273,13 @@ accounting_job_result run_accounting_job(accounting_job_options const& opt)
   base.metadata["SINKMAP_CONFIRM_YEARS"] = std::to_string(opt.confirm_years);
   base.metadata["SINKMAP_TRANSITION_YEARS"] = number_text(opt.transition_years);
   base.metadata["SINKMAP_DNBR_THRESHOLD"] = std::isnan(p.dnbr_threshold) ? "none" : number_text(p.dnbr_threshold);
+  base.metadata["SINKMAP_WETLAND_RESTORATION"] = opt.wetland_restoration;
+  base.metadata["SINKMAP_WETLAND_SOIL"] = in.model.wetland_soil + (in.model.wetland_soil_reason.empty() ? "" : ": " + in.model.wetland_soil_reason);
   base.metadata["SINKMAP_ACCOUNTING"] =
     "IPCC 2006 V4 Ch. 2: growth G_W (1+R) CF to the mature stock (Eq. 2.9), disturbance losses (Eq. 2.14), "
     "conversion losses and B_AFTER (Eq. 2.15, 2.16), dead organic matter over T_on (Eq. 2.23), soil over D "
-    "(Eq. 2.25); class changes booked after confirm_years consecutive maps or a dNBR drop";
+    "(Eq. 2.25); coastal wetland soils by the 2013 Wetlands Supplement Ch. 4 (EF_RE where restored, extraction, "
+    "EF_DR where drained); class changes booked after confirm_years consecutive maps or a dNBR drop";
   if (!fresh) base.metadata["SINKMAP_START_STATE"] = std::filesystem::absolute(opt.start_state).lexically_normal().string();
   std::string const classes = in.metadata.count("SINKMAP_CLASSES") ? in.metadata.at("SINKMAP_CLASSES") : "";
   std::string const legend = category_legend();
@@ -291,7 +301,7 @@ accounting_job_result run_accounting_job(accounting_job_options const& opt)
     o.bands = {band(stock_names[0], "Mg C / ha", "above-ground biomass carbon", pl(k::sb_c_above)),
                band(stock_names[1], "Mg C / ha", "below-ground biomass carbon", pl(k::sb_c_below)),
                band(stock_names[2], "Mg C / ha", "dead wood and litter carbon", pl(k::sb_c_dead)),
-               band(stock_names[3], "Mg C / ha", "soil organic carbon (the model's depth)", pl(k::sb_c_soil)),
+               band(stock_names[3], "Mg C / ha", "soil organic carbon, to each class's depth: " + in.model.soil_depth_summary(), pl(k::sb_c_soil)),
                band(stock_names[4], "Mg C / ha", "sum of the four pools", pl(k::sb_c_total)),
                band(stock_names[5], "class id", "confirmed ecosystem class", pl(k::sb_class)),
                band(stock_names[6], "category code", "IPCC land category: from group x 8 + to group", pl(k::sb_category)),

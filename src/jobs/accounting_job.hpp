@@ -51,6 +51,9 @@ struct accounting_job_options {
   int confirm_years = 2;            ///< consecutive maps that confirm a class change
   double transition_years = 20;     ///< IPCC 2006 V4: 20 years in "land converted to"
   std::optional<double> dnbr_threshold;  ///< default: the model's
+  /// How the coastal wetlands the maps show revegetated came about: "recolonized" (EF_RE = 0 at
+  /// Tier 1, 2013 Wetlands Supplement Table 4.12) or "planted" (replanted or reseeded: EF_RE).
+  std::string wetland_restoration = "recolonized";
   /// The model, climate zone(s) and, on a fresh start, the first year's forest-age map.
   carbon_input_options carbon;
   std::vector<std::string> stock_outputs;  ///< one per map year

@@ -51,7 +51,11 @@ carbon_inputs prepare_carbon_inputs(carbon_input_options const& o, io::raster_gr
   md["SINKMAP_MODEL_VERSION"] = m.version;
   md["SINKMAP_MODEL_FILE"] = o.model;
   md["SINKMAP_MODEL_SHA256"] = m.sha256;
-  md["SINKMAP_SOIL_DEPTH_CM"] = std::to_string(int(m.soil_depth_cm));
+  // One depth, or "mixed" with each class's depth in SINKMAP_SOIL_DEPTHS: a soil band never
+  // claims one depth for pools measured to different depths.
+  auto const depths = m.soil_depths();
+  md["SINKMAP_SOIL_DEPTH_CM"] = depths.size() == 1 ? std::to_string(depths[0]) : "mixed";
+  md["SINKMAP_SOIL_DEPTHS"] = m.soil_depth_summary();
   md["SINKMAP_CLASSES"] = class_table_text(m);
   if (!m.soil_type.empty()) md["SINKMAP_SOIL_TYPE"] = m.soil_type;
   auto& rec = in.record;

@@ -43,6 +43,7 @@ struct run_config {
   /// The yearly accounting (jobs/accounting_job.hpp): consecutive maps that confirm a class
   /// change, and the state_YEAR.tif of an earlier run to continue from ("" = start afresh).
   int confirm_years = 2;
+  std::string wetland_restoration = "recolonized";  ///< or "planted" (accounting_job_options)
   std::string start_state;
   /// Wood removals from statistics (zone,year,roundwood_m3; jobs/wood_removals.hpp); "": none.
   std::string harvest;

@@ -292,6 +292,7 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
   ao.years = products.years;
   ao.start_state = cfg.start_state;
   ao.confirm_years = cfg.confirm_years;
+  ao.wetland_restoration = cfg.wetland_restoration;
   ao.transition_years = cfg.transition_years;
   ao.dnbr_threshold = cfg.dnbr_threshold;
   ao.carbon = cfg.carbon;
@@ -479,6 +480,7 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
   for (auto const& w : ar.warnings)
     if (std::find(warnings.begin(), warnings.end(), w) == warnings.end()) warnings.push_back("accounting: " + w);
   manifest["accounting"] = {{"confirm_years", cfg.confirm_years},
+                            {"wetland_restoration", cfg.wetland_restoration},
                             {"harvest", cfg.harvest},
                             {"transition_years", cfg.transition_years},
                             {"start_state", cfg.start_state},

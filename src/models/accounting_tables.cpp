@@ -12,6 +12,7 @@ std::vector<std::string> fill_accounting_tables(carbon_model const& m, kernels::
   std::vector<std::string> notes;
   for (int c = 0; c < max_classes; ++c) {
     p.grows_from_zero[c] = 0;
+    p.coastal[c] = p.coastal_soil_rule[c] = p.restores[c] = 0;
     p.bcef_steps[c] = 0;
     for (int k = 0; k < max_bcef_steps; ++k) p.bcef_below[c][k] = p.bcef_s[c][k] = p.bcef_r[c][k] = 0.0f;
     for (int z = 0; z < max_zones; ++z) {
@@ -28,6 +29,16 @@ std::vector<std::string> fill_accounting_tables(carbon_model const& m, kernels::
       p.bcef_s[ci.id][k] = float(ci.bcef[k].bcef_s);
       p.bcef_r[ci.id][k] = float(ci.bcef[k].bcef_r);
     }
+  }
+  // Coastal wetland soil rules (2013 Wetlands Supplement Ch. 4).
+  for (auto const& ci : m.classes) {
+    p.coastal[ci.id] = ci.coastal ? 1 : 0;
+    p.coastal_soil_rule[ci.id] = ci.coastal_soil_rule;
+    for (int z = 0; z < max_zones; ++z)
+      for (int a = 0; a < age_classes; ++a) {
+        int const s = param_set(t, ci.id, z, a);
+        if (s >= 0 && std::isfinite(t.sets[s].soil_gain)) p.restores[ci.id] = 1;
+      }
   }
   for (auto const& info : m.classes) {
     int const c = info.id;

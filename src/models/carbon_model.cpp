@@ -157,7 +157,8 @@ class model_parser {
         if (e.is_string()) m_.known_errors.push_back(e.get<std::string>());
     if (j_.contains("factors") && !j_.at("factors").is_object()) r_.fail("factors", "expected an object");
     parse_region();
-    m_.soil_depth_cm = r_.number_in(j_, "soil_depth_cm", "", 1, 1000);
+    m_.soil_depth_cm = soil_depth(j_, "soil_depth_cm");
+    parse_wetland_soil();
     parse_zones();
     parse_ages();
     parse_soil_types();
@@ -187,6 +188,29 @@ class model_parser {
     m_.lon_max = lon.second;
     m_.lat_min = lat.first;
     m_.lat_max = lat.second;
+  }
+
+  // Soil pools are reported at 0-30 cm (IPCC 2006 Tier 1 SOC_REF) or 0-100 cm (the Wetlands
+  // Supplement's coastal soils); another depth needs a source saying where it comes from.
+  double soil_depth(json const& j, std::string const& field, std::string const& key = "soil_depth_cm")
+  {
+    double const d = r_.number_in(j, key, field == key ? "" : field, 1, 1000);
+    if (d != 30 && d != 100 && !j.contains("soil_depth_source"))
+      r_.fail(field == key ? key : field + "." + key,
+              std::to_string(int(d)) + " cm: soil depths are 30 (IPCC 2006 SOC_REF) or 100 cm (2013 Wetlands "
+              "Supplement coastal soils); give soil_depth_source to use another");
+    return d;
+  }
+
+  void parse_wetland_soil()
+  {
+    if (!j_.contains("wetland_soil")) return;
+    json const& w = j_.at("wetland_soil");
+    m_.wetland_soil = r_.text(w, "remaining", "wetland_soil");
+    if (m_.wetland_soil != "tier1" && m_.wetland_soil != "burial_rate")
+      r_.fail("wetland_soil.remaining", "expected tier1 (no soil change where a wetland remains) or burial_rate "
+                                        "(each wetland class's burial_rate), got '" + m_.wetland_soil + "'");
+    m_.wetland_soil_reason = r_.text(w, "reason", "wetland_soil");
   }
 
   void parse_zones()
@@ -281,6 +305,27 @@ class model_parser {
       ci.absent_in_region = r_.text_or(c, "absent_in_region", field, "");
       ci.proxy = c.value("proxy", false);
       if (c.contains("bcef")) parse_bcef(c.at("bcef"), field + ".bcef", ci);
+      ci.soil_depth_cm = m_.soil_depth_cm;
+      if (c.contains("soil_depth_cm")) {
+        ci.soil_depth_cm = soil_depth(c, field);
+        ci.soil_depth_source = r_.text(c, "soil_depth_source", field);
+      }
+      ci.coastal = c.value("coastal", false);
+      if (ci.coastal && ci.group != kernels::class_group::wetland)
+        r_.fail(field + ".coastal", "only a wetland class can be a coastal wetland");
+      if (c.contains("coastal_soil_on_conversion")) {
+        json const& r = c.at("coastal_soil_on_conversion");
+        std::string const f = field + ".coastal_soil_on_conversion";
+        std::string const rule = r_.text(r, "rule", f);
+        if (rule == "extraction") ci.coastal_soil_rule = kernels::coastal_soil_extraction;
+        else if (rule == "drainage") ci.coastal_soil_rule = kernels::coastal_soil_drainage;
+        else r_.fail(f + ".rule", "expected extraction or drainage, got '" + rule + "'");
+        ci.coastal_soil_source = r_.text(r, "source", f);
+        if (ci.coastal_soil_rule == kernels::coastal_soil_drainage && !c.contains("soil_loss"))
+          r_.fail(field + ".soil_loss", "missing: a drainage rule needs the drained soil's emission factor (EF_DR)");
+      }
+      if (c.contains("burial_rate") && ci.group != kernels::class_group::wetland)
+        r_.fail(field + ".burial_rate", "only wetland classes bury carbon");
       m_.classes.push_back(ci);
     }
     std::sort(m_.classes.begin(), m_.classes.end(), [](auto const& a, auto const& b) { return a.id < b.id; });
@@ -515,7 +560,30 @@ class model_parser {
     } else {
       d.key += "|l-";
     }
+    // Coastal and inland wetland soil rates (Mg C / ha / yr, positive numbers): EF_RE of land
+    // restored or created as the class, EF_DR of a coastal soil drained into it, and the burial
+    // rate where it remains (used only when the model chooses burial_rate).
+    optional_rate(c, ci, s, d, "soil_accumulation", set_field::soil_gain, p.soil_gain);
+    optional_rate(c, ci, s, d, "soil_loss", set_field::soil_loss, p.soil_loss);
+    if (m_.wetland_soil == "burial_rate" && ci.group == kernels::class_group::wetland) {
+      if (!c.contains("burial_rate"))
+        r_.fail(field + ".burial_rate", "missing: wetland_soil.remaining is burial_rate (write {\"notation\": \"NE\", "
+                                        "\"reason\": ...} where the practice gives none)");
+      optional_rate(c, ci, s, d, "burial_rate", set_field::burial, p.burial);
+    }
     return true;
+  }
+
+  void optional_rate(json const& c, class_info& ci, stratum const& s, draft& d, char const* key, set_field f,
+                     float& target)
+  {
+    if (!c.contains(key)) {
+      d.key += std::string("|") + key + "-";
+      return;
+    }
+    quantity const q = field_value(c, key, "classes." + ci.name, s, 0, 100);
+    take(d, ci, f, "", q, target, true);
+    if (q.k != quantity::kind::value) target = NAN;
   }
 
   void build_tables()
@@ -654,6 +722,28 @@ std::string carbon_model::not_estimated_summary() const
   return s;
 }
 
+std::vector<int> carbon_model::soil_depths() const
+{
+  std::set<int> d;
+  for (auto const& c : classes) d.insert(int(c.soil_depth_cm));
+  if (d.empty()) d.insert(int(soil_depth_cm));
+  return {d.begin(), d.end()};
+}
+
+std::string carbon_model::soil_depth_summary() const
+{
+  auto const depths = soil_depths();
+  if (depths.size() == 1) return "0-" + std::to_string(depths[0]) + " cm";
+  std::string s;
+  for (int d : depths) {
+    std::string names;
+    for (auto const& c : classes)
+      if (int(c.soil_depth_cm) == d) names += (names.empty() ? "" : ", ") + c.name;
+    s += (s.empty() ? "" : "; ") + ("0-" + std::to_string(d) + " cm (" + names + ")");
+  }
+  return s;
+}
+
 void evaluate_tables(carbon_model const& m, std::vector<double> const& values,
                      kernels::class_tables& out)
 {
@@ -673,6 +763,9 @@ void evaluate_tables(carbon_model const& m, std::vector<double> const& values,
       case set_field::soil_c: p.soil_c = v; break;
       case set_field::growth: p.growth = v; break;
       case set_field::loss_fraction: p.loss_fraction = v; break;
+      case set_field::soil_gain: p.soil_gain = v; break;
+      case set_field::soil_loss: p.soil_loss = v; break;
+      case set_field::burial: p.burial = v; break;
     }
   }
 }

@@ -40,6 +40,17 @@ struct class_info {
   };
   std::vector<bcef_step> bcef;
   std::string bcef_source;
+  /// Depth of the class's soil pool (cm): the model's soil_depth_cm unless the class gives its
+  /// own (coastal wetland soils are 0-100 cm in the Wetlands Supplement); never added to another
+  /// depth without saying so.
+  double soil_depth_cm = 30;
+  std::string soil_depth_source;
+  /// Coastal wetland (WS Ch. 4): its soil follows the coastal rules when it is converted.
+  bool coastal = false;
+  /// What a coastal wetland's soil undergoes when converted into this class (kernels::
+  /// coastal_soil), and the source of that choice.
+  unsigned char coastal_soil_rule = 0;
+  std::string coastal_soil_source;
 };
 
 struct zone_info {
@@ -49,7 +60,7 @@ struct zone_info {
 
 /// Which field of a parameter set a quantity fills (for the Monte Carlo's re-evaluation).
 enum class set_field { a, b, rs_ratio_0, rs_ratio_1, rs_ratio_2, rs_ratio_3, carbon_fraction,
-                       dead_c, soil_c, growth, loss_fraction };
+                       dead_c, soil_c, growth, loss_fraction, soil_gain, soil_loss, burial };
 
 struct set_binding {
   int set = 0;
@@ -69,6 +80,10 @@ struct carbon_model {
   std::string region_description;
   double lon_min = -180, lon_max = 180, lat_min = -90, lat_max = 90;
   double soil_depth_cm = 30;
+  /// Wetlands that remain wetlands: "tier1" (no soil change, IPCC Tier 1) or "burial_rate" (each
+  /// class's burial_rate, a national practice), with the model's reason; named in every output.
+  std::string wetland_soil = "tier1";
+  std::string wetland_soil_reason;
   std::vector<class_info> classes;        ///< in id order
   std::vector<zone_info> zones;           ///< in id order
   int default_zone = 0;
@@ -105,6 +120,10 @@ struct carbon_model {
   [[nodiscard]] std::vector<std::string> flagged_parameters() const;
   /// Every NE pool: "pool not estimated for class, class (zones): reason; ...".
   [[nodiscard]] std::string not_estimated_summary() const;
+  /// The soil depths its classes use, ascending (one entry when they all agree).
+  [[nodiscard]] std::vector<int> soil_depths() const;
+  /// "0-30 cm" or "0-30 cm (forest, ...), 0-100 cm (tidal_marsh, ...)": for metadata and reports.
+  [[nodiscard]] std::string soil_depth_summary() const;
 };
 
 /// Loads and validates a model file. Throws bad_input naming the file and the field (e.g.

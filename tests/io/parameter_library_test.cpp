@@ -83,10 +83,20 @@ TEST(ParameterLibrary, EveryCitedNumberEqualsItsRowOfTheIpccTables)
   if (!fs::exists(dir)) GTEST_SKIP() << "no " << dir;
   GDALAllRegister();
   json const lib = read_json(models_dir() / "carbon/north_china_2019.json");
-  int checked = 0;
+  int checked = 0, wetland_rows = 0;
   each_cited(lib, "", [&](json const& leaf, std::string const& path) {
     std::string const csv = leaf["csv"];
     std::string const file = csv.substr(0, csv.find('#'));
+    if (file == "wetlands_2013.csv") {
+      // Wetlands Supplement defaults (EFDB): the value times the leaf's declared sign and scale
+      // (EF_RE is stored negative as a removal; the carbon fraction as a percentage).
+      auto const rows = rows_matching(dir.parent_path() / "ipcc-wetlands" / file, csv.substr(csv.find('#') + 1));
+      ASSERT_EQ(rows.size(), 1u) << path << ": " << csv;
+      double const f = leaf.value("csv_sign", 1.0) * leaf.value("csv_scale", 1.0);
+      EXPECT_NEAR(leaf["value"].get<double>(), num(rows[0].at("value")) * f, 1e-9) << path;
+      ++wetland_rows;
+      return;
+    }
     auto const rows = rows_matching(dir / file, csv.substr(csv.find('#') + 1));
     ASSERT_EQ(rows.size(), 1u) << path << ": " << csv;
     auto const& r = rows[0];
@@ -126,6 +136,7 @@ TEST(ParameterLibrary, EveryCitedNumberEqualsItsRowOfTheIpccTables)
     ++checked;
   });
   EXPECT_GE(checked, 40);
+  EXPECT_GE(wetland_rows, 10);
 }
 
 TEST(ParameterLibrary, EveryPublishedStatisticEqualsItsRow)
@@ -271,7 +282,11 @@ TEST(ParameterLibrary, StockPerClassByHandWithAndWithoutForestTypesInTwoClimateZ
   GDALDatasetUniquePtr ds(GDALDataset::Open(m.tmp.file("stock.tif").c_str(), GDAL_OF_RASTER));
   EXPECT_STREQ(ds->GetMetadataItem("SINKMAP_CLIMATE_ZONE"), "warm_temperate_moist");
   EXPECT_STREQ(ds->GetMetadataItem("SINKMAP_MODEL"), "north_china_2019");
-  EXPECT_STREQ(ds->GetMetadataItem("SINKMAP_SOIL_DEPTH_CM"), "30");
+  // Coastal wetland soils are 0-100 cm, the others 0-30 cm: the band says it is mixed and names each.
+  EXPECT_STREQ(ds->GetMetadataItem("SINKMAP_SOIL_DEPTH_CM"), "mixed");
+  std::string const depths = ds->GetMetadataItem("SINKMAP_SOIL_DEPTHS");
+  EXPECT_NE(depths.find("0-30 cm (natural_forest_broadleaf"), std::string::npos) << depths;
+  EXPECT_NE(depths.find("0-100 cm (mangrove, tidal_marsh"), std::string::npos) << depths;
   EXPECT_EQ(std::string(ds->GetMetadataItem("SINKMAP_MODEL_SHA256")).size(), 64u);
   EXPECT_NE(ds->GetMetadataItem("SINKMAP_CROSSWALK"), nullptr);
   EXPECT_NE(std::string(ds->GetMetadataItem("SINKMAP_AGE_CLASS")).find("young"), std::string::npos);

@@ -25,6 +25,14 @@
 //    matter moves to the new class's value over T_on years where it rises and in one year where
 //    it falls (Eq. 2.23), soil linearly over D years (Eq. 2.25). The pixel reports as "X
 //    converted to Y" for `transition_years` (20 at Tier 1, 2006 Vol. 4 Sect. 3.1.3).
+//  - coastal wetlands (2013 Wetlands Supplement Ch. 4): land rewetted, revegetated or created as
+//    a coastal wetland class (a tidal flat becoming marsh, a pond restored) gains its soil
+//    carbon at EF_RE every year since, instead of the mineral-soil approach of Eq. 2.25, where
+//    the run says it was planted or reseeded (recolonization: EF_RE = 0 at Tier 1); the soil
+//    of a coastal wetland converted to a class the model marks as extraction (ponds, dredged or
+//    excavated land) is emitted in the booking year, and to a class marked as drainage it is
+//    lost at EF_DR a year until none is left. A wetland that remains follows the model's choice:
+//    no soil change (Tier 1) or its class's burial rate (a national practice).
 //  - confirmation: a class change is booked only when the new class shows in `confirm_years`
 //    consecutive maps, or at once when a disturbance signal (dNBR above the threshold in a forest
 //    pixel that the map now shows as another group) confirms it. A reverted change (one-year
@@ -88,6 +96,18 @@ inline constexpr int event_flicker = 4;      ///< a pending change was not confi
 inline constexpr int event_no_rate = 8;      ///< forest without a growth rate: no growth booked
 inline constexpr int event_removal = 16;     ///< wood removals from statistics booked
 inline constexpr int event_no_bcef = 32;     ///< removals due but the class has no BCEF: none booked
+inline constexpr int event_restoration = 64; ///< soil gained at EF_RE (restored or created wetland)
+inline constexpr int event_extraction = 128; ///< a coastal wetland soil extracted (emitted at once)
+inline constexpr int event_drainage = 256;   ///< a drained coastal wetland soil lost at EF_DR
+inline constexpr int event_recolonized = 512; ///< revegetated by recolonization: EF_RE = 0 (Tier 1)
+
+/// What happens to the soil of a coastal wetland converted into a class (accounting_params::
+/// coastal_soil_rule).
+enum coastal_soil : unsigned char {
+  coastal_soil_default = 0,  ///< Eq. 2.25 toward the new class's soil stock
+  coastal_soil_extraction,   ///< all soil carbon emitted in the booking year (WS Eq. 4.6)
+  coastal_soil_drainage,     ///< soil carbon lost at the class's EF_DR each year (WS Eq. 4.8)
+};
 
 /// IPCC reporting category code: from_group * 8 + to_group (remaining: from == to).
 SINKMAP_HD float category_code(int from_group, int to_group) { return float(from_group * 8 + to_group); }
@@ -121,6 +141,16 @@ struct accounting_params {
   float after_below[max_classes][max_zones];
   float mature_agb[max_classes][max_zones];
   unsigned char grows_from_zero[max_classes];  ///< 1: the class starts at 0 after a conversion
+  /// Coastal wetland classes (mangrove, tidal marsh, seagrass: their soils follow Ch. 4 of the
+  /// Wetlands Supplement), what a coastal wetland's soil undergoes when converted into each
+  /// class (coastal_soil), and the classes whose land, converted into them, accumulates at
+  /// EF_RE (restored or created wetlands; set where a parameter set has soil_gain).
+  unsigned char coastal[max_classes];
+  unsigned char coastal_soil_rule[max_classes];
+  unsigned char restores[max_classes];
+  /// 1: the run says the revegetation the maps show was planted or reseeded, so EF_RE applies;
+  /// 0: recolonization, for which the Supplement's Tier 1 sets EF_RE = 0 (a map cannot tell).
+  int restoration_planted = 0;
   /// BCEF table per class (Table 4.5): step k applies while the growing stock is below
   /// bcef_below[k] m3/ha (the last step: INFINITY); 0 steps: the class has none.
   unsigned char bcef_steps[max_classes];
@@ -197,6 +227,15 @@ SINKMAP_HD float state_category(accounting_params const& p, carbon_state const& 
   return category_code(from, to);
 }
 
+/// A change inside the wetland group that the Supplement books as a change of land use: into a
+/// restored or created wetland class from one that is not, or of a coastal wetland into a class
+/// with its own coastal soil rule (a pond, a drained marsh).
+SINKMAP_HD bool wetland_change(accounting_params const& p, int from, int to)
+{
+  if (from <= 0 || from >= max_classes || to <= 0 || to >= max_classes) return false;
+  return (p.restores[to] && !p.restores[from]) || (p.coastal[from] && p.coastal_soil_rule[to] != coastal_soil_default);
+}
+
 /// One year of growth and transition for a pixel whose class is already settled.
 SINKMAP_HD void advance_one_year(accounting_params const& p, int zone, carbon_state& s, interval_flux& f)
 {
@@ -221,12 +260,39 @@ SINKMAP_HD void advance_one_year(accounting_params const& p, int zone, carbon_st
     } else if (is_nodata(m.growth) && is_forest_class(p.tables, s.cls)) {
       f.events |= event_no_rate;
     }
+    bool const converted = s.prior > 0 && !is_nodata(s.ysc);
+    // Coastal wetland soils (WS Ch. 4) follow their own rules, not Eq. 2.25: a restored or created
+    // wetland gains EF_RE a year for as long as it stays (Eq. 4.7), a drained one loses EF_DR
+    // a year until none is left (Eq. 4.8), and one that remains buries at the model's rate.
+    bool const restored = converted && p.restores[s.cls] && !is_nodata(m.soil_gain) && !p.restores[s.prior];
+    bool const drained = converted && p.coastal[s.prior] && p.coastal_soil_rule[s.cls] == coastal_soil_drainage;
+    bool const extracted = converted && p.coastal[s.prior] && p.coastal_soil_rule[s.cls] == coastal_soil_extraction;
+    float d_coastal = 0.0f;
+    if (restored && p.restoration_planted) {
+      d_coastal = m.soil_gain;
+      f.events |= event_restoration;
+    } else if (restored) {
+      f.events |= event_recolonized;
+    } else if (drained && !is_nodata(m.soil_loss)) {
+      d_coastal = -(m.soil_loss < s.soil ? m.soil_loss : (s.soil > 0.0f ? s.soil : 0.0f));
+      if (d_coastal < 0.0f) f.events |= event_drainage;
+    } else if (!restored && !drained && !extracted && !is_nodata(m.burial)) {
+      d_coastal = m.burial;
+    }
+    if (d_coastal != 0.0f) {
+      float const soil0 = s.soil;
+      s.soil = soil0 + d_coastal;
+      float const ds = s.soil - soil0;
+      f.soil += ds;
+      if (ds > 0.0f) f.gains += ds; else f.losses -= ds;
+    }
+    bool const coastal_soil = restored || drained || extracted;
     // Dead organic matter and soil move only during the transition period after a conversion.
     if (!is_nodata(s.ysc) && s.ysc < p.transition_years) {
       float const left = p.transition_years - s.ysc > 1.0f ? p.transition_years - s.ysc : 1.0f;  // whole T or not
       float const dom_target = is_nodata(m.dead_c) ? 0.0f : m.dead_c;
       float d_dom = dom_target < s.dead ? dom_target - s.dead : (dom_target - s.dead) / left;  // Eq. 2.23
-      float const soil_target = is_nodata(m.soil_c) ? s.soil : m.soil_c;
+      float const soil_target = is_nodata(m.soil_c) || coastal_soil ? s.soil : m.soil_c;
       float const d_soil = (soil_target - s.soil) / left;  // Eq. 2.25
       float const dead0 = s.dead, soil0 = s.soil;
       s.dead = dead0 + d_dom;
@@ -276,7 +342,7 @@ SINKMAP_HD void advance_state(accounting_params const& p, int zone, float year, 
   }
 
   float const above0 = s.above, below0 = s.below;
-  if (convert && group_of_class(t, s.pending) == group_of_class(t, s.cls)) {
+  if (convert && group_of_class(t, s.pending) == group_of_class(t, s.cls) && !wetland_change(p, s.cls, s.pending)) {
     // A change inside one IPCC group (one forest type to another, annual to perennial crop) is
     // land remaining in its category: the class is relabelled, the pools carry on.
     convert = false;
@@ -302,6 +368,13 @@ SINKMAP_HD void advance_state(accounting_params const& p, int zone, float year, 
     s.below = zone >= 0 ? p.after_below[s.cls][z] : 0.0f;
     f.gains += s.above + s.below;
     s.age = p.grows_from_zero[s.cls] ? 0.0f : NAN;
+    if (p.coastal[s.prior] && p.coastal_soil_rule[s.cls] == coastal_soil_extraction && s.soil > 0.0f) {
+      // Extraction (WS Sect. 4.2.3, Eq. 4.6): the extracted soil's carbon is emitted at once.
+      f.losses += s.soil;
+      f.soil -= s.soil;
+      s.soil = 0.0f;
+      f.events |= event_extraction;
+    }
     s.pending = 0;
     s.pending_first = NAN;
     s.pending_count = 0;

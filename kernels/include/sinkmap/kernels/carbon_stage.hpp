@@ -44,6 +44,13 @@ struct class_params {
   float loss_fraction = NAN;
   /// Per-pixel residual SD of an imagery AGB model (Mg/ha), drawn by the Monte Carlo only.
   float residual_sd = 0;
+  /// Coastal wetlands (2013 Wetlands Supplement Ch. 4), Mg C / ha / yr, NaN where the class has
+  /// none: soil carbon gained each year by land rewetted, revegetated or created as this class
+  /// (EF_RE), lost each year by a coastal wetland soil drained into it (EF_DR), and buried each
+  /// year under this class where it remains (a national burial-rate practice; NaN at Tier 1).
+  float soil_gain = NAN;
+  float soil_loss = NAN;
+  float burial = NAN;
 };
 
 /// Distinct parameter combinations a model may have (classes x zones x ages, deduplicated).
