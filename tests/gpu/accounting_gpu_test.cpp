@@ -26,14 +26,15 @@ std::vector<pixel_series> random_pixels(int years, std::size_t n)
   std::vector<pixel_series> px;
   for (std::size_t i = 0; i < n; ++i) {
     std::vector<int> c(std::size_t(years - 1));
-    int cur = 1 + int(rng() % 4);
+    // Every class of the fixture, wetlands included (restoration, extraction, drainage).
+    int cur = 1 + int(rng() % 11);
     for (auto& v : c) {
-      if (rng() % 4 == 0) cur = int(rng() % 6);
+      if (rng() % 4 == 0) cur = int(rng() % 12);
       v = cur;
     }
     std::vector<float> b(static_cast<std::size_t>(years));
     for (auto& v : b) v = rng() % 7 == 0 ? NAN : nbr(rng);
-    auto s = start_as(1 + int(rng() % 5), agb(rng), c, b);
+    auto s = start_as(1 + int(rng() % 11), agb(rng), c, b);
     s.age = rng() % 3 == 0 ? NAN : float(rng() % 60);
     s.harvest_zone = float(rng() % 3);
     px.push_back(s);

@@ -16,6 +16,11 @@ using namespace sinkmap::kernels;
 
 // Class ids of the test model.
 inline constexpr int forest = 1, cropland = 2, grassland = 3, orchard = 4, bare_forest = 5, poplar = 6;
+// Wetland classes: a coastal marsh (soil 200 Mg C/ha, EF_RE 1), an unvegetated flat (soil NE: 0),
+// a pond (extraction), a farm on drained coastal soil (cropland, EF_DR 5), an inland marsh (soil
+// 70, burial 0.5 where a test turns burial on).
+inline constexpr int marsh = 7, flat = 8, pond = 9, farm = 10, inland_marsh = 11;
+inline constexpr float marsh_soil = 200, marsh_ef_re = 1, farm_ef_dr = 5, inland_soil = 70, inland_burial = 0.5f;
 
 // Forest: G_W 10 (young, <= 20 years) or 2 (older) Mg d.m./ha/yr, R 0.2, CF 0.5, DOM 10,
 // soil 50, f_d 0.8, mature 200 Mg d.m./ha. Cropland: no growth, B_AFTER 5 Mg C/ha above, soil 40.
@@ -68,14 +73,34 @@ inline std::unique_ptr<accounting_params> make_params(int n_years, float first_y
   t.sets[2] = make_set(NAN, 0, 0, crop_soil, NAN);
   t.sets[3] = make_set(NAN, 0, 0, grass_soil, NAN);
   t.sets[4] = make_set(orchard_growth, 0, 0, orchard_soil, NAN);
-  t.n_sets = 5;
+  t.sets[5] = make_set(0, 0, 0, marsh_soil, NAN);
+  t.sets[5].form = agb_form::none;
+  t.sets[5].soil_gain = marsh_ef_re;
+  t.sets[6] = make_set(0, 0, 0, 0, NAN);  // flat and pond: no biomass, no soil stock of their own
+  t.sets[6].form = agb_form::none;
+  t.sets[7] = make_set(NAN, 0, 0, crop_soil, NAN);
+  t.sets[7].soil_loss = farm_ef_dr;
+  t.sets[8] = make_set(0, 0, 0, inland_soil, NAN);
+  t.sets[8].form = agb_form::none;
+  t.n_sets = 9;
   t.set_of[forest][0][0] = t.set_of[poplar][0][0] = 0;  // poplar: another forest type, same numbers
   t.set_of[forest][0][1] = t.set_of[poplar][0][1] = 1;
   for (int a = 0; a < age_classes; ++a) {
     t.set_of[cropland][0][a] = 2;
     t.set_of[grassland][0][a] = 3;
     t.set_of[orchard][0][a] = 4;
+    t.set_of[marsh][0][a] = 5;
+    t.set_of[flat][0][a] = t.set_of[pond][0][a] = 6;
+    t.set_of[farm][0][a] = 7;
+    t.set_of[inland_marsh][0][a] = 8;
   }
+  for (int c : {marsh, flat, pond, inland_marsh}) t.group_of[c] = static_cast<unsigned char>(class_group::wetland);
+  t.group_of[farm] = static_cast<unsigned char>(class_group::cropland);
+  p->coastal[marsh] = 1;
+  p->restores[marsh] = 1;
+  p->coastal_soil_rule[pond] = coastal_soil_extraction;
+  p->coastal_soil_rule[farm] = coastal_soil_drainage;
+  p->restoration_planted = 1;
   t.group_of[forest] = t.group_of[bare_forest] = t.group_of[poplar] = static_cast<unsigned char>(class_group::forest);
   t.group_of[cropland] = t.group_of[orchard] = static_cast<unsigned char>(class_group::cropland);
   t.group_of[grassland] = static_cast<unsigned char>(class_group::grassland);
@@ -128,6 +153,11 @@ inline pixel_series start_as(int cls, float agb, std::vector<int> classes, std::
     s.above = grass_after_above;
     s.below = grass_after_below;
     s.soil = grass_soil;
+  } else if (cls == marsh) {
+    s.soil = marsh_soil;
+  } else if (cls == inland_marsh) {
+    s.soil = inland_soil;
+  } else if (cls == flat || cls == pond) {
   } else if (cls == orchard) {
     s.above = agb * cf;
     s.soil = orchard_soil;

@@ -24,10 +24,12 @@ struct one_pixel {
   result r() const { return {*p, out, 1}; }
 };
 
-one_pixel run_one(pixel_series const& s, float step = 1, int confirm = 2, float removal_2001 = NAN)
+one_pixel run_one(pixel_series const& s, float step = 1, int confirm = 2, float removal_2001 = NAN,
+                  void (*tune)(accounting_params&) = nullptr)
 {
   one_pixel o;
   o.p = make_params(int(s.classes.size()), 2000, step);
+  if (tune) tune(*o.p);
   o.p->confirm_years = confirm;
   o.p->n_harvest_zones = 1;
   o.p->harvest_m3_per_ha[0][1] = removal_2001;
@@ -458,4 +460,82 @@ TEST(Accounting, RunContinuedFromItsStateEqualsTheFullRunBitForBit)
   EXPECT_EQ(b.flux(0, fb_events, 2), float(event_conversion));
   // The NBR drop of 2006 is measured against 2005's NBR, carried in the state.
   EXPECT_EQ(b.flux(0, fb_events, 7), float(event_disturbance));
+}
+
+// Coastal wetlands (2013 Wetlands Supplement Ch. 4), with the fixture's round numbers.
+
+TEST(AccountingWetlands, FlatRevegetatedAsPlantedMarshGainsEfReEveryYearSinceItWasBooked)
+{
+  // Marsh first seen in 2001, confirmed (and booked) in 2002: EF_RE 1 a year from then on, for as
+  // long as it stays marsh. Flat and marsh are both wetland: the category stays wetland_remaining.
+  auto const o = run_one(start_as(flat, 0, {marsh, marsh, marsh, marsh}));
+  auto const r = o.r();
+  EXPECT_NEAR(total(r, 1), 0.0, tol);
+  for (int y = 2; y <= 4; ++y) {
+    EXPECT_NEAR(r.stock(y, sb_c_soil, 0), double(y - 1) * marsh_ef_re, tol) << y;
+    EXPECT_NEAR(r.flux(y, fb_soil, 0), marsh_ef_re, tol) << y;
+    EXPECT_NEAR(r.flux(y, fb_net, 0), marsh_ef_re, tol) << y;
+    EXPECT_TRUE(int(r.flux(y, fb_events, 0)) & event_restoration) << y;
+    EXPECT_EQ(r.flux(y, fb_category, 0), 36.0f);  // wetland (4) remaining wetland
+  }
+  EXPECT_EQ(r.stock(4, sb_class, 0), float(marsh));
+}
+
+TEST(AccountingWetlands, RecolonizedMarshGetsNoEfReAndIsFlagged)
+{
+  // The Supplement's Tier 1: revegetation by recolonization (no planting or reseeding) has EF_RE 0.
+  auto const o = run_one(start_as(flat, 0, {marsh, marsh, marsh}), 1, 2, NAN,
+                         [](accounting_params& p) { p.restoration_planted = 0; });
+  auto const r = o.r();
+  for (int y = 2; y <= 3; ++y) {
+    EXPECT_EQ(r.flux(y, fb_net, 0), 0.0f) << y;
+    EXPECT_TRUE(int(r.flux(y, fb_events, 0)) & event_recolonized) << y;
+    EXPECT_FALSE(int(r.flux(y, fb_events, 0)) & event_restoration) << y;
+  }
+}
+
+TEST(AccountingWetlands, MarshDugIntoAPondEmitsItsWholeSoilInTheBookingYear)
+{
+  auto const o = run_one(start_as(marsh, 0, {marsh, pond, pond, pond}));
+  auto const r = o.r();
+  EXPECT_NEAR(total(r, 2), marsh_soil, tol);  // pond seen in 2002, not yet confirmed
+  EXPECT_NEAR(total(r, 3), 0.0, tol);
+  EXPECT_NEAR(r.flux(3, fb_net, 0), -marsh_soil, tol);
+  EXPECT_NEAR(r.flux(3, fb_soil, 0), -marsh_soil, tol);
+  EXPECT_NEAR(r.flux(3, fb_losses, 0), marsh_soil, tol);
+  EXPECT_TRUE(int(r.flux(3, fb_events, 0)) & event_extraction);
+  EXPECT_NEAR(r.flux(4, fb_net, 0), 0.0, tol);  // nothing left to lose, nothing gained
+}
+
+TEST(AccountingWetlands, DrainedMarshLosesEfDrEachYearUntilNoSoilIsLeft)
+{
+  // A marsh of 12 Mg C/ha farmed from 2002: 12 -> 7 -> 2 -> 0 -> 0 (EF_DR 5, never below zero); the
+  // soil does not also move toward the farm's own stock (Eq. 2.25 gives way to the coastal rule).
+  pixel_series s = start_as(marsh, 0, {farm, farm, farm, farm, farm});
+  s.soil = 12;
+  auto const o = run_one(s);
+  auto const r = o.r();
+  double const want[] = {12, 12, 7, 2, 0, 0};
+  for (int y = 0; y <= 5; ++y) EXPECT_NEAR(r.stock(y, sb_c_soil, 0), want[y], tol) << y;
+  EXPECT_TRUE(int(r.flux(2, fb_events, 0)) & event_drainage);
+  EXPECT_FALSE(int(r.flux(5, fb_events, 0)) & event_drainage);  // nothing left: nothing drained
+  EXPECT_EQ(r.flux(2, fb_category, 0), 35.0f);  // wetland (4) converted to cropland (3)
+}
+
+TEST(AccountingWetlands, RemainingWetlandBuriesOnlyWhereTheModelChoosesABurialRate)
+{
+  auto const tier1 = run_one(start_as(inland_marsh, 0, {inland_marsh, inland_marsh}));
+  EXPECT_EQ(tier1.r().flux(2, fb_net, 0), 0.0f);
+  auto const burial = run_one(start_as(inland_marsh, 0, {inland_marsh, inland_marsh}), 1, 2, NAN,
+                              [](accounting_params& p) { p.tables.sets[8].burial = inland_burial; });
+  EXPECT_NEAR(burial.r().flux(1, fb_net, 0), inland_burial, tol);
+  EXPECT_NEAR(burial.r().stock(2, sb_c_soil, 0), inland_soil + 2 * inland_burial, tol);
+}
+
+TEST(AccountingWetlands, InlandMarshBecomingCoastalMarshRestoresFromTheBookingYear)
+{
+  // Inland marsh does not restore (no EF_RE of its own), so inland -> coastal marsh is a change the
+  // Supplement books: EF_RE from the booking year, on top of the soil the marsh had.
+  auto const o = run_one(start_as(inland_marsh, 0, {marsh, marsh, marsh}));
+  EXPECT_NEAR(o.r().stock(3, sb_c_soil, 0), inland_soil + 2 * marsh_ef_re, tol);
 }
