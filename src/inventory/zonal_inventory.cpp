@@ -8,6 +8,7 @@
 #include "core/input_registry.hpp"
 #include "io/atomic_output.hpp"
 #include "io/inventory_gpkg.hpp"
+#include "inventory/soil_depths.hpp"
 #include "gdal/gdal_session.hpp"
 
 #include <nlohmann/json.hpp>
@@ -235,10 +236,17 @@ void write_inventory(inventory const& inv, std::string const& csv_path, std::str
   cols.push_back({tot, 0, 1.0});
   cols.push_back({co2, 0, 44.0 / 12.0});
   std::string csv = inv.categories ? "zone,ipcc_category,class,pixels,area_ha" : "zone,class,pixels,area_ha";
+  bool const depths = !inv.soil_depths.empty();
+  if (depths) csv += ",soil_depth_cm";
   for (auto const& c : cols) {
     csv += "," + c.name;
     if (mc) csv += "," + c.name + "_mean," + c.name + "_sd," + c.name + "_p2_5," + c.name + "_p97_5";
   }
+  // Soil of each depth in its own column (a subtotal over mixed depths never adds them silently).
+  auto const depth_column = [&](int d) {
+    return std::string(inv.sink ? "soil_mgc_per_yr_0_" : "soil_mgc_0_") + std::to_string(d) + "cm";
+  };
+  for (int d : inv.soil_depths) csv += "," + depth_column(d);
   csv += "\n";
   nlohmann::json j;
   j["map"] = io::published_path(map);
@@ -254,6 +262,14 @@ void write_inventory(inventory const& inv, std::string const& csv_path, std::str
   if (inv.categories)
     for (char const* c : {"biomass_mgc_per_yr", "dom_mgc_per_yr", "soil_mgc_per_yr"})
       j["units"][c] = "Mg C / yr, net change of the pool (positive = uptake)";
+  if (depths) {
+    j["units"]["soil_depth_cm"] = "cm: depth of the row's soil pool; mixed: the row sums classes measured to different depths";
+    for (int d : inv.soil_depths)
+      j["units"][depth_column(d)] = std::string(inv.sink ? "Mg C / yr" : "Mg C") + " of soil measured to 0-" +
+                                     std::to_string(d) + " cm (the classes of that depth)";
+    j["soil_depth_note"] = "carbon_mgc and sink_mgc_per_yr add each class's soil to its own depth; the soil_mgc_0_Dcm "
+                           "columns give the soil of each depth apart";
+  }
   if (mc)
     j["uncertainty"] = {{"method", "Monte Carlo (IPCC 2006 Vol. 1 Ch. 3, Approach 2): X_mean, X_sd (sample SD) "
                                    "and X_p2_5, X_p97_5 (the 95 % interval) of the iteration totals; X is the "
@@ -287,6 +303,11 @@ void write_inventory(inventory const& inv, std::string const& csv_path, std::str
     jr["class"] = r.cls;
     jr["pixels"] = r.pixels;
     jr["area_ha"] = r.area_ha;
+    if (depths) {
+      std::string const d = soil_depth_text(r);
+      csv += "," + d;
+      jr["soil_depth_cm"] = d.empty() ? nlohmann::json(nullptr) : nlohmann::json(d);  // text, as "mixed" is one
+    }
     for (auto const& c : cols) {
       double const v = c.acc == 1   ? r.gains
                        : c.acc == 2 ? r.losses
@@ -305,6 +326,12 @@ void write_inventory(inventory const& inv, std::string const& csv_path, std::str
         csv += "," + (have ? fixed6(q[k]) : "");
         jr[c.name + suffix[k]] = have ? nlohmann::json(q[k]) : nlohmann::json(nullptr);
       }
+    }
+    for (int d : inv.soil_depths) {
+      auto it = r.soil_by_depth.find(d);
+      bool const have = it != r.soil_by_depth.end();
+      csv += "," + (have ? fixed6(it->second) : "");
+      jr[depth_column(d)] = have ? nlohmann::json(it->second) : nlohmann::json(nullptr);
     }
     csv += "\n";
     return jr;

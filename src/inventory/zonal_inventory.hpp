@@ -55,6 +55,9 @@ struct inventory_row {
   /// flux by pool, Mg C / yr (biomass + dom + soil = total).
   std::string category;
   double biomass = 0, dom = 0, soil = 0;
+  /// Soil carbon (stock rows: Mg C; sink rows: Mg C / yr) per soil depth in cm (inventory::
+  /// soil_depths): one entry for a class row, one per depth present for a subtotal.
+  std::map<int, double> soil_by_depth;
   /// Monte Carlo summaries (empty without --uncertainty): [0] of total (carbon or net sink),
   /// [1] gains, [2] losses.
   std::vector<uncertainty::mc_summary> mc;
@@ -87,6 +90,9 @@ struct inventory {
   int mc_iterations = 0;
   std::uint64_t mc_seed = 0;
   std::vector<std::string> notes, warnings;
+  /// The model's soil depths (cm) when the rows carry soil (apply_soil_depths): a soil_depth_cm
+  /// column and a soil column per depth. Empty: no soil columns.
+  std::vector<int> soil_depths;
 };
 
 /// Class key of the zonal table for pixels inside a zone where the map is nodata.

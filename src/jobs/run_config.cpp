@@ -167,6 +167,7 @@ run_config load_run_config(std::string const& path)
   c.trend = root.boolean("trend").value_or(false);
   c.confirm_years = int(root.integer("confirm_years", 1, 40).value_or(2));
   c.wetland_restoration = root.choice("wetland_restoration", {"recolonized", "planted"}).value_or("recolonized");
+  c.wetland_area_change = root.number("wetland_area_change", 0, 1).value_or(0.1);
   c.start_state = root.path("start_state");
   c.harvest = root.path("harvest");
   c.statistics_check = root.boolean("statistics_check");

@@ -44,6 +44,9 @@ struct run_config {
   /// change, and the state_YEAR.tif of an earlier run to continue from ("" = start afresh).
   int confirm_years = 2;
   std::string wetland_restoration = "recolonized";  ///< or "planted" (accounting_job_options)
+  /// Flag a zone's wetland area changing by more than this fraction between consecutive maps
+  /// (a quality-control choice of sinkmap, not a published threshold).
+  double wetland_area_change = 0.1;
   std::string start_state;
   /// Wood removals from statistics (zone,year,roundwood_m3; jobs/wood_removals.hpp); "": none.
   std::string harvest;

@@ -12,6 +12,8 @@
 #include "io/run_staging.hpp"
 #include "io/zones.hpp"
 #include "inventory/category_flows.hpp"
+#include "inventory/soil_depths.hpp"
+#include "inventory/wetland_area.hpp"
 #include "io/class_raster.hpp"
 #include "jobs/accounting_job.hpp"
 #include "jobs/accounting_montecarlo.hpp"
@@ -352,8 +354,12 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
   // below ground) per hectare in each year, and its biomass sink per hectare per interval,
   // over the zones' pixels whose confirmed class is forest.
   std::optional<models::forest_statistics> statistics;
+  std::map<std::string, int> depth_of_class;  // each class's soil depth (cm), for the inventories
+  std::string wetland_soil;                   // the model's rule for wetlands that remain
   {
     auto const model = models::load_carbon_model(models::resolve_model_path(cfg.carbon.model));
+    depth_of_class = soil_depth_of_classes(model);
+    wetland_soil = model.wetland_soil + (model.wetland_soil_reason.empty() ? "" : ": " + model.wetland_soil_reason);
     std::string table = cfg.statistics;
     if (table.empty() && cfg.statistics_check.value_or(true)) table = models::statistics_for_model(model.name);
     SINKMAP_EXPECTS(!cfg.statistics_check.value_or(false) || !table.empty(), bad_input,
@@ -371,10 +377,13 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
   // Removals booked per zone and interval (m3), to set against the statistics.
   std::vector<std::vector<carbon::exact_sum>> booked_m3(zone_names.size(), std::vector<carbon::exact_sum>(std::size_t(L.intervals)));
   std::mutex booked_mutex;
-  std::vector<std::unique_ptr<zonal_accumulator>> stock_acc;
+  std::vector<std::unique_ptr<zonal_accumulator>> stock_acc, soil_acc;
   std::vector<std::unique_ptr<category_accumulator>> category_acc;
   std::vector<std::unique_ptr<sink_accumulator>> transition_acc;
-  for (int y = 0; y < L.years; ++y) stock_acc.push_back(std::make_unique<zonal_accumulator>(*zones, *areas));
+  for (int y = 0; y < L.years; ++y) {
+    stock_acc.push_back(std::make_unique<zonal_accumulator>(*zones, *areas));
+    soil_acc.push_back(std::make_unique<zonal_accumulator>(*zones, *areas));
+  }
   for (auto const& [a, b] : intervals) {
     category_acc.push_back(std::make_unique<category_accumulator>(*zones, *areas, double(b - a)));
     transition_acc.push_back(std::make_unique<sink_accumulator>(*zones, *areas));
@@ -420,9 +429,11 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
         forest_flux_ha[t].add(fa[t]);
       }
     }
-    for (int y = 0; y < L.years; ++y)
-      stock_acc[std::size_t(y)]->add_tile(w, plane(planes, n, L.stock(y, kernels::sb_c_total)),
-                                          plane(planes, n, L.stock(y, kernels::sb_class)), ids.data());
+    for (int y = 0; y < L.years; ++y) {
+      float const* cls = plane(planes, n, L.stock(y, kernels::sb_class));
+      stock_acc[std::size_t(y)]->add_tile(w, plane(planes, n, L.stock(y, kernels::sb_c_total)), cls, ids.data());
+      soil_acc[std::size_t(y)]->add_tile(w, plane(planes, n, L.stock(y, kernels::sb_c_soil)), cls, ids.data());
+    }
     for (int t = 0; t < L.intervals; ++t) {
       auto f = [&](kernels::flux_band b) { return plane(planes, n, L.flux(t, b)); };
       int const y2 = t + first_flux_map;
@@ -481,6 +492,7 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
     if (std::find(warnings.begin(), warnings.end(), w) == warnings.end()) warnings.push_back("accounting: " + w);
   manifest["accounting"] = {{"confirm_years", cfg.confirm_years},
                             {"wetland_restoration", cfg.wetland_restoration},
+                            {"wetland_soil", wetland_soil},
                             {"harvest", cfg.harvest},
                             {"transition_years", cfg.transition_years},
                             {"start_state", cfg.start_state},
@@ -556,6 +568,8 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
     }
     check_impossible_pixels(stock_acc[k]->impossible(), map);
     auto inv = make_inventory(stock_acc[k]->table(), *zones, false, ar.class_names);
+    auto const soil = make_inventory(soil_acc[k]->table(), *zones, false, ar.class_names);
+    apply_soil_depths(inv, depth_of_class, &soil);
     if (k == 0 && start_mc) {
       // The start map's own Monte Carlo (with the confusion matrix and the SD map).
       uncertainty::attach_uncertainty(inv, *start_mc);
@@ -580,6 +594,17 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
     manifest["years"].push_back(year_json[k]);
     rep.years.push_back({yr, map, classes, kernels::sb_c_total + 1, inv});
     stock_inventories.push_back(inv);
+  }
+
+  // Wetland area per zone and year, and the changes between consecutive maps worth a check.
+  {
+    std::set<std::string> wetland_classes;
+    for (auto const& [id, group] : ar.class_groups)
+      if (group == "wetland") wetland_classes.insert(ar.class_names.at(id));
+    auto const wa = wetland_areas(stock_inventories, products.years, wetland_classes, cfg.wetland_area_change);
+    manifest["wetland_area"] = {{"areas", wa.areas}, {"flagged_changes", wa.changes},
+                                {"threshold", cfg.wetland_area_change}};
+    for (auto const& w : wa.warnings) warnings.push_back(w);
   }
 
   // 4. Per interval: the sink map's inventory by IPCC category, transitions, mass balance.
@@ -632,6 +657,7 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
                            " ha of forest whose class has no growth rate in the model: no growth booked there");
     }
     auto& sinv = ci.by_class;
+    apply_soil_depths(sinv, depth_of_class);
     if (trajectories) {
       // Intervals for the zone subtotals and the total (the trajectories are summed by the class
       // at the interval's end, not by IPCC category: the category rows have none).

@@ -435,3 +435,34 @@ TEST(ParameterLibrary, BadInputNamesFileAndField)
   expect_bad([](auto& o) { o.carbon.forest_age_class = "ancient"; }, {"--forest-age-class", "ancient"});
   expect_bad([](auto& o) { o.carbon.soil_type = "peat"; }, {"--soil-type", "peat", "high_activity_clay"});
 }
+
+TEST(ParameterLibrary, WetlandRulesThatCannotBeRightAreRefusedByField)
+{
+  // The shipped model, changed one field at a time: each is bad input naming the field.
+  json const base = read_json(models_dir() / "carbon/north_china_2019.json");
+  test::temp_dir tmp;
+  auto expect_bad = [&](std::function<void(json&)> const& change, std::vector<std::string> const& words) {
+    json j = base;
+    change(j);
+    std::string const f = tmp.file("m.json");
+    std::ofstream(f) << j.dump();
+    try {
+      models::load_carbon_model(f);
+      ADD_FAILURE() << "accepted: " << words.front();
+    } catch (bad_input const& e) {
+      for (auto const& w : words) EXPECT_NE(std::string(e.what()).find(w), std::string::npos) << e.what();
+    }
+  };
+  // A soil depth other than 30 or 100 cm needs a source saying where it comes from.
+  expect_bad([](json& j) { j["classes"]["tidal_marsh"]["soil_depth_cm"] = 50; j["classes"]["tidal_marsh"].erase("soil_depth_source"); },
+             {"classes.tidal_marsh.soil_depth_cm", "50 cm", "soil_depth_source"});
+  expect_bad([](json& j) { j["classes"]["pond_x"] = j["classes"]["aquaculture_pond"]; j["classes"]["pond_x"]["id"] = 28;
+                           j["classes"]["pond_x"]["coastal_soil_on_conversion"]["rule"] = "dredging"; },
+             {"classes.pond_x.coastal_soil_on_conversion.rule", "dredging", "extraction or drainage"});
+  expect_bad([](json& j) { j["classes"]["annual_cropland"].erase("soil_loss"); },
+             {"classes.annual_cropland.soil_loss", "EF_DR"});
+  expect_bad([](json& j) { j["classes"]["grassland"]["coastal"] = true; }, {"classes.grassland.coastal", "wetland"});
+  expect_bad([](json& j) { j["wetland_soil"]["remaining"] = "burial"; }, {"wetland_soil.remaining", "burial_rate"});
+  expect_bad([](json& j) { j["wetland_soil"]["remaining"] = "burial_rate"; }, {"burial_rate", "missing"});
+  expect_bad([](json& j) { j["factors"]["ef_re_tidal_marsh"]["value"] = -0.91; }, {"ef_re_tidal_marsh"});
+}
