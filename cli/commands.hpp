@@ -11,6 +11,7 @@ void add_stock_command(CLI::App& app);
 void add_composite_command(CLI::App& app);
 void add_sink_command(CLI::App& app);
 void add_trend_command(CLI::App& app);
+void add_blue_carbon_command(CLI::App& app);
 void add_inventory_command(CLI::App& app);
 void add_run_command(CLI::App& app);
 void add_validate_command(CLI::App& app);

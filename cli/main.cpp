@@ -25,6 +25,7 @@ int main(int argc, char** argv)
   sinkmap::cli::add_stock_command(app);
   sinkmap::cli::add_sink_command(app);
   sinkmap::cli::add_trend_command(app);
+  sinkmap::cli::add_blue_carbon_command(app);
   sinkmap::cli::add_inventory_command(app);
   sinkmap::cli::add_run_command(app);
   sinkmap::cli::add_validate_command(app);

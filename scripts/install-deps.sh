@@ -10,7 +10,8 @@ set -euo pipefail
 packages=(cmake make g++ pkg-config
           libgdal-dev gdal-bin libopencv-dev libhdf5-dev
           libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libfmt-dev libtbb-dev libssl-dev
-          libgtest-dev clang libclang-rt-14-dev)
+          libgtest-dev clang libclang-rt-14-dev
+          python3-numpy)  # the NumPy oracles of the parity tests (InVEST Coastal Blue Carbon)
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(python3-gdal python3-numpy otb-bin time)
 fi

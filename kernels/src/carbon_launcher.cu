@@ -74,6 +74,12 @@ void launch_accounting_stage(accounting_params const& params, pixel_type type, v
   launch<accounting_stage>("the carbon accounting kernel", params, type, d_in, d_out, plane, stream);
 }
 
+void launch_blue_carbon_stage(cbc_params const& params, pixel_type type, void const* d_in, float* d_out,
+                              std::size_t plane, void* stream)
+{
+  launch<blue_carbon_stage>("the blue carbon kernel", params, type, d_in, d_out, plane, stream);
+}
+
 void launch_stock_change_stage(stock_change_params const& params, pixel_type type,
                                void const* d_in, float* d_out, std::size_t plane, void* stream)
 {

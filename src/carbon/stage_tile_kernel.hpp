@@ -78,6 +78,7 @@ using pool_lookup_tile_kernel =
 using composite_tile_kernel =
   stage_tile_kernel<kernels::composite_stage, kernels::composite_stage_params>;
 using sink_tile_kernel = stage_tile_kernel<kernels::sink_stage, kernels::sink_params>;
+using blue_carbon_tile_kernel = stage_tile_kernel<kernels::blue_carbon_stage, kernels::cbc_params>;
 using trend_tile_kernel = stage_tile_kernel<kernels::trend_stage, kernels::trend_params>;
 using accounting_tile_kernel = stage_tile_kernel<kernels::accounting_stage, kernels::accounting_params>;
 using stock_change_tile_kernel =

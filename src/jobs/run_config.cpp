@@ -186,6 +186,14 @@ run_config load_run_config(std::string const& path)
     u.finish();
   }
 
+  if (auto const* bt = root.table("coastal_blue_carbon")) {
+    config_table b(path, root.dir(), *bt, "coastal_blue_carbon");
+    c.blue_carbon.biophysical = b.path("biophysical", true);
+    c.blue_carbon.transitions = b.path("transitions", true);
+    c.blue_carbon.analysis_year = int(b.integer("analysis_year", 1, 99999).value_or(0));
+    b.finish();
+  }
+
   auto const* zt = root.table("zones");
   if (!zt) root.fail(&doc, "zones", "missing table [zones] with file and field");
   config_table zones(path, root.dir(), *zt, "zones");

@@ -55,6 +55,12 @@ struct run_config {
   std::optional<bool> statistics_check;
   std::string statistics;  ///< the table (name or path); "": the one for the model
   bool trend = false;                 ///< Theil-Sen / Mann-Kendall over the years (3 or more)
+  /// [coastal_blue_carbon]: InVEST Coastal Blue Carbon over the years' land-cover maps (their
+  /// codes are the biophysical table's lucodes); "" biophysical: not run.
+  struct blue_carbon {
+    std::string biophysical, transitions;
+    int analysis_year = 0;  ///< 0: the last year
+  } blue_carbon;
   /// [uncertainty]: iterations, seed, landcover_confusion, confusion_crosswalk; map = true
   /// writes stock_YEAR_sd.tif and sink_Y1_Y2_sd.tif (sd_output is set per map by the run).
   uncertainty::mc_options mc;

@@ -17,6 +17,8 @@
 #include "io/class_raster.hpp"
 #include "jobs/accounting_job.hpp"
 #include "jobs/accounting_montecarlo.hpp"
+#include "jobs/blue_carbon_job.hpp"
+#include "sinkmap/kernels/blue_carbon_stage.hpp"
 #include "jobs/inventory_job.hpp"
 #include "jobs/sink_inventory.hpp"
 #include "jobs/sink_job.hpp"
@@ -770,6 +772,43 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
                          {"total_slope_mgc_per_yr", tinv.total.total}};
   } else if (cfg.trend) {
     warnings.push_back("trend = true needs 3 or more years; this run has " + std::to_string(stocks.size()));
+  }
+  // 6. InVEST Coastal Blue Carbon over the years' land-cover maps, where the config asks for it.
+  if (!cfg.blue_carbon.biophysical.empty()) {
+    blue_carbon_options bo;
+    bo.biophysical = cfg.blue_carbon.biophysical;
+    bo.transitions = cfg.blue_carbon.transitions;
+    bo.analysis_year = cfg.blue_carbon.analysis_year;
+    for (auto const& y : cfg.years) {
+      SINKMAP_EXPECTS(!y.landcover.empty(), bad_input,
+                      cfg.file + ": [coastal_blue_carbon] reads each year's land-cover map (the table's lucodes), and year " +
+                        std::to_string(y.year) + " has none");
+      bo.years.push_back(y.year);
+      bo.snapshots.push_back(y.landcover);
+    }
+    bo.output = out("blue_carbon.tif");
+    bo.output_options = output_options;
+    bo.run = run;
+    zonal_accumulator cbc_acc(*zones, *areas);
+    int const planes_n = kernels::cbc_output_count(int(bo.years.size()));
+    bo.reducer = [&](int, pipeline::window const& w, float const* planes) {
+      cbc_acc.add_tile(w, planes + std::size_t(planes_n - 1) * w.pixels(), nullptr);
+    };
+    auto const br = run_blue_carbon_job(bo);
+    result.files.push_back(bo.output);
+    auto binv = make_inventory(cbc_acc.table(), *zones, true, {});
+    nlohmann::json zones_json = nlohmann::json::array();
+    for (auto const& r : binv.rows)
+      if (r.cls == "*") zones_json.push_back({{"zone", r.zone}, {"area_ha", r.area_ha}, {"total_net_sequestration", r.total}});
+    zones_json.push_back({{"zone", "*"}, {"area_ha", binv.total.area_ha}, {"total_net_sequestration", binv.total.total}});
+    manifest["coastal_blue_carbon"] = {{"map", bo.output}, {"biophysical", bo.biophysical}, {"transitions", bo.transitions},
+                                       {"analysis_year", br.analysis_year}, {"bands", br.band_names}, {"totals", br.totals},
+                                       {"zones", zones_json},
+                                       {"units", "the biophysical table's units x ha (InVEST converts none)"},
+                                       {"method", "InVEST Coastal Blue Carbon as natcap/invest's code computes it (docs/blue-carbon.md)"}};
+    if (br.not_in_table > 0)
+      warnings.push_back("coastal blue carbon: " + std::to_string(br.not_in_table) +
+                         " pixels are nodata in a year's map or hold a code the biophysical table lacks: no values there");
   }
   if (cube) {
     cube->commit();

@@ -6,6 +6,7 @@
 // of 0-30 and 0-100 cm are never added in one column, the wetland area is reported and its jump
 // flagged, and the drained marsh's sink has a Monte Carlo interval from EF_DR's.
 #include "core/error.hpp"
+#include "jobs/blue_carbon_job.hpp"
 #include "jobs/run_job.hpp"
 #include "test_paths.hpp"
 #include "test_rasters.hpp"
@@ -225,4 +226,53 @@ TEST(WetlandRun, TheDrainedMarshSinkCarriesTheMonteCarloIntervalOfEfDr)
     if (r["zone"] == "D_inland_marsh" && r["class"] == "wetland_herbaceous")
       EXPECT_LT(r["carbon_mgc_p2_5"].get<double>(), r["carbon_mgc_p97_5"].get<double>());
   (void)m;
+}
+
+TEST(WetlandRun, CoastalBlueCarbonRunsOnTheYearsMapsAndItsZoneTotalsAddUp)
+{
+  // InVEST's tables keyed by the GLC_FCS30 codes of the delta series (the numbers are the InVEST
+  // sample's marsh and tidal-flat rows, as test values): the run's blue carbon equals the
+  // standalone job on the same maps, and its zone totals add up to the map's.
+  delta d;
+  std::string const bio = d.tmp.file("bio.csv"), tr = d.tmp.file("tr.csv");
+  std::ofstream(bio) << "lulc-class,lucode,biomass-initial,soil-initial,litter-initial,biomass-half-life,"
+                        "biomass-low-impact-disturb,biomass-med-impact-disturb,biomass-high-impact-disturb,"
+                        "biomass-yearly-accumulation,soil-half-life,soil-low-impact-disturb,soil-med-impact-disturb,"
+                        "soil-high-impact-disturb,soil-yearly-accumulation,litter-yearly-accumulation\n"
+                        "salt marsh,186,30,222,0,0.5,0.5,0.5,1,0.5,7.5,0.3,1,1,10.21,0\n"
+                        "inland marsh,182,30,269,0,0.5,0.5,0.5,1,0.5,7.5,0.3,1,1,10.21,0\n"
+                        "tidal flat,187,0,0,0,0,0,0,0,0,0,0,0,0,0,0\n"
+                        "built,190,0,0,0,0,0,0,0,0,0,0,0,0,0,0\n"
+                        "farm,10,0,0,0,0,0,0,0,0,0,0,0,0,0,0\n";
+  std::ofstream(tr) << "lulc-class,salt marsh,inland marsh,tidal flat,built,farm\n"
+                       "salt marsh,accum,,,high-impact-disturb,med-impact-disturb\n"
+                       "inland marsh,,accum,,,\n"
+                       "tidal flat,accum,,NCC,,\n"
+                       "built,,,,NCC,\n"
+                       "farm,,,,,NCC\n";
+  json const m = d.run("cbc", "[coastal_blue_carbon]\nbiophysical = \"" + bio + "\"\ntransitions = \"" + tr +
+                                "\"\nanalysis_year = 2030\n");
+  ASSERT_TRUE(m.contains("coastal_blue_carbon"));
+  auto const& c = m["coastal_blue_carbon"];
+  jobs::blue_carbon_options o;
+  o.biophysical = bio;
+  o.transitions = tr;
+  for (int y = 0; y < 5; ++y) {
+    o.years.push_back(2016 + y);
+    o.snapshots.push_back(d.maps[std::size_t(y)]);
+  }
+  o.analysis_year = 2030;
+  o.output = d.tmp.file("cbc_alone.tif");
+  o.run.quiet = true;
+  auto const alone = jobs::run_blue_carbon_job(o);
+  double const total = alone.totals.at("total_net_sequestration");
+  EXPECT_EQ(c["totals"]["total_net_sequestration"].get<double>(), total);
+  double zones_sum = 0;
+  for (auto const& z : c["zones"])
+    if (z["zone"] != "*") zones_sum += z["total_net_sequestration"].get<double>();
+  EXPECT_NEAR(zones_sum, total, 1e-9 * std::abs(total));
+  // The kept salt marsh accumulates 0.5 + 10.21 a year for 14 years (2016-2030) per hectare.
+  for (auto const& z : c["zones"])
+    if (z["zone"] == "A_marsh_kept")
+      EXPECT_NEAR(z["total_net_sequestration"].get<double>(), 10.71 * 14 * z["area_ha"].get<double>(), 1e-3);
 }

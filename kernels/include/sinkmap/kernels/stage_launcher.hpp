@@ -2,6 +2,7 @@
 #pragma once
 
 #include "sinkmap/kernels/accounting_stage.hpp"
+#include "sinkmap/kernels/blue_carbon_stage.hpp"
 #include "sinkmap/kernels/carbon_stage.hpp"
 #include "sinkmap/kernels/composite_stage.hpp"
 #include "sinkmap/kernels/sink_stage.hpp"
@@ -25,6 +26,8 @@ void launch_trend_stage(trend_params const& params, pixel_type type, void const*
                         std::size_t plane, void* stream);
 void launch_accounting_stage(accounting_params const& params, pixel_type type, void const* d_in,
                              float* d_out, std::size_t plane, void* stream);
+void launch_blue_carbon_stage(cbc_params const& params, pixel_type type, void const* d_in, float* d_out,
+                              std::size_t plane, void* stream);
 void launch_stock_change_stage(stock_change_params const& params, pixel_type type,
                                void const* d_in, float* d_out, std::size_t plane, void* stream);
 
