@@ -36,12 +36,13 @@ for age in ("young", "old"):
 def f(v, d=1):
     return "NA" if v != v else ("%.*f" % (d, v))
 
-print("| class | group | AGB young / old (Mg/ha) | R | CF | dead (Mg C/ha) | soil 0-30 cm (Mg C/ha) | total young / old (Mg C/ha) |")
+print("| class | group | AGB young / old (Mg/ha) | R | CF | dead (Mg C/ha) | soil (Mg C/ha, depth) | total young / old (Mg C/ha) |")
 print("|---|---|---|---|---|---|---|---|")
 for i, name, group in classes:
     y, o = rows[name]["young"], rows[name]["old"]
     r = y["bgb"] / y["agb"] if y["agb"] == y["agb"] and y["agb"] > 0 else float("nan")
     cf = y["c_above"] / y["agb"] if y["agb"] == y["agb"] and y["agb"] > 0 else float("nan")
     print("| %s | %s | %s / %s | %s | %s | %s | %s | %s / %s |" % (
-        name, group, f(y["agb"]), f(o["agb"]), f(r, 3), f(cf, 2), f(y["c_dead"]), f(y["c_soil"]),
+        name, group, f(y["agb"]), f(o["agb"]), f(r, 3), f(cf, 2), f(y["c_dead"]),
+        f(y["c_soil"]) + " (0-%d cm)" % m["classes"][name].get("soil_depth_cm", m["soil_depth_cm"]),
         f(y["c_total"]), f(o["c_total"])))

@@ -6,8 +6,11 @@ namespace sinkmap::zonal {
 
 std::map<std::string, int> soil_depth_of_classes(models::carbon_model const& m)
 {
+  // A class whose soil is not estimated in any zone (water, built-up, a bare flat) has no depth
+  // to claim: its rows leave soil_depth_cm empty and do not make a subtotal "mixed".
   std::map<std::string, int> out;
-  for (auto const& c : m.classes) out[c.name] = int(c.soil_depth_cm);
+  for (auto const& c : m.classes)
+    if (m.soil_estimated(c)) out[c.name] = int(c.soil_depth_cm);
   return out;
 }
 

@@ -17,7 +17,7 @@ namespace sinkmap::zonal {
 void apply_soil_depths(inventory& inv, std::map<std::string, int> const& depth_of_class,
                        inventory const* soil_stocks = nullptr);
 
-/// The soil depth of each class of a model, by class name.
+/// The soil depth of each class of a model whose soil is estimated somewhere, by class name.
 std::map<std::string, int> soil_depth_of_classes(models::carbon_model const& m);
 
 /// "0-30 cm" or "mixed" for a row (empty without soil): what its soil_depth_cm column says.

@@ -48,6 +48,15 @@ void read_grid(config_table& root, io::grid_spec& g)
   grid.finish();
 }
 
+// A crosswalk is a name the model lists or a file; a file path is relative to the config's folder
+// (a bureau's own legend beside its config), a bare name stays a name.
+std::string crosswalk_name_or_path(std::string const& v, std::string const& dir)
+{
+  if (v.empty() || v.find('/') == std::string::npos) return v;
+  fs::path const p(v);
+  return p.is_absolute() ? v : (fs::path(dir) / p).lexically_normal().string();
+}
+
 run_year read_year(config_table& y, run_config const& c, std::string const& default_crosswalk)
 {
   run_year out;
@@ -116,7 +125,7 @@ run_year read_year(config_table& y, run_config const& c, std::string const& defa
       if (y.has(k)) y.fail(y.node().get(k), k, "applies to composites: give scenes or scene_list");
   }
   out.landcover = y.path("landcover");
-  out.crosswalk = y.text("crosswalk").value_or(default_crosswalk);
+  out.crosswalk = y.text("crosswalk") ? crosswalk_name_or_path(*y.text("crosswalk"), y.dir()) : default_crosswalk;
   out.forest_type = y.path("forest_type");
   out.forest_age = y.path("forest_age");
   if (out.scenes.empty() && !out.composite && out.landcover.empty())
@@ -156,7 +165,7 @@ run_config load_run_config(std::string const& path)
   co.forest_age_class = root.choice("forest_age_class", {"young", "old"}).value_or("");
   co.soil_type = root.text("soil_type").value_or("");
   co.unmapped_classes = root.boolean("unmapped_classes").value_or(false);
-  std::string const default_crosswalk = root.text("crosswalk").value_or("");
+  std::string const default_crosswalk = crosswalk_name_or_path(root.text("crosswalk").value_or(""), root.dir());
   c.stock_bands = root.strings("stock_bands");
   c.cube = root.boolean("cube").value_or(true);
   c.quicklooks = root.boolean("quicklooks").value_or(true);

@@ -358,9 +358,11 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
   std::optional<models::forest_statistics> statistics;
   std::map<std::string, int> depth_of_class;  // each class's soil depth (cm), for the inventories
   std::string wetland_soil;                   // the model's rule for wetlands that remain
+  std::string soil_depth_summary;             // each class's soil depth, for the report
   {
     auto const model = models::load_carbon_model(models::resolve_model_path(cfg.carbon.model));
     depth_of_class = soil_depth_of_classes(model);
+    soil_depth_summary = model.soil_depth_summary();
     wetland_soil = model.wetland_soil + (model.wetland_soil_reason.empty() ? "" : ": " + model.wetland_soil_reason);
     std::string table = cfg.statistics;
     if (table.empty() && cfg.statistics_check.value_or(true)) table = models::statistics_for_model(model.name);
@@ -607,6 +609,10 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
     manifest["wetland_area"] = {{"areas", wa.areas}, {"flagged_changes", wa.changes},
                                 {"threshold", cfg.wetland_area_change}};
     for (auto const& w : wa.warnings) warnings.push_back(w);
+    for (auto const& a : wa.areas) rep.wetland_areas.push_back({a["year"], a["zone"], a["wetland_ha"]});
+    rep.wetland_flags = wa.warnings;
+    rep.wetland_rule = wetland_soil;
+    rep.soil_depths = soil_depth_summary;
   }
 
   // 4. Per interval: the sink map's inventory by IPCC category, transitions, mass balance.

@@ -722,10 +722,17 @@ std::string carbon_model::not_estimated_summary() const
   return s;
 }
 
+bool carbon_model::soil_estimated(class_info const& c) const
+{
+  auto it = c.not_estimated.find("c_soil");
+  return it == c.not_estimated.end() || it->second.second.size() < zones.size();
+}
+
 std::vector<int> carbon_model::soil_depths() const
 {
   std::set<int> d;
-  for (auto const& c : classes) d.insert(int(c.soil_depth_cm));
+  for (auto const& c : classes)
+    if (soil_estimated(c)) d.insert(int(c.soil_depth_cm));
   if (d.empty()) d.insert(int(soil_depth_cm));
   return {d.begin(), d.end()};
 }
@@ -738,7 +745,7 @@ std::string carbon_model::soil_depth_summary() const
   for (int d : depths) {
     std::string names;
     for (auto const& c : classes)
-      if (int(c.soil_depth_cm) == d) names += (names.empty() ? "" : ", ") + c.name;
+      if (int(c.soil_depth_cm) == d && soil_estimated(c)) names += (names.empty() ? "" : ", ") + c.name;
     s += (s.empty() ? "" : "; ") + ("0-" + std::to_string(d) + " cm (" + names + ")");
   }
   return s;

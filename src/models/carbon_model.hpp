@@ -120,7 +120,9 @@ struct carbon_model {
   [[nodiscard]] std::vector<std::string> flagged_parameters() const;
   /// Every NE pool: "pool not estimated for class, class (zones): reason; ...".
   [[nodiscard]] std::string not_estimated_summary() const;
-  /// The soil depths its classes use, ascending (one entry when they all agree).
+  /// Whether a class's soil pool is estimated in some zone (not NE everywhere).
+  [[nodiscard]] bool soil_estimated(class_info const& c) const;
+  /// The soil depths of the classes whose soil is estimated, ascending (one when they all agree).
   [[nodiscard]] std::vector<int> soil_depths() const;
   /// "0-30 cm" or "0-30 cm (forest, ...), 0-100 cm (tidal_marsh, ...)": for metadata and reports.
   [[nodiscard]] std::string soil_depth_summary() const;

@@ -160,6 +160,56 @@ void write_run_report(run_report const& r, std::string const& path)
     h << "<figure>" << svg_bar_chart(c) << "</figure>\n";
   }
 
+  // Ecosystems of the last year, summed over the zones: the wetland rows beside the forest ones,
+  // each class's soil depth named (the totals add soils of different depths only as stated).
+  if (!r.years.empty()) {
+    struct eco {
+      double area = 0, carbon = 0;
+      std::string depth;
+    };
+    std::map<std::string, eco> by_class;
+    for (auto const& row : r.years.back().inventory.rows) {
+      if (row.cls == "*" || row.cls == "unmapped" || !row.has_total) continue;
+      auto& e = by_class[row.cls];
+      e.area += row.area_ha;
+      e.carbon += row.total;
+      if (!row.soil_by_depth.empty()) e.depth = "0-" + std::to_string(row.soil_by_depth.begin()->first) + " cm";
+    }
+    h << "<h2>Ecosystems " << r.years.back().year << "</h2>\n<table><tr><th class=\"l\">class</th><th>area (ha)</th>"
+         "<th>carbon (Mg C)</th><th class=\"l\">soil depth</th></tr>\n";
+    for (auto const& [cls, e] : by_class)
+      h << "<tr><td class=\"l\">" << escape_html(cls) << "</td><td>" << number(e.area, 1) << "</td><td>"
+        << number(e.carbon, 1) << "</td><td class=\"l\">" << (e.depth.empty() ? "not estimated" : e.depth) << "</td></tr>\n";
+    h << "</table>\n";
+    if (!r.soil_depths.empty())
+      h << "<p>Soil carbon is measured to each class's own depth: " << escape_html(r.soil_depths)
+        << ". Totals over classes of different depths add them as stated, and the inventories give the soil of "
+           "each depth in its own column (soil_mgc_0_30cm, soil_mgc_0_100cm).</p>\n";
+    if (!r.wetland_rule.empty())
+      h << "<p>Wetlands that remain wetlands: " << escape_html(r.wetland_rule)
+        << (r.wetland_rule.back() == '.' ? "" : ".") << "</p>\n";
+  }
+  if (!r.wetland_areas.empty()) {
+    std::vector<int> ys;
+    std::vector<std::string> zs;
+    std::map<std::pair<std::string, int>, double> ha;
+    for (auto const& w : r.wetland_areas) {
+      if (std::find(ys.begin(), ys.end(), w.year) == ys.end()) ys.push_back(w.year);
+      if (std::find(zs.begin(), zs.end(), w.zone) == zs.end()) zs.push_back(w.zone);
+      ha[{w.zone, w.year}] = w.ha;
+    }
+    h << "<h3>Wetland area (ha)</h3>\n<table><tr><th class=\"l\">zone</th>";
+    for (int y : ys) h << "<th>" << y << "</th>";
+    h << "</tr>\n";
+    for (auto const& z : zs) {
+      h << "<tr><td class=\"l\">" << escape_html(z == "*" ? "all zones" : z) << "</td>";
+      for (int y : ys) h << "<td>" << number(ha[{z, y}], 1) << "</td>";
+      h << "</tr>\n";
+    }
+    h << "</table>\n";
+    for (auto const& f : r.wetland_flags) h << "<p class=\"warn\">" << escape_html(f) << "</p>\n";
+  }
+
   // Per-zone tables.
   std::vector<std::string> zones;
   for (auto const& y : r.years)

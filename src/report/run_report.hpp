@@ -39,6 +39,17 @@ struct run_report {
   std::vector<std::string> checks;
   std::map<std::string, std::string> provenance;  ///< SINKMAP_* items of the first stock map
   std::vector<std::string> files;                 ///< the run's outputs (listed, linked)
+  /// Soil depths of the classes (e.g. "0-30 cm (...); 0-100 cm (...)") and the model's rule for
+  /// wetlands that remain wetlands, stated beside the ecosystem table.
+  std::string soil_depths, wetland_rule;
+  /// Wetland area per zone and year (ha) and the flagged changes, one line each.
+  struct wetland_area {
+    int year = 0;
+    std::string zone;
+    double ha = 0;
+  };
+  std::vector<wetland_area> wetland_areas;
+  std::vector<std::string> wetland_flags;
 };
 
 /// Writes the report atomically. Images are inline; links point only at files of `files`.
