@@ -300,11 +300,13 @@ lib['description']=("Carbon parameter library for warm-temperate North China (Sh
 lib['region']=collections.OrderedDict(description="North China: warm-temperate Shandong, Hebei, Henan, Beijing, Tianjin and the neighbouring plains and hills (the Asia temperate continental / mountain rows of the IPCC tables, Chinese data)", lon=[110.0, 123.5], lat=[31.5, 43.0])
 lib['soil_depth_cm']=30
 lib['wetland_soil']=collections.OrderedDict(remaining='tier1',
-  reason=("IPCC Tier 1: no soil carbon change where a wetland remains a wetland ('The Tier 1 default assumption is that soil CO2 "
-  "emissions and removals are zero', 2013 Wetlands Supplement Ch. 4 on mangrove management, as quoted in "
-  "seamusrobertmurphy/ipcc-carbon-gains@38573473238248a8fa4a2a493ee466381a6175e5:tasks/EVIDENCE-BASE-2026-07-30.md; secondary). "
-  "The national burial-rate practice (HY/T 0349-2022) could not be read: its rates are not in this model; a model with them sets "
-  "remaining = burial_rate and each wetland class's burial_rate."))
+  reason=("no soil carbon change where a wetland remains a wetland. The Supplement's general wording on this could not be read "
+  "(no copy); the one Tier 1 statement found is for mangrove forest management ('The Tier 1 default assumption is that soil CO2 "
+  "emissions and removals are zero', 2013 Wetlands Supplement Ch. 4, as quoted in "
+  "seamusrobertmurphy/ipcc-carbon-gains@38573473238248a8fa4a2a493ee466381a6175e5:tasks/EVIDENCE-BASE-2026-07-30.md; secondary), "
+  "and the Supplement's removal factor EF_RE is for rewetted, revegetated or created wetlands only. The national burial-rate "
+  "practice (HY/T 0349-2022) could not be read: its rates are not in this model; a model with them sets remaining = "
+  "burial_rate and each wetland class's burial_rate"))
 lib['units']=collections.OrderedDict(agb='Mg dry matter / ha', dead_c='Mg C / ha', soil_c='Mg C / ha (0-30 cm)', carbon_fraction='Mg C / Mg dry matter', growth='Mg dry matter / ha / yr', loss_fraction='fraction of biomass')
 lib['sources']=collections.OrderedDict(
   IPCC2019="2019 Refinement to the 2006 IPCC Guidelines, Vol. 4 Ch. 4 Forest Land (advance version), as extracted in ../shared/data/ipcc-factors/forest_2019.csv (see its SOURCES.txt)",

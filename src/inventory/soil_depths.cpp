@@ -1,44 +1,42 @@
 #include "inventory/soil_depths.hpp"
 
-#include <set>
+#include <cmath>
 
 namespace sinkmap::zonal {
 
-std::map<std::string, int> soil_depth_of_classes(models::carbon_model const& m)
+void apply_soil_depths(inventory& inv, std::vector<int> const& depths, std::map<int, inventory> const& by_depth)
 {
-  // A class whose soil is not estimated in any zone (water, built-up, a bare flat) has no depth
-  // to claim: its rows leave soil_depth_cm empty and do not make a subtotal "mixed".
-  std::map<std::string, int> out;
-  for (auto const& c : m.classes)
-    if (m.soil_estimated(c)) out[c.name] = int(c.soil_depth_cm);
-  return out;
-}
-
-void apply_soil_depths(inventory& inv, std::map<std::string, int> const& depth_of_class, inventory const* soil_stocks)
-{
-  std::set<int> depths;
-  for (auto const& [cls, d] : depth_of_class) depths.insert(d);
-  inv.soil_depths.assign(depths.begin(), depths.end());
-  std::map<std::pair<std::string, std::string>, double> soil_of;
-  if (soil_stocks)
-    for (auto const& r : soil_stocks->rows) soil_of[{r.zone, r.cls}] = r.total;
-  // Class rows carry their depth; "*" rows and the total the sum of their zone's class rows per
-  // depth (rows of a class with no mapped pixel add nothing, so a zone of one depth stays one).
-  std::map<std::string, std::map<int, double>> zone_sum;
-  std::map<int, double> all;
-  for (auto& r : inv.rows) {
-    r.soil_by_depth.clear();
-    if (r.cls == "*" || r.cls == "unmapped" || !r.has_total) continue;
-    auto it = depth_of_class.find(r.cls);
-    if (it == depth_of_class.end()) continue;
-    double const soil = soil_stocks ? soil_of[{r.zone, r.cls}] : r.soil;
-    r.soil_by_depth[it->second] = soil;
-    if (r.pixels == 0) continue;
-    zone_sum[r.zone][it->second] += soil;
-    all[it->second] += soil;
+  inv.soil_depths = depths;
+  // Per depth: (zone, class) -> soil and pixels; the zone subtotals and the total.
+  struct cell {
+    double soil = 0;
+    std::uint64_t pixels = 0;
+  };
+  std::map<int, std::map<std::pair<std::string, std::string>, cell>> rows;
+  std::map<int, double> total;
+  for (auto const& [d, di] : by_depth) {
+    for (auto const& r : di.rows)
+      if (r.cls != "unmapped") rows[d][{r.zone, r.cls}] = {r.total, r.pixels};
+    total[d] = di.total.total;
   }
-  for (auto& r : inv.rows)
-    if (r.cls == "*") r.soil_by_depth = zone_sum[r.zone];
+  auto fill = [&](inventory_row& r, bool own_flux) {
+    r.soil_by_depth.clear();
+    if (r.cls == "unmapped" || !r.has_total) return;
+    std::map<int, double> found;
+    for (int d : depths) {
+      auto it = rows[d].find({r.zone, r.cls});
+      if (it != rows[d].end() && it->second.pixels > 0) found[d] = it->second.soil;
+    }
+    if (own_flux && found.size() == 1) found.begin()->second = r.soil;  // the category row's own flux
+    if (own_flux && found.size() > 1)
+      for (auto& [d, v] : found) v = NAN;  // mixed, not split by category
+    r.soil_by_depth = found;
+  };
+  bool const per_category = inv.categories;
+  for (auto& r : inv.rows) fill(r, per_category && r.cls != "*");
+  std::map<int, double> all;
+  for (int d : depths)
+    if (total.count(d) && by_depth.at(d).total.pixels > 0) all[d] = total[d];
   inv.total.soil_by_depth = all;
 }
 

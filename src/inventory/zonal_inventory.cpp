@@ -329,7 +329,7 @@ void write_inventory(inventory const& inv, std::string const& csv_path, std::str
     }
     for (int d : inv.soil_depths) {
       auto it = r.soil_by_depth.find(d);
-      bool const have = it != r.soil_by_depth.end();
+      bool const have = it != r.soil_by_depth.end() && !std::isnan(it->second);  // NaN: mixed, not split
       csv += "," + (have ? fixed6(it->second) : "");
       jr[depth_column(d)] = have ? nlohmann::json(it->second) : nlohmann::json(nullptr);
     }

@@ -44,7 +44,8 @@ std::string category_legend()
 
 std::vector<std::string> accounted_stock_band_names()
 {
-  return {"c_above", "c_below", "c_dead", "c_soil", "c_total", "ecosystem_class", "ipcc_category", "stand_age"};
+  return {"c_above", "c_below", "c_dead", "c_soil", "c_total", "ecosystem_class", "ipcc_category", "stand_age",
+          "soil_depth_cm"};
 }
 
 std::vector<std::string> flux_band_names()
@@ -56,7 +57,7 @@ std::vector<std::string> flux_band_names()
 std::vector<std::string> state_band_names()
 {
   return {"class", "prior_class", "years_since_conversion", "stand_age", "c_above", "c_below", "c_dead", "c_soil",
-          "pending_class", "pending_first_year", "pending_count", "last_nbr"};
+          "pending_class", "pending_first_year", "pending_count", "last_nbr", "soil_depth_cm"};
 }
 
 std::string ipcc_category_name(int code)
@@ -192,6 +193,15 @@ accounting_pass prepare_accounting_pass(accounting_job_options const& opt, accou
   }
   if (!fresh) {
     auto ds = io::open_raster(opt.start_state, "start_state");
+    auto const names = state_band_names();
+    bool same = ds->GetRasterCount() == k::state_bands;
+    for (int b = 1; same && b <= k::state_bands; ++b)
+      same = names[std::size_t(b - 1)] == ds->GetRasterBand(b)->GetDescription();
+    SINKMAP_EXPECTS(same, bad_input,
+                    "start_state '" + opt.start_state + "' has " + std::to_string(ds->GetRasterCount()) +
+                      " bands, not the " + std::to_string(k::state_bands) + " of this sinkmap's carbon state (" +
+                      std::to_string(k::state_bands) + " named " + names.front() + " ... " + names.back() +
+                      "): it was made by another version; rerun from the first year");
     q.state = int(planes.size());
     for (int b = 1; b <= k::state_bands; ++b) planes.push_back({opt.start_state, b});
     p.state_year = float(start_state_year(opt.start_state));
@@ -305,7 +315,9 @@ accounting_job_result run_accounting_job(accounting_job_options const& opt)
                band(stock_names[4], "Mg C / ha", "sum of the four pools", pl(k::sb_c_total)),
                band(stock_names[5], "class id", "confirmed ecosystem class", pl(k::sb_class)),
                band(stock_names[6], "category code", "IPCC land category: from group x 8 + to group", pl(k::sb_category)),
-               band(stock_names[7], "years", "stand age (NaN: unknown, the default age class applies)", pl(k::sb_age))};
+               band(stock_names[7], "years", "stand age (NaN: unknown, the default age class applies)", pl(k::sb_age)),
+               band(stock_names[8], "cm", "depth the pixel's soil pool is measured to (it keeps its depth through class changes)",
+                    pl(k::sb_soil_depth))};
     o.bands[5].metadata["classes"] = classes;
     o.bands[6].metadata["classes"] = legend;
     r.more_outputs.push_back(std::move(o));
@@ -333,7 +345,9 @@ accounting_job_result run_accounting_job(accounting_job_options const& opt)
                band(flux_names[7], "category code", "IPCC land category at the interval's end", pl(k::fb_category)),
                band(flux_names[8], "bits", "1 conversion booked, 2 disturbance, 4 unconfirmed change reverted, "
                                            "8 forest without a growth rate, 16 wood removals booked, 32 removals "
-                                           "due but the class has no BCEF", pl(k::fb_events)),
+                                           "due but the class has no BCEF, 64 wetland restoration (EF_RE), 128 coastal "
+                                           "soil extracted, 256 drained coastal soil (EF_DR), 512 recolonized wetland "
+                                           "(no EF_RE), 1024 soil of another depth kept", pl(k::fb_events)),
                band(flux_names[9], "class id", "class seen but not yet confirmed", pl(k::fb_pending)),
                band(flux_names[10], "class id", "confirmed class at the interval's start", pl(k::fb_class_before)),
                band(flux_names[11], "class id", "confirmed class at the interval's end", pl(k::fb_class_after)),
@@ -355,7 +369,7 @@ accounting_job_result run_accounting_job(accounting_job_options const& opt)
     o.options.metadata["SINKMAP_STATE_YEAR"] = std::to_string(opt.years.back());
     auto const names = state_band_names();
     char const* units[] = {"class id", "class id", "years", "years", "Mg C / ha", "Mg C / ha", "Mg C / ha",
-                           "Mg C / ha", "class id", "year", "maps", "NBR"};
+                           "Mg C / ha", "class id", "year", "maps", "NBR", "cm"};
     char const* meaning[] = {"confirmed ecosystem class",
                              "class before the last conversion",
                              "years since the last conversion (NaN: none in the run's history)",
@@ -364,7 +378,8 @@ accounting_job_result run_accounting_job(accounting_job_options const& opt)
                              "dead wood and litter carbon", "soil organic carbon",
                              "class seen but not yet confirmed", "year the pending class was first seen",
                              "consecutive maps that showed the pending class",
-                             "NBR of the last map that had one (for the next disturbance test)"};
+                             "NBR of the last map that had one (for the next disturbance test)",
+                             "depth of the soil pool (cm)"};
     for (int b = 0; b < k::state_bands; ++b)
       o.bands.push_back(band(names[std::size_t(b)], units[b], meaning[b], layout.state(static_cast<k::state_band>(b))));
     o.bands[0].metadata["classes"] = classes;

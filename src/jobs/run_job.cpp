@@ -18,6 +18,7 @@
 #include "jobs/accounting_job.hpp"
 #include "jobs/accounting_montecarlo.hpp"
 #include "jobs/blue_carbon_job.hpp"
+#include "jobs/read_only_kernel.hpp"
 #include "sinkmap/kernels/blue_carbon_stage.hpp"
 #include "jobs/inventory_job.hpp"
 #include "jobs/sink_inventory.hpp"
@@ -356,12 +357,12 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
   // below ground) per hectare in each year, and its biomass sink per hectare per interval,
   // over the zones' pixels whose confirmed class is forest.
   std::optional<models::forest_statistics> statistics;
-  std::map<std::string, int> depth_of_class;  // each class's soil depth (cm), for the inventories
+  std::vector<int> soil_depths;                // the model's soil depths (cm), for the inventories
   std::string wetland_soil;                   // the model's rule for wetlands that remain
   std::string soil_depth_summary;             // each class's soil depth, for the report
   {
     auto const model = models::load_carbon_model(models::resolve_model_path(cfg.carbon.model));
-    depth_of_class = soil_depth_of_classes(model);
+    soil_depths = model.soil_depths();
     soil_depth_summary = model.soil_depth_summary();
     wetland_soil = model.wetland_soil + (model.wetland_soil_reason.empty() ? "" : ": " + model.wetland_soil_reason);
     std::string table = cfg.statistics;
@@ -381,13 +382,25 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
   // Removals booked per zone and interval (m3), to set against the statistics.
   std::vector<std::vector<carbon::exact_sum>> booked_m3(zone_names.size(), std::vector<carbon::exact_sum>(std::size_t(L.intervals)));
   std::mutex booked_mutex;
-  std::vector<std::unique_ptr<zonal_accumulator>> stock_acc, soil_acc;
+  std::vector<std::unique_ptr<zonal_accumulator>> stock_acc;
+  // Soil per depth of the pixel's pool (the stock's soil_depth_cm band): per year, and per
+  // interval for the soil flux, one accumulator per depth of the model.
+  std::vector<std::map<int, std::unique_ptr<zonal_accumulator>>> soil_acc(std::size_t(L.years)),
+    soil_flux_acc(std::size_t(L.intervals));
   std::vector<std::unique_ptr<category_accumulator>> category_acc;
   std::vector<std::unique_ptr<sink_accumulator>> transition_acc;
   for (int y = 0; y < L.years; ++y) {
     stock_acc.push_back(std::make_unique<zonal_accumulator>(*zones, *areas));
-    soil_acc.push_back(std::make_unique<zonal_accumulator>(*zones, *areas));
+    for (int d : soil_depths) soil_acc[std::size_t(y)][d] = std::make_unique<zonal_accumulator>(*zones, *areas);
   }
+  for (int t = 0; t < L.intervals; ++t)
+    for (int d : soil_depths) soil_flux_acc[std::size_t(t)][d] = std::make_unique<zonal_accumulator>(*zones, *areas);
+  // values where the pixel's soil depth is d, NaN elsewhere (the accumulators leave NaN out).
+  auto at_depth = [](float const* v, float const* depth, std::size_t n, int d, std::vector<float>& out) {
+    out.resize(n);
+    for (std::size_t i = 0; i < n; ++i) out[i] = depth[i] == float(d) ? v[i] : NAN;
+    return out.data();
+  };
   for (auto const& [a, b] : intervals) {
     category_acc.push_back(std::make_unique<category_accumulator>(*zones, *areas, double(b - a)));
     transition_acc.push_back(std::make_unique<sink_accumulator>(*zones, *areas));
@@ -433,10 +446,20 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
         forest_flux_ha[t].add(fa[t]);
       }
     }
+    std::vector<float> masked;
     for (int y = 0; y < L.years; ++y) {
       float const* cls = plane(planes, n, L.stock(y, kernels::sb_class));
+      float const* depth = plane(planes, n, L.stock(y, kernels::sb_soil_depth));
       stock_acc[std::size_t(y)]->add_tile(w, plane(planes, n, L.stock(y, kernels::sb_c_total)), cls, ids.data());
-      soil_acc[std::size_t(y)]->add_tile(w, plane(planes, n, L.stock(y, kernels::sb_c_soil)), cls, ids.data());
+      for (auto& [d, acc] : soil_acc[std::size_t(y)])
+        acc->add_tile(w, at_depth(plane(planes, n, L.stock(y, kernels::sb_c_soil)), depth, n, d, masked), cls, ids.data());
+    }
+    for (int t = 0; t < L.intervals; ++t) {
+      int const y2 = t + first_flux_map;
+      float const* cls = plane(planes, n, L.stock(y2, kernels::sb_class));
+      float const* depth = plane(planes, n, L.stock(y2, kernels::sb_soil_depth));
+      for (auto& [d, acc] : soil_flux_acc[std::size_t(t)])
+        acc->add_tile(w, at_depth(plane(planes, n, L.flux(t, kernels::fb_soil)), depth, n, d, masked), cls, ids.data());
     }
     for (int t = 0; t < L.intervals; ++t) {
       auto f = [&](kernels::flux_band b) { return plane(planes, n, L.flux(t, b)); };
@@ -572,8 +595,9 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
     }
     check_impossible_pixels(stock_acc[k]->impossible(), map);
     auto inv = make_inventory(stock_acc[k]->table(), *zones, false, ar.class_names);
-    auto const soil = make_inventory(soil_acc[k]->table(), *zones, false, ar.class_names);
-    apply_soil_depths(inv, depth_of_class, &soil);
+    std::map<int, inventory> soil;
+    for (auto const& [d, acc] : soil_acc[k]) soil[d] = make_inventory(acc->table(), *zones, false, ar.class_names);
+    apply_soil_depths(inv, soil_depths, soil);
     if (k == 0 && start_mc) {
       // The start map's own Monte Carlo (with the confusion matrix and the SD map).
       uncertainty::attach_uncertainty(inv, *start_mc);
@@ -600,12 +624,32 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
     stock_inventories.push_back(inv);
   }
 
-  // Wetland area per zone and year, and the changes between consecutive maps worth a check.
+  // Wetland area per zone and year as each year's own map shows it (not the confirmed classes:
+  // a flood or a dry year that is never confirmed is what the flag is for), and the changes
+  // between consecutive maps worth a check.
   {
     std::set<std::string> wetland_classes;
     for (auto const& [id, group] : ar.class_groups)
       if (group == "wetland") wetland_classes.insert(ar.class_names.at(id));
-    auto const wa = wetland_areas(stock_inventories, products.years, wetland_classes, cfg.wetland_area_change);
+    std::vector<inventory> seen;
+    for (auto const& map : observed) {
+      auto ds = io::open_raster(map, "observed stock");
+      int const cb = io::band_named(*ds, "ecosystem_class");
+      SINKMAP_EXPECTS(cb > 0, runtime_failure, map + ": no ecosystem_class band");
+      zonal_accumulator acc(*zones, *areas);
+      raster_stream_request r;
+      r.planes = {{map, cb}, {map, cb}};  // the class as the value too: every classified pixel counts
+      r.read_type = kernels::pixel_type::f32;
+      r.grid = io::grid_of_file(map);
+      r.run = run;
+      r.run.quiet = true;
+      r.run.device = pipeline::device_kind::cpu;
+      r.label = "sinkmap wetland area";
+      r.reducer = [&](int, pipeline::window const& w, float const* p) { acc.add_tile(w, p, p + w.pixels()); };
+      run_raster_stream(r, read_only_kernel(2));
+      seen.push_back(make_inventory(acc.table(), *zones, false, ar.class_names));
+    }
+    auto const wa = wetland_areas(seen, products.years, wetland_classes, cfg.wetland_area_change);
     manifest["wetland_area"] = {{"areas", wa.areas}, {"flagged_changes", wa.changes},
                                 {"threshold", cfg.wetland_area_change}};
     for (auto const& w : wa.warnings) warnings.push_back(w);
@@ -665,7 +709,9 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
                            " ha of forest whose class has no growth rate in the model: no growth booked there");
     }
     auto& sinv = ci.by_class;
-    apply_soil_depths(sinv, depth_of_class);
+    std::map<int, inventory> soil_flux;
+    for (auto const& [d, acc] : soil_flux_acc[t]) soil_flux[d] = make_inventory(acc->table(), *zones, true, ar.class_names);
+    apply_soil_depths(sinv, soil_depths, soil_flux);
     if (trajectories) {
       // Intervals for the zone subtotals and the total (the trajectories are summed by the class
       // at the interval's end, not by IPCC category: the category rows have none).

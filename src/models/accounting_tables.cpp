@@ -30,8 +30,16 @@ std::vector<std::string> fill_accounting_tables(carbon_model const& m, kernels::
       p.bcef_r[ci.id][k] = float(ci.bcef[k].bcef_r);
     }
   }
-  // Coastal wetland soil rules (2013 Wetlands Supplement Ch. 4).
+  // Coastal wetland soil rules (2013 Wetlands Supplement Ch. 4) and each class's soil depth.
+  for (int c = 0; c < max_classes; ++c) {
+    p.soil_depth[c] = float(m.soil_depth_cm);
+    p.soil_estimated[c] = 0;
+  }
   for (auto const& ci : m.classes) {
+    // A class whose soil is not estimated has no pool, so no depth (NaN): a pool that enters it
+    // keeps its own, and an empty one takes the depth of the next class that estimates one.
+    p.soil_estimated[ci.id] = m.soil_estimated(ci) ? 1 : 0;
+    p.soil_depth[ci.id] = p.soil_estimated[ci.id] ? float(ci.soil_depth_cm) : NAN;
     p.coastal[ci.id] = ci.coastal ? 1 : 0;
     p.coastal_soil_rule[ci.id] = ci.coastal_soil_rule;
     for (int z = 0; z < max_zones; ++z)

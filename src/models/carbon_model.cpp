@@ -321,6 +321,8 @@ class model_parser {
         else if (rule == "drainage") ci.coastal_soil_rule = kernels::coastal_soil_drainage;
         else r_.fail(f + ".rule", "expected extraction or drainage, got '" + rule + "'");
         ci.coastal_soil_source = r_.text(r, "source", f);
+        if (r.contains("half_life_years") && ci.coastal_soil_rule != kernels::coastal_soil_extraction)
+          r_.fail(f + ".half_life_years", "only extracted carbon decays with a half-life (rule = extraction)");
         if (ci.coastal_soil_rule == kernels::coastal_soil_drainage && !c.contains("soil_loss"))
           r_.fail(field + ".soil_loss", "missing: a drainage rule needs the drained soil's emission factor (EF_DR)");
       }
@@ -565,6 +567,20 @@ class model_parser {
     // rate where it remains (used only when the model chooses burial_rate).
     optional_rate(c, ci, s, d, "soil_accumulation", set_field::soil_gain, p.soil_gain);
     optional_rate(c, ci, s, d, "soil_loss", set_field::soil_loss, p.soil_loss);
+    if (ci.coastal_soil_rule == kernels::coastal_soil_drainage && std::isnan(p.soil_loss))
+      r_.fail(field + ".soil_loss", "a drainage rule needs a number (EF_DR): NE or NA would leave the drained soil unchanged");
+    if (c.contains("coastal_soil_on_conversion") && c.at("coastal_soil_on_conversion").is_object()) {
+      // A model option: extracted carbon decays with this half-life (InVEST's approach) instead
+      // of being emitted in the conversion year (the default).
+      json const& r = c.at("coastal_soil_on_conversion");
+      if (r.contains("half_life_years")) {
+        quantity const q = field_value(r, "half_life_years", field + ".coastal_soil_on_conversion", s, 0.01, 1000);
+        take(d, ci, set_field::soil_half_life, "", q, p.soil_half_life, true);
+        if (q.k != quantity::kind::value) p.soil_half_life = NAN;
+      } else {
+        d.key += "|hl-";
+      }
+    }
     if (m_.wetland_soil == "burial_rate" && ci.group == kernels::class_group::wetland) {
       if (!c.contains("burial_rate"))
         r_.fail(field + ".burial_rate", "missing: wetland_soil.remaining is burial_rate (write {\"notation\": \"NE\", "
@@ -773,6 +789,7 @@ void evaluate_tables(carbon_model const& m, std::vector<double> const& values,
       case set_field::soil_gain: p.soil_gain = v; break;
       case set_field::soil_loss: p.soil_loss = v; break;
       case set_field::burial: p.burial = v; break;
+      case set_field::soil_half_life: p.soil_half_life = v; break;
     }
   }
 }

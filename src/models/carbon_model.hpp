@@ -60,7 +60,7 @@ struct zone_info {
 
 /// Which field of a parameter set a quantity fills (for the Monte Carlo's re-evaluation).
 enum class set_field { a, b, rs_ratio_0, rs_ratio_1, rs_ratio_2, rs_ratio_3, carbon_fraction,
-                       dead_c, soil_c, growth, loss_fraction, soil_gain, soil_loss, burial };
+                       dead_c, soil_c, growth, loss_fraction, soil_gain, soil_loss, burial, soil_half_life };
 
 struct set_binding {
   int set = 0;

@@ -462,6 +462,8 @@ TEST(ParameterLibrary, WetlandRulesThatCannotBeRightAreRefusedByField)
   expect_bad([](json& j) { j["classes"]["annual_cropland"].erase("soil_loss"); },
              {"classes.annual_cropland.soil_loss", "EF_DR"});
   expect_bad([](json& j) { j["classes"]["grassland"]["coastal"] = true; }, {"classes.grassland.coastal", "wetland"});
+  expect_bad([](json& j) { j["classes"]["annual_cropland"]["soil_loss"] = {{"notation", "NE"}, {"reason", "x"}}; },
+             {"classes.annual_cropland.soil_loss", "EF_DR"});
   expect_bad([](json& j) { j["wetland_soil"]["remaining"] = "burial"; }, {"wetland_soil.remaining", "burial_rate"});
   expect_bad([](json& j) { j["wetland_soil"]["remaining"] = "burial_rate"; }, {"burial_rate", "missing"});
   expect_bad([](json& j) { j["factors"]["ef_re_tidal_marsh"]["value"] = -0.91; }, {"ef_re_tidal_marsh"});

@@ -33,7 +33,7 @@ std::vector<std::vector<int>> const series = {
   {186, 186, 186, 186, 186},  // A salt marsh kept
   {187, 187, 186, 186, 186},  // B tidal flat revegetated (seen 2018, confirmed 2019)
   {186, 186, 190, 190, 190},  // C marsh built over
-  {182, 182, 182, 182, 182},  // D inland marsh kept
+  {182, 210, 182, 182, 182},  // D inland marsh kept (flooded in 2017: water for one map)
   {186, 186, 10, 10, 10},     // E marsh drained for a rainfed farm
 };
 char const* zone_names[zones_n] = {"A_marsh_kept", "B_flat_revegetated", "C_marsh_built", "D_inland_marsh", "E_marsh_farmed"};
@@ -160,13 +160,15 @@ TEST(WetlandRun, YellowRiverDeltaSeriesEqualsTheHandComputationFromTheCitedRows)
   std::vector<std::map<std::string, double>> want(4);
   for (auto& w : want)
     for (auto const* z : zone_names) w[z] = 0;
-  // B: marsh seen 2018, booked 2019, planted: EF_RE a year from then.
-  want[2]["B_flat_revegetated"] = want[3]["B_flat_revegetated"] = c.ef_re * area;
+  // B: marsh seen 2018, booked 2019, planted: EF_RE a year from the first sighting (the booking
+  // year catches up the year it waited).
+  want[2]["B_flat_revegetated"] = 2 * c.ef_re * area;
+  want[3]["B_flat_revegetated"] = c.ef_re * area;
   // C: built over, booked 2019: the marsh soil extracted at once.
   want[2]["C_marsh_built"] = -c.marsh_soil * area;
-  // E: farmed, booked 2019: the cropland's biomass one year after conversion (Table 5.9), and the
-  // drained soil's EF_DR every year.
-  want[2]["E_marsh_farmed"] = (c.crop_biomass_c - c.ef_dr) * area;
+  // E: farmed (seen 2018), booked 2019: the cropland's biomass one year after conversion (Table
+  // 5.9), and the drained soil's EF_DR every year from the first sighting.
+  want[2]["E_marsh_farmed"] = (c.crop_biomass_c - 2 * c.ef_dr) * area;
   want[3]["E_marsh_farmed"] = -c.ef_dr * area;
   for (std::size_t t = 0; t < 4; ++t) {
     std::string const pair = std::to_string(2016 + t) + "_" + std::to_string(2017 + t);
@@ -175,9 +177,16 @@ TEST(WetlandRun, YellowRiverDeltaSeriesEqualsTheHandComputationFromTheCitedRows)
     for (auto const& b : m["sinks"][t]["mass_balance"]) EXPECT_LE(b["relative_residual"].get<double>(), 1e-6);
   }
   EXPECT_NEAR(rows_of(read_json(d.tmp.file("planted/inventory_2020.json"))).at({"B_flat_revegetated", "tidal_marsh"})["carbon_mgc"].get<double>(),
-              2 * c.ef_re * area, tol);
+              3 * c.ef_re * area, tol);
+  // The farmed marsh's soil stays a 0-100 cm pool under cropland: its row says so, and the 2020
+  // total keeps it in the 0-100 cm column.
+  auto const inv2020 = rows_of(read_json(d.tmp.file("planted/inventory_2020.json")));
+  auto const& farm = inv2020.at({"E_marsh_farmed", "annual_cropland"});
+  EXPECT_EQ(farm["soil_depth_cm"], "100");
+  EXPECT_NEAR(farm["soil_mgc_0_100cm"].get<double>(), (c.marsh_soil - 3 * c.ef_dr) * area, tol);
+  EXPECT_TRUE(farm["soil_mgc_0_30cm"].is_null());
 
-  // Wetland area per zone and year; C's and E's fall to none in 2019 and are flagged.
+  // Wetland area per zone and year as each map shows it; C and E fall to none in 2018.
   std::map<std::string, double> wet2019;
   for (auto const& a : m["wetland_area"]["areas"])
     if (a["year"] == 2019) wet2019[a["zone"]] = a["wetland_ha"];
@@ -185,9 +194,13 @@ TEST(WetlandRun, YellowRiverDeltaSeriesEqualsTheHandComputationFromTheCitedRows)
   EXPECT_EQ(wet2019["C_marsh_built"], 0.0);
   std::set<std::string> flagged;
   for (auto const& f : m["wetland_area"]["flagged_changes"]) flagged.insert(f["zone"].get<std::string>() + "@" + std::to_string(f["to"].get<int>()));
-  EXPECT_TRUE(flagged.count("C_marsh_built@2019"));
-  EXPECT_TRUE(flagged.count("E_marsh_farmed@2019"));
+  EXPECT_TRUE(flagged.count("C_marsh_built@2018"));  // the map shows the change in 2018
+  EXPECT_TRUE(flagged.count("E_marsh_farmed@2018"));
   EXPECT_FALSE(flagged.count("B_flat_revegetated@2019"));  // flat to marsh: wetland both years
+  // The flood year is never booked (one map), but the map's wetland area drops and comes back:
+  // both changes are flagged, from the maps themselves.
+  EXPECT_TRUE(flagged.count("D_inland_marsh@2017"));
+  EXPECT_TRUE(flagged.count("D_inland_marsh@2018"));
   EXPECT_EQ(m["accounting"]["wetland_restoration"], "planted");
   EXPECT_NE(m["accounting"]["wetland_soil"].get<std::string>().find("tier1"), std::string::npos);
 }

@@ -101,6 +101,14 @@ inline std::unique_ptr<accounting_params> make_params(int n_years, float first_y
   p->coastal_soil_rule[pond] = coastal_soil_extraction;
   p->coastal_soil_rule[farm] = coastal_soil_drainage;
   p->restoration_planted = 1;
+  // Soil depths: coastal marsh 0-100 cm, the others 0-30 cm; flat and pond estimate no soil.
+  for (int c = 0; c < max_classes; ++c) {
+    p->soil_depth[c] = 30;
+    p->soil_estimated[c] = 1;
+  }
+  p->soil_depth[marsh] = 100;
+  p->soil_estimated[flat] = p->soil_estimated[pond] = p->soil_estimated[bare_forest] = 0;
+  p->soil_depth[flat] = p->soil_depth[pond] = p->soil_depth[bare_forest] = NAN;
   t.group_of[forest] = t.group_of[bare_forest] = t.group_of[poplar] = static_cast<unsigned char>(class_group::forest);
   t.group_of[cropland] = t.group_of[orchard] = static_cast<unsigned char>(class_group::cropland);
   t.group_of[grassland] = static_cast<unsigned char>(class_group::grassland);

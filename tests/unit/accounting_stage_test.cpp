@@ -365,6 +365,22 @@ std::vector<pixel_series> mixed_pixels(int years, unsigned seed, std::size_t ran
     s.harvest_zone = float(rng() % 3);  // 0: outside the zones with statistics
     px.push_back(s);
   }
+  // Wetland paths: restoration, extraction, drainage, flicker through a flat, marsh to grassland,
+  // and random paths over every class of the fixture.
+  px.push_back(start_as(flat, 0, pad({flat, marsh})));
+  px.push_back(start_as(marsh, 0, pad({marsh, marsh, pond})));
+  px.push_back(start_as(marsh, 0, pad({farm})));
+  px.push_back(start_as(marsh, 0, pad({flat, flat, marsh})));
+  px.push_back(start_as(marsh, 0, pad({grassland})));
+  for (std::size_t i = 0; i < random_pixels / 2; ++i) {
+    std::vector<int> c(std::size_t(years - 1));
+    int cur = 7 + int(rng() % 5);
+    for (auto& v : c) {
+      if (rng() % 3 == 0) cur = int(rng() % 12);
+      v = cur;
+    }
+    px.push_back(start_as(7 + int(rng() % 5), 0, c));
+  }
   return px;
 }
 
@@ -464,21 +480,71 @@ TEST(Accounting, RunContinuedFromItsStateEqualsTheFullRunBitForBit)
 
 // Coastal wetlands (2013 Wetlands Supplement Ch. 4), with the fixture's round numbers.
 
-TEST(AccountingWetlands, FlatRevegetatedAsPlantedMarshGainsEfReEveryYearSinceItWasBooked)
+TEST(AccountingWetlands, FlatRevegetatedAsPlantedMarshGainsEfReEveryYearSinceItWasFirstSeen)
 {
-  // Marsh first seen in 2001, confirmed (and booked) in 2002: EF_RE 1 a year from then on, for as
-  // long as it stays marsh. Flat and marsh are both wetland: the category stays wetland_remaining.
+  // Marsh first seen in 2001, confirmed (and booked) in 2002: EF_RE 1 a year from the first
+  // sighting on (the booking catches up the year it waited, as Eq. 2.25's clock does), for as long
+  // as it stays marsh. Flat and marsh are both wetland: the category stays wetland_remaining. The
+  // flat estimates no soil, so the pool takes the marsh's depth (0-100 cm).
   auto const o = run_one(start_as(flat, 0, {marsh, marsh, marsh, marsh}));
   auto const r = o.r();
   EXPECT_NEAR(total(r, 1), 0.0, tol);
+  EXPECT_NEAR(r.flux(2, fb_net, 0), 2 * marsh_ef_re, tol);
   for (int y = 2; y <= 4; ++y) {
-    EXPECT_NEAR(r.stock(y, sb_c_soil, 0), double(y - 1) * marsh_ef_re, tol) << y;
-    EXPECT_NEAR(r.flux(y, fb_soil, 0), marsh_ef_re, tol) << y;
-    EXPECT_NEAR(r.flux(y, fb_net, 0), marsh_ef_re, tol) << y;
+    EXPECT_NEAR(r.stock(y, sb_c_soil, 0), double(y) * marsh_ef_re, tol) << y;
+    if (y > 2) EXPECT_NEAR(r.flux(y, fb_net, 0), marsh_ef_re, tol) << y;
+    EXPECT_NEAR(r.flux(y, fb_soil, 0), r.flux(y, fb_net, 0), tol) << y;
     EXPECT_TRUE(int(r.flux(y, fb_events, 0)) & event_restoration) << y;
     EXPECT_EQ(r.flux(y, fb_category, 0), 36.0f);  // wetland (4) remaining wetland
+    EXPECT_EQ(r.stock(y, sb_soil_depth, 0), 100.0f) << y;
   }
   EXPECT_EQ(r.stock(4, sb_class, 0), float(marsh));
+}
+
+TEST(AccountingWetlands, FlickerThroughAFlatEarnsNoEfReAboveTheNaturalStock)
+{
+  // Marsh at its stock reads as flat for two years (a relabel: the soil stays), then marsh again:
+  // EF_RE stops at the class's own stock ("until stocks are equivalent to natural settings").
+  auto const o = run_one(start_as(marsh, 0, {flat, flat, marsh, marsh, marsh}));
+  auto const r = o.r();
+  for (int y = 0; y <= 5; ++y) EXPECT_NEAR(r.stock(y, sb_c_soil, 0), marsh_soil, tol) << y;
+  for (int y = 1; y <= 5; ++y) EXPECT_EQ(r.flux(y, fb_net, 0), 0.0f) << y;
+}
+
+TEST(AccountingWetlands, MarshSoilKeepsItsDepthWhenNoRuleConvertsIt)
+{
+  // Marsh (0-100 cm) to grassland (0-30 cm, 45 Mg C/ha): Eq. 2.25 would subtract across depths;
+  // the pool keeps its 200 Mg C/ha and its depth, and the pixel is flagged.
+  auto const o = run_one(start_as(marsh, 0, {grassland, grassland, grassland}));
+  auto const r = o.r();
+  EXPECT_NEAR(r.stock(3, sb_c_soil, 0), marsh_soil, tol);
+  EXPECT_EQ(r.stock(3, sb_soil_depth, 0), 100.0f);
+  EXPECT_TRUE(int(r.flux(3, fb_events, 0)) & event_depth_kept);
+  EXPECT_NEAR(r.stock(3, sb_c_above, 0), grass_after_above, tol);  // the biomass rules still apply
+}
+
+TEST(AccountingWetlands, ExtractedSoilDecaysWithTheModelsHalfLifeWhereItGivesOne)
+{
+  // A model option (as InVEST's half-lives): half-life 2 years on the pond. Booked in 2002 after
+  // one year pending: two years of decay by then, 200 x 0.5^(2/2) = 100, then 200 x 0.5^(3/2).
+  auto const o = run_one(start_as(marsh, 0, {pond, pond, pond}), 1, 2, NAN,
+                         [](accounting_params& p) { p.tables.sets[6].soil_half_life = 2; });
+  auto const r = o.r();
+  EXPECT_NEAR(r.stock(2, sb_c_soil, 0), marsh_soil * 0.5, 1e-3);
+  EXPECT_NEAR(r.stock(3, sb_c_soil, 0), marsh_soil * std::pow(0.5, 1.5), 1e-3);
+  EXPECT_TRUE(int(r.flux(3, fb_events, 0)) & event_extraction);
+  EXPECT_NEAR(r.flux(3, fb_losses, 0), marsh_soil * (0.5 - std::pow(0.5, 1.5)), 1e-3);
+}
+
+TEST(AccountingWetlands, FiveYearMapsCatchUpEveryYearOfRestoration)
+{
+  // Maps every 5 years: marsh seen in 2005, booked in 2010 (clock: 1 step before the interval,
+  // as Eq. 2.25's), then 5 yearly steps: 6 x EF_RE by 2010, 11 x by 2015.
+  auto const o = run_one(start_as(flat, 0, {marsh, marsh, marsh}), 5);
+  auto const r = o.r();
+  EXPECT_NEAR(r.stock(2, sb_c_soil, 0), 6 * marsh_ef_re, tol);
+  EXPECT_NEAR(r.stock(3, sb_c_soil, 0), 11 * marsh_ef_re, tol);
+  EXPECT_NEAR(r.flux(3, fb_net, 0), marsh_ef_re, tol);  // per year
 }
 
 TEST(AccountingWetlands, RecolonizedMarshGetsNoEfReAndIsFlagged)
@@ -499,6 +565,7 @@ TEST(AccountingWetlands, MarshDugIntoAPondEmitsItsWholeSoilInTheBookingYear)
   auto const o = run_one(start_as(marsh, 0, {marsh, pond, pond, pond}));
   auto const r = o.r();
   EXPECT_NEAR(total(r, 2), marsh_soil, tol);  // pond seen in 2002, not yet confirmed
+  EXPECT_EQ(r.stock(3, sb_soil_depth, 0), 100.0f);  // what is left of the pool keeps its depth
   EXPECT_NEAR(total(r, 3), 0.0, tol);
   EXPECT_NEAR(r.flux(3, fb_net, 0), -marsh_soil, tol);
   EXPECT_NEAR(r.flux(3, fb_soil, 0), -marsh_soil, tol);
@@ -509,16 +576,18 @@ TEST(AccountingWetlands, MarshDugIntoAPondEmitsItsWholeSoilInTheBookingYear)
 
 TEST(AccountingWetlands, DrainedMarshLosesEfDrEachYearUntilNoSoilIsLeft)
 {
-  // A marsh of 12 Mg C/ha farmed from 2002: 12 -> 7 -> 2 -> 0 -> 0 (EF_DR 5, never below zero); the
-  // soil does not also move toward the farm's own stock (Eq. 2.25 gives way to the coastal rule).
+  // A marsh of 12 Mg C/ha farmed from 2001, booked in 2002: two years of EF_DR 5 by then (the
+  // booking catches up the year it waited), 12 -> 2 -> 0, never below zero; the soil does not also
+  // move toward the farm's own stock (Eq. 2.25 gives way to the coastal rule).
   pixel_series s = start_as(marsh, 0, {farm, farm, farm, farm, farm});
   s.soil = 12;
   auto const o = run_one(s);
   auto const r = o.r();
-  double const want[] = {12, 12, 7, 2, 0, 0};
+  double const want[] = {12, 12, 2, 0, 0, 0};
   for (int y = 0; y <= 5; ++y) EXPECT_NEAR(r.stock(y, sb_c_soil, 0), want[y], tol) << y;
   EXPECT_TRUE(int(r.flux(2, fb_events, 0)) & event_drainage);
-  EXPECT_FALSE(int(r.flux(5, fb_events, 0)) & event_drainage);  // nothing left: nothing drained
+  EXPECT_TRUE(int(r.flux(3, fb_events, 0)) & event_drainage);   // the last 2
+  EXPECT_FALSE(int(r.flux(4, fb_events, 0)) & event_drainage);  // nothing left: nothing drained
   EXPECT_EQ(r.flux(2, fb_category, 0), 35.0f);  // wetland (4) converted to cropland (3)
 }
 
@@ -532,10 +601,12 @@ TEST(AccountingWetlands, RemainingWetlandBuriesOnlyWhereTheModelChoosesABurialRa
   EXPECT_NEAR(burial.r().stock(2, sb_c_soil, 0), inland_soil + 2 * inland_burial, tol);
 }
 
-TEST(AccountingWetlands, InlandMarshBecomingCoastalMarshRestoresFromTheBookingYear)
+TEST(AccountingWetlands, InlandMarshBecomingCoastalMarshRestoresFromTheFirstSighting)
 {
   // Inland marsh does not restore (no EF_RE of its own), so inland -> coastal marsh is a change the
   // Supplement books: EF_RE from the booking year, on top of the soil the marsh had.
+  // The pool holds carbon, so it keeps its 0-30 cm depth (it is not relabelled as 0-100 cm).
   auto const o = run_one(start_as(inland_marsh, 0, {marsh, marsh, marsh}));
-  EXPECT_NEAR(o.r().stock(3, sb_c_soil, 0), inland_soil + 2 * marsh_ef_re, tol);
+  EXPECT_NEAR(o.r().stock(3, sb_c_soil, 0), inland_soil + 3 * marsh_ef_re, tol);
+  EXPECT_EQ(o.r().stock(3, sb_soil_depth, 0), 30.0f);
 }

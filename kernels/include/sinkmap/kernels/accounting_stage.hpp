@@ -64,6 +64,7 @@ enum state_band : int {
   st_pending_first_year, ///< year it was first seen
   st_pending_count,      ///< consecutive maps that showed it
   st_last_nbr,           ///< NBR of the last map that had one (the next disturbance test)
+  st_soil_depth,         ///< depth (cm) the soil pool is measured to: it travels with the pool
   state_bands
 };
 
@@ -75,6 +76,7 @@ inline constexpr int max_harvest_zones = 48;
 /// Per-year stock outputs, in order.
 enum stock_band : int {
   sb_c_above = 0, sb_c_below, sb_c_dead, sb_c_soil, sb_c_total, sb_class, sb_category, sb_age,
+  sb_soil_depth,  ///< depth (cm) of the pixel's soil pool (its class's, or the one it carried in)
   stock_bands
 };
 
@@ -100,6 +102,7 @@ inline constexpr int event_restoration = 64; ///< soil gained at EF_RE (restored
 inline constexpr int event_extraction = 128; ///< a coastal wetland soil extracted (emitted at once)
 inline constexpr int event_drainage = 256;   ///< a drained coastal wetland soil lost at EF_DR
 inline constexpr int event_recolonized = 512; ///< revegetated by recolonization: EF_RE = 0 (Tier 1)
+inline constexpr int event_depth_kept = 1024; ///< soil of another depth kept: no rule converts it
 
 /// What happens to the soil of a coastal wetland converted into a class (accounting_params::
 /// coastal_soil_rule).
@@ -151,6 +154,11 @@ struct accounting_params {
   /// 1: the run says the revegetation the maps show was planted or reseeded, so EF_RE applies;
   /// 0: recolonization, for which the Supplement's Tier 1 sets EF_RE = 0 (a map cannot tell).
   int restoration_planted = 0;
+  /// Each class's soil depth (cm) and whether its soil is estimated (not NE): a soil pool keeps
+  /// its depth through class changes, and moves toward a new class's stock (Eq. 2.25) only when
+  /// both are measured to the same depth.
+  float soil_depth[max_classes];
+  unsigned char soil_estimated[max_classes];
   /// BCEF table per class (Table 4.5): step k applies while the growing stock is below
   /// bcef_below[k] m3/ha (the last step: INFINITY); 0 steps: the class has none.
   unsigned char bcef_steps[max_classes];
@@ -172,6 +180,7 @@ struct carbon_state {
   float pending_first = NAN;
   int pending_count = 0;
   float last_nbr = NAN;
+  float soil_depth = NAN;
 };
 
 /// One interval's fluxes (Mg C / ha over the whole interval).
@@ -236,6 +245,51 @@ SINKMAP_HD bool wetland_change(accounting_params const& p, int from, int to)
   return (p.restores[to] && !p.restores[from]) || (p.coastal[from] && p.coastal_soil_rule[to] != coastal_soil_default);
 }
 
+/// The coastal wetland soil rules (2013 Wetlands Supplement Ch. 4) for `years` years of a pixel in
+/// its class; true where one of them governs the soil (Eq. 2.25 then does not apply):
+///  - land restored or created as a coastal class (converted into a class with EF_RE from one
+///    without) gains EF_RE a year, as the run says it was planted (recolonization: EF_RE = 0,
+///    Table 4.12), never above the class's own stock ("until such time as stocks are equivalent
+///    to soil carbon stocks in natural settings");
+///  - a coastal soil drained into a class with the drainage rule loses EF_DR a year (Table 4.13)
+///    until none is left; one extracted into a class with a half-life decays by 0.5^(1/h) a year;
+///  - a wetland that remains (outside a transition period) buries at the class's burial rate
+///    where the model chose that practice (`remaining_allowed`).
+SINKMAP_HD bool coastal_soil_years(accounting_params const& p, class_params const& m, carbon_state& s,
+                                   interval_flux& f, float years, bool remaining_allowed)
+{
+  bool const converted = s.prior > 0 && !is_nodata(s.ysc);
+  bool const restored = converted && p.restores[s.cls] && !is_nodata(m.soil_gain) && !p.restores[s.prior];
+  bool const drained = converted && p.coastal[s.prior] && p.coastal_soil_rule[s.cls] == coastal_soil_drainage;
+  bool const extracted = converted && p.coastal[s.prior] && p.coastal_soil_rule[s.cls] == coastal_soil_extraction;
+  float d = 0.0f;
+  if (restored && p.restoration_planted) {
+    float const room = !is_nodata(m.soil_c) && m.soil_c > 0.0f ? m.soil_c - s.soil : INFINITY;
+    float const want = m.soil_gain * years;
+    d = want < room ? want : (room > 0.0f ? room : 0.0f);
+    if (d > 0.0f) f.events |= event_restoration;
+  } else if (restored) {
+    f.events |= event_recolonized;
+  } else if (drained && !is_nodata(m.soil_loss)) {
+    float const want = m.soil_loss * years;
+    d = -(want < s.soil ? want : (s.soil > 0.0f ? s.soil : 0.0f));
+    if (d < 0.0f) f.events |= event_drainage;
+  } else if (extracted && !is_nodata(m.soil_half_life) && m.soil_half_life > 0.0f && s.soil > 0.0f) {
+    d = -s.soil * (1.0f - det_expf(-0.6931471805599453f * years / m.soil_half_life));
+    f.events |= event_extraction;
+  } else if (!restored && !drained && !extracted && remaining_allowed && !is_nodata(m.burial)) {
+    d = m.burial * years;
+  }
+  if (d != 0.0f) {
+    float const soil0 = s.soil;
+    s.soil = soil0 + d;
+    float const ds = s.soil - soil0;  // as stored, so the pools and the fluxes agree
+    f.soil += ds;
+    if (ds > 0.0f) f.gains += ds; else f.losses -= ds;
+  }
+  return restored || drained || extracted;
+}
+
 /// One year of growth and transition for a pixel whose class is already settled.
 SINKMAP_HD void advance_one_year(accounting_params const& p, int zone, carbon_state& s, interval_flux& f)
 {
@@ -260,39 +314,21 @@ SINKMAP_HD void advance_one_year(accounting_params const& p, int zone, carbon_st
     } else if (is_nodata(m.growth) && is_forest_class(p.tables, s.cls)) {
       f.events |= event_no_rate;
     }
-    bool const converted = s.prior > 0 && !is_nodata(s.ysc);
-    // Coastal wetland soils (WS Ch. 4) follow their own rules, not Eq. 2.25: a restored or created
-    // wetland gains EF_RE a year for as long as it stays (Eq. 4.7), a drained one loses EF_DR
-    // a year until none is left (Eq. 4.8), and one that remains buries at the model's rate.
-    bool const restored = converted && p.restores[s.cls] && !is_nodata(m.soil_gain) && !p.restores[s.prior];
-    bool const drained = converted && p.coastal[s.prior] && p.coastal_soil_rule[s.cls] == coastal_soil_drainage;
-    bool const extracted = converted && p.coastal[s.prior] && p.coastal_soil_rule[s.cls] == coastal_soil_extraction;
-    float d_coastal = 0.0f;
-    if (restored && p.restoration_planted) {
-      d_coastal = m.soil_gain;
-      f.events |= event_restoration;
-    } else if (restored) {
-      f.events |= event_recolonized;
-    } else if (drained && !is_nodata(m.soil_loss)) {
-      d_coastal = -(m.soil_loss < s.soil ? m.soil_loss : (s.soil > 0.0f ? s.soil : 0.0f));
-      if (d_coastal < 0.0f) f.events |= event_drainage;
-    } else if (!restored && !drained && !extracted && !is_nodata(m.burial)) {
-      d_coastal = m.burial;
-    }
-    if (d_coastal != 0.0f) {
-      float const soil0 = s.soil;
-      s.soil = soil0 + d_coastal;
-      float const ds = s.soil - soil0;
-      f.soil += ds;
-      if (ds > 0.0f) f.gains += ds; else f.losses -= ds;
-    }
-    bool const coastal_soil = restored || drained || extracted;
+    // Coastal wetland soils follow their own rules, not Eq. 2.25 (coastal_soil_years).
+    bool const remaining = is_nodata(s.ysc) || s.ysc >= p.transition_years;
+    bool const coastal_soil = coastal_soil_years(p, m, s, f, 1.0f, remaining);
     // Dead organic matter and soil move only during the transition period after a conversion.
     if (!is_nodata(s.ysc) && s.ysc < p.transition_years) {
       float const left = p.transition_years - s.ysc > 1.0f ? p.transition_years - s.ysc : 1.0f;  // whole T or not
       float const dom_target = is_nodata(m.dead_c) ? 0.0f : m.dead_c;
       float d_dom = dom_target < s.dead ? dom_target - s.dead : (dom_target - s.dead) / left;  // Eq. 2.23
-      float const soil_target = is_nodata(m.soil_c) || coastal_soil ? s.soil : m.soil_c;
+      // Toward the new class's stock only when both are measured to the same depth: a soil of
+      // another depth is kept as it is and flagged (no rule of the Guidelines converts it).
+      // A class whose soil is not estimated (NE) sets no target: its soil is not zero, unknown.
+      bool const estimated = p.soil_estimated[s.cls] && !is_nodata(m.soil_c);
+      bool const same_depth = s.soil_depth == p.soil_depth[s.cls];
+      if (estimated && !same_depth && !coastal_soil) f.events |= event_depth_kept;
+      float const soil_target = !estimated || coastal_soil || !same_depth ? s.soil : m.soil_c;
       float const d_soil = (soil_target - s.soil) / left;  // Eq. 2.25
       float const dead0 = s.dead, soil0 = s.soil;
       s.dead = dead0 + d_dom;
@@ -347,6 +383,7 @@ SINKMAP_HD void advance_state(accounting_params const& p, int zone, float year, 
     // land remaining in its category: the class is relabelled, the pools carry on.
     convert = false;
     s.cls = s.pending;
+    if (!(s.soil > 0.0f)) s.soil_depth = p.soil_depth[s.cls];
     s.pending = 0;
     s.pending_first = NAN;
     s.pending_count = 0;
@@ -356,6 +393,8 @@ SINKMAP_HD void advance_state(accounting_params const& p, int zone, float year, 
     f.losses += above0 + below0;
     s.prior = s.cls;
     s.cls = s.pending;
+    // An empty soil pool takes the new class's depth; a pool with carbon keeps its own.
+    if (!(s.soil > 0.0f)) s.soil_depth = p.soil_depth[s.cls];
     // The clocks run from the year the change was first seen (year - dt is the last booked map).
     float const seen = s.pending_first;
     s.ysc = year - seen + 1.0f - dt;
@@ -369,11 +408,22 @@ SINKMAP_HD void advance_state(accounting_params const& p, int zone, float year, 
     f.gains += s.above + s.below;
     s.age = p.grows_from_zero[s.cls] ? 0.0f : NAN;
     if (p.coastal[s.prior] && p.coastal_soil_rule[s.cls] == coastal_soil_extraction && s.soil > 0.0f) {
-      // Extraction (WS Sect. 4.2.3, Eq. 4.6): the extracted soil's carbon is emitted at once.
-      f.losses += s.soil;
-      f.soil -= s.soil;
-      s.soil = 0.0f;
+      // Extraction (the Supplement's Table 4.11 stocks "for extraction", Eq. 4.6): the extracted
+      // soil's carbon is emitted at once, unless the model gives the class a half-life (then it
+      // decays from this year on, in advance_one_year).
       f.events |= event_extraction;
+      int const set = param_set(t, s.cls, zone, age_from_years(!is_nodata(s.age), p.default_age, p.age_boundary_years, s.age));
+      if (set < 0 || is_nodata(t.sets[set].soil_half_life)) {
+        f.losses += s.soil;
+        f.soil -= s.soil;
+        s.soil = 0.0f;
+      }
+    }
+    // The years between the first sighting and the booking (the clocks' head start) under the
+    // coastal rules too, as Eq. 2.25 catches them up through the years left of its period.
+    if (s.ysc > 0.0f) {
+      int const set = param_set(t, s.cls, zone, age_from_years(!is_nodata(s.age), p.default_age, p.age_boundary_years, s.age));
+      if (set >= 0) coastal_soil_years(p, t.sets[set], s, f, s.ysc, false);
     }
     s.pending = 0;
     s.pending_first = NAN;
@@ -459,6 +509,7 @@ SINKMAP_HD void load_state(accounting_params const& p, T const* in, std::size_t 
   s.pending_first = v[st_pending_first_year];
   s.pending_count = is_nodata(v[st_pending_count]) ? 0 : int(v[st_pending_count]);
   s.last_nbr = v[st_last_nbr];
+  s.soil_depth = v[st_soil_depth];
 }
 
 template <typename T>
@@ -482,6 +533,7 @@ struct accounting_stage {
     put(b + sb_class, i, nan_if_zero_class(s.cls));
     put(b + sb_category, i, state_category(p, s));
     put(b + sb_age, i, mapped ? s.age : NAN);
+    put(b + sb_soil_depth, i, mapped ? s.soil_depth : NAN);
   }
 
   SINKMAP_HD void operator()(std::size_t i) const
@@ -505,6 +557,7 @@ struct accounting_stage {
         float const a = acc_sample(in, q.age, plane, i);
         s.age = (!is_nodata(a) && a >= 0.0f) ? a : NAN;
         if (is_nodata(s.above) || is_nodata(s.below) || is_nodata(s.dead) || is_nodata(s.soil)) s.cls = 0;
+        if (s.cls > 0) s.soil_depth = p.soil_depth[s.cls];
       }
       s.last_nbr = acc_sample(in, q.nbr[0], plane, i);
       put_stock(0, i, s);
@@ -554,6 +607,7 @@ struct accounting_stage {
     put(sb + st_pending_first_year, i, s.pending > 0 ? s.pending_first : NAN);
     put(sb + st_pending_count, i, mapped ? float(s.pending_count) : NAN);
     put(sb + st_last_nbr, i, mapped ? s.last_nbr : NAN);
+    put(sb + st_soil_depth, i, mapped ? s.soil_depth : NAN);
   }
 };
 

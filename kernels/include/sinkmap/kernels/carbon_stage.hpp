@@ -51,6 +51,10 @@ struct class_params {
   float soil_gain = NAN;
   float soil_loss = NAN;
   float burial = NAN;
+  /// Half-life (years) of a coastal soil extracted into this class, where the model chooses to
+  /// let it decay (as InVEST's half-lives do) instead of the Supplement's emission at once; NaN:
+  /// at once.
+  float soil_half_life = NAN;
 };
 
 /// Distinct parameter combinations a model may have (classes x zones x ages, deduplicated).
