@@ -235,7 +235,8 @@ TEST(WetlandRun, TheDrainedMarshSinkCarriesTheMonteCarloIntervalOfEfDr)
     }
   EXPECT_GT(area, 0.0);
   // The inland marsh's stock row (a wetland row) has an interval too (its proxy biomass).
-  for (auto const& r : read_json(d.tmp.file("mc/inventory_2016.json"))["rows"])
+  json const stock2016 = read_json(d.tmp.file("mc/inventory_2016.json"));  // kept: the loop walks into it
+  for (auto const& r : stock2016["rows"])
     if (r["zone"] == "D_inland_marsh" && r["class"] == "wetland_herbaceous")
       EXPECT_LT(r["carbon_mgc_p2_5"].get<double>(), r["carbon_mgc_p97_5"].get<double>());
   (void)m;
