@@ -8,6 +8,7 @@
 #include <cpl_string.h>
 
 #include <atomic>
+#include <filesystem>
 #include <cstdio>
 #include <mutex>
 
@@ -92,6 +93,19 @@ dataset_ptr open_raster(std::string const& path, std::string const& what)
     SINKMAP_FAIL(bad_input, what + ": '" + path + "' has no raster bands");
   }
   return dataset_ptr(ds);
+}
+
+GDALDatasetUniquePtr open_text_csv(std::string const& path, std::string const& what)
+{
+  SINKMAP_EXPECTS(std::filesystem::is_regular_file(path), bad_input, what + ": no file '" + path + "'");
+  init_gdal();
+  note_input(path);
+  // HEADERS=YES: a header of class codes ("map,10,20") is still a header, not a data line.
+  char const* const options[] = {"HEADERS=YES", nullptr};
+  char const* const drivers[] = {"CSV", nullptr};
+  GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, drivers, options));
+  SINKMAP_EXPECTS(ds && ds->GetLayerCount() == 1, bad_input, what + ": cannot read '" + path + "' as CSV" + gdal_reason());
+  return ds;
 }
 
 }  // namespace sinkmap::io

@@ -46,6 +46,11 @@ int band_named(GDALDataset& ds, std::string const& name);
 /// " (GDAL: msg)" from take_gdal_error(), or "".
 std::string gdal_reason();
 
+/// Opens a CSV table with its header row, every value as text (the callers' checks then name
+/// what is wrong in a cell, line and column); `what` names the option in messages ("harvest").
+/// Throws bad_input for a missing or unreadable file.
+GDALDatasetUniquePtr open_text_csv(std::string const& path, std::string const& what);
+
 /// An owned GDAL string list (char**): creation options, or the arguments of a GDAL utility
 /// (GDALTranslate, GDALWarp, GDALBuildVRT).
 class gdal_string_list {

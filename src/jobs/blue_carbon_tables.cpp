@@ -25,24 +25,11 @@ std::string lower_trim(std::string s)
   return s;
 }
 
-GDALDatasetUniquePtr open_csv(std::string const& path, char const* what)
-{
-  SINKMAP_EXPECTS(std::filesystem::is_regular_file(path), bad_input, std::string(what) + ": no file '" + path + "'");
-  io::init_gdal();
-  note_input(path);
-  char const* const options[] = {"HEADERS=YES", nullptr};  // every value as text: the checks name it
-  GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
-                                            std::array<char const*, 2>{"CSV", nullptr}.data(), options));
-  SINKMAP_EXPECTS(ds && ds->GetLayerCount() == 1, bad_input,
-                  std::string(what) + ": cannot read '" + path + "' as CSV" + io::gdal_reason());
-  return ds;
-}
-
 }  // namespace
 
 blue_carbon_tables read_cbc_biophysical(std::string const& path, kernels::cbc_params& p)
 {
-  auto ds = open_csv(path, "biophysical table");
+  auto ds = io::open_text_csv(path, "biophysical table");
   OGRLayer* layer = ds->GetLayer(0);
   OGRFeatureDefn* defn = layer->GetLayerDefn();
   std::map<std::string, int> col;
@@ -100,7 +87,7 @@ blue_carbon_tables read_cbc_biophysical(std::string const& path, kernels::cbc_pa
 
 void read_cbc_transitions(std::string const& path, blue_carbon_tables const& t, kernels::cbc_params& p)
 {
-  auto ds = open_csv(path, "transition matrix");
+  auto ds = io::open_text_csv(path, "transition matrix");
   std::memset(p.cell, kernels::cbc_ncc, sizeof p.cell);
   auto row_of = [&](std::string const& name) {
     for (std::size_t k = 0; k < t.class_names.size(); ++k)

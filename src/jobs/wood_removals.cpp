@@ -17,14 +17,7 @@ namespace sinkmap::jobs {
 
 wood_removals read_wood_removals(std::string const& path, std::vector<std::string> const* zones)
 {
-  SINKMAP_EXPECTS(std::filesystem::is_regular_file(path), bad_input, "harvest: no file '" + path + "'");
-  io::init_gdal();
-  note_input(path);
-  // Every value as text (AUTODETECT_TYPE off): the checks below name what is wrong.
-  char const* const options[] = {"HEADERS=YES", nullptr};
-  GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
-                                            std::array<char const*, 2>{"CSV", nullptr}.data(), options));
-  SINKMAP_EXPECTS(ds && ds->GetLayerCount() == 1, bad_input, "harvest: cannot read '" + path + "' as CSV" + io::gdal_reason());
+  auto ds = io::open_text_csv(path, "harvest");
   OGRLayer* layer = ds->GetLayer(0);
   OGRFeatureDefn* defn = layer->GetLayerDefn();
   auto column = [&](char const* name) {

@@ -18,16 +18,7 @@ namespace sinkmap::uncertainty {
 confusion_matrix read_confusion(std::string const& path, models::carbon_model const& m,
                                 std::optional<models::code_lookup> const& codes)
 {
-  SINKMAP_EXPECTS(std::filesystem::is_regular_file(path), bad_input,
-                  "--landcover-confusion: no file '" + path + "'");
-  io::init_gdal();
-  // HEADERS=YES: a header of class codes ("map,10,20") is still a header, not a data line.
-  char const* const options[] = {"HEADERS=YES", nullptr};
-  note_input(path);
-  GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
-                                            std::array<char const*, 2>{"CSV", nullptr}.data(), options));
-  SINKMAP_EXPECTS(ds && ds->GetLayerCount() == 1, bad_input,
-                  "--landcover-confusion: cannot read '" + path + "' as CSV" + io::gdal_reason());
+  auto ds = io::open_text_csv(path, "--landcover-confusion");
   OGRLayer* layer = ds->GetLayer(0);
   OGRFeatureDefn* defn = layer->GetLayerDefn();
   SINKMAP_EXPECTS(defn->GetFieldCount() >= 2, bad_input,
