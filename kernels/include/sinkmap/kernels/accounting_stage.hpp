@@ -407,13 +407,13 @@ SINKMAP_HD void advance_state(accounting_params const& p, int zone, float year, 
     s.below = zone >= 0 ? p.after_below[s.cls][z] : 0.0f;
     f.gains += s.above + s.below;
     s.age = p.grows_from_zero[s.cls] ? 0.0f : NAN;
+    int const new_set = param_set(t, s.cls, zone, age_from_years(!is_nodata(s.age), p.default_age, p.age_boundary_years, s.age));
     if (p.coastal[s.prior] && p.coastal_soil_rule[s.cls] == coastal_soil_extraction && s.soil > 0.0f) {
       // Extraction (the Supplement's Table 4.11 stocks "for extraction", Eq. 4.6): the extracted
       // soil's carbon is emitted at once, unless the model gives the class a half-life (then it
       // decays from this year on, in advance_one_year).
       f.events |= event_extraction;
-      int const set = param_set(t, s.cls, zone, age_from_years(!is_nodata(s.age), p.default_age, p.age_boundary_years, s.age));
-      if (set < 0 || is_nodata(t.sets[set].soil_half_life)) {
+      if (new_set < 0 || is_nodata(t.sets[new_set].soil_half_life)) {
         f.losses += s.soil;
         f.soil -= s.soil;
         s.soil = 0.0f;
@@ -421,10 +421,7 @@ SINKMAP_HD void advance_state(accounting_params const& p, int zone, float year, 
     }
     // The years between the first sighting and the booking (the clocks' head start) under the
     // coastal rules too, as Eq. 2.25 catches them up through the years left of its period.
-    if (s.ysc > 0.0f) {
-      int const set = param_set(t, s.cls, zone, age_from_years(!is_nodata(s.age), p.default_age, p.age_boundary_years, s.age));
-      if (set >= 0) coastal_soil_years(p, t.sets[set], s, f, s.ysc, false);
-    }
+    if (s.ysc > 0.0f && new_set >= 0) coastal_soil_years(p, t.sets[new_set], s, f, s.ysc, false);
     s.pending = 0;
     s.pending_first = NAN;
     s.pending_count = 0;
