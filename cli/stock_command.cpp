@@ -22,6 +22,19 @@ void add_stock_command(CLI::App& app)
   auto* cmd = app.add_subcommand("stock", "Carbon stock map: biomass and carbon pools per pixel");
   cmd->add_option("SCENE", args->job.scenes, "raster or Landsat/Sentinel-2 product(s) of one date");
   add_carbon_options(*cmd, args->job.carbon);
+  auto& fi = args->job.carbon.forest_inventory;
+  cmd->add_option("--forest-inventory", fi.file,
+                  "forest management inventory polygons (any OGR vector): inside them forest pixels take the "
+                  "polygon's type, age and growing stock (stand volume -> biomass by the model's volume_to_biomass)");
+  cmd->add_option("--inventory-layer", fi.layer, "layer of --forest-inventory (default: the first)");
+  cmd->add_option("--inventory-year", fi.year, "survey year of --forest-inventory");
+  cmd->add_option("--type-field", fi.type_field, "inventory field of the dominant species or forest type (a code or a "
+                                                 "label of --forest-type-crosswalk, e.g. 杨树)");
+  cmd->add_option("--origin-field", fi.origin_field, "inventory field of the stand origin (e.g. 人工 / 天然)");
+  cmd->add_option("--age-field", fi.age_field, "inventory field of the stand age at the survey (years)");
+  cmd->add_option("--volume-field", fi.volume_field, "inventory field of the growing stock (m3/ha)");
+  cmd->add_option("--map-year", args->job.carbon.map_year,
+                  "year of the scene: the inventory's ages advance from the survey year to it (default: the survey year)");
   cmd->add_option("--lulc", args->job.lulc, "InVEST mode: land-use raster of pool-table codes");
   cmd->add_option("--pools", args->job.pools,
                   "InVEST mode: carbon pool CSV (lucode, C_above, C_below, C_soil, C_dead)");
@@ -53,6 +66,17 @@ void add_stock_command(CLI::App& app)
     SINKMAP_EXPECTS(args->mc.active() || (args->mc.sd_output.empty() && args->mc.confusion.empty()), bad_input,
                     "--uncertainty-map and --landcover-confusion need --uncertainty N");
     args->job.with_agb_input = args->mc.active();
+    auto& fi = args->job.carbon.forest_inventory;
+    if (fi.given()) {
+      SINKMAP_EXPECTS(fi.year != 0, bad_input, "--forest-inventory: give --inventory-year (the survey year)");
+      SINKMAP_EXPECTS(!fi.type_field.empty(), bad_input, "--forest-inventory: give --type-field");
+      fi.crosswalk = args->job.carbon.forest_type_crosswalk;
+    } else {
+      SINKMAP_EXPECTS(fi.type_field.empty() && fi.origin_field.empty() && fi.age_field.empty() && fi.volume_field.empty() &&
+                        fi.year == 0 && fi.layer.empty(),
+                      bad_input, "--type-field, --origin-field, --age-field, --volume-field, --inventory-year and "
+                                 "--inventory-layer describe --forest-inventory: give it");
+    }
     auto const r = jobs::run_stock_job(args->job);
     for (auto const& w : r.warnings) std::fprintf(stderr, "sinkmap stock: warning: %s\n", w.c_str());
     if (!args->job.run.quiet) {

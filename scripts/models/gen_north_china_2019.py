@@ -14,6 +14,10 @@ verified=list(csv.DictReader(open(D+'other_tables_verified.csv')))
 # uncertainties, depths or pages there: see ../shared/data/ipcc-wetlands/SOURCES.txt).
 WD=os.path.join(os.path.dirname(D.rstrip('/')),'ipcc-wetlands')+'/'
 wet=list(csv.DictReader(open(WD+'wetlands_2013.csv')))
+# Shandong's stand biomass-volume fits B = aV + b (Zhang et al. 2018 Table 1, B live trees with
+# roots): see ../shared/data/china-forest-bef/SOURCES.txt.
+BD=os.path.join(os.path.dirname(D.rstrip('/')),'china-forest-bef')+'/'
+bef_rows=list(csv.DictReader(open(BD+'china_bef_coefficients.csv')))
 
 def row(file, **kw):
     rows = forest if file=='forest_2019.csv' else other
@@ -472,6 +476,46 @@ for c,t in [('natural_forest_broadleaf','hardwoods'),('natural_forest_conifer','
             ('plantation_robinia','hardwoods'),('plantation_pinus_tabuliformis','pines'),('plantation_broadleaf','hardwoods'),
             ('plantation_conifer','other_conifers')]:
     classes[c]['bcef']='@bcef_temperate_'+t
+# Stand volume (growing stock, m3/ha) to biomass for forest inventory data. Shandong's own fits
+# (Zhang et al. 2018 Table 1, re-fitted by Zhang et al. 2013 from 3543 Chinese biomass plots):
+# B = aV + b, B the live trees' biomass with roots (Mg/ha), so output = total_biomass. The paper
+# prints R2 but no standard errors of a and b: they are exact here (their uncertainty is a gap).
+ZHANG2018="Zhang C.H., Ju W.M., Wang D.J., Wang X.Q., Wang X. 2018, Acta Ecologica Sinica 38(5):1739-1749, doi:10.5846/stxb201703280535, Table 1"
+def bef(zh, note=None):
+    m=[r for r in bef_rows if r['forest_type_zh']==zh and r['publication'].startswith('Zhang C.H.')]
+    assert len(m)==1, zh
+    r=m[0]
+    def coef(k, unit):
+        return collections.OrderedDict(value=float(r[k]),
+          source=f"{ZHANG2018}, {zh} ({r['forest_type_en']}): {k} = {r[k+'_raw']} {unit} (R2 {r['fit_stat_value']}); no standard error printed",
+          csv='china_bef_coefficients.csv#'+';'.join([f"forest_type_zh={zh}", f"{k}_raw={r[k+'_raw']}"]), csv_column=k)
+    o=collections.OrderedDict(form='linear', a=coef('a','Mg/m3'), b=coef('b','Mg/ha'), output='total_biomass',
+      source=f"{ZHANG2018} (B = aV + b, B = live-tree biomass above and below ground, V = stand volume m3/ha; fits of Zhang et al. 2013, Climatic Change 118:933-948)")
+    if note: o['note']=note
+    return o
+def bcef_volume(note):
+    return collections.OrderedDict(form='bcef_table', output='agb',
+      source="IPCC 2006 V4 Ch. 4 Eq. 2.8 with the class's BCEF_S table (Table 4.5): AGB = V x BCEF_S at V's growing-stock level", note=note)
+classes['plantation_platycladus']=plantation(28,'Coniferous','Platycladus orientalis (oriental arborvitae) plantation, where an inventory or map separates it; Tier 1 stocks of the coniferous plantation rows',
+   t48('Coniferous','≤20 y','Temperate continental forest and mountain systems','Asia, Europe'), t48('Coniferous','>20 y','Temperate continental forest and mountain systems','Asia, Europe'), 'Conifer')
+classes['plantation_platycladus']['agb']['source']=f"PROXY: {T48}, temperate continental forest and mountain systems, planted, coniferous (Table 4.8 has no Platycladus row)"
+classes['plantation_platycladus']['proxy']=True
+classes['forest_quercus']=cls(29,'forest','oak forest (Quercus spp.; in Shandong mostly natural secondary stands), where an inventory or map separates it; Tier 1 stocks of natural broadleaf forest',
+  agb=collections.OrderedDict(form='constant', a='@agb_natural_forest', source=f"PROXY: {T47}, natural secondary forest by ecological zone and age class (no oak row)"),
+  root_to_shoot=rs_steps('natural','Other Broadleaf'), carbon_fraction='@cf_forest', dead_c='@litter_forest_broadleaf', soil_c=soil_forest,
+  growth='@growth_natural_forest', loss_fraction='@loss_fraction_stand_replacing', proxy=True)
+classes['plantation_platycladus']['bcef']='@bcef_temperate_other_conifers'
+classes['forest_quercus']['bcef']='@bcef_temperate_hardwoods'
+classes['plantation_poplar']['volume_to_biomass']=bef('杨树')
+classes['plantation_robinia']['volume_to_biomass']=bef('硬阔类、软阔类', "Table 1 has no Robinia row: the hardwoods/softwoods group, whose footnote lists Robinia pseudoacacia among the softwoods")
+classes['plantation_pinus_tabuliformis']['volume_to_biomass']=bef('油松')
+classes['plantation_platycladus']['volume_to_biomass']=bef('柏木')
+classes['forest_quercus']['volume_to_biomass']=bef('栎类')
+classes['plantation_broadleaf']['volume_to_biomass']=bef('硬阔类、软阔类', "other hardwoods and softwoods (the group row of Table 1)")
+classes['natural_forest_mixed']['volume_to_biomass']=bef('针阔混交林')
+classes['natural_forest_broadleaf']['volume_to_biomass']=bcef_volume("broadleaf forest of no species in Table 1: IPCC temperate hardwoods")
+classes['natural_forest_conifer']['volume_to_biomass']=bcef_volume("coniferous forest of no species in Table 1: IPCC temperate other conifers")
+classes['plantation_conifer']['volume_to_biomass']=bcef_volume("coniferous plantation of no species in Table 1: IPCC temperate other conifers")
 lib['classes']=classes
 
 # Large uncertainties of non-negative quantities: the tables' SDs are the spread of the studies

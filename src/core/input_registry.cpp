@@ -23,7 +23,7 @@ void note_input(std::string const& path)
   struct stat st{};
   if (path.empty() || ::stat(path.c_str(), &st) != 0) return;
   std::lock_guard lock(g_mutex);
-  g_inputs.emplace(std::pair{st.st_dev, st.st_ino}, path);
+  g_inputs.insert_or_assign(std::pair{st.st_dev, st.st_ino}, path);  // the latest path read names it
 }
 
 void check_output_target(std::string const& path, std::string const& what)
@@ -34,6 +34,15 @@ void check_output_target(std::string const& path, std::string const& what)
                   what + ": '" + path + "' exists and is not a regular file; sinkmap writes only regular files");
   std::lock_guard lock(g_mutex);
   auto it = g_inputs.find({st.st_dev, st.st_ino});
+  // An input deleted since it was read frees its inode for a new file (a long-lived process, a
+  // test suite): the entry counts only while the path read still names this file.
+  if (it != g_inputs.end()) {
+    struct stat was{};
+    if (::stat(it->second.c_str(), &was) != 0 || was.st_dev != st.st_dev || was.st_ino != st.st_ino) {
+      g_inputs.erase(it);
+      it = g_inputs.end();
+    }
+  }
   SINKMAP_EXPECTS(it == g_inputs.end(), bad_input,
                   what + ": '" + path + "' is an input of this run (" + it->second +
                     "); write the output to another file");

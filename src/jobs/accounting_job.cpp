@@ -228,7 +228,10 @@ accounting_pass prepare_accounting_pass(accounting_job_options const& opt, accou
   carbon_input_options co = opt.carbon;
   co.landcover.clear();
   co.forest_type.clear();
-  if (!fresh) co.forest_age.clear();
+  if (!fresh) {  // the state carries the ages on
+    co.forest_age.clear();
+    co.forest_inventory = {};
+  }
   a.in = prepare_carbon_inputs(co, grid);
   auto& in = a.in;
   auto& cp = a.cp;
@@ -238,6 +241,8 @@ accounting_pass prepare_accounting_pass(accounting_job_options const& opt, accou
     std::memcpy(p.zone_lut, cp.zone_lut, sizeof p.zone_lut);
   }
   if (in.forest_age >= 0) q.age = int(planes.size()) + in.forest_age;
+  if (in.volume >= 0) q.volume = int(planes.size()) + in.volume;
+  p.age_offset_years = in.age_offset_years;
   for (auto const& pl : in.planes) planes.push_back(pl.source);
   p.default_zone = cp.default_zone;
   p.default_age = cp.default_age;

@@ -63,6 +63,7 @@ accounting_mc_totals run_accounting_montecarlo(accounting_job_options const& opt
   d.default_zone = a.cp.default_zone;
   d.default_age = a.cp.default_age;
   d.age_boundary_years = a.cp.age_boundary_years;
+  d.bcef = a.cp.bcef;
   for (int s = 0; s < a.in.model.tables->n_sets; ++s) d.residuals |= a.in.model.tables->sets[s].residual_sd > 0 ? 1 : 0;
   bool imagery = false;
   for (auto const& c : a.in.model.classes) imagery |= !c.tier1;

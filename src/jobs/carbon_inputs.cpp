@@ -41,6 +41,70 @@ std::optional<std::string> region_warning(models::carbon_model const& m, io::ras
   return std::string(buf);
 }
 
+namespace {
+
+// The inventory's polygons on the grid: their class (as a forest-type code equal to the class
+// id), stand age and growing stock, which the carbon stage reads inside the polygons.
+void add_forest_inventory(carbon_input_options const& o, io::raster_grid const& grid, carbon_inputs& in)
+{
+  auto const& m = in.model;
+  auto const& fi = o.forest_inventory;
+  SINKMAP_EXPECTS(o.forest_type.empty() && o.forest_age.empty(), bad_input,
+                  "forest_inventory and forest_type / forest_age maps: give the inventory or the maps, not both");
+  in.inventory = io::read_forest_inventory(fi, m);
+  std::string path = o.forest_inventory_raster;
+  if (path.empty()) {
+    in.inventory_file = std::make_shared<io::owned_file>(io::temporary_raster_path("forest-inventory"));
+    io::burn_forest_inventory(fi, *in.inventory, grid, in.inventory_file->path);
+    path = in.inventory_file->path;
+  }
+  in.type_lookup = {};
+  in.type_lookup.lut.fill(kernels::unmapped_code);
+  in.type_lookup.lut[0] = 0;
+  for (auto const& c : m.classes) in.type_lookup.lut[std::size_t(c.id)] = static_cast<unsigned char>(c.id);
+  in.type_lookup.nodata = {0};
+  in.type_lookup.file = in.inventory->crosswalk_file;
+  in.forest_type = int(in.planes.size());
+  in.planes.push_back({"forest_inventory", {path, 1 + io::ib_class}, GDT_Float32});
+  if (!fi.age_field.empty()) {
+    if (m.has_ages) {
+      in.forest_age = int(in.planes.size());
+      in.planes.push_back({"forest_inventory", {path, 1 + io::ib_age}, GDT_Float32});
+    } else {
+      in.notes.push_back("forest inventory: model " + m.name + " has no age classes; the ages of " + fi.file + " are not used");
+    }
+  }
+  if (!fi.volume_field.empty()) {
+    in.volume = int(in.planes.size());
+    in.planes.push_back({"forest_inventory", {path, 1 + io::ib_volume}, GDT_Float32});
+  }
+  in.age_offset_years = o.map_year != 0 ? float(o.map_year - fi.year) : 0.0f;
+  std::string classes;
+  for (auto const& [cls, n] : in.inventory->stands_per_class)
+    classes += (classes.empty() ? "" : ", ") + m.class_name(cls) + " " + std::to_string(n);
+  in.notes.push_back("forest inventory " + fi.file + " (layer " + in.inventory->layer + ", survey " + std::to_string(fi.year) +
+                     "): " + std::to_string(in.inventory->stands.size()) + " polygons (" + classes + ") through " +
+                     in.inventory->crosswalk_file + "; inside them forest pixels take the polygon's class" +
+                     (in.forest_age >= 0 ? ", age" : "") + (in.volume >= 0 ? " and growing stock" : "") +
+                     "; forest outside them keeps the land-cover defaults");
+  for (auto const& n : in.inventory->notes) in.notes.push_back(n);
+  if (o.map_year != 0 && o.map_year != fi.year)
+    in.notes.push_back("forest inventory of " + std::to_string(fi.year) + " used for the map of " +
+                       std::to_string(o.map_year) + ": stand ages advanced by " +
+                       std::to_string(o.map_year - fi.year) + " years; growing stocks are the survey's");
+  in.metadata["SINKMAP_FOREST_INVENTORY"] = fi.file + " (survey " + std::to_string(fi.year) + ", via " +
+                                            in.inventory->crosswalk_file + ")";
+  if (in.forest_age >= 0)
+    in.metadata["SINKMAP_AGE_CLASS"] = "forest inventory ages at the " + std::to_string(fi.year) + " survey, advanced to the map's year";
+  in.record["forest_inventory"] = {{"file", fi.file},          {"layer", fi.layer},
+                                   {"year", fi.year},          {"type_field", fi.type_field},
+                                   {"origin_field", fi.origin_field}, {"age_field", fi.age_field},
+                                   {"volume_field", fi.volume_field}, {"crosswalk", in.inventory->crosswalk_file},
+                                   {"map_year", o.map_year}};
+}
+
+}  // namespace
+
 carbon_inputs prepare_carbon_inputs(carbon_input_options const& o, io::raster_grid const& grid)
 {
   carbon_inputs in;
@@ -108,7 +172,7 @@ carbon_inputs prepare_carbon_inputs(carbon_input_options const& o, io::raster_gr
     in.default_age = o.forest_age_class == "young" ? 0 : 1;
     md["SINKMAP_AGE_CLASS"] = o.forest_age_class;
     rec["age"] = {{"source", "option"}, {"class", o.forest_age_class}};
-  } else if (o.forest_age.empty() && m.has_ages) {
+  } else if (o.forest_age.empty() && m.has_ages && (!o.forest_inventory.given() || o.forest_inventory.age_field.empty())) {
     md["SINKMAP_AGE_CLASS"] = std::string(m.default_age == 0 ? "young" : "old") + " (model default)";
     rec["age"]["class"] = m.default_age == 0 ? "young" : "old";
     in.notes.push_back(std::string("forest age class ") + (m.default_age == 0 ? "young" : "old") +
@@ -154,6 +218,7 @@ carbon_inputs prepare_carbon_inputs(carbon_input_options const& o, io::raster_gr
     md["SINKMAP_FOREST_TYPE"] = o.forest_type + " via " + cw_path;
     rec["forest_type"] = {{"map", o.forest_type}, {"crosswalk", cw_path}};
   }
+  if (o.forest_inventory.given()) add_forest_inventory(o, grid, in);
   if (!o.forest_age.empty()) {
     SINKMAP_EXPECTS(m.has_ages, bad_input,
                     "--forest-age: model " + m.name + " (" + m.file + ") has no age classes");
@@ -207,6 +272,9 @@ void bind_carbon_inputs(carbon_inputs const& in, int first_plane, kernels::carbo
   p.landcover_plane = plane(in.landcover);
   p.forest_type_plane = plane(in.forest_type);
   p.forest_age_plane = plane(in.forest_age);
+  p.volume_plane = plane(in.volume);
+  p.age_offset_years = in.age_offset_years;
+  p.bcef = models::bcef_tables_of(in.model);
   p.zone_plane = plane(in.zone);
   std::memset(p.lut, kernels::unmapped_code, sizeof p.lut);
   std::memset(p.type_lut, kernels::unmapped_code, sizeof p.type_lut);

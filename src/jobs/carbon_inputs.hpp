@@ -5,6 +5,7 @@
 
 #include "models/class_table.hpp"
 
+#include "io/forest_inventory.hpp"
 #include "io/scene.hpp"
 #include "models/carbon_model.hpp"
 #include "models/crosswalk.hpp"
@@ -14,6 +15,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,6 +33,12 @@ struct carbon_input_options {
   std::string climate_zone_map;                               ///< --climate-zone-map RASTER
   std::string climate_zone_crosswalk = "climate_zones_north_china";
   std::string soil_type;                                      ///< --soil-type NAME
+  /// [forest_inventory] / --forest-inventory: sub-compartment polygons whose type, age and
+  /// growing stock replace the land-cover defaults inside them (uses forest_type_crosswalk).
+  io::forest_inventory_options forest_inventory;
+  /// The inventory already burnt onto the grid (a run does it once); "" = burn it here.
+  std::string forest_inventory_raster;
+  int map_year = 0;  ///< the year of the map (0: the survey year): the inventory's ages advance
   bool unmapped_classes = false;  ///< classes without parameters: unmapped pixels, not an error
 };
 
@@ -39,6 +47,10 @@ struct carbon_inputs {
   /// The maps given, warped onto the grid: land cover, forest type, forest age, climate zone.
   std::vector<io::scene_plane> planes;
   int landcover = -1, forest_type = -1, forest_age = -1, zone = -1;  ///< index into planes
+  int volume = -1;               ///< growing stock plane (forest inventory), index into planes
+  float age_offset_years = 0;    ///< the map's year minus the inventory's survey year
+  std::optional<io::forest_inventory> inventory;  ///< the polygons as read (where given)
+  std::shared_ptr<io::owned_file> inventory_file;  ///< the burnt inventory, when burnt here
   models::code_lookup landcover_lookup, type_lookup, zone_lookup;
   int default_zone = 0, default_age = 0;
   /// Land-cover pixels per class id (from the code histogram; empty without a land-cover map).

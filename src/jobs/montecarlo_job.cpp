@@ -90,6 +90,7 @@ struct mc_plan {
   std::map<int, std::string> class_names;
   std::string sd_band;
   bool agb_input_everywhere = false;  ///< the agb_input band holds the index at Tier 1 pixels too
+  std::shared_ptr<io::owned_file> inventory_file;  ///< a forest inventory burnt for this plan
   std::vector<std::string> notes, warnings;
 };
 
@@ -172,6 +173,10 @@ void prepare(mc_plan& plan, GDALDataset& map, std::string const& map_file, jobs:
     std::memcpy(p.zone_lut, cp.zone_lut, sizeof p.zone_lut);
   }
   if (in.forest_age >= 0) p.planes.age = int(plan.planes.size()) + in.forest_age;
+  if (in.volume >= 0) p.planes.volume = int(plan.planes.size()) + in.volume;
+  p.age_offset_years = in.age_offset_years;
+  p.bcef = cp.bcef;
+  plan.inventory_file = in.inventory_file;  // the burnt inventory lives as long as the plan
   for (auto const& pl : in.planes) plan.planes.push_back(pl.source);
   p.default_zone = cp.default_zone;
   p.default_age = cp.default_age;

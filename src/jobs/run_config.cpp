@@ -195,6 +195,25 @@ run_config load_run_config(std::string const& path)
     u.finish();
   }
 
+  if (auto const* ft = root.table("forest_inventory")) {
+    // A forest management inventory's sub-compartments (io/forest_inventory.hpp).
+    config_table f(path, root.dir(), *ft, "forest_inventory");
+    auto& fi = co.forest_inventory;
+    fi.file = f.path("file", true);
+    fi.layer = f.text("layer").value_or("");
+    auto const year = f.integer("year", 1900, 2200);
+    if (!year) f.fail(ft, "year", "missing: the survey year (the ages and volumes are of that year)");
+    fi.year = int(*year);
+    fi.type_field = f.text("type_field").value_or("");
+    if (fi.type_field.empty()) f.fail(ft, "type_field", "missing: the field of the dominant species or forest type");
+    fi.origin_field = f.text("origin_field").value_or("");
+    fi.age_field = f.text("age_field").value_or("");
+    fi.volume_field = f.text("volume_field").value_or("");
+    fi.crosswalk = crosswalk_name_or_path(root.text("forest_type_crosswalk").value_or(""), root.dir());
+    if (fi.crosswalk.empty()) fi.crosswalk = co.forest_type_crosswalk;
+    f.finish();
+  }
+
   if (auto const* bt = root.table("coastal_blue_carbon")) {
     config_table b(path, root.dir(), *bt, "coastal_blue_carbon");
     c.blue_carbon.biophysical = b.path("biophysical", true);

@@ -10,9 +10,11 @@
 #include "io/quicklook.hpp"
 #include "io/run_lock.hpp"
 #include "io/run_staging.hpp"
+#include "io/forest_inventory.hpp"
 #include "io/zones.hpp"
 #include "inventory/category_flows.hpp"
 #include "inventory/soil_depths.hpp"
+#include "inventory/forest_inventory_agreement.hpp"
 #include "inventory/wetland_area.hpp"
 #include "io/class_raster.hpp"
 #include "jobs/accounting_job.hpp"
@@ -153,6 +155,14 @@ void check_before_writing(run_config const& cfg, run_products const& products, i
   exists(cfg.start_state, "start_state");
   if (!cfg.harvest.empty()) (void)read_wood_removals(cfg.harvest, nullptr);  // the zones are checked on the grid
   if (!cfg.statistics.empty()) (void)models::load_forest_statistics(cfg.statistics);
+  if (cfg.carbon.forest_inventory.given()) {
+    // Every polygon's fields are checked before anything is computed.
+    (void)io::read_forest_inventory(cfg.carbon.forest_inventory, jobs::load_model(cfg.carbon));
+    for (auto const& y : cfg.years)
+      SINKMAP_EXPECTS(y.forest_type.empty() && y.forest_age.empty(), bad_input,
+                      cfg.file + ": year " + std::to_string(y.year) +
+                        ": forest_type / forest_age maps and [forest_inventory]: give one, not both");
+  }
   for (auto const& y : cfg.years) {
     std::string const at = "year " + std::to_string(y.year);
     for (auto const& sc : y.scenes) exists(sc, at + " scenes");
@@ -226,6 +236,7 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
   //    The first year (of a fresh start) is where the accounting starts; every year gives the
   //    classes and NBR the accounting confirms changes with.
   std::vector<std::string> observed;
+  std::string inventory_raster;  // the forest inventory burnt onto the grid (after the first year)
   std::vector<nlohmann::json> year_json(cfg.years.size());
   std::optional<uncertainty::mc_totals> start_mc;
   for (std::size_t k = 0; k < cfg.years.size(); ++k) {
@@ -243,6 +254,8 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
     o.carbon.crosswalk = y.crosswalk;
     o.carbon.forest_type = y.forest_type;
     o.carbon.forest_age = y.forest_age;
+    o.carbon.map_year = y.year;
+    o.carbon.forest_inventory_raster = inventory_raster;
     o.output = out(run_products::observed(y.year));
     o.output_bands = cfg.stock_bands;
     if (!o.output_bands.empty())  // what the accounting reads
@@ -266,6 +279,24 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
     };
     auto const r = run_stock_job(o);
     result.files.push_back(o.output);
+    if (k == 0 && cfg.carbon.forest_inventory.given()) {
+      // Burnt once onto the grid for the later years, the accounting and the Monte Carlo; and
+      // where it and the first year's map disagree about forest, per zone.
+      auto const& fi = cfg.carbon.forest_inventory;
+      auto const model = jobs::load_model(cfg.carbon);
+      inventory_raster = out(".forest_inventory.tif");
+      io::burn_forest_inventory(fi, io::read_forest_inventory(fi, model), *grid, inventory_raster);
+      auto const agreement = zonal::forest_inventory_agreement(o.output, inventory_raster, model.tables->group_of, *zones, *areas);
+      manifest["forest_inventory"] = {{"file", fi.file}, {"survey_year", fi.year}, {"compared_with_year", y.year},
+                                      {"agreement", zonal::to_json(agreement)}};
+      rep.inventory_agreement = agreement;
+      rep.inventory_note = "forest inventory " + fi.file + " (survey " + std::to_string(fi.year) + ") against the " +
+                           std::to_string(y.year) + " land-cover map";
+      if (agreement.back().inventory_only_ha > 0)
+        warnings.push_back("forest inventory " + fi.file + ": " + std::to_string(long(std::lround(agreement.back().inventory_only_ha))) +
+                           " ha inside its polygons are not forest on the " + std::to_string(y.year) +
+                           " land-cover map (they keep the map's class; per zone in run.json forest_inventory.agreement)");
+    }
     if (!r.class_raster.empty()) push_with_sidecar(result.files, r.class_raster);
     if (!o.composite_output.empty()) result.files.push_back(o.composite_output);
     observed.push_back(o.output);
@@ -302,6 +333,8 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
   ao.dnbr_threshold = cfg.dnbr_threshold;
   ao.carbon = cfg.carbon;
   ao.carbon.forest_age = cfg.years.front().forest_age;  // stand ages where the accounting starts
+  ao.carbon.map_year = cfg.years.front().year;
+  ao.carbon.forest_inventory_raster = inventory_raster;
   for (int y : products.years) ao.stock_outputs.push_back(out(run_products::stock(y)));
   auto const intervals = products.intervals();
   for (auto const& [a, b] : intervals) ao.flux_outputs.push_back(out(run_products::sink(a, b)));

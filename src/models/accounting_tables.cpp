@@ -13,8 +13,6 @@ std::vector<std::string> fill_accounting_tables(carbon_model const& m, kernels::
   for (int c = 0; c < max_classes; ++c) {
     p.grows_from_zero[c] = 0;
     p.coastal[c] = p.coastal_soil_rule[c] = p.restores[c] = 0;
-    p.bcef_steps[c] = 0;
-    for (int k = 0; k < max_bcef_steps; ++k) p.bcef_below[c][k] = p.bcef_s[c][k] = p.bcef_r[c][k] = 0.0f;
     for (int z = 0; z < max_zones; ++z) {
       p.after_above[c][z] = 0.0f;
       p.after_below[c][z] = 0.0f;
@@ -22,14 +20,7 @@ std::vector<std::string> fill_accounting_tables(carbon_model const& m, kernels::
     }
   }
   // BCEF tables (Table 4.5) for wood removals given as volume.
-  for (auto const& ci : m.classes) {
-    p.bcef_steps[ci.id] = static_cast<unsigned char>(ci.bcef.size());
-    for (std::size_t k = 0; k < ci.bcef.size(); ++k) {
-      p.bcef_below[ci.id][k] = float(ci.bcef[k].growing_stock_below);
-      p.bcef_s[ci.id][k] = float(ci.bcef[k].bcef_s);
-      p.bcef_r[ci.id][k] = float(ci.bcef[k].bcef_r);
-    }
-  }
+  p.bcef = bcef_tables_of(m);
   // Coastal wetland soil rules (2013 Wetlands Supplement Ch. 4) and each class's soil depth.
   for (int c = 0; c < max_classes; ++c) {
     p.soil_depth[c] = float(m.soil_depth_cm);

@@ -587,7 +587,42 @@ class model_parser {
                                         "\"reason\": ...} where the practice gives none)");
       optional_rate(c, ci, s, d, "burial_rate", set_field::burial, p.burial);
     }
+    if (c.contains("volume_to_biomass")) volume_to_biomass(c.at("volume_to_biomass"), ci, s, d, field + ".volume_to_biomass");
+    else d.key += "|v-";
     return true;
+  }
+
+  // Growing stock (m3/ha) to biomass: {"form": "linear", "a": N, "b": N, "output": "agb" |
+  // "total_biomass", "source": ...} (a and b plain or uncertain), or {"form": "bcef_table",
+  // "source": ...} through the class's BCEF_S table (above-ground biomass, IPCC Eq. 2.8).
+  void volume_to_biomass(json const& j, class_info& ci, stratum const& s, draft& d, std::string const& f)
+  {
+    auto& p = d.p;
+    if (!j.is_object()) r_.fail(f, "expected {\"form\": \"linear\" | \"bcef_table\", ...}");
+    if (p.form == kernels::agb_form::none) r_.fail(f, "a class without living biomass takes no growing stock");
+    ci.volume_form = r_.text(j, "form", f);
+    ci.volume_source = r_.text(j, "source", f);
+    if (ci.volume_form == "linear") {
+      p.vb_form = kernels::volume_form::linear;
+      quantity const a = field_value(j, "a", f, s, 0, 10);
+      quantity const b = field_value(j, "b", f, s, -1000, 1000);
+      if (a.k != quantity::kind::value) r_.fail(f + ".a", "must be a number (NE or NA cannot convert a volume)");
+      if (b.k != quantity::kind::value) r_.fail(f + ".b", "must be a number (NE or NA cannot convert a volume)");
+      take(d, ci, set_field::vb_a, "", a, p.vb_a);
+      take(d, ci, set_field::vb_b, "", b, p.vb_b);
+      ci.volume_output = r_.text(j, "output", f);
+      if (ci.volume_output == "total_biomass") p.vb_total = 1;
+      else if (ci.volume_output != "agb")
+        r_.fail(f + ".output", "expected agb or total_biomass (live trees with roots), got '" + ci.volume_output + "'");
+    } else if (ci.volume_form == "bcef_table") {
+      p.vb_form = kernels::volume_form::bcef_table;
+      if (ci.bcef.empty()) r_.fail(f + ".form", "bcef_table needs the class's \"bcef\" table (IPCC 2006 Vol. 4 Table 4.5)");
+      ci.volume_output = j.contains("output") ? r_.text(j, "output", f) : "agb";
+      if (ci.volume_output != "agb") r_.fail(f + ".output", "BCEF_S gives above-ground biomass: expected agb");
+    } else {
+      r_.fail(f + ".form", "expected linear or bcef_table, got '" + ci.volume_form + "'");
+    }
+    d.key += "|v" + ci.volume_form + ci.volume_output;
   }
 
   void optional_rate(json const& c, class_info& ci, stratum const& s, draft& d, char const* key, set_field f,
@@ -767,6 +802,20 @@ std::string carbon_model::soil_depth_summary() const
   return s;
 }
 
+kernels::bcef_tables bcef_tables_of(carbon_model const& m)
+{
+  kernels::bcef_tables b{};
+  for (auto const& ci : m.classes) {
+    b.steps[ci.id] = static_cast<unsigned char>(ci.bcef.size());
+    for (std::size_t k = 0; k < ci.bcef.size(); ++k) {
+      b.below[ci.id][k] = float(ci.bcef[k].growing_stock_below);
+      b.s[ci.id][k] = float(ci.bcef[k].bcef_s);
+      b.r[ci.id][k] = float(ci.bcef[k].bcef_r);
+    }
+  }
+  return b;
+}
+
 void evaluate_tables(carbon_model const& m, std::vector<double> const& values,
                      kernels::class_tables& out)
 {
@@ -790,6 +839,8 @@ void evaluate_tables(carbon_model const& m, std::vector<double> const& values,
       case set_field::soil_loss: p.soil_loss = v; break;
       case set_field::burial: p.burial = v; break;
       case set_field::soil_half_life: p.soil_half_life = v; break;
+      case set_field::vb_a: p.vb_a = v; break;
+      case set_field::vb_b: p.vb_b = v; break;
     }
   }
 }

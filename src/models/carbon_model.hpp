@@ -40,6 +40,10 @@ struct class_info {
   };
   std::vector<bcef_step> bcef;
   std::string bcef_source;
+  /// How a forest inventory's growing stock becomes biomass for this class ("" where it takes
+  /// none: its land-cover biomass applies inside inventory polygons too): "linear" (B = a V + b)
+  /// or "bcef_table"; what B is ("agb" or "total_biomass", roots included) and the source.
+  std::string volume_form, volume_output, volume_source;
   /// Depth of the class's soil pool (cm): the model's soil_depth_cm unless the class gives its
   /// own (coastal wetland soils are 0-100 cm in the Wetlands Supplement); never added to another
   /// depth without saying so.
@@ -60,7 +64,8 @@ struct zone_info {
 
 /// Which field of a parameter set a quantity fills (for the Monte Carlo's re-evaluation).
 enum class set_field { a, b, rs_ratio_0, rs_ratio_1, rs_ratio_2, rs_ratio_3, carbon_fraction,
-                       dead_c, soil_c, growth, loss_fraction, soil_gain, soil_loss, burial, soil_half_life };
+                       dead_c, soil_c, growth, loss_fraction, soil_gain, soil_loss, burial, soil_half_life,
+                       vb_a, vb_b };
 
 struct set_binding {
   int set = 0;
@@ -132,6 +137,9 @@ struct carbon_model {
 /// "models/x.json: classes.forest.agb.b: missing") for a missing, mistyped or out-of-range
 /// field, an unknown form, index, zone, age or soil type, and a class id outside 1..31.
 carbon_model load_carbon_model(std::string const& path, model_choice const& choice = {});
+
+/// The classes' BCEF tables (IPCC 2006 Vol. 4 Table 4.5) as the kernels read them.
+kernels::bcef_tables bcef_tables_of(carbon_model const& m);
 
 /// Tables at other parameter values (a Monte Carlo draw): the same sets, re-evaluated.
 void evaluate_tables(carbon_model const& m, std::vector<double> const& parameter_values,

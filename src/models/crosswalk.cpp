@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <cstdlib>
 #include <fstream>
 
 namespace sinkmap::models {
@@ -68,7 +69,49 @@ crosswalk load_crosswalk(std::string const& path)
       c.legend[code_of(text, "legend")] = label.get<std::string>();
     }
   }
+  if (j.contains("origins")) {
+    if (!j["origins"].is_object()) fail("origins", "expected an object of label: planted | natural");
+    for (auto const& [label, o] : j["origins"].items()) {
+      if (!o.is_string() || (o != "planted" && o != "natural"))
+        fail("origins." + label, "expected planted or natural, got " + o.dump());
+      c.origins[label] = o.get<std::string>();
+    }
+  }
+  if (j.contains("labels")) {
+    if (!j["labels"].is_object()) fail("labels", "expected an object of label: class or {planted: class, natural: class}");
+    for (auto const& [label, v] : j["labels"].items()) {
+      if (v.is_string()) {
+        c.labels[label]["*"] = v.get<std::string>();
+        continue;
+      }
+      if (!v.is_object() || v.empty()) fail("labels." + label, "expected a class name or {\"planted\": class, \"natural\": class}");
+      for (auto const& [origin, cls] : v.items()) {
+        if (origin != "planted" && origin != "natural")
+          fail("labels." + label + "." + origin, "expected planted or natural");
+        if (!cls.is_string()) fail("labels." + label + "." + origin, "expected a class name, got " + cls.dump());
+        c.labels[label][origin] = cls.get<std::string>();
+      }
+    }
+  }
   return c;
+}
+
+std::string class_of_label(crosswalk const& cw, std::string const& type, std::string const& origin, std::string& why)
+{
+  why.clear();
+  auto const l = cw.labels.find(type);
+  if (l != cw.labels.end()) {
+    if (auto const o = l->second.find(origin); !origin.empty() && o != l->second.end()) return o->second;
+    if (auto const any = l->second.find("*"); any != l->second.end()) return any->second;
+    why = origin.empty() ? "label '" + type + "' names a class per origin, and the inventory has no origin field"
+                         : "label '" + type + "' has no class for origin " + origin;
+    return "";
+  }
+  char* end = nullptr;
+  long const code = std::strtol(type.c_str(), &end, 10);
+  if (!type.empty() && end && *end == '\0' && cw.codes.count(int(code))) return cw.codes.at(int(code));
+  why = "'" + type + "' is neither a code nor a label of crosswalk " + cw.file;
+  return "";
 }
 
 namespace {

@@ -18,6 +18,11 @@ struct crosswalk {
   std::map<int, std::string> codes;    ///< code -> class (or zone) name
   std::map<int, std::string> legend;   ///< code -> the product's own label
   std::vector<int> nodata;             ///< codes that mean "no data"
+  /// Text labels (a forest inventory's species or forest-type names, e.g. 杨树) -> class name,
+  /// by origin: "*" for any origin, else "planted" or "natural".
+  std::map<std::string, std::map<std::string, std::string>> labels;
+  /// A forest inventory's origin labels (e.g. 人工, 天然) -> "planted" or "natural".
+  std::map<std::string, std::string> origins;
 };
 
 /// A crosswalk resolved against a model: code -> class id (or zone), with names for messages.
@@ -42,6 +47,11 @@ std::string resolve_crosswalk_path(std::string const& name_or_path, carbon_model
 
 /// Reads and validates a crosswalk file. Throws bad_input naming the file and the field.
 crosswalk load_crosswalk(std::string const& path);
+
+/// The class name a forest inventory's type value (a code of `codes` or a label of `labels`)
+/// and origin ("" where the inventory has no origin field) stand for; "" where the crosswalk
+/// has neither, or the label has no class for that origin. `why` says which.
+std::string class_of_label(crosswalk const& cw, std::string const& type, std::string const& origin, std::string& why);
 
 /// Codes -> class ids of the model; a class name the model lacks is bad_input naming the
 /// crosswalk file, the code and the model. Nodata codes map to 0.

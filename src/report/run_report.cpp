@@ -210,6 +210,18 @@ void write_run_report(run_report const& r, std::string const& path)
     for (auto const& f : r.wetland_flags) h << "<p class=\"warn\">" << escape_html(f) << "</p>\n";
   }
 
+  if (!r.inventory_agreement.empty()) {
+    h << "<h3>Forest inventory and land cover (ha)</h3>\n<p>" << escape_html(r.inventory_note)
+      << ". Inside the inventory's polygons, forest pixels take the polygon's type, age and growing stock; "
+         "polygon area the map does not call forest keeps the map's class; the map's forest outside every "
+         "polygon keeps the land-cover defaults.</p>\n<table><tr><th class=\"l\">zone</th><th>forest in both</th>"
+         "<th>inventory forest, not forest on the map</th><th>map forest outside the inventory</th></tr>\n";
+    for (auto const& a : r.inventory_agreement)
+      h << "<tr><td class=\"l\">" << escape_html(a.zone == "*" ? "all zones" : a.zone) << "</td><td>" << number(a.both_ha, 1)
+        << "</td><td>" << number(a.inventory_only_ha, 1) << "</td><td>" << number(a.landcover_only_ha, 1) << "</td></tr>\n";
+    h << "</table>\n";
+  }
+
   // Per-zone tables.
   std::vector<std::string> zones;
   for (auto const& y : r.years)

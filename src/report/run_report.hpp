@@ -4,6 +4,7 @@
 // bars, per-zone tables (stock, sink, coverage, transitions) and the provenance.
 #pragma once
 
+#include "inventory/forest_inventory_agreement.hpp"
 #include "inventory/zonal_inventory.hpp"
 #include "inventory/category_flows.hpp"
 #include "inventory/sink_flows.hpp"
@@ -50,6 +51,9 @@ struct run_report {
   };
   std::vector<wetland_area> wetland_areas;
   std::vector<std::string> wetland_flags;
+  /// A forest inventory against the first year's land cover, per zone ("*": all zones).
+  std::string inventory_note;
+  std::vector<zonal::inventory_agreement_row> inventory_agreement;
 };
 
 /// Writes the report atomically. Images are inline; links point only at files of `files`.

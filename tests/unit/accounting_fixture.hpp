@@ -123,11 +123,11 @@ inline std::unique_ptr<accounting_params> make_params(int n_years, float first_y
   // Forest's BCEF table by growing stock (below 20, 40, 100, 200 m3/ha, above).
   float const below[] = {20, 40, 100, 200, INFINITY}, bs[] = {3.0f, 1.7f, 1.4f, 1.05f, 0.8f},
               br[] = {3.33f, 1.89f, 1.55f, 1.17f, 0.89f};
-  p->bcef_steps[forest] = 5;
+  p->bcef.steps[forest] = 5;
   for (int k = 0; k < 5; ++k) {
-    p->bcef_below[forest][k] = below[k];
-    p->bcef_s[forest][k] = bs[k];
-    p->bcef_r[forest][k] = br[k];
+    p->bcef.below[forest][k] = below[k];
+    p->bcef.s[forest][k] = bs[k];
+    p->bcef.r[forest][k] = br[k];
   }
   for (auto& z : p->harvest_m3_per_ha)
     for (auto& v : z) v = NAN;

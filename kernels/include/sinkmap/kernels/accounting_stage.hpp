@@ -68,8 +68,6 @@ enum state_band : int {
   state_bands
 };
 
-/// Growing-stock levels of a class's BCEF table (IPCC 2006 Vol. 4 Table 4.5 has five).
-inline constexpr int max_bcef_steps = 5;
 /// Zones that may carry wood-removal statistics in one pass.
 inline constexpr int max_harvest_zones = 48;
 
@@ -122,7 +120,8 @@ struct accounting_planes {
   int c_above = -1, c_below = -1, c_dead = -1, c_soil = -1, c_total = -1;
   int state = -1;  ///< first of the state_bands planes of a start state (-1: fresh start)
   int zone = -1;   ///< climate-zone codes (through zone_lut)
-  int age = -1;    ///< stand age in years at the first map (fresh start)
+  int age = -1;    ///< stand age in years (fresh start; plus age_offset_years: at the first map)
+  int volume = -1; ///< growing stock (m3/ha) of forest inventory pixels at the first map (Monte Carlo)
   int harvest_zone = -1;  ///< zone number (1..) of the removal statistics (0: outside every zone)
 };
 
@@ -137,6 +136,7 @@ struct accounting_params {
   unsigned char zone_lut[landcover_codes];
   int default_zone = 0, default_age = 0;
   float age_boundary_years = 20;
+  float age_offset_years = 0;  ///< the first map's year minus the age plane's (an inventory's survey)
   class_tables tables;
   /// B_AFTER per class and zone (Mg C / ha, above and below ground), and the mature stock
   /// (Mg d.m. / ha above ground) where growth stops (INFINITY: none).
@@ -159,12 +159,8 @@ struct accounting_params {
   /// both are measured to the same depth.
   float soil_depth[max_classes];
   unsigned char soil_estimated[max_classes];
-  /// BCEF table per class (Table 4.5): step k applies while the growing stock is below
-  /// bcef_below[k] m3/ha (the last step: INFINITY); 0 steps: the class has none.
-  unsigned char bcef_steps[max_classes];
-  float bcef_below[max_classes][max_bcef_steps];
-  float bcef_s[max_classes][max_bcef_steps];  ///< growing stock (m3) to AGB (Mg d.m.)
-  float bcef_r[max_classes][max_bcef_steps];  ///< removals (m3) to AGB removed (Mg d.m.)
+  /// BCEF tables per class (Table 4.5), for wood removals given as volume.
+  bcef_tables bcef;
   /// Wood removals per ha of eligible forest, m3/ha, per harvest zone (1..n_harvest_zones) and
   /// map (removals of the years since the previous map summed); NaN: no statistic there.
   int n_harvest_zones = 0;
@@ -196,9 +192,9 @@ struct interval_flux {
 SINKMAP_HD int bcef_step(accounting_params const& p, int cls, float agb)
 {
   if (cls <= 0 || cls >= max_classes) return -1;
-  int const n = p.bcef_steps[cls];
+  int const n = p.bcef.steps[cls];
   for (int k = 0; k < n; ++k)
-    if (k == n - 1 || agb / p.bcef_s[cls][k] < p.bcef_below[cls][k]) return k;
+    if (k == n - 1 || agb / p.bcef.s[cls][k] < p.bcef.below[cls][k]) return k;
   return -1;
 }
 
@@ -446,7 +442,7 @@ SINKMAP_HD void advance_state(accounting_params const& p, int zone, float year, 
     if (k < 0 || set < 0) {
       f.events |= event_no_bcef;
     } else {
-      float const r = p.bcef_r[s.cls][k];
+      float const r = p.bcef.r[s.cls][k];
       float removed = removal_m3 * r;  // Mg d.m. / ha above ground
       if (removed > agb) removed = agb;
       float const d_above = removed * cf;
@@ -551,7 +547,7 @@ struct accounting_stage {
         s.below = acc_sample(in, q.c_below, plane, i);
         s.dead = acc_sample(in, q.c_dead, plane, i);
         s.soil = acc_sample(in, q.c_soil, plane, i);
-        float const a = acc_sample(in, q.age, plane, i);
+        float const a = acc_sample(in, q.age, plane, i) + p.age_offset_years;
         s.age = (!is_nodata(a) && a >= 0.0f) ? a : NAN;
         if (is_nodata(s.above) || is_nodata(s.below) || is_nodata(s.dead) || is_nodata(s.soil)) s.cls = 0;
         if (s.cls > 0) s.soil_depth = p.soil_depth[s.cls];

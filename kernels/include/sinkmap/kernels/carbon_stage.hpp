@@ -21,6 +21,13 @@ enum class agb_form : int {
 
 inline constexpr int max_root_shoot_steps = 4;
 
+/// Stand biomass from a forest inventory's growing stock V (m3/ha), per class:
+enum class volume_form : int {
+  none = 0,    ///< the class takes no volume: its land-cover biomass applies
+  linear,      ///< B = a V + b (continuous BEF, Fang et al.), for V > 0; B = 0 for V = 0
+  bcef_table,  ///< AGB = V BCEF_S at V's growing-stock level (IPCC 2006 Vol. 4 Eq. 2.8, Table 4.5)
+};
+
 /// Plain-data parameters of one (class, climate zone, age class) combination, at the values
 /// the model gives (the Monte Carlo draws other values into the same struct).
 struct class_params {
@@ -55,6 +62,25 @@ struct class_params {
   /// let it decay (as InVEST's half-lives do) instead of the Supplement's emission at once; NaN:
   /// at once.
   float soil_half_life = NAN;
+  /// Growing stock to biomass (forest inventory pixels only): the form, its coefficients (a in
+  /// Mg d.m. per m3, b in Mg d.m. per ha) and whether B is above-ground biomass (0) or the
+  /// stand's total live biomass with roots (1: then split by the root-to-shoot ratio, never
+  /// expanded by it again).
+  volume_form vb_form = volume_form::none;
+  float vb_a = 0, vb_b = 0;
+  int vb_total = 0;
+};
+
+/// Growing-stock levels of a class's BCEF table (IPCC 2006 Vol. 4 Table 4.5 has five).
+inline constexpr int max_bcef_steps = 5;
+
+/// BCEF tables per class (Table 4.5): step k applies while the growing stock is below below[k]
+/// m3/ha (the last step: INFINITY); 0 steps: the class has none.
+struct bcef_tables {
+  unsigned char steps[max_classes];
+  float below[max_classes][max_bcef_steps];
+  float s[max_classes][max_bcef_steps];  ///< BCEF_S: growing stock (m3) to AGB (Mg d.m.)
+  float r[max_classes][max_bcef_steps];  ///< BCEF_R: removals (m3) to AGB removed (Mg d.m.)
 };
 
 /// Distinct parameter combinations a model may have (classes x zones x ages, deduplicated).
@@ -97,6 +123,13 @@ struct carbon_stage_params {
   int landcover_plane = -1;      ///< input plane of land-cover codes; -1: threshold classifier
   int forest_type_plane = -1;    ///< forest-type codes (refine forest pixels); -1: none
   int forest_age_plane = -1;     ///< stand age in years; -1: default_age everywhere
+  /// Years to add to the age plane's ages: the map's year minus the year the ages were surveyed
+  /// (a forest inventory's ages advance with the years).
+  float age_offset_years = 0;
+  /// Growing stock (m3/ha) of forest inventory pixels (NaN elsewhere); -1: none. Where a pixel
+  /// has one and its parameter set converts volume, biomass comes from it (volume_form).
+  int volume_plane = -1;
+  bcef_tables bcef;
   int zone_plane = -1;           ///< climate-zone codes; -1: default_zone everywhere
   unsigned char lut[landcover_codes];       ///< land-cover code -> class id
   unsigned char type_lut[landcover_codes];  ///< forest-type code -> class id (unmapped: keep)
@@ -209,7 +242,9 @@ SINKMAP_HD int zone_of(carbon_stage_params const& p, float zone_code)
 /// age class where there is no age map or the map has no age here.
 SINKMAP_HD int age_of(carbon_stage_params const& p, float age_years)
 {
-  if (p.forest_age_plane < 0 || is_nodata(age_years) || age_years < 0.0f) return p.default_age;
+  if (p.forest_age_plane < 0 || is_nodata(age_years)) return p.default_age;
+  age_years += p.age_offset_years;
+  if (age_years < 0.0f) return p.default_age;
   return age_years <= p.age_boundary_years ? 0 : 1;
 }
 
@@ -222,10 +257,16 @@ SINKMAP_HD int param_set(class_tables const& t, int cls, int zone, int age)
   return s == no_param_set ? -1 : int(s);
 }
 
-/// agb, bgb, c_above, c_below, c_dead, c_soil, c_total of a parameter set, and the class id.
-/// A pixel with a class but no parameters keeps its class id and gets NaN pools, so that the
-/// inventory can report it; a pixel without a class is NaN throughout.
-SINKMAP_HD void pools_from_agb(class_tables const& t, int cls, int set, float agb, float* v)
+/// The index value a parameter set's biomass model reads (0 where it reads none).
+SINKMAP_HD float model_input(class_params const& m, float const* ix)
+{
+  return m.index_output >= 0 ? ix[m.index_output] : 0.0f;
+}
+
+/// agb, bgb, c_above, c_below, c_dead, c_soil, c_total of a parameter set given its biomass,
+/// and the class id. A pixel with a class but no parameters keeps its class id and gets NaN
+/// pools, so that the inventory can report it; a pixel without a class is NaN throughout.
+SINKMAP_HD void pools_from_biomass(class_tables const& t, int cls, int set, float agb, float bgb, float* v)
 {
   if (set < 0 || is_nodata(agb)) {
     for (int k = 0; k < carbon_outputs - 1; ++k) v[k] = NAN;
@@ -233,7 +274,6 @@ SINKMAP_HD void pools_from_agb(class_tables const& t, int cls, int set, float ag
     return;
   }
   class_params const& m = t.sets[set];
-  float const bgb = agb * root_to_shoot(m, agb);
   v[0] = agb;
   v[1] = bgb;
   v[2] = agb * m.carbon_fraction;
@@ -244,17 +284,88 @@ SINKMAP_HD void pools_from_agb(class_tables const& t, int cls, int set, float ag
   v[7] = float(cls);
 }
 
-/// The index value a parameter set's biomass model reads (0 where it reads none).
-SINKMAP_HD float model_input(class_params const& m, float const* ix)
+/// The same from above-ground biomass: below-ground by the root-to-shoot ratio.
+SINKMAP_HD void pools_from_agb(class_tables const& t, int cls, int set, float agb, float* v)
 {
-  return m.index_output >= 0 ? ix[m.index_output] : 0.0f;
+  float const bgb = set >= 0 && !is_nodata(agb) ? agb * root_to_shoot(t.sets[set], agb) : NAN;
+  pools_from_biomass(t, cls, set, agb, bgb, v);
 }
 
+/// The BCEF level of growing stock v (m3/ha) in class cls's table; -1: the class has none.
+SINKMAP_HD int bcef_level(bcef_tables const& b, int cls, float v)
+{
+  if (cls <= 0 || cls >= max_classes) return -1;
+  int const n = b.steps[cls];
+  for (int k = 0; k < n; ++k)
+    if (k == n - 1 || v < b.below[cls][k]) return k;
+  return -1;
+}
+
+/// Above- and below-ground biomass (Mg d.m. / ha) of a total live biomass B that includes the
+/// roots: AGB solves AGB (1 + R(AGB)) = B under the stepwise ratio, so the total stays B (the
+/// ratio splits it and never expands it again). Where the steps leave no exact solution (R
+/// jumps at a bound), AGB is the bound and the roots the rest.
+SINKMAP_HD void split_total_biomass(class_params const& m, float total, float& agb, float& bgb)
+{
+  agb = total;
+  for (int k = 0; k < m.rs_steps; ++k) {
+    float const lower = k > 0 ? m.rs_below[k - 1] : -INFINITY;
+    float const cand = total / (1.0f + m.rs_ratio[k]);
+    if (cand < lower) {  // in the gap at this step's lower bound
+      agb = lower;
+      break;
+    }
+    if (cand < m.rs_below[k]) {
+      agb = cand;
+      break;
+    }
+  }
+  bgb = total - agb;
+}
+
+/// Biomass of growing stock v (m3/ha) under a parameter set's volume conversion. False where
+/// the set converts no volume, v is not a growing stock, or the class has no BCEF level: the
+/// pixel's land-cover biomass applies.
+SINKMAP_HD bool biomass_from_volume(class_params const& m, bcef_tables const& b, int cls, float v, float& agb, float& bgb)
+{
+  if (m.vb_form == volume_form::none || is_nodata(v) || v < 0.0f) return false;
+  if (m.vb_form == volume_form::linear) {
+    // The intercept b is biomass a stand has at small volumes (Fang's BEF = a + b / V); land
+    // without growing stock has no stand, so V = 0 carries none.
+    float const B = v > 0.0f ? m.vb_a * v + m.vb_b : 0.0f;
+    if (m.vb_total) {
+      split_total_biomass(m, B < 0.0f ? 0.0f : B, agb, bgb);
+      return true;
+    }
+    agb = B < 0.0f ? 0.0f : B;
+  } else {
+    int const k = bcef_level(b, cls, v);
+    if (k < 0) return false;
+    agb = v * b.s[cls][k];
+  }
+  bgb = agb * root_to_shoot(m, agb);
+  return true;
+}
+
+/// Pools of a parameter set from its biomass model at the pixel's indices.
 SINKMAP_HD void carbon_pools(class_tables const& t, int cls, int set, float const* ix, float* v)
 {
-  float const agb = set >= 0 ? above_ground_biomass(t.sets[set], model_input(t.sets[set], ix)) : NAN;
-  pools_from_agb(t, cls, set, agb, v);
+  pools_from_agb(t, cls, set, set >= 0 ? above_ground_biomass(t.sets[set], model_input(t.sets[set], ix)) : NAN, v);
 }
+
+/// Pools of a pixel whose biomass comes from its growing stock where it has one (and its set
+/// converts volume), else from the set's biomass model at index value x.
+SINKMAP_HD void pixel_carbon(class_tables const& t, bcef_tables const& b, int cls, int set, float x, float volume,
+                             float* v)
+{
+  float agb = NAN, bgb = NAN;
+  if (set >= 0 && biomass_from_volume(t.sets[set], b, cls, volume, agb, bgb)) {
+    pools_from_biomass(t, cls, set, agb, bgb, v);
+    return;
+  }
+  pools_from_agb(t, cls, set, set >= 0 ? above_ground_biomass(t.sets[set], x) : NAN, v);
+}
+
 
 /// The input sample of plane `k` at pixel i as float, or NaN where the plane is absent.
 template <typename T>
@@ -291,7 +402,8 @@ SINKMAP_HD void pixel_pools(carbon_stage_params const& p, T const* in, std::size
 {
   int cls, set;
   pixel_class_set(p, in, plane, i, valid, ix, cls, set);
-  carbon_pools(p.tables, cls, set, ix, v);
+  pixel_carbon(p.tables, p.bcef, cls, set, set >= 0 ? model_input(p.tables.sets[set], ix) : NAN,
+               plane_sample(in, p.volume_plane, plane, i), v);
   v[agb_input_value] = agb_input_of(p, set, valid, ix);
 }
 
@@ -424,15 +536,20 @@ void run_carbon_stage_host(carbon_stage_params const& p, T const* in, float* out
       for (int k = 0; k < p.idx.n_outputs; ++k) px[k] = ix[k][j];
       float v[max_carbon_values];
       int const set = set_at[j];
-      float agb = NAN;
-      if (set >= 0) {
-        class_params const& m = p.tables.sets[set];
-        bool const shaped = m.form == agb_form::power || m.form == agb_form::exponential ||
-                            m.form == agb_form::logarithmic;
-        float const x = model_input(m, px);
-        agb = shaped && m.index_output >= 0 ? agb_from_shape(m, x, shape_at[j]) : above_ground_biomass(m, x);
+      float agb = NAN, bgb = NAN;
+      if (set >= 0 && biomass_from_volume(p.tables.sets[set], p.bcef, cls_at[j],
+                                          plane_sample(in, p.volume_plane, plane, b0 + j), agb, bgb)) {
+        pools_from_biomass(p.tables, cls_at[j], set, agb, bgb, v);
+      } else {
+        if (set >= 0) {
+          class_params const& m = p.tables.sets[set];
+          bool const shaped = m.form == agb_form::power || m.form == agb_form::exponential ||
+                              m.form == agb_form::logarithmic;
+          float const x = model_input(m, px);
+          agb = shaped && m.index_output >= 0 ? agb_from_shape(m, x, shape_at[j]) : above_ground_biomass(m, x);
+        }
+        pools_from_agb(p.tables, cls_at[j], set, agb, v);
       }
-      pools_from_agb(p.tables, cls_at[j], set, agb, v);
       v[agb_input_value] = agb_input_of(p, set, valid[j] != 0, px);
       if (p.use_composite) {
         for (int r = 0; r < p.comp.n_roles; ++r) v[carbon_outputs + r] = buf[static_cast<int>(p.comp.roles[r])][j];

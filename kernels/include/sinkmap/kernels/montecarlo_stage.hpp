@@ -49,6 +49,7 @@ struct mc_planes {
   int nbr[2] = {-1, -1};
   int zone = -1;              ///< climate-zone codes
   int age = -1;               ///< stand age, years
+  int volume = -1;            ///< growing stock (m3/ha) of forest inventory pixels, year 1 only
   int cell = -1;              ///< tile-local (zone, class) cell, NaN or < 0: not counted
 };
 
@@ -62,6 +63,8 @@ struct mc_params {
   unsigned char zone_lut[landcover_codes];
   int default_zone = 0, default_age = 0;
   float age_boundary_years = 20;
+  float age_offset_years = 0;  ///< added to the age plane (an inventory's ages advance)
+  bcef_tables bcef;            ///< for volumes converted through BCEF_S
   int residuals = 0;     ///< draw imagery models' per-pixel residuals
   int confusion = 0;     ///< draw per-pixel classes from confusion_cdf
   /// [map class][k]: probability that the true class id is <= k (k < max_classes).
@@ -97,7 +100,7 @@ struct mc_shape_cache {
 };
 
 /// One year's pools at a pixel under iteration `it`'s tables and draws.
-SINKMAP_HD year_pools mc_pools(mc_params const& p, class_tables const& t, int cls_map, float x,
+SINKMAP_HD year_pools mc_pools(mc_params const& p, class_tables const& t, int cls_map, float x, float volume,
                                int zone, int age, std::uint32_t it, std::uint64_t pixel,
                                std::uint32_t year, mc_shape_cache& cache)
 {
@@ -119,8 +122,18 @@ SINKMAP_HD year_pools mc_pools(mc_params const& p, class_tables const& t, int cl
   int const set = param_set(t, cls, zone, age);
   if (set < 0) return y;
   class_params const& m = t.sets[set];
+  float agb, bgb;
+  if (biomass_from_volume(m, p.bcef, cls, volume, agb, bgb)) {
+    // An inventory's growing stock under this iteration's conversion coefficients.
+    y.agb = agb;
+    y.c_above = agb * m.carbon_fraction;
+    y.c_below = bgb * m.carbon_fraction;
+    y.c_dead = m.dead_c;
+    y.c_soil = m.soil_c;
+    y.c_total = y.c_above + y.c_below + y.c_dead + y.c_soil;
+    return y;
+  }
   bool const imagery = m.form != agb_form::none && m.form != agb_form::constant;
-  float agb;
   if (imagery && m.form != agb_form::linear) {
     if (cache.form[year] != int(m.form) || !(cache.b[year] == m.b)) {
       cache.form[year] = int(m.form);
@@ -137,7 +150,7 @@ SINKMAP_HD year_pools mc_pools(mc_params const& p, class_tables const& t, int cl
     agb = drawn < m.agb_min ? m.agb_min : (drawn > m.agb_max ? m.agb_max : drawn);
   }
   if (is_nodata(agb)) return y;
-  float const bgb = agb * root_to_shoot(m, agb);
+  bgb = agb * root_to_shoot(m, agb);
   y.agb = agb;
   y.c_above = agb * m.carbon_fraction;
   y.c_below = bgb * m.carbon_fraction;
@@ -153,6 +166,7 @@ struct mc_pixel {
   int cls[2] = {0, 0};
   float x[2] = {NAN, NAN};
   float nbr[2] = {NAN, NAN};
+  float volume = NAN;  ///< growing stock of a stock map's inventory pixel
   int zone = 0, age = 0;
   double ha = 0;
   std::uint64_t id = 0;
@@ -177,7 +191,9 @@ SINKMAP_HD mc_pixel mc_load(mc_params const& p, T const* in, std::size_t plane, 
   }
   px.classes_known = q.cls[0] >= 0 && (!p.sink || q.cls[1] >= 0);
   px.zone = zone_from_code(p.zone_lut, q.zone >= 0, p.default_zone, sink_sample(in, q.zone, plane, i));
-  px.age = age_from_years(q.age >= 0, p.default_age, p.age_boundary_years, sink_sample(in, q.age, plane, i));
+  px.age = age_from_years(q.age >= 0, p.default_age, p.age_boundary_years,
+                          sink_sample(in, q.age, plane, i) + p.age_offset_years);
+  if (!p.sink) px.volume = sink_sample(in, q.volume, plane, i);
   int const row = tile_y + int(i / std::size_t(tile_w)), col = tile_x + int(i % std::size_t(tile_w));
   px.ha = p.row_ha ? p.row_ha[row] : p.pixel_ha;
   px.id = std::uint64_t(row) * std::uint64_t(p.raster_width) + std::uint64_t(col);
@@ -190,12 +206,12 @@ SINKMAP_HD bool mc_values(mc_params const& p, mc_pixel const& px, std::uint32_t 
                           mc_shape_cache& cache)
 {
   class_tables const& t = p.tables[it];
-  year_pools const a = mc_pools(p, t, px.cls[0], px.x[0], px.zone, px.age, it, px.id, 0, cache);
+  year_pools const a = mc_pools(p, t, px.cls[0], px.x[0], px.volume, px.zone, px.age, it, px.id, 0, cache);
   if (!p.sink) {
     out[0] = a.c_total;
     return !is_nodata(a.c_total);
   }
-  year_pools const b = mc_pools(p, t, px.cls[1], px.x[1], px.zone, px.age, it, px.id, 1, cache);
+  year_pools const b = mc_pools(p, t, px.cls[1], px.x[1], NAN, px.zone, px.age, it, px.id, 1, cache);
   float v[6];
   sink_from_pools(p.opt, t, a, b, px.classes_known, px.nbr[0], px.nbr[1], px.zone, px.age, v);
   out[0] = v[0];
@@ -239,7 +255,7 @@ void mc_device_free(void* device) noexcept;
 /// values. Neighbouring pixels of a land-cover patch often share it.
 struct mc_run_key {
   int cell = -1, cls0 = 0, cls1 = 0, zone = 0, age = 0, dnbr = -1;
-  float x0 = 0, x1 = 0;
+  float x0 = 0, x1 = 0, volume = 0;
   double ha = 0;
   bool pure = false;  ///< no residual or class draw for this pixel: equal keys, equal values
 
@@ -247,7 +263,7 @@ struct mc_run_key {
   {
     // x compared by value: equal floats give equal biomass (NaN never equals, so breaks a run)
     return cell == o.cell && cls0 == o.cls0 && cls1 == o.cls1 && zone == o.zone && age == o.age &&
-           dnbr == o.dnbr && x0 == o.x0 && x1 == o.x1 && ha == o.ha;
+           dnbr == o.dnbr && x0 == o.x0 && x1 == o.x1 && volume == o.volume && ha == o.ha;
   }
 };
 
@@ -269,6 +285,7 @@ inline mc_run_key mc_key(mc_params const& p, mc_pixel const& px)
     int const set = param_set(t, px.cls[y], px.zone, px.age);
     if (set < 0) continue;
     class_params const& m = t.sets[set];
+    if (y == 0 && m.vb_form != volume_form::none) k.volume = px.volume;  // NaN never equals: no run
     if (m.form == agb_form::none || m.form == agb_form::constant) continue;  // the index is not read
     (y == 0 ? k.x0 : k.x1) = px.x[y];
     if (p.residuals && m.residual_sd > 0.0f) k.pure = false;

@@ -1,0 +1,327 @@
+// A forest management inventory (sub-compartment polygons) over a generated land cover: each
+// polygon's biomass equals its growing stock through the model's volume_to_biomass (B = aV + b,
+// roots included, or V x BCEF_S), ages advance from the survey year, land cover and inventory
+// disagreements are measured per zone, and every bad field is refused naming the polygon.
+#include "core/error.hpp"
+#include "gdal/gdal_session.hpp"
+#include "inventory/forest_inventory_agreement.hpp"
+#include "io/forest_inventory.hpp"
+#include "jobs/carbon_inputs.hpp"
+#include "jobs/stock_job.hpp"
+#include "models/carbon_model.hpp"
+#include "test_paths.hpp"
+#include "test_rasters.hpp"
+
+#include <gdal_priv.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <ogrsf_frmts.h>
+
+#include <cmath>
+#include <fstream>
+#include <utility>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sinkmap {
+namespace {
+
+using nlohmann::json;
+
+// The land cover: 8 x 4 pixels of 100 m (1 ha), ESA WorldCover codes (10 tree cover, 40 cropland).
+test::raster_spec grid_spec()
+{
+  test::raster_spec s;
+  s.width = 8;
+  s.height = 4;
+  s.bands = 1;
+  s.pixel = 100;
+  s.has_nodata = false;
+  return s;
+}
+
+std::vector<std::uint16_t> landcover()
+{
+  return {10, 10, 10, 40, 10, 10, 10, 10,  //
+          10, 10, 10, 40, 10, 10, 10, 10,  //
+          10, 10, 40, 40, 40, 40, 10, 10,  //
+          10, 10, 40, 40, 40, 40, 10, 10};
+}
+
+struct stand {
+  int col0, row0, cols, rows;  // pixels covered
+  std::string type, origin, age, volume;  // as the inventory writes them ("" = null)
+};
+
+// Writes the stands as a GeoPackage layer "xiaoban" in UTM 50N; numeric fields as Real unless
+// `text_fields` (then every field is a string, as some bureaus keep them).
+std::string write_inventory(test::temp_dir const& tmp, std::string const& name, std::vector<stand> const& stands,
+                            bool text_fields = false)
+{
+  GDALAllRegister();
+  auto const s = grid_spec();
+  std::string const path = tmp.file(name);
+  auto* drv = GetGDALDriverManager()->GetDriverByName("GPKG");
+  GDALDatasetUniquePtr ds(drv->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+  OGRSpatialReference srs;
+  srs.importFromEPSG(s.epsg);
+  OGRLayer* layer = ds->CreateLayer("xiaoban", &srs, wkbPolygon, nullptr);
+  OGRFieldType const num = text_fields ? OFTString : OFTReal;
+  for (auto [f, t] : {std::pair{"树种", OFTString}, {"起源", OFTString}, {"林龄", num}, {"蓄积", num}}) {
+    OGRFieldDefn d(f, t);
+    layer->CreateField(&d);
+  }
+  for (auto const& st : stands) {
+    OGRFeature f(layer->GetLayerDefn());
+    f.SetField("树种", st.type.c_str());
+    if (!st.origin.empty()) f.SetField("起源", st.origin.c_str());
+    auto set = [&](char const* field, std::string const& v) {
+      if (v.empty()) f.SetFieldNull(f.GetFieldIndex(field));
+      else if (text_fields) f.SetField(field, v.c_str());
+      else f.SetField(field, std::stod(v));
+    };
+    set("林龄", st.age);
+    set("蓄积", st.volume);
+    double const x0 = s.origin_x + st.col0 * s.pixel, x1 = x0 + st.cols * s.pixel;
+    double const y1 = s.origin_y - st.row0 * s.pixel, y0 = y1 - st.rows * s.pixel;
+    OGRLinearRing ring;
+    for (auto [x, y] : {std::pair{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}}) ring.addPoint(x, y);
+    OGRPolygon poly;
+    poly.addRing(&ring);
+    f.SetGeometry(&poly);
+    EXPECT_EQ(layer->CreateFeature(&f), OGRERR_NONE);
+  }
+  return path;
+}
+
+std::vector<stand> survey()
+{
+  return {{0, 0, 2, 2, "杨树", "人工", "8", "60"},      // poplar, B = aV + b
+          {2, 0, 2, 2, "油松", "人工", "30", "120"},    // Chinese pine; its column 3 is cropland on the map
+          {4, 0, 2, 2, "硬阔类", "天然", "40", "80"},   // natural broadleaf: V x BCEF_S
+          {0, 2, 2, 2, "刺槐", "人工", "18", ""}};      // black locust, no volume: Tier 1 by age
+}
+
+io::forest_inventory_options options(std::string const& file)
+{
+  io::forest_inventory_options o;
+  o.file = file;
+  o.year = 2020;
+  o.type_field = "树种";
+  o.origin_field = "起源";
+  o.age_field = "林龄";
+  o.volume_field = "蓄积";
+  return o;
+}
+
+json model_json()
+{
+  std::ifstream f(test::source_dir() / "models/carbon/north_china_2019.json");
+  return json::parse(f);
+}
+
+struct stock_map {
+  std::vector<float> agb, bgb, cls;
+  float at(std::vector<float> const& v, int col, int row) const { return v[std::size_t(row * grid_spec().width + col)]; }
+};
+
+stock_map run_stock(test::temp_dir const& tmp, std::string const& inventory, int map_year)
+{
+  test::write_u16(tmp.file("lc_worldcover.tif"), grid_spec(), landcover());
+  jobs::stock_job_options o;
+  o.carbon.landcover = tmp.file("lc_worldcover.tif");
+  o.carbon.forest_inventory = options(inventory);
+  o.carbon.map_year = map_year;
+  o.output = tmp.file("stock_" + std::to_string(map_year) + ".tif");
+  o.run.quiet = true;
+  jobs::run_stock_job(o);
+  stock_map m;
+  m.agb = test::read_band(o.output, 1);
+  m.bgb = test::read_band(o.output, 2);
+  m.cls = test::read_band(o.output, 8);
+  return m;
+}
+
+}  // namespace
+
+TEST(ForestInventory, EachPolygonsBiomassIsItsGrowingStockThroughTheModelsConversion)
+{
+  test::temp_dir tmp;
+  auto const inv = write_inventory(tmp, "xiaoban.gpkg", survey());
+  auto const m = run_stock(tmp, inv, 2020);
+  json const lib = model_json();
+  auto const& cls = lib["classes"];
+  auto linear = [&](std::string const& c, double v) {
+    auto const& vb = cls[c]["volume_to_biomass"];
+    EXPECT_EQ(vb["output"], "total_biomass");
+    return vb["a"]["value"].get<double>() * v + vb["b"]["value"].get<double>();
+  };
+  // Poplar: the stand's total biomass (roots included) is a V + b, split, never expanded again.
+  for (auto [c, r] : {std::pair{0, 0}, {1, 0}, {0, 1}, {1, 1}}) {
+    EXPECT_EQ(m.at(m.cls, c, r), cls["plantation_poplar"]["id"].get<float>());
+    EXPECT_NEAR(m.at(m.agb, c, r) + m.at(m.bgb, c, r), linear("plantation_poplar", 60), 1e-4);
+    EXPECT_GT(m.at(m.bgb, c, r), 0.0f);
+  }
+  // 0.6251 x 60 + 11.462 (Zhang et al. 2018 Table 1, Populus), by hand.
+  EXPECT_NEAR(m.at(m.agb, 0, 0) + m.at(m.bgb, 0, 0), 48.968, 1e-3);
+  // Chinese pine where the map says forest; the map's cropland keeps its class.
+  EXPECT_NEAR(m.at(m.agb, 2, 0) + m.at(m.bgb, 2, 0), linear("plantation_pinus_tabuliformis", 120), 1e-4);
+  EXPECT_EQ(m.at(m.cls, 3, 0), cls["annual_cropland"]["id"].get<float>());
+  // Natural broadleaf through the IPCC BCEF_S table: AGB = V x BCEF_S of V's growing-stock level.
+  double bcef = NAN;
+  for (auto const& st : lib["factors"]["bcef_temperate_hardwoods"]["steps"])
+    if (!st.contains("growing_stock_below") || 80 < st["growing_stock_below"].get<double>()) {
+      bcef = st["bcef_s"]["value"];
+      break;
+    }
+  EXPECT_EQ(bcef, 1.4);  // Table 4.5, temperate hardwoods, 41-100 m3/ha
+  EXPECT_EQ(m.at(m.cls, 4, 0), cls["natural_forest_broadleaf"]["id"].get<float>());
+  EXPECT_NEAR(m.at(m.agb, 4, 0), 80 * bcef, 1e-4);
+  // Forest outside every polygon keeps the land-cover default class (ESA tree cover).
+  EXPECT_EQ(m.at(m.cls, 7, 3), cls["natural_forest_broadleaf"]["id"].get<float>());
+  EXPECT_NEAR(m.at(m.agb, 7, 3), lib["factors"]["agb_natural_forest"]["by_ecological_zone"]["temperate_continental"]["by_age"]["young"]["value"].get<double>(), 1e-4);
+}
+
+TEST(ForestInventory, AgesAdvanceFromTheSurveyYear)
+{
+  // Black locust of 18 years in 2020 without a volume: the Tier 1 young row in 2020, the old
+  // row (> 20 years) in 2024.
+  test::temp_dir tmp;
+  auto const inv = write_inventory(tmp, "xiaoban.gpkg", survey());
+  json const a = model_json()["classes"]["plantation_robinia"]["agb"]["a"]["by_age"];
+  auto const y2020 = run_stock(tmp, inv, 2020), y2024 = run_stock(tmp, inv, 2024);
+  EXPECT_NEAR(y2020.at(y2020.agb, 0, 2), a["young"]["value"].get<double>(), 1e-4);
+  EXPECT_NEAR(y2024.at(y2024.agb, 0, 2), a["old"]["value"].get<double>(), 1e-4);
+  EXPECT_NE(a["young"]["value"], a["old"]["value"]);
+  // The poplar's growing stock is the survey's in both years.
+  EXPECT_EQ(y2020.at(y2020.agb, 0, 0), y2024.at(y2024.agb, 0, 0));
+}
+
+TEST(ForestInventory, DisagreementWithTheLandCoverIsMeasuredPerZone)
+{
+  test::temp_dir tmp;
+  auto const inv_file = write_inventory(tmp, "xiaoban.gpkg", survey());
+  auto const m = run_stock(tmp, inv_file, 2020);
+  (void)m;
+  auto const model = jobs::load_model({});
+  io::raster_grid const grid = io::grid_of_file(tmp.file("stock_2020.tif"));
+  auto const inv = io::read_forest_inventory(options(inv_file), model);
+  EXPECT_EQ(inv.stands.size(), 4u);
+  EXPECT_EQ(inv.without_volume, 1u);
+  io::burn_forest_inventory(options(inv_file), inv, grid, tmp.file("inv.tif"));
+  // Two zones: the west half (columns 0-3) and the east half (4-7).
+  auto const s = grid_spec();
+  std::ofstream(tmp.file("zones.geojson"))
+    << R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::32650"}},"features":[)"
+    << R"({"type":"Feature","properties":{"name":"west"},"geometry":{"type":"Polygon","coordinates":[[[500000,3999600],[500400,3999600],[500400,4000000],[500000,4000000],[500000,3999600]]]}},)"
+    << R"({"type":"Feature","properties":{"name":"east"},"geometry":{"type":"Polygon","coordinates":[[[500400,3999600],[500800,3999600],[500800,4000000],[500400,4000000],[500400,3999600]]]}}]})";
+  (void)s;
+  io::zone_set const zones(tmp.file("zones.geojson"), "name", grid);
+  io::cell_area const areas(grid);
+  auto const rows = zonal::forest_inventory_agreement(tmp.file("stock_2020.tif"), tmp.file("inv.tif"),
+                                                      model.tables->group_of, zones, areas);
+  ASSERT_EQ(rows.size(), 3u);
+  // West: poplar 4 ha, pine 2 ha and black locust 4 ha on map forest; the pine's cropland column
+  // 2 ha; no map forest outside the polygons. East: broadleaf 4 ha; 8 ha of map forest outside.
+  EXPECT_EQ(rows[0].zone, "west");
+  EXPECT_NEAR(rows[0].both_ha, 10, 1e-9);
+  EXPECT_NEAR(rows[0].inventory_only_ha, 2, 1e-9);
+  EXPECT_NEAR(rows[0].landcover_only_ha, 0, 1e-9);
+  EXPECT_NEAR(rows[1].both_ha, 4, 1e-9);
+  EXPECT_NEAR(rows[1].inventory_only_ha, 0, 1e-9);
+  EXPECT_NEAR(rows[1].landcover_only_ha, 8, 1e-9);
+  EXPECT_EQ(rows[2].zone, "*");
+  EXPECT_NEAR(rows[2].both_ha, 14, 1e-9);
+}
+
+TEST(ForestInventory, BadFieldsAreRefusedNamingThePolygonAndField)
+{
+  test::temp_dir tmp;
+  auto const model = jobs::load_model({});
+  auto message = [&](std::vector<stand> const& stands, std::optional<io::forest_inventory_options> o = std::nullopt) {
+    static int n = 0;
+    auto const file = write_inventory(tmp, "bad" + std::to_string(n++) + ".gpkg", stands, true);
+    try {
+      (void)io::read_forest_inventory(o ? *o : options(file), model);
+    } catch (bad_input const& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  stand const ok{0, 0, 1, 1, "杨树", "人工", "8", "60"};
+  auto with = [&](std::string type, std::string origin, std::string age, std::string vol) {
+    return std::vector<stand>{ok, {1, 0, 1, 1, type, origin, age, vol}};
+  };
+  // Polygon 2 (the second feature of a GeoPackage layer) is named with the field at fault.
+  EXPECT_NE(message(with("杨树", "人工", "8", "-5")).find("polygon 2: field 蓄积: growing stock -5"), std::string::npos);
+  EXPECT_NE(message(with("杨树", "人工", "8", "abc")).find("polygon 2: field 蓄积: 'abc' is not a number"), std::string::npos)
+    << message(with("杨树", "人工", "8", "abc"));
+  EXPECT_NE(message(with("杨树", "人工", "-3", "60")).find("polygon 2: field 林龄: age -3 at the 2020 survey"), std::string::npos);
+  EXPECT_NE(message(with("银杏", "人工", "8", "60")).find("polygon 2: field 树种: '银杏' is neither a code nor a label"),
+            std::string::npos);
+  EXPECT_NE(message(with("杨树", "飞播", "8", "60")).find("polygon 2: field 起源: origin '飞播'"), std::string::npos);
+  // A field the layer lacks is named with the layer's fields.
+  auto const file = write_inventory(tmp, "fields.gpkg", {ok}, true);
+  auto o = options(file);
+  o.volume_field = "XJ";
+  auto const missing = message({ok}, o);
+  EXPECT_NE(missing.find("forest_inventory.volume_field"), std::string::npos) << missing;
+  EXPECT_NE(missing.find("has no field 'XJ' (its fields: 树种, 起源, 林龄, 蓄积)"), std::string::npos) << missing;
+}
+
+TEST(VolumeToBiomass, TotalBiomassIsSplitByTheStepwiseRatioAndKeptWhole)
+{
+  // Root-to-shoot 0.4 below AGB 50, 0.2 above: B = 63 -> AGB 45 (45 x 1.4 = 63). B = 66 fits
+  // both steps (47.1 at 0.4, 55 at 0.2): the first step that fits wins.
+  kernels::class_params m;
+  m.rs_steps = 2;
+  m.rs_below[0] = 50;
+  m.rs_below[1] = INFINITY;
+  m.rs_ratio[0] = 0.4f;
+  m.rs_ratio[1] = 0.2f;
+  m.vb_form = kernels::volume_form::linear;
+  m.vb_a = 0.5f;
+  m.vb_b = 3.0f;
+  m.vb_total = 1;
+  kernels::bcef_tables b{};
+  float agb, bgb;
+  ASSERT_TRUE(kernels::biomass_from_volume(m, b, 1, 120.0f, agb, bgb));  // B = 63
+  EXPECT_FLOAT_EQ(agb, 45.0f);
+  EXPECT_FLOAT_EQ(agb + bgb, 63.0f);
+  ASSERT_TRUE(kernels::biomass_from_volume(m, b, 1, 200.0f, agb, bgb));  // B = 103 -> 103 / 1.2
+  EXPECT_NEAR(agb, 103.0 / 1.2, 1e-4);
+  EXPECT_FLOAT_EQ(agb + bgb, 103.0f);
+  ASSERT_TRUE(kernels::biomass_from_volume(m, b, 1, 126.0f, agb, bgb));  // B = 66
+  EXPECT_NEAR(agb, 66.0 / 1.4, 1e-4);
+  // Rising ratios leave a gap (0.2 below 50, 0.4 above: B in (60, 70) fits neither step): AGB is
+  // the bound, the roots the rest.
+  std::swap(m.rs_ratio[0], m.rs_ratio[1]);
+  ASSERT_TRUE(kernels::biomass_from_volume(m, b, 1, 124.0f, agb, bgb));  // B = 65
+  EXPECT_FLOAT_EQ(agb, 50.0f);
+  EXPECT_FLOAT_EQ(agb + bgb, 65.0f);
+  std::swap(m.rs_ratio[0], m.rs_ratio[1]);
+  // No growing stock, no stand; no volume, no conversion (the land cover's biomass applies).
+  ASSERT_TRUE(kernels::biomass_from_volume(m, b, 1, 0.0f, agb, bgb));
+  EXPECT_EQ(agb + bgb, 0.0f);
+  EXPECT_FALSE(kernels::biomass_from_volume(m, b, 1, NAN, agb, bgb));
+  // AGB output: the ratio expands it.
+  m.vb_total = 0;
+  ASSERT_TRUE(kernels::biomass_from_volume(m, b, 1, 40.0f, agb, bgb));  // AGB 23
+  EXPECT_FLOAT_EQ(agb, 23.0f);
+  EXPECT_FLOAT_EQ(bgb, 23.0f * 0.4f);
+  // BCEF form: the level of V.
+  m.vb_form = kernels::volume_form::bcef_table;
+  b.steps[1] = 2;
+  b.below[1][0] = 20;
+  b.below[1][1] = INFINITY;
+  b.s[1][0] = 3.0f;
+  b.s[1][1] = 1.7f;
+  ASSERT_TRUE(kernels::biomass_from_volume(m, b, 1, 10.0f, agb, bgb));
+  EXPECT_FLOAT_EQ(agb, 30.0f);
+  ASSERT_TRUE(kernels::biomass_from_volume(m, b, 1, 30.0f, agb, bgb));
+  EXPECT_FLOAT_EQ(agb, 51.0f);
+  EXPECT_FALSE(kernels::biomass_from_volume(m, b, 2, 30.0f, agb, bgb));  // class 2 has no table
+}
+
+}  // namespace sinkmap
