@@ -184,6 +184,22 @@ TEST_F(Cli, UncertaintyOnStockSinkAndInventoryWithBadInputExit2)
     {"inventory " + tmp.file("a.tif") + " --zones " + zones + " --zone-field name --uncertainty 20 --landcover " + lc +
        "20_v100_crop_Map.tif -o " + tmp.file("x.csv"), "--landcover"},
   };
+  // A forest inventory whose second polygon has a negative growing stock (GeoJSON FIDs from 0).
+  std::ofstream(tmp.file("xiaoban.geojson"))
+    << R"({"type":"FeatureCollection","features":[)"
+    << R"({"type":"Feature","properties":{"SZ":"杨树","V":60},"geometry":{"type":"Polygon","coordinates":[[[6.56,0.25],[6.57,0.25],[6.57,0.26],[6.56,0.26],[6.56,0.25]]]}},)"
+    << R"({"type":"Feature","properties":{"SZ":"杨树","V":-5},"geometry":{"type":"Polygon","coordinates":[[[6.57,0.25],[6.58,0.25],[6.58,0.26],[6.57,0.26],[6.57,0.25]]]}}]})";
+  std::string const fi = " --forest-inventory " + tmp.file("xiaoban.geojson") + " --inventory-year 2020 --type-field SZ";
+  std::string const map = lc + "20_v100_crop_Map.tif";
+  std::vector<bad> const bad_inventory = {
+    {"stock --landcover " + map + fi + " --volume-field V -q -o " + tmp.file("x.tif"), "polygon 1: field V: growing stock -5"},
+    {"stock --landcover " + map + fi + " --volume-field XJ -q -o " + tmp.file("x.tif"), "has no field 'XJ'"},
+    {"stock --landcover " + map + " --type-field SZ -q -o " + tmp.file("x.tif"), "give it"}};
+  for (auto const& c : bad_inventory) {
+    auto const r = run(c.args);
+    EXPECT_EQ(r.code, 2) << c.args << "\n" << r.output;
+    EXPECT_NE(r.output.find(c.expect), std::string::npos) << c.args << "\n" << r.output;
+  }
   for (auto const& c : cases) {
     auto const r = run(c.args);
     EXPECT_EQ(r.code, 2) << c.args << "\n" << r.output;

@@ -7,6 +7,7 @@
 #include "inventory/forest_inventory_agreement.hpp"
 #include "io/forest_inventory.hpp"
 #include "jobs/carbon_inputs.hpp"
+#include "jobs/run_job.hpp"
 #include "jobs/stock_job.hpp"
 #include "models/carbon_model.hpp"
 #include "test_paths.hpp"
@@ -322,6 +323,56 @@ TEST(VolumeToBiomass, TotalBiomassIsSplitByTheStepwiseRatioAndKeptWhole)
   ASSERT_TRUE(kernels::biomass_from_volume(m, b, 1, 30.0f, agb, bgb));
   EXPECT_FLOAT_EQ(agb, 51.0f);
   EXPECT_FALSE(kernels::biomass_from_volume(m, b, 2, 30.0f, agb, bgb));  // class 2 has no table
+}
+
+}  // namespace sinkmap
+
+namespace sinkmap {
+
+TEST(ForestInventory, ARunStartsItsAccountingFromTheInventoryAndReportsTheDisagreement)
+{
+  test::temp_dir tmp;
+  auto const inv = write_inventory(tmp, "xiaoban.gpkg", survey());
+  test::write_u16(tmp.file("lc_worldcover.tif"), grid_spec(), landcover());
+  std::ofstream(tmp.file("county.geojson"))
+    << R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::32650"}},"features":[)"
+    << R"({"type":"Feature","properties":{"name":"county"},"geometry":{"type":"Polygon","coordinates":[[[500000,3999600],[500800,3999600],[500800,4000000],[500000,4000000],[500000,3999600]]]}}]})";
+  std::string const toml = tmp.file("run.toml");
+  std::ofstream(toml) << "output = \"" << tmp.file("out") << "\"\nquicklooks = false\ncube = false\n"
+                      << "[zones]\nfile = \"" << tmp.file("county.geojson") << "\"\nfield = \"name\"\n"
+                      << "[forest_inventory]\nfile = \"xiaoban.gpkg\"\nyear = 2020\ntype_field = \"树种\"\n"
+                      << "origin_field = \"起源\"\nage_field = \"林龄\"\nvolume_field = \"蓄积\"\n"
+                      << "[uncertainty]\niterations = 16\n"
+                      << "[[years]]\nyear = 2020\nlandcover = \"lc_worldcover.tif\"\n"
+                      << "[[years]]\nyear = 2022\nlandcover = \"lc_worldcover.tif\"\n";
+  jobs::run_settings quiet;
+  quiet.quiet = true;
+  auto const out = jobs::run_one_map(jobs::load_run_config(toml), quiet, {});
+  std::ifstream mf(out.manifest);
+  json const m = json::parse(mf);
+  ASSERT_TRUE(m.contains("forest_inventory")) << m.dump();
+  auto const& all = m["forest_inventory"]["agreement"].back();
+  EXPECT_EQ(all["zone"], "*");
+  EXPECT_NEAR(all["forest_in_both_ha"].get<double>(), 14, 1e-9);
+  EXPECT_NEAR(all["inventory_not_landcover_forest_ha"].get<double>(), 2, 1e-9);
+  EXPECT_NEAR(all["landcover_forest_outside_inventory_ha"].get<double>(), 8, 1e-9);
+  bool warned = false;
+  for (auto const& w : m["warnings"]) warned |= w.get<std::string>().find("2 ha inside its polygons are not forest") != std::string::npos;
+  EXPECT_TRUE(warned) << m["warnings"].dump();
+  // The accounting starts from the poplar's growing stock: biomass carbon (a V + b) CF in 2020,
+  // and grows from there.
+  json const lib = model_json();
+  double const cf = lib["factors"]["cf_forest"]["value"];
+  auto const s20 = test::read_band(tmp.file("out/stock_2020.tif"), 1), b20 = test::read_band(tmp.file("out/stock_2020.tif"), 2);
+  auto const s22 = test::read_band(tmp.file("out/stock_2022.tif"), 1), b22 = test::read_band(tmp.file("out/stock_2022.tif"), 2);
+  EXPECT_NEAR(s20[0] + b20[0], 48.968 * cf, 1e-3);
+  EXPECT_GT(s22[0] + b22[0], s20[0] + b20[0]);
+  // The Monte Carlo recomputes the inventory pixels from their volume (exact coefficients here):
+  // its mean 2020 total stays at the map's.
+  ASSERT_TRUE(m["years"][0].contains("uncertainty")) << m["years"][0].dump();
+  auto const& y0 = m["years"][0];
+  EXPECT_NEAR(y0["total_mgc_mean"].get<double>(), y0["total_mgc"].get<double>(),
+              3 * y0["total_mgc_sd"].get<double>() / std::sqrt(16.0));
 }
 
 }  // namespace sinkmap
