@@ -77,7 +77,8 @@ namespace {
 
 // A carbon stage over a 7-plane memory scene: 6 bands, then land-cover codes 0..6 (0 nodata);
 // class k (code k) runs model form k, so every form (constant, linear, power, exponential, log,
-// none) is compared.
+// none) is compared; band plane 5 doubles as a forest inventory's growing stock, which classes
+// 1 (B = aV + b, total biomass split by the ratio) and 2 (BCEF_S table) convert instead.
 std::unique_ptr<carbon::carbon_tile_kernel> carbon_kernel()
 {
   using kernels::agb_form;
@@ -111,6 +112,18 @@ std::unique_ptr<carbon::carbon_tile_kernel> carbon_kernel()
     for (int age = 0; age < kernels::age_classes; ++age) p->tables.set_of[k + 1][0][age] = static_cast<unsigned char>(k);
   }
   p->tables.n_sets = 6;
+  p->volume_plane = 5;
+  p->tables.sets[0].vb_form = kernels::volume_form::linear;
+  p->tables.sets[0].vb_a = 0.0062f;  // the plane holds DNs of 0..65535: biomass of 0..400
+  p->tables.sets[0].vb_b = 11.462f;
+  p->tables.sets[0].vb_total = 1;
+  p->tables.sets[1].vb_form = kernels::volume_form::bcef_table;
+  p->bcef.steps[2] = 3;
+  float const below[3] = {2000, 9000, INFINITY}, bcef[3] = {0.03f, 0.017f, 0.0105f};
+  for (int k = 0; k < 3; ++k) {
+    p->bcef.below[2][k] = below[k];
+    p->bcef.s[2][k] = bcef[k];
+  }
   return std::make_unique<carbon::carbon_tile_kernel>(*p, kernels::pixel_type::u16, 7,
                                                       kernels::carbon_outputs,
                                                       SINKMAP_CUDA_LAUNCHER(launch_carbon_stage));
