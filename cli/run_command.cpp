@@ -13,11 +13,16 @@ void add_run_command(CLI::App& app)
 {
   struct args_t {
     std::string config;
+    std::string lang;
     common_options common;
   };
   auto args = std::make_shared<args_t>();
   auto* cmd = app.add_subcommand("run", "The annual one-map job from a TOML config");
   cmd->add_option("CONFIG", args->config, "TOML config (see data-samples/run-sample.toml)")->required();
+  cmd->add_option("--lang", args->lang,
+                  "report language: en, or zh (Simplified Chinese report.html and GeoPackage field aliases; "
+                  "overrides the config's lang)")
+    ->check(CLI::IsMember({"en", "zh"}));
   add_run_options(*cmd, args->common);
   add_output_options(*cmd, args->common);
   cmd->footer(
@@ -29,7 +34,8 @@ void add_run_command(CLI::App& app)
     "succeeds: a failed or interrupted run leaves the previous run in OUTPUT as it was.\n"
     "Example:\n  sinkmap run data-samples/run-sample.toml");
   cmd->callback([args] {
-    auto const cfg = jobs::load_run_config(args->config);
+    auto cfg = jobs::load_run_config(args->config);
+    if (!args->lang.empty()) cfg.lang = args->lang;
     auto const run = args->common.run_settings();
     io::set_gdal_warnings(!run.quiet);
     auto const r = jobs::run_one_map(cfg, run, args->common.output_options());

@@ -11,7 +11,8 @@ packages=(cmake make g++ pkg-config
           libgdal-dev gdal-bin libopencv-dev libhdf5-dev
           libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libfmt-dev libtbb-dev libssl-dev
           libgtest-dev clang libclang-rt-14-dev
-          python3-numpy)  # the NumPy oracles of the parity tests (InVEST Coastal Blue Carbon)
+          python3-numpy   # the NumPy oracles of the parity tests (InVEST Coastal Blue Carbon)
+          fonts-noto-cjk chromium)  # Chinese report.html (lang = "zh") and its headless-Chromium render test
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(python3-gdal python3-numpy otb-bin time)
 fi

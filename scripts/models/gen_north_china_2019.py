@@ -516,6 +516,22 @@ classes['natural_forest_mixed']['volume_to_biomass']=bef('针阔混交林')
 classes['natural_forest_broadleaf']['volume_to_biomass']=bcef_volume("broadleaf forest of no species in Table 1: IPCC temperate hardwoods")
 classes['natural_forest_conifer']['volume_to_biomass']=bcef_volume("coniferous forest of no species in Table 1: IPCC temperate other conifers")
 classes['plantation_conifer']['volume_to_biomass']=bcef_volume("coniferous plantation of no species in Table 1: IPCC temperate other conifers")
+# Chinese class names for Chinese reports (lang = "zh"): the terms of Chinese forest and wetland
+# statistics (天然林/人工林 by species, 灌木林地, 园地 for perennial woody crops, 盐沼, 光滩).
+NAME_ZH={'natural_forest_broadleaf':'天然阔叶林','natural_forest_conifer':'天然针叶林','natural_forest_mixed':'天然针阔混交林',
+  'plantation_poplar':'杨树人工林','plantation_robinia':'刺槐人工林','plantation_pinus_tabuliformis':'油松人工林',
+  'plantation_broadleaf':'其他阔叶人工林','plantation_conifer':'其他针叶人工林','shrubland':'灌木林地','grassland':'草地',
+  'annual_cropland':'一年生作物耕地','perennial_cropland':'园地（多年生木本作物）','wetland_herbaceous':'内陆草本沼泽',
+  'wetland_woody':'木本沼泽','mangrove':'红树林','tidal_marsh':'滨海盐沼','unvegetated_flat':'光滩','water':'水体',
+  'built_up':'建设用地','bare':'裸地','snow_ice':'冰川积雪','seagrass':'海草床','aquaculture_pond':'养殖池塘','salt_pan':'盐田',
+  'tidal_marsh_reed':'芦苇盐沼','tidal_marsh_suaeda':'碱蓬盐沼','tidal_marsh_spartina':'互花米草盐沼',
+  'plantation_platycladus':'侧柏人工林','forest_quercus':'栎类林'}
+for k,c in classes.items():
+    items=list(c.items())
+    c.clear()
+    for key,v in items:
+        c[key]=v
+        if key=='id': c['name_zh']=NAME_ZH[k]
 lib['classes']=classes
 
 # Large uncertainties of non-negative quantities: the tables' SDs are the spread of the studies

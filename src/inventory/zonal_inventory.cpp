@@ -211,7 +211,7 @@ std::vector<std::string> inventory_outputs(std::string const& csv_path)
 }
 
 void write_inventory(inventory const& inv, std::string const& csv_path, std::string const& map,
-                     std::string const& zones, std::string const& zone_field)
+                     std::string const& zones, std::string const& zone_field, std::string const& lang)
 {
   for (auto const& out : inventory_outputs(csv_path)) check_output_target(out);
   char const* tot = inv.trend ? "trend_mgc_per_yr" : inv.sink ? "sink_mgc_per_yr" : "carbon_mgc";
@@ -351,7 +351,7 @@ void write_inventory(inventory const& inv, std::string const& csv_path, std::str
   if (!zone_field.empty()) {
     std::filesystem::path gpkg(csv_path);
     gpkg.replace_extension(".gpkg");
-    io::write_inventory_gpkg(gpkg.string(), j, zones, zone_field);
+    io::write_inventory_gpkg(gpkg.string(), j, zones, zone_field, lang);
   }
 }
 

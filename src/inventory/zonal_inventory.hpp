@@ -121,6 +121,6 @@ std::vector<std::string> inventory_outputs(std::string const& csv_path);
 /// Writes OUT.csv and OUT.json (same stem) atomically (temporary name, then rename), and with
 /// `zone_field`, OUT.gpkg (zones with their polygons and totals, and the per-class table).
 void write_inventory(inventory const& inv, std::string const& csv_path, std::string const& map,
-                     std::string const& zones, std::string const& zone_field = "");
+                     std::string const& zones, std::string const& zone_field = "", std::string const& lang = "en");
 
 }  // namespace sinkmap::zonal

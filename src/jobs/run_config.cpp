@@ -181,6 +181,7 @@ run_config load_run_config(std::string const& path)
   c.harvest = root.path("harvest");
   c.statistics_check = root.boolean("statistics_check");
   c.statistics = root.text("statistics").value_or("");
+  c.lang = root.choice("lang", {"en", "zh"}).value_or("en");
   read_grid(root, c.grid);
 
   if (auto const* ut = root.table("uncertainty")) {

@@ -54,6 +54,9 @@ struct run_config {
   /// (models/statistics/): unset = on where the model has a table and the map lies in its region.
   std::optional<bool> statistics_check;
   std::string statistics;  ///< the table (name or path); "": the one for the model
+  /// Language of report.html and the GeoPackage field aliases: "en" or "zh" (Simplified Chinese,
+  /// for a county bureau's filing); CSV headers stay as they are.
+  std::string lang = "en";
   bool trend = false;                 ///< Theil-Sen / Mann-Kendall over the years (3 or more)
   /// [coastal_blue_carbon]: InVEST Coastal Blue Carbon over the years' land-cover maps (their
   /// codes are the biophysical table's lucodes); "" biophysical: not run.

@@ -29,6 +29,7 @@
 #include "jobs/trend_job.hpp"
 #include "jobs/wood_removals.hpp"
 #include "models/forest_statistics.hpp"
+#include "report/report_language.hpp"
 #include "report/run_report.hpp"
 #include "uncertainty/confusion.hpp"
 #include "jobs/montecarlo_job.hpp"
@@ -226,7 +227,8 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
   std::unique_ptr<io::cell_area> areas;
 
   report::run_report rep;
-  rep.title = "Carbon stock and sink: " + fs::path(cfg.output_dir).filename().string();
+  rep.lang = cfg.lang;
+  rep.title = report::report_language(cfg.lang).tr("Carbon stock and sink") + ": " + fs::path(cfg.output_dir).filename().string();
   rep.config = cfg.file;
   rep.output_dir = cfg.output_dir;
   rep.zones_file = cfg.zones;
@@ -398,6 +400,8 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
     soil_depths = model.soil_depths();
     soil_depth_summary = model.soil_depth_summary();
     wetland_soil = model.wetland_soil + (model.wetland_soil_reason.empty() ? "" : ": " + model.wetland_soil_reason);
+    for (auto const& c : model.classes)
+      if (!c.name_zh.empty()) rep.class_names_zh[c.name] = c.name_zh;
     std::string table = cfg.statistics;
     if (table.empty() && cfg.statistics_check.value_or(true)) table = models::statistics_for_model(model.name);
     SINKMAP_EXPECTS(!cfg.statistics_check.value_or(false) || !table.empty(), bad_input,
@@ -640,7 +644,7 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
       uncertainty::add_total_fields(year_json[k], trajectories->stocks[k]);
     }
     for (auto const& w : coverage_warnings(inv, "year " + tag + " stock")) warnings.push_back(w);
-    write_inventory(inv, out("inventory_" + tag + ".csv"), map, cfg.zones, cfg.zone_field);
+    write_inventory(inv, out("inventory_" + tag + ".csv"), map, cfg.zones, cfg.zone_field, cfg.lang);
     for (auto const& f : inventory_outputs(out("inventory_" + tag + ".csv"))) result.files.push_back(f);
     if (cfg.quicklooks) {
       io::write_quicklook(map, kernels::sb_c_total + 1, out("quicklook_stock_" + tag + ".png"),
@@ -781,7 +785,7 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
         if (std::find(warnings.begin(), warnings.end(), where + ": " + *w) == warnings.end())
           warnings.push_back(where + ": " + *w);
     }
-    write_inventory(sinv, out("inventory_sink_" + pair + ".csv"), map, cfg.zones, cfg.zone_field);
+    write_inventory(sinv, out("inventory_sink_" + pair + ".csv"), map, cfg.zones, cfg.zone_field, cfg.lang);
     for (auto const& f : inventory_outputs(out("inventory_sink_" + pair + ".csv"))) result.files.push_back(f);
     write_category_table(ci, out("categories_" + pair + ".csv"), map, cfg.zones);
     result.files.push_back(out("categories_" + pair + ".csv"));
@@ -851,7 +855,7 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
     check_impossible_pixels(trend_acc.impossible(), to.output);
     auto tinv = make_inventory(trend_acc.table(), *zones, false, {{1, "p<0.05"}, {2, "p>=0.05"}});
     tinv.trend = true;
-    write_inventory(tinv, out("inventory_trend_" + span + ".csv"), to.output, cfg.zones, cfg.zone_field);
+    write_inventory(tinv, out("inventory_trend_" + span + ".csv"), to.output, cfg.zones, cfg.zone_field, cfg.lang);
     for (auto const& f : inventory_outputs(out("inventory_trend_" + span + ".csv"))) result.files.push_back(f);
     manifest["trend"] = {{"map", to.output}, {"inventory", out("inventory_trend_" + span + ".csv")},
                          {"total_slope_mgc_per_yr", tinv.total.total}};

@@ -302,6 +302,7 @@ class model_parser {
       if (!ids.insert(ci.id).second) r_.fail(field + ".id", "id " + std::to_string(ci.id) + " is used by another class");
       ci.group = parse_group(r_.text(c, "group", field), r_, field + ".group");
       ci.description = r_.text_or(c, "description", field, "");
+      ci.name_zh = r_.text_or(c, "name_zh", field, "");
       ci.absent_in_region = r_.text_or(c, "absent_in_region", field, "");
       ci.proxy = c.value("proxy", false);
       if (c.contains("bcef")) parse_bcef(c.at("bcef"), field + ".bcef", ci);

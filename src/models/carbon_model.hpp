@@ -22,6 +22,7 @@ namespace sinkmap::models {
 struct class_info {
   int id = 0;
   std::string name, description;
+  std::string name_zh;  ///< the class's Chinese name, for Chinese reports ("" = none)
   kernels::class_group group = kernels::class_group::none;
   std::string absent_in_region;  ///< why the region has no such class ("" if it may occur)
   bool proxy = false;            ///< the class borrows another class's factors

@@ -4,6 +4,7 @@
 #include "io/provenance.hpp"
 #include "report/html.hpp"
 #include "report/map_figure.hpp"
+#include "report/report_language.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -40,15 +41,20 @@ std::string zone_of(zonal::inventory const& inv, std::string const& zone, std::s
 
 void write_run_report(run_report const& r, std::string const& path)
 {
+  report_language lang(r.lang);
+  lang.class_names_zh = r.class_names_zh;
+  auto T = [&](std::string const& en) { return lang.tr(en); };
   bool const mc = std::any_of(r.years.begin(), r.years.end(), [](auto const& y) { return !y.inventory.total.mc.empty(); });
   std::ostringstream h;
   std::time_t const now = std::time(nullptr);
   char date[32];
   std::strftime(date, sizeof date, "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
-  h << "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" << escape_html(r.title)
+  h << "<!doctype html>\n<html lang=\"" << lang.html_lang() << "\"><head><meta charset=\"utf-8\"><title>" << escape_html(r.title)
     << "</title>\n<style>\n"
     << "@page{size:A4;margin:14mm}\n"
-    << "body{font-family:'Noto Sans','Noto Sans CJK SC','Microsoft YaHei',sans-serif;font-size:10.5pt;max-width:182mm;"
+    // Chinese glyphs from Noto Sans CJK (Debian fonts-noto-cjk), else the platform's CJK fonts.
+    << "body{font-family:'Noto Sans','Noto Sans CJK SC','Source Han Sans SC','WenQuanYi Micro Hei','Microsoft YaHei',"
+       "'PingFang SC',sans-serif;font-size:10.5pt;max-width:182mm;"
        "margin:0 auto;color:#111}\n"
     << "h1{font-size:17pt;margin-bottom:2mm}h2{font-size:13pt;border-bottom:1px solid #999;margin-top:7mm}"
        "h3{font-size:11pt}\n"
@@ -56,60 +62,70 @@ void write_run_report(run_report const& r, std::string const& path)
        "text-align:right}th{background:#eee}td.l,th.l{text-align:left}\n"
     << "figure{margin:3mm 0;page-break-inside:avoid}svg{max-width:100%;height:auto}.warn{color:#8a4b00}\n"
     << "code{font-size:8.5pt;word-break:break-all}\n</style></head><body>\n";
-  h << "<h1>" << escape_html(r.title) << "</h1>\n<p>Made by " << escape_html(io::sinkmap_version()) << " on " << date
-    << " from <code>" << escape_html(r.config) << "</code>; zones <code>" << escape_html(r.zones_file)
-    << "</code> (field <code>" << escape_html(r.zone_field) << "</code>). Stocks in Mg C (t of carbon), sinks in "
-    << "Mg C per year, positive = uptake; CO<sub>2</sub> = C &times; 44/12."
-    << (mc ? " Intervals are 95 % Monte Carlo intervals (IPCC 2006 Vol. 1 Ch. 3, Approach 2)." : "") << "</p>\n";
+  h << "<h1>" << escape_html(r.title) << "</h1>\n<p>";
+  if (lang.chinese())
+    h << "本报告由 " << escape_html(io::sinkmap_version()) << " 于 " << date << " 根据 <code>" << escape_html(r.config)
+      << "</code> 生成；统计分区 <code>" << escape_html(r.zones_file) << "</code>（字段 <code>" << escape_html(r.zone_field)
+      << "</code>）。";
+  else
+    h << "Made by " << escape_html(io::sinkmap_version()) << " on " << date << " from <code>" << escape_html(r.config)
+      << "</code>; zones <code>" << escape_html(r.zones_file) << "</code> (field <code>" << escape_html(r.zone_field)
+      << "</code>). ";
+  h << T("Stocks in Mg C (t of carbon), sinks in Mg C per year, positive = uptake; CO<sub>2</sub> = C &times; 44/12.")
+    << (mc ? " " + T("Intervals are 95 % Monte Carlo intervals (IPCC 2006 Vol. 1 Ch. 3, Approach 2).") : "") << "</p>\n";
 
   // Totals.
-  h << "<h2>Totals</h2>\n<table><tr><th class=\"l\">map</th><th>total</th>" << (mc ? "<th>95 % interval</th>" : "")
-    << "<th>area (ha)</th></tr>\n";
+  h << "<h2>" << T("Totals") << "</h2>\n<table><tr><th class=\"l\">" << T("map") << "</th><th>" << T("total") << "</th>"
+    << (mc ? "<th>" + T("95 % interval") + "</th>" : "") << "<th>" << T("CO<sub>2</sub>e (t)") << "</th><th>"
+    << T("area (ha)") << "</th></tr>\n";
   for (auto const& y : r.years)
-    h << "<tr><td class=\"l\">stock " << y.year << " (Mg C)</td><td>" << number(y.inventory.total.total, 0) << "</td>"
-      << (mc ? "<td>" + interval(y.inventory.total, 0, 0) + "</td>" : "") << "<td>"
-      << number(y.inventory.total.area_ha, 1) << "</td></tr>\n";
+    h << "<tr><td class=\"l\">" << (lang.chinese() ? std::to_string(y.year) + " 年" + T("stock") : "stock " + std::to_string(y.year))
+      << " " << T("(Mg C)") << "</td><td>" << number(y.inventory.total.total, 0) << "</td>"
+      << (mc ? "<td>" + interval(y.inventory.total, 0, 0) + "</td>" : "") << "<td>" << number(y.inventory.total.co2e, 0)
+      << "</td><td>" << number(y.inventory.total.area_ha, 1) << "</td></tr>\n";
   for (auto const& s : r.sinks)
-    h << "<tr><td class=\"l\">sink " << s.from << "&ndash;" << s.to << " (Mg C/yr)</td><td>"
+    h << "<tr><td class=\"l\">" << (lang.chinese() ? "" : "sink ") << s.from << "&ndash;" << s.to
+      << (lang.chinese() ? " 年" + T("sink") : "") << " " << T("(Mg C/yr)") << "</td><td>"
       << number(s.inventory.total.total, 1) << "</td>"
-      << (mc ? "<td>" + interval(s.inventory.total, 0, 1) + "</td>" : "") << "<td>"
-      << number(s.inventory.total.area_ha, 1) << "</td></tr>\n";
+      << (mc ? "<td>" + interval(s.inventory.total, 0, 1) + "</td>" : "") << "<td>" << number(s.inventory.total.co2e, 1)
+      << "</td><td>" << number(s.inventory.total.area_ha, 1) << "</td></tr>\n";
   h << "</table>\n";
 
   if (!r.checks.empty()) {
-    h << "<h2>Check against the forest inventory</h2>\n<ul>\n";
+    h << "<h2>" << T("Check against the forest inventory") << "</h2>\n<ul>\n";
     for (auto const& c : r.checks) h << "<li>" << escape_html(c) << "</li>\n";
     h << "</ul>\n";
   }
 
   // Warnings.
-  h << "<h2>Warnings</h2>\n";
-  if (r.warnings.empty()) h << "<p>None.</p>\n";
+  h << "<h2>" << T("Warnings") << "</h2>\n";
+  if (r.warnings.empty()) h << "<p>" << T("None.") << "</p>\n";
   else {
+    if (lang.chinese()) h << "<p>" << T("The warnings and checks below are given as the run wrote them (English).") << "</p>\n";
     h << "<ul>\n";
     for (auto const& w : r.warnings) h << "<li class=\"warn\">" << escape_html(w) << "</li>\n";
     h << "</ul>\n";
   }
 
   // Maps.
-  h << "<h2>Maps</h2>\n";
+  h << "<h2>" << T("Maps") << "</h2>\n";
   std::vector<report_year const*> shown;
   if (!r.years.empty()) shown.push_back(&r.years.front());
   if (r.years.size() > 1) shown.push_back(&r.years.back());
   for (auto const* y : shown)
     h << "<figure>" << svg_map({y->stock, y->stock_band, map_colours::sequential,
-                                "Carbon stock " + std::to_string(y->year) + " (c_total)", "Mg C/ha", r.zones_file,
+                                T("Carbon stock") + " " + std::to_string(y->year) + " (c_total)", T("Mg C/ha"), r.zones_file,
                                 r.zone_field, {}})
       << "</figure>\n";
   if (!r.years.empty() && !r.years.back().classes.empty())
     h << "<figure>" << svg_map({r.years.back().classes, 1, map_colours::classes,
-                                "Ecosystem classes " + std::to_string(r.years.back().year), "", r.zones_file,
+                                T("Ecosystem classes") + " " + std::to_string(r.years.back().year), "", r.zones_file,
                                 r.zone_field, {}})
       << "</figure>\n";
   for (auto const& s : r.sinks)
     h << "<figure>" << svg_map({s.map, 1, map_colours::diverging,
-                                "Carbon sink " + std::to_string(s.from) + "-" + std::to_string(s.to) + " (+ = uptake)",
-                                "Mg C/ha/yr", r.zones_file, r.zone_field, {}})
+                                T("Carbon sink") + " " + std::to_string(s.from) + "-" + std::to_string(s.to) + " " + T("(+ = uptake)"),
+                                T("Mg C/ha/yr"), r.zones_file, r.zone_field, {}})
       << "</figure>\n";
 
   // Charts: stock per year by class; sink per zone with the interval.
@@ -120,9 +136,9 @@ void write_run_report(run_report const& r, std::string const& path)
           std::find(classes.begin(), classes.end(), row.cls) == classes.end())
         classes.push_back(row.cls);
   bar_chart stock_chart;
-  stock_chart.title = "Total carbon stock by year and class";
-  stock_chart.y_label = "Mg C";
-  stock_chart.series = classes;
+  stock_chart.title = T("Total carbon stock by year and class");
+  stock_chart.y_label = T("Mg C");
+  for (auto const& c : classes) stock_chart.series.push_back(lang.class_name(c));
   for (std::size_t k = 0; k < classes.size(); ++k) stock_chart.colours.push_back(palette[k % palette.size()]);
   for (auto const& y : r.years) {
     bar b;
@@ -138,13 +154,13 @@ void write_run_report(run_report const& r, std::string const& path)
     }
     stock_chart.bars.push_back(b);
   }
-  h << "<h2>Charts</h2>\n<figure>" << svg_bar_chart(stock_chart) << "</figure>\n";
+  h << "<h2>" << T("Charts") << "</h2>\n<figure>" << svg_bar_chart(stock_chart) << "</figure>\n";
   for (auto const& s : r.sinks) {
     bar_chart c;
-    c.title = "Carbon sink " + std::to_string(s.from) + "-" + std::to_string(s.to) + " by zone" +
-              (mc ? " (bars: 95 % interval)" : "");
-    c.y_label = "Mg C / yr";
-    c.series = {"net sink"};
+    c.title = T("Carbon sink") + " " + std::to_string(s.from) + "-" + std::to_string(s.to) + " " + T("by zone") +
+              (mc ? " " + T("(bars: 95 % interval)") : "");
+    c.y_label = T("Mg C / yr");
+    c.series = {T("net sink")};
     c.colours = {"#01665e"};
     for (auto const& row : s.inventory.rows) {
       if (row.cls != "*") continue;
@@ -175,18 +191,20 @@ void write_run_report(run_report const& r, std::string const& path)
       e.carbon += row.total;
       if (!row.soil_by_depth.empty()) e.depth = "0-" + std::to_string(row.soil_by_depth.begin()->first) + " cm";
     }
-    h << "<h2>Ecosystems " << r.years.back().year << "</h2>\n<table><tr><th class=\"l\">class</th><th>area (ha)</th>"
-         "<th>carbon (Mg C)</th><th class=\"l\">soil depth</th></tr>\n";
+    h << "<h2>" << T("Ecosystems") << " " << r.years.back().year << "</h2>\n<table><tr><th class=\"l\">" << T("class")
+      << "</th><th>" << T("area (ha)") << "</th><th>" << T("carbon (Mg C)") << "</th><th class=\"l\">" << T("soil depth")
+      << "</th></tr>\n";
     for (auto const& [cls, e] : by_class)
-      h << "<tr><td class=\"l\">" << escape_html(cls) << "</td><td>" << number(e.area, 1) << "</td><td>"
-        << number(e.carbon, 1) << "</td><td class=\"l\">" << (e.depth.empty() ? "not estimated" : e.depth) << "</td></tr>\n";
+      h << "<tr><td class=\"l\">" << escape_html(lang.class_name(cls)) << "</td><td>" << number(e.area, 1) << "</td><td>"
+        << number(e.carbon, 1) << "</td><td class=\"l\">" << (e.depth.empty() ? T("not estimated") : e.depth) << "</td></tr>\n";
     h << "</table>\n";
     if (!r.soil_depths.empty())
-      h << "<p>Soil carbon is measured to each class's own depth: " << escape_html(r.soil_depths)
-        << ". Totals over classes of different depths add them as stated, and the inventories give the soil of "
-           "each depth in its own column (soil_mgc_0_30cm, soil_mgc_0_100cm).</p>\n";
+      h << "<p>" << T("Soil carbon is measured to each class's own depth:") << " " << escape_html(r.soil_depths) << ". "
+        << T("Totals over classes of different depths add them as stated, and the inventories give the soil of each depth "
+             "in its own column (soil_mgc_0_30cm, soil_mgc_0_100cm).")
+        << "</p>\n";
     if (!r.wetland_rule.empty())
-      h << "<p>Wetlands that remain wetlands: " << escape_html(r.wetland_rule)
+      h << "<p>" << T("Wetlands that remain wetlands:") << " " << escape_html(r.wetland_rule)
         << (r.wetland_rule.back() == '.' ? "" : ".") << "</p>\n";
   }
   if (!r.wetland_areas.empty()) {
@@ -198,11 +216,11 @@ void write_run_report(run_report const& r, std::string const& path)
       if (std::find(zs.begin(), zs.end(), w.zone) == zs.end()) zs.push_back(w.zone);
       ha[{w.zone, w.year}] = w.ha;
     }
-    h << "<h3>Wetland area (ha)</h3>\n<table><tr><th class=\"l\">zone</th>";
+    h << "<h3>" << T("Wetland area (ha)") << "</h3>\n<table><tr><th class=\"l\">" << T("zone") << "</th>";
     for (int y : ys) h << "<th>" << y << "</th>";
     h << "</tr>\n";
     for (auto const& z : zs) {
-      h << "<tr><td class=\"l\">" << escape_html(z == "*" ? "all zones" : z) << "</td>";
+      h << "<tr><td class=\"l\">" << escape_html(z == "*" ? T("all zones") : z) << "</td>";
       for (int y : ys) h << "<td>" << number(ha[{z, y}], 1) << "</td>";
       h << "</tr>\n";
     }
@@ -211,13 +229,15 @@ void write_run_report(run_report const& r, std::string const& path)
   }
 
   if (!r.inventory_agreement.empty()) {
-    h << "<h3>Forest inventory and land cover (ha)</h3>\n<p>" << escape_html(r.inventory_note)
-      << ". Inside the inventory's polygons, forest pixels take the polygon's type, age and growing stock; "
-         "polygon area the map does not call forest keeps the map's class; the map's forest outside every "
-         "polygon keeps the land-cover defaults.</p>\n<table><tr><th class=\"l\">zone</th><th>forest in both</th>"
-         "<th>inventory forest, not forest on the map</th><th>map forest outside the inventory</th></tr>\n";
+    h << "<h3>" << T("Forest inventory and land cover (ha)") << "</h3>\n<p>" << escape_html(r.inventory_note) << ". "
+      << T("Inside the inventory's polygons, forest pixels take the polygon's type, age and growing stock; polygon area the "
+           "map does not call forest keeps the map's class; the map's forest outside every polygon keeps the land-cover "
+           "defaults.")
+      << "</p>\n<table><tr><th class=\"l\">" << T("zone") << "</th><th>" << T("forest in both") << "</th><th>"
+      << T("inventory forest, not forest on the map") << "</th><th>" << T("map forest outside the inventory")
+      << "</th></tr>\n";
     for (auto const& a : r.inventory_agreement)
-      h << "<tr><td class=\"l\">" << escape_html(a.zone == "*" ? "all zones" : a.zone) << "</td><td>" << number(a.both_ha, 1)
+      h << "<tr><td class=\"l\">" << escape_html(a.zone == "*" ? T("all zones") : a.zone) << "</td><td>" << number(a.both_ha, 1)
         << "</td><td>" << number(a.inventory_only_ha, 1) << "</td><td>" << number(a.landcover_only_ha, 1) << "</td></tr>\n";
     h << "</table>\n";
   }
@@ -227,9 +247,10 @@ void write_run_report(run_report const& r, std::string const& path)
   for (auto const& y : r.years)
     for (auto const& row : y.inventory.rows)
       if (std::find(zones.begin(), zones.end(), row.zone) == zones.end()) zones.push_back(row.zone);
-  h << "<h2>Zones</h2>\n<h3>Stock (Mg C) and coverage</h3>\n<table><tr><th class=\"l\">zone</th>";
-  for (auto const& y : r.years) h << "<th>" << y.year << "</th>" << (mc ? "<th>95 % interval</th>" : "");
-  h << "<th>mapped (last year)</th></tr>\n";
+  h << "<h2>" << T("Zones") << "</h2>\n<h3>" << T("Stock (Mg C) and coverage") << "</h3>\n<table><tr><th class=\"l\">"
+    << T("zone") << "</th>";
+  for (auto const& y : r.years) h << "<th>" << y.year << "</th>" << (mc ? "<th>" + T("95 % interval") + "</th>" : "");
+  h << "<th>" << T("mapped (last year)") << "</th></tr>\n";
   for (auto const& z : zones) {
     h << "<tr><td class=\"l\">" << escape_html(z) << "</td>";
     for (auto const& y : r.years) {
@@ -246,9 +267,9 @@ void write_run_report(run_report const& r, std::string const& path)
   }
   h << "</table>\n";
   for (auto const& s : r.sinks) {
-    h << "<h3>Sink " << s.from << "&ndash;" << s.to << " (Mg C/yr)</h3>\n<table><tr><th class=\"l\">zone</th>"
-      << "<th>gains</th><th>losses</th><th>net</th>" << (mc ? "<th>95 % interval</th>" : "")
-      << "<th>area (ha)</th></tr>\n";
+    h << "<h3>" << T("Sink") << " " << s.from << "&ndash;" << s.to << " " << T("(Mg C/yr)") << "</h3>\n<table><tr><th class=\"l\">"
+      << T("zone") << "</th><th>" << T("gains") << "</th><th>" << T("losses") << "</th><th>" << T("net") << "</th>"
+      << (mc ? "<th>" + T("95 % interval") + "</th>" : "") << "<th>" << T("area (ha)") << "</th></tr>\n";
     for (auto const& row : s.inventory.rows)
       if (row.cls == "*")
         h << "<tr><td class=\"l\">" << escape_html(row.zone) << "</td><td>" << number(row.gains, 1) << "</td><td>"
@@ -257,25 +278,30 @@ void write_run_report(run_report const& r, std::string const& path)
     h << "</table>\n";
     if (!s.categories.empty()) {
       // The table a county bureau files: IPCC land categories, gains, losses, net and the pools.
-      h << "<table><tr><th class=\"l\">zone</th><th class=\"l\">IPCC category</th><th>area (ha)</th><th>gains</th>"
-           "<th>losses</th><th>net</th><th>biomass</th><th>dead organic matter</th><th>soil</th></tr>\n";
+      h << "<table><tr><th class=\"l\">" << T("zone") << "</th><th class=\"l\">" << T("IPCC category") << "</th><th>"
+        << T("area (ha)") << "</th><th>" << T("gains") << "</th><th>" << T("losses") << "</th><th>" << T("net") << "</th><th>"
+        << T("biomass") << "</th><th>" << T("dead organic matter") << "</th><th>" << T("soil") << "</th></tr>\n";
       for (auto const& c : s.categories)
-        h << "<tr><td class=\"l\">" << escape_html(c.zone == "*" ? "all zones" : c.zone) << "</td><td class=\"l\">"
-          << escape_html(c.category) << "</td><td>" << number(c.area_ha, 1) << "</td><td>" << number(c.gains, 2)
+        h << "<tr><td class=\"l\">" << escape_html(c.zone == "*" ? T("all zones") : c.zone) << "</td><td class=\"l\">"
+          << escape_html(lang.category_name(c.category)) << "</td><td>" << number(c.area_ha, 1) << "</td><td>" << number(c.gains, 2)
           << "</td><td>" << number(c.losses, 2) << "</td><td>" << number(c.net, 2) << "</td><td>"
           << number(c.biomass, 2) << "</td><td>" << number(c.dom, 2) << "</td><td>" << number(c.soil, 2)
           << "</td></tr>\n";
-      h << "</table><p>IPCC 2006 Vol. 4 land categories (Mg C/yr; X_to_Y: converted within the transition "
-           "period). Net = biomass + dead organic matter + soil.</p>\n";
+      h << "</table><p>"
+        << T("IPCC 2006 Vol. 4 land categories (Mg C/yr; X_to_Y: converted within the transition period). Net = biomass + "
+             "dead organic matter + soil.")
+        << "</p>\n";
     }
     for (auto const& b : s.balance)
       if (b.zone == "*")
-        h << "<p>Mass balance " << s.from << "&ndash;" << s.to << ": stock " << number(b.stock_before, 1) << " &rarr; "
-          << number(b.stock_after, 1) << " Mg C (change " << number(b.stock_after - b.stock_before, 2)
-          << "), fluxes " << number(b.pool_fluxes, 2) << " Mg C, residual " << number(b.residual, 6)
-          << " Mg C. Class changes booked on " << number(b.converted_ha, 1) << " ha, disturbances on "
-          << number(b.disturbed_ha, 1) << " ha; not booked (reverted) " << number(b.unconfirmed_ha, 1)
-          << " ha, still pending " << number(b.pending_ha, 1) << " ha.</p>\n";
+        h << "<p>" << T("Mass balance") << " " << s.from << "&ndash;" << s.to << ": " << T("stock") << " "
+          << number(b.stock_before, 1) << " &rarr; " << number(b.stock_after, 1) << " " << T("Mg C") << " (" << T("change")
+          << " " << number(b.stock_after - b.stock_before, 2) << "), " << T("fluxes") << " " << number(b.pool_fluxes, 2)
+          << " " << T("Mg C") << ", " << T("residual") << " " << number(b.residual, 6) << " " << T("Mg C") << ". "
+          << T("Class changes booked on") << " " << number(b.converted_ha, 1) << " " << T("ha") << ", " << T("disturbances on")
+          << " " << number(b.disturbed_ha, 1) << " " << T("ha") << "; " << T("not booked (reverted)") << " "
+          << number(b.unconfirmed_ha, 1) << " " << T("ha") << ", " << T("still pending") << " " << number(b.pending_ha, 1)
+          << " " << T("ha") << ".</p>\n";
     // The largest transitions (by area) per zone.
     std::vector<zonal::transition_row> t;
     for (auto const& x : s.transitions)
@@ -283,21 +309,21 @@ void write_run_report(run_report const& r, std::string const& path)
     std::sort(t.begin(), t.end(), [](auto const& a, auto const& b) { return a.area_ha > b.area_ha; });
     if (t.size() > 12) t.resize(12);
     if (!t.empty()) {
-      h << "<table><tr><th class=\"l\">zone</th><th class=\"l\">from</th><th class=\"l\">to</th><th>area (ha)</th>"
-           "<th>sink (Mg C/yr)</th></tr>\n";
+      h << "<table><tr><th class=\"l\">" << T("zone") << "</th><th class=\"l\">" << T("from") << "</th><th class=\"l\">"
+        << T("to") << "</th><th>" << T("area (ha)") << "</th><th>" << T("sink (Mg C/yr)") << "</th></tr>\n";
       for (auto const& x : t)
-        h << "<tr><td class=\"l\">" << escape_html(x.zone) << "</td><td class=\"l\">" << escape_html(x.from)
-          << "</td><td class=\"l\">" << escape_html(x.to) << "</td><td>" << number(x.area_ha, 1) << "</td><td>"
+        h << "<tr><td class=\"l\">" << escape_html(x.zone) << "</td><td class=\"l\">" << escape_html(lang.class_name(x.from))
+          << "</td><td class=\"l\">" << escape_html(lang.class_name(x.to)) << "</td><td>" << number(x.area_ha, 1) << "</td><td>"
           << number(x.net, 2) << "</td></tr>\n";
-      h << "</table><p>Class changes with the largest areas (all of them in the transitions CSV).</p>\n";
+      h << "</table><p>" << T("Class changes with the largest areas (all of them in the transitions CSV).") << "</p>\n";
     }
   }
 
   // Provenance and files.
-  h << "<h2>Provenance</h2>\n<table>";
+  h << "<h2>" << T("Provenance") << "</h2>\n<table>";
   for (auto const& [k, v] : r.provenance)
     h << "<tr><td class=\"l\">" << escape_html(k) << "</td><td class=\"l\"><code>" << escape_html(v) << "</code></td></tr>\n";
-  h << "</table>\n<h2>Files</h2>\n<ul>\n";
+  h << "</table>\n<h2>" << T("Files") << "</h2>\n<ul>\n";
   std::filesystem::path const dir = std::filesystem::path(path).parent_path();
   for (auto const& f : r.files) {
     std::string const rel = std::filesystem::path(f).lexically_relative(dir).string();

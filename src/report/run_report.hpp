@@ -54,6 +54,10 @@ struct run_report {
   /// A forest inventory against the first year's land cover, per zone ("*": all zones).
   std::string inventory_note;
   std::vector<zonal::inventory_agreement_row> inventory_agreement;
+  /// "en" or "zh" (a Chinese report for a county bureau: report/report_language.hpp), and the
+  /// model's Chinese class names.
+  std::string lang = "en";
+  std::map<std::string, std::string> class_names_zh;
 };
 
 /// Writes the report atomically. Images are inline; links point only at files of `files`.

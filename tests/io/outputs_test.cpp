@@ -7,6 +7,8 @@
 #include "jobs/run_config.hpp"
 #include "jobs/run_job.hpp"
 #include "jobs/stock_job.hpp"
+#include "report/html.hpp"
+#include "report/report_language.hpp"
 #include "test_paths.hpp"
 #include "test_rasters.hpp"
 
@@ -250,3 +252,115 @@ TEST(Outputs, ReportRendersInHeadlessChromium)
   for (unsigned char v : red) dark += v < 200;
   EXPECT_GT(double(dark) / red.size(), 0.02) << "the screenshot is (nearly) blank";
 }
+
+namespace sinkmap {
+namespace {
+
+std::string read_text(std::string const& path)
+{
+  std::ifstream f(path);
+  return {std::istreambuf_iterator<char>(f), {}};
+}
+
+// The sample run in English and in Chinese (lang = "zh"), into two folders.
+std::pair<std::string, std::string> english_and_chinese_reports(test::temp_dir const& tmp)
+{
+  for (std::string const lang : {"en", "zh"})
+    std::ofstream(tmp.file(lang + ".toml"))
+      << "output = \"" << lang << "\"\nlang = \"" << lang << "\"\nquicklooks = false\ncube = false\n[zones]\nfile = \""
+      << (test::source_dir() / "data-samples/worldcover-n00e006-crop/zones.geojson").string()
+      << "\"\nfield = \"name\"\n[[years]]\nyear = 2020\nlandcover = \""
+      << (test::source_dir() / "data-samples/worldcover-n00e006-crop/ESA_WorldCover_10m_2020_v100_crop_Map.tif").string()
+      << "\"\n[[years]]\nyear = 2021\nlandcover = \""
+      << (test::source_dir() / "data-samples/worldcover-n00e006-crop/ESA_WorldCover_10m_2021_v200_crop_Map.tif").string()
+      << "\"\n";
+  jobs::run_settings run;
+  run.quiet = true;
+  jobs::run_one_map(jobs::load_run_config(tmp.file("en.toml")), run, {});
+  jobs::run_one_map(jobs::load_run_config(tmp.file("zh.toml")), run, {});
+  return {tmp.file("en/report.html"), tmp.file("zh/report.html")};
+}
+
+}  // namespace
+
+TEST(Outputs, ChineseReportHoldsTheEnglishReportsNumbersInChinese)
+{
+  test::temp_dir tmp;
+  auto const [en_path, zh_path] = english_and_chinese_reports(tmp);
+  std::string const en = read_text(en_path), zh = read_text(zh_path);
+  EXPECT_NE(zh.find("<html lang=\"zh-CN\">"), std::string::npos);
+  for (char const* term : {"碳储量", "碳汇", "吨碳", "吨二氧化碳当量", "公顷", "分区统计", "警告"})
+    EXPECT_NE(zh.find(term), std::string::npos) << term;
+  EXPECT_NE(zh.find("Noto Sans CJK SC"), std::string::npos);
+  // Every zone's stock and sink total, as the inventories hold them, is in both reports.
+  std::ifstream mf(tmp.file("zh/run.json"));
+  auto const m = nlohmann::json::parse(mf);
+  int zones = 0;
+  for (auto const& key : {std::pair{"years", "inventory"}, {"sinks", "inventory"}}) {
+    for (auto const& e : m[key.first]) {
+      std::string const csv = e[key.second];
+      std::ifstream f(std::string(csv).replace(csv.size() - 4, 4, ".json"));
+      auto const inv = nlohmann::json::parse(f);
+      bool const sink = std::string(key.first) == "sinks";
+      for (auto const& row : inv["rows"]) {
+        if (row["class"] != "*") continue;
+        std::string const v = report::number(row[sink ? "sink_mgc_per_yr" : "carbon_mgc"].get<double>(), sink ? 1 : 0);
+        EXPECT_NE(zh.find("<td>" + v + "</td>"), std::string::npos) << row.dump();
+        EXPECT_NE(en.find("<td>" + v + "</td>"), std::string::npos) << row.dump();
+        ++zones;
+      }
+    }
+  }
+  EXPECT_GT(zones, 2);
+  // Class names come from the model's name_zh; no fixed English heading is left.
+  EXPECT_NE(zh.find("天然阔叶林"), std::string::npos);
+  for (char const* english : {"<h2>Totals</h2>", "<h2>Warnings</h2>", "<h2>Zones</h2>", ">area (ha)<", ">IPCC category<"})
+    EXPECT_EQ(zh.find(english), std::string::npos) << english;
+  // The GeoPackage keeps its field names and carries Chinese aliases.
+  GDALDatasetUniquePtr g(GDALDataset::Open(tmp.file("zh/inventory_2021.gpkg").c_str(), GDAL_OF_VECTOR));
+  ASSERT_TRUE(g);
+  EXPECT_GE(g->GetLayerByName("zones")->GetLayerDefn()->GetFieldIndex("carbon_mgc"), 0);
+  OGRLayer* aliases = g->ExecuteSQL("SELECT name FROM gpkg_data_columns WHERE table_name = 'zones' AND column_name = "
+                                    "'carbon_mgc'", nullptr, nullptr);
+  ASSERT_TRUE(aliases);
+  std::unique_ptr<OGRFeature> a(aliases->GetNextFeature());
+  ASSERT_TRUE(a);
+  EXPECT_STREQ(a->GetFieldAsString(0), "碳储量（吨碳）");
+  g->ReleaseResultSet(aliases);
+  EXPECT_EQ(report::report_language("zh").category_name("cropland_to_forest"), "耕地转为林地");
+  EXPECT_EQ(report::report_language("zh").category_name("forest_remaining"), "林地保持林地");
+}
+
+TEST(Outputs, ChineseReportRendersInHeadlessChromium)
+{
+  std::string browser;
+  for (char const* b : {"/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"})
+    if (fs::exists(b)) browser = b;
+  if (browser.empty()) GTEST_SKIP() << "no Chromium installed";
+  // A CJK font the report's font stack names must be installed, or Chromium draws empty boxes
+  // (also dark pixels): fontconfig must know one for Chinese.
+  std::string fonts;
+  {
+    FILE* p = popen("fc-list :lang=zh family 2>/dev/null", "r");
+    char buf[512];
+    while (p && fgets(buf, sizeof buf, p)) fonts += buf;
+    if (p) pclose(p);
+  }
+  ASSERT_NE(fonts.find("Noto Sans CJK"), std::string::npos) << "no Noto Sans CJK font (Debian fonts-noto-cjk): " << fonts;
+  test::temp_dir tmp;
+  auto const zh = english_and_chinese_reports(tmp).second;
+  std::string const png = tmp.file("shot.png");
+  std::string const cmd = browser + " --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=900,1400 "
+                          "--screenshot=" + png + " file://" + zh + " > /dev/null 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  GDALDatasetUniquePtr ds(GDALDataset::Open(png.c_str(), GDAL_OF_RASTER));
+  ASSERT_TRUE(ds);
+  int const w = ds->GetRasterXSize(), h = ds->GetRasterYSize();
+  std::vector<unsigned char> red(std::size_t(w) * h);
+  ASSERT_EQ(ds->GetRasterBand(1)->RasterIO(GF_Read, 0, 0, w, h, red.data(), w, h, GDT_Byte, 0, 0, nullptr), CE_None);
+  std::size_t dark = 0;
+  for (unsigned char v : red) dark += v < 200;
+  EXPECT_GT(double(dark) / red.size(), 0.02) << "the screenshot is (nearly) blank";
+}
+
+}  // namespace sinkmap
