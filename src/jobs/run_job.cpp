@@ -552,6 +552,7 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
     for (auto const& w : trajectories->warnings) warnings.push_back("uncertainty: " + w);
   }
   if (!ao.harvest_zones.empty()) fs::remove(ao.harvest_zones);  // a temporary: not published
+  if (!inventory_raster.empty()) fs::remove(inventory_raster);  // likewise
   for (auto const& w : ar.warnings)
     if (std::find(warnings.begin(), warnings.end(), w) == warnings.end()) warnings.push_back("accounting: " + w);
   manifest["accounting"] = {{"confirm_years", cfg.confirm_years},

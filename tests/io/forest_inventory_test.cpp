@@ -370,6 +370,7 @@ TEST(ForestInventory, ARunStartsItsAccountingFromTheInventoryAndReportsTheDisagr
   // The Monte Carlo recomputes the inventory pixels from their volume (exact coefficients here):
   // its mean 2020 total stays at the map's.
   ASSERT_TRUE(m["years"][0].contains("uncertainty")) << m["years"][0].dump();
+  EXPECT_FALSE(std::filesystem::exists(tmp.file("out/.forest_inventory.tif")));  // a temporary, not published
   auto const& y0 = m["years"][0];
   EXPECT_NEAR(y0["total_mgc_mean"].get<double>(), y0["total_mgc"].get<double>(),
               3 * y0["total_mgc_sd"].get<double>() / std::sqrt(16.0));
