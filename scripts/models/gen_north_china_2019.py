@@ -237,27 +237,96 @@ def na48(species, age):
 def g412(zone, age):
     return leaf('forest_2019.csv', f"{T412}, temperate {zone.lower()}, planted, {age}: AGB net growth in plantations", table='4.12', continent='Asia', ecological_zone=zone, origin='planted', age_class=age, quantity='agb_growth_t_dm_per_ha_yr',
                 note="Table 4.10 has no Asia temperate rows; Table 4.12 summarises the plantation growth for Asia temperate as printed here. Table 4.11 gives Populus spp. in China a merchantable-volume increment of 20-25 m3/ha/yr (p. 4.44), which would need wood density and BCEF to become biomass growth.")
+# Growth uncertainty (issue 24 item 3). Table 4.12 prints no uncertainty for Asia's plantation
+# growth and its footnote 5 refers to Table 4.10, which has no Asia temperate row; the natural
+# rows are borrowed from North and South America (FIA) and print the SD of the plots, a spread of
+# stands, not the uncertainty of the mean. IPCC's own rule for both cases is the Tier 1 default:
+# Table 4.9 footnote 3 and its "+-90% Default" on every borrowed cell.
+IPCC_GROWTH_DEFAULT=("IPCC 2019 V4 Table 4.9 footnote 3 (p. 4.38): 'For above-ground biomass growth rates with no standard deviation, "
+  "IPCC Tier 1 default uncertainties apply'; the table prints '±90% Default' on such cells and on every cell borrowed from another continent: "
+  "±90 % read as a 95 % interval")
+def tier1_growth_uncertainty(l, why):
+    v=l['value']
+    spread=l.pop('sd', None)
+    l.pop('distribution', None)
+    l['ci95']=[r3(v*0.1), r3(v*1.9)]
+    l['uncertainty_source']=why+'; '+IPCC_GROWTH_DEFAULT
+    if spread is not None:
+        l['spread_sd']=spread
+        l['spread_note']="the row's SD (the plots' spread, not the uncertainty of the mean) is kept for reference only"
+    return l
+_g412=g412
+def g412(zone, age):
+    return tier1_growth_uncertainty(_g412(zone, age), "Table 4.12 prints no uncertainty (footnote 5 refers to Table 4.10, which has no Asia temperate row)")
 factors['growth_plantation']=collections.OrderedDict(description='Above-ground net biomass growth of plantations G_W, Mg d.m./ha/yr', by_ecological_zone=collections.OrderedDict(
     temperate_continental=collections.OrderedDict(by_age=collections.OrderedDict(young=g412('Continental','secondary ≤20 y'), old=g412('Continental','secondary >20 y'))),
     temperate_mountain=collections.OrderedDict(by_age=collections.OrderedDict(young=g412('Mountain','secondary ≤20 y'), old=g412('Mountain','secondary >20 y')))))
 def g49(zone, age):
     return leaf('forest_2019.csv', f"{T49}, North and South America, temperate {zone.lower()}, natural, {age}", table='4.9', continent='North and South America', ecological_zone=zone, origin='natural', age_class=age, quantity='agb_growth_t_dm_per_ha_yr', proxy=True,
                 note="PROXY: Table 4.9 has no Asia temperate rows (Table 4.12 prints n.a. for Asia temperate natural growth, p. 4.49-4.50); the North and South America row of the same ecological zone and age is used, as IPCC itself borrows rows across continents where a cell is empty (Table 4.9 footnote). Replace with Chinese inventory growth data where available.")
+_g49=g49
+def g49(zone, age):
+    return tier1_growth_uncertainty(_g49(zone, age), "the row is borrowed from North and South America (FIA plots), and its SD is the spread of the plots")
 factors['growth_natural_forest']=collections.OrderedDict(description='Above-ground net biomass growth of natural forest G_W, Mg d.m./ha/yr', by_ecological_zone=collections.OrderedDict(
     temperate_continental=collections.OrderedDict(by_age=collections.OrderedDict(young=g49('Continental','secondary ≤20 y'), old=g49('Continental','secondary >20 y'))),
     temperate_mountain=collections.OrderedDict(by_age=collections.OrderedDict(young=g49('Mountain','secondary ≤20 y'), old=g49('Mountain','secondary >20 y')))))
 factors['loss_fraction_stand_replacing']=recalled(1.0, "IPCC 2006 V4 Ch. 2, Eq. 2.14 and its text: f_d = 1 for a stand-replacing disturbance that kills all biomass", note="Used for disturbances detected by a drop of NBR (fire, clear-cut).")
 # ---- forest DOM (litter) ----
+def verified_leaf(label, source):
+    # A row of other_tables_verified.csv (checked against the IPCC page or the EFDB): value and the
+    # range printed in parentheses as its 95 % interval.
+    r=[x for x in verified if x['table']=='IPCC 2006 V4 Ch2 Table 2.2' and x['row_label']==label]
+    assert len(r)==1, label
+    r=r[0]
+    return collections.OrderedDict(value=float(r['value']), ci95=[float(r['lower']), float(r['upper'])],
+      source=f"{source}, p. {r['page']}; the range printed in parentheses read as a 95 % interval [other_tables_verified.csv: {r['uncertainty_type']}]",
+      csv=selector('other_tables_verified.csv', {'table': r['table'], 'row_label': label}))
 factors['litter_forest_broadleaf']=collections.OrderedDict(by_soil_climate=collections.OrderedDict(
-    warm_temperate_dry=recalled(28.2, "IPCC 2006 V4 Ch. 2 Table 2.2, litter carbon stock of mature forests, warm temperate dry, broadleaf deciduous", ci95=[23.4,33.0]),
-    warm_temperate_moist=ne("IPCC 2006 Table 2.2 warm temperate moist litter is not in ../shared/data (other_tables.csv has only its tropical and subtropical rows)")))
+    warm_temperate_dry=verified_leaf('Warm temperate, dry / broadleaf deciduous / litter (mature forest)', "IPCC 2006 V4 Ch. 2 Table 2.2, litter carbon stock of mature forests, warm temperate dry, broadleaf deciduous"),
+    warm_temperate_moist=verified_leaf('Warm temperate, moist / broadleaf deciduous / litter (mature forest)', "IPCC 2006 V4 Ch. 2 Table 2.2, litter carbon stock of mature forests, warm temperate moist, broadleaf deciduous")))
 factors['litter_forest_conifer']=collections.OrderedDict(by_soil_climate=collections.OrderedDict(
-    warm_temperate_dry=recalled(20.3, "IPCC 2006 V4 Ch. 2 Table 2.2, litter carbon stock of mature forests, warm temperate dry, needleleaf evergreen", ci95=[17.3,21.1]),
-    warm_temperate_moist=ne("IPCC 2006 Table 2.2 warm temperate moist litter is not in ../shared/data (other_tables.csv has only its tropical and subtropical rows)")))
+    warm_temperate_dry=verified_leaf('Warm temperate, dry / needleleaf evergreen / litter (mature forest)', "IPCC 2006 V4 Ch. 2 Table 2.2, litter carbon stock of mature forests, warm temperate dry, needleleaf evergreen"),
+    warm_temperate_moist=verified_leaf('Warm temperate, moist / needleleaf evergreen / litter (mature forest)', "IPCC 2006 V4 Ch. 2 Table 2.2, litter carbon stock of mature forests, warm temperate moist, needleleaf evergreen")))
+# Plantation litter from Chinese measurements (issue 24 item 3): IPCC 2006 Table 2.2 gives the
+# litter of MATURE forests (28.2 / 20.3 Mg C/ha warm temperate dry); young plantations hold a
+# tenth of it. Guan et al. 2016 Table 5 measured it per plantation type (Gansu, 212 plots).
+LD=os.path.join(REPO,'models','carbon','sources')+'/'
+litter_rows=list(csv.DictReader(open(LD+'china_plantation_litter.csv', encoding='utf-8')))
+def plantation_litter(zh, use):
+    r=[x for x in litter_rows if x['forest_type_zh']==zh]
+    assert len(r)==1, zh
+    r=r[0]
+    v=float(r['value']); cv=float(r['cv_between_types_pct'])/100
+    return collections.OrderedDict(value=v, sd=r3(v*cv), distribution='lognormal',
+      source=f"{r['publication'].split(' 2016')[0].split(' (')[0]} et al. 2016, 植物生态学报 40, {r['table']}, plantation row {zh} {r['forest_type']}: {v} Mg C/ha (Gansu plantations, measured carbon, mean over age groups); {use}",
+      uncertainty_source=f"the paper prints no SD per type: the coefficient of variation of litter carbon between its plantation types ({r['cv_between_types_pct']} %, text after Table 5) is used as each value's SD",
+      csv='china_plantation_litter.csv#forest_type_zh='+zh, csv_column='value',
+      note="Litter only: no Chinese dead-wood measurement for these plantations was found, and IPCC gives no Tier 1 dead-wood stock for them (2006 V4 Ch. 2: 'Statistically valid, regional default estimates for dead wood carbon stocks in forests are not available'); dead wood is not estimated. Gansu is the nearest region with per-type plantation litter read at its source; no Shandong value was found.")
+factors['litter_plantation_poplar']=plantation_litter('杨树', 'poplar plantations')
+factors['litter_plantation_robinia']=plantation_litter('刺槐', 'black locust plantations')
+factors['litter_plantation_pinus_tabuliformis']=plantation_litter('油松', 'Chinese pine plantations')
+factors['litter_plantation_other']=plantation_litter('加权平均', 'the all-plantation weighted average, for plantations of other or unknown species')
 # ---- cropland ----
 factors['cropland_annual_biomass_c']=other_leaf('Annual cropland / biomass C one year after conversion','IPCC 2006 V4 Ch5 Table 5.9','IPCC 2006 V4 Ch. 5 Table 5.9, annual cropland, biomass carbon stock (Mg C/ha; total biomass)')
-factors['perennial_c_at_harvest']=other_leaf('Temperate (all moisture regimes) / AGB C stock at harvest','IPCC 2006 V4 Ch5 Table 5.1','IPCC 2006 V4 Ch. 5 Table 5.1, temperate, above-ground biomass carbon stock at harvest (Mg C/ha)')
-factors['perennial_c_accumulation']=other_leaf('Temperate (all moisture regimes) / biomass accumulation rate','IPCC 2006 V4 Ch5 Table 5.1','IPCC 2006 V4 Ch. 5 Table 5.1, temperate, biomass carbon accumulation rate (Mg C/ha/yr)')
+def verified_other_leaf(label, table, source, note=None):
+    # A row of other_tables_verified.csv checked against the IPCC page it names; '+-N%' is the
+    # table's nominal error (two standard deviations as % of the mean) read as a 95 % interval.
+    r=[x for x in verified if x['table']==table and x['row_label']==label]
+    assert len(r)==1 and r[0]['verification_status']=='verified', label
+    r=r[0]
+    v=float(r['value_raw'])
+    p=float(re.match(r'^±(\d+)%', r['uncertainty_raw']).group(1))/100
+    out=collections.OrderedDict(value=v, ci95=[r3(v*(1-p)), r3(v*(1+p))],
+      source=f"{source}; error {r['uncertainty_raw']} (two standard deviations as % of the mean) read as a 95 % interval [checked against {r['verified_against'].split(' (')[0]}, {r['verified_against'].split('; read with pdftotext -layout) ')[-1]}]",
+      csv=selector('other_tables_verified.csv', {'table': table, 'row_label': label}))
+    if note: out['note']=note
+    return out
+PERENNIAL_NOTE=("Tier 1 (2006 V4 Ch. 5 p. 5.7): perennial woody crops accumulate carbon for a nominal harvest/maturity cycle "
+  "(30 years in temperate zones, Table 5.1), then are removed or reach a steady state: sinkmap grows a converted orchard from 0 at "
+  "this rate until the stock at harvest and books no growth for an orchard already at it. The 2019 Refinement's Table 5.3 gives "
+  "temperate orchards (e.g. apple) 0.43 Mg C/ha/yr (IPCC EFDB EF ID 328462) but its maximum biomass and cycle could not be read: not used.")
+factors['perennial_c_at_harvest']=verified_other_leaf('Temperate (all moisture regimes) / AGB C stock at harvest','IPCC 2006 V4 Ch5 Table 5.1','IPCC 2006 V4 Ch. 5 Table 5.1, temperate, above-ground biomass carbon stock at harvest (Mg C/ha)', note=PERENNIAL_NOTE)
+factors['perennial_c_accumulation']=verified_other_leaf('Temperate (all moisture regimes) / biomass accumulation rate','IPCC 2006 V4 Ch5 Table 5.1','IPCC 2006 V4 Ch. 5 Table 5.1, temperate, biomass carbon accumulation rate (Mg C/ha/yr)', note=PERENNIAL_NOTE)
 # ---- grassland (unverified) ----
 factors['agb_grassland']=collections.OrderedDict(by_soil_climate=collections.OrderedDict(
     warm_temperate_dry=recalled(1.6, "IPCC 2006 V4 Ch. 6 Table 6.4, warm temperate dry, peak above-ground live biomass (Mg d.m./ha), error +-75 %", ci95=[0.4,2.8]),
@@ -321,6 +390,9 @@ lib['climate_zones']=collections.OrderedDict(
   default='warm_temperate_dry',
   default_reason="Most of Shandong and the North China Plain receive 550-950 mm a year, below potential evapotranspiration (IPCC 'dry': MAP < PET); the south-east of Shandong is moist. Pass --climate-zone or --climate-zone-map where the map covers moist or mountain areas.",
   source="IPCC 2006 V4 Ch. 3 Annex 3A.5 (climate zones: warm temperate = MAT 10-20 C; dry where MAP < PET); FAO Global Ecological Zones (temperate continental forest, temperate mountain system) for the forest tables",
+  map=collections.OrderedDict(file='../climate/north_china_climate_zones.tif', crosswalk='ipcc_climate_zones_cru',
+    source="IPCC 2019 climate zones of colinahill/ipcc_climate_zones (MIT; CRU TS 4.09 means of 1985-2015, 0.5 degree), cropped to the model's region by scripts/models/gen_climate_zone_map.py; see models/climate/SOURCES.md",
+    use="where no --climate-zone or --climate-zone-map is given and the run's grid lies inside the map; the default zone elsewhere"),
   zones=collections.OrderedDict(
     warm_temperate_dry=collections.OrderedDict(id=0, soil_climate='warm_temperate_dry', ecological_zone='temperate_continental', description='warm temperate dry, plains and hills (FAO: temperate continental forest)'),
     warm_temperate_moist=collections.OrderedDict(id=1, soil_climate='warm_temperate_moist', ecological_zone='temperate_continental', description='warm temperate moist, plains and hills'),
@@ -332,15 +404,31 @@ lib['age_classes']=collections.OrderedDict(boundary_years=20, default='young',
 lib['soil_types']=collections.OrderedDict(default='high_activity_clay',
   default_reason="Cinnamon, brown and fluvo-aquic soils of Shandong are high-activity clay soils in the IPCC classification (2006 V4 Ch. 3 Annex 3A.5); sandy coastal soils need --soil-type sandy.",
   types=collections.OrderedDict(high_activity_clay='HAC: lightly to moderately weathered soils dominated by 2:1 clays', low_activity_clay='LAC: highly weathered soils dominated by 1:1 clays', sandy='sandy soils (> 70 % sand, < 8 % clay)'))
+# Forest of unknown type or origin (the NDVI classifier, ESA WorldCover 10, CLCD 2, GLC_FCS30's
+# leaf types) is planted in North China: Shandong's inventory counts 151.36 of its 161.44 x10^4 hm2
+# of forest stands as planted in 2009-2013 (Zhang et al. 2018, Table 3).
+def _stats_row(origin, period, quantity):
+    with open(os.path.join(os.path.dirname(D.rstrip('/')), 'china-forest-stats', 'shandong_china_forest_carbon.csv'), newline='', encoding='utf-8') as f:
+        for r in csv.DictReader(f):
+            if r['region'] == 'Shandong' and r['origin'] == origin and r['period'] == period and r['quantity'] == quantity:
+                return float(r['value'])
+    sys.exit(f'shandong_china_forest_carbon.csv: no row {origin} {period} {quantity}')
+_planted, _all = _stats_row('planted', '2009-2013', 'area'), _stats_row('all', '2009-2013', 'area')
+PLANTED_DEFAULT_REASON = (f"Forest without type or origin data is planted broadleaf (plantation_broadleaf) in North China: "
+  f"Shandong's 8th national forest inventory (2009-2013) counts {_planted:g} of {_all:g} x10^4 hm2 of forest stands as planted "
+  f"({100 * _planted / _all:.1f} %; Zhang et al. 2018, Acta Ecologica Sinica 38(5):1739-1749, Table 3, "
+  f"../shared/data/china-forest-stats/shandong_china_forest_carbon.csv), and broadleaf poplar and Robinia hold most of its stock (Table 4). "
+  f"An inventory, --forest-type or a forest-type map replaces it.")
 lib['classifier']=collections.OrderedDict(
   source="sinkmap's documented thresholds for runs without a land-cover map (README): NDWI (McFeeters 1996) > 0 is open water (McFeeters' own criterion); NDVI < 0.2 is bare or built; NDVI >= 0.5 is forest; otherwise grassland.",
   water_ndwi=0.0, bare_ndvi=0.2, forest_ndvi=0.5,
-  classes=collections.OrderedDict(water='water', bare='bare', forest='natural_forest_broadleaf', grassland='grassland'))
+  classes=collections.OrderedDict(water='water', bare='bare', forest='plantation_broadleaf', grassland='grassland'),
+  forest_reason=PLANTED_DEFAULT_REASON)
 lib['disturbance']=collections.OrderedDict(dnbr_threshold=collections.OrderedDict(value=0.27,
   source="Key C.H. & Benson N.C. 2006, Landscape Assessment (LA): Sampling and Analysis Methods, FIREMON, USDA Forest Service Gen. Tech. Rep. RMRS-GTR-164-CD, severity levels of dNBR (x 1000): 270 is the lower bound of 'moderate-low severity' (100-269 'low severity')",
   unverified=True, note="dNBR = NBR(year 1) - NBR(year 2), unitless; not in ../shared/data."))
 lib['factors']=factors
-lib['crosswalks']=collections.OrderedDict((k, f'../crosswalks/{k}.json') for k in ['esa_worldcover','glc_fcs30','clcd','nlcd','rsgislib_aber','forest_types_north_china','climate_zones_north_china'])
+lib['crosswalks']=collections.OrderedDict((k, f'../crosswalks/{k}.json') for k in ['esa_worldcover','glc_fcs30','clcd','nlcd','rsgislib_aber','forest_types_north_china','climate_zones_north_china','ipcc_climate_zones_cru'])
 
 def cls(id, group, description, **f):
     c=collections.OrderedDict(id=id, group=group, description=description)
@@ -368,7 +456,7 @@ def plantation(id, species_label, desc, young, old, origin_rs):
       agb=collections.OrderedDict(form='constant', a=collections.OrderedDict(by_age=collections.OrderedDict(young=young, old=old)),
           source=f"{T48}, temperate continental forest, planted, {species_label}; the same rows serve the mountain zones (the table lists the species for temperate continental forest only)"),
       root_to_shoot=rs_steps('planted', origin_rs), carbon_fraction='@cf_forest',
-      dead_c=('@litter_forest_conifer' if origin_rs=='Conifer' else '@litter_forest_broadleaf'), soil_c=soil_forest,
+      dead_c='@litter_plantation_other', soil_c=soil_forest,
       growth='@growth_plantation', loss_fraction='@loss_fraction_stand_replacing')
 classes['plantation_poplar']=plantation(4,'Poplar sp.','poplar plantation (Populus spp.)', t48('Poplar sp.','<20 y'), na48('Poplar sp.','>20 y'), 'Other Broadleaf')
 classes['plantation_robinia']=plantation(5,'Robinia pseudoacacia','black locust plantation (Robinia pseudoacacia)', t48('Robinia pseudoacacia','<20 y'), t48('Robinia pseudoacacia','>20 y'), 'Other Broadleaf')
@@ -397,7 +485,7 @@ classes['annual_cropland']=cls(11,'cropland','annual cropland (wheat, maize, ric
   carbon_fraction='@cf_cropland', dead_c=ne('IPCC 2006 Sect. 5.2.2: Tier 1 assumes no dead organic matter in cropland'),
   soil_c=collections.OrderedDict(product=['@soc_ref','@f_lu_cultivated','@f_mg_full_tillage','@f_i_medium']),
   growth=collections.OrderedDict(value=0, source='IPCC 2006 Sect. 5.2.1: annual crops accumulate and lose their biomass within the year (no change at Tier 1)'))
-classes['perennial_cropland']=cls(12,'cropland','perennial woody cropland: orchards, tea, mulberry (GLC_FCS30 12)',
+classes['perennial_cropland']=cls(12,'cropland','perennial woody cropland: orchards, tea, mulberry (GLC_FCS30 12), and economic forest (经济林) where an inventory or forest-type map separates it',
   agb=collections.OrderedDict(form='constant', a=collections.OrderedDict(product=['@perennial_c_at_harvest', collections.OrderedDict(inverse='@cf_cropland')]),
       source='IPCC 2006 V4 Ch. 5 Table 5.1, temperate: 63 Mg C/ha above-ground at harvest (end of the 30-year cycle), as dry matter; used as the stock of an established orchard of any age'),
   root_to_shoot=collections.OrderedDict(notation='NE', reason='Table 5.1 gives above-ground biomass only'),
@@ -505,6 +593,10 @@ classes['forest_quercus']=cls(29,'forest','oak forest (Quercus spp.; in Shandong
   root_to_shoot=rs_steps('natural','Other Broadleaf'), carbon_fraction='@cf_forest', dead_c='@litter_forest_broadleaf', soil_c=soil_forest,
   growth='@growth_natural_forest', loss_fraction='@loss_fraction_stand_replacing', proxy=True)
 classes['plantation_platycladus']['bcef']='@bcef_temperate_other_conifers'
+# Plantation litter by species where Guan et al. 2016 measured it; the weighted average elsewhere.
+for k, f in [('plantation_poplar','@litter_plantation_poplar'), ('plantation_robinia','@litter_plantation_robinia'),
+             ('plantation_pinus_tabuliformis','@litter_plantation_pinus_tabuliformis')]:
+    classes[k]['dead_c']=f
 classes['forest_quercus']['bcef']='@bcef_temperate_hardwoods'
 classes['plantation_poplar']['volume_to_biomass']=bef('杨树')
 classes['plantation_robinia']['volume_to_biomass']=bef('硬阔类、软阔类', "Table 1 has no Robinia row: the hardwoods/softwoods group, whose footnote lists Robinia pseudoacacia among the softwoods")
@@ -521,7 +613,7 @@ classes['plantation_conifer']['volume_to_biomass']=bcef_volume("coniferous plant
 NAME_ZH={'natural_forest_broadleaf':'天然阔叶林','natural_forest_conifer':'天然针叶林','natural_forest_mixed':'天然针阔混交林',
   'plantation_poplar':'杨树人工林','plantation_robinia':'刺槐人工林','plantation_pinus_tabuliformis':'油松人工林',
   'plantation_broadleaf':'其他阔叶人工林','plantation_conifer':'其他针叶人工林','shrubland':'灌木林地','grassland':'草地',
-  'annual_cropland':'一年生作物耕地','perennial_cropland':'园地（多年生木本作物）','wetland_herbaceous':'内陆草本沼泽',
+  'annual_cropland':'一年生作物耕地','perennial_cropland':'经济林/园地（多年生木本作物）','wetland_herbaceous':'内陆草本沼泽',
   'wetland_woody':'木本沼泽','mangrove':'红树林','tidal_marsh':'滨海盐沼','unvegetated_flat':'光滩','water':'水体',
   'built_up':'建设用地','bare':'裸地','snow_ice':'冰川积雪','seagrass':'海草床','aquaculture_pond':'养殖池塘','salt_pan':'盐田',
   'tidal_marsh_reed':'芦苇盐沼','tidal_marsh_suaeda':'碱蓬盐沼','tidal_marsh_spartina':'互花米草盐沼',

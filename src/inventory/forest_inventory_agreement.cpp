@@ -43,7 +43,9 @@ std::vector<inventory_agreement_row> forest_inventory_agreement(std::string cons
     for (std::size_t i = 0; i < n; ++i) {
       if (ids[i] <= 0) continue;
       double const ha = areas.hectares(y + int(i / std::size_t(width)));
-      bool const polygon = in[i] > 0, lc_forest = forest(cls[i]);
+      // A polygon of economic forest (经济林) makes a forest pixel perennial cropland: the map's
+      // class then is the polygon's, which is agreement, not an inventory-only area.
+      bool const polygon = in[i] > 0, lc_forest = forest(cls[i]) || (polygon && cls[i] == in[i]);
       for (auto* r : {&rows[std::size_t(ids[i] - 1)], &rows.back()}) {
         if (polygon && lc_forest) r->both_ha += ha;
         else if (polygon) r->inventory_only_ha += ha;

@@ -41,6 +41,36 @@ std::optional<std::string> region_warning(models::carbon_model const& m, io::ras
   return std::string(buf);
 }
 
+/// Whether every corner of the grid lies inside the extent of a map in lon/lat (EPSG:4326): the
+/// model's coarse zone map is used only where it covers the whole run.
+bool grid_inside_lonlat_map(io::raster_grid const& g, std::string const& map)
+{
+  if (g.crs_wkt.empty() || !g.has_geotransform) return false;
+  auto ds = io::open_raster(map, "climate_zones.map");
+  double mt[6];
+  if (ds->GetGeoTransform(mt) != CE_None || mt[2] != 0 || mt[4] != 0) return false;
+  double const x0 = mt[0], x1 = mt[0] + mt[1] * ds->GetRasterXSize();
+  double const y0 = std::min(mt[3], mt[3] + mt[5] * ds->GetRasterYSize()), y1 = std::max(mt[3], mt[3] + mt[5] * ds->GetRasterYSize());
+  OGRSpatialReference src, wgs;
+  src.importFromWkt(g.crs_wkt.c_str());
+  src.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  wgs.importFromEPSG(4326);
+  wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  std::unique_ptr<OGRCoordinateTransformation> ct(OGRCreateCoordinateTransformation(&src, &wgs));
+  io::take_gdal_error();
+  if (!ct) return false;
+  auto const& gt = g.geotransform;
+  for (double const px : {0.0, double(g.width)})
+    for (double const py : {0.0, double(g.height)}) {
+      double x = gt[0] + gt[1] * px + gt[2] * py, y = gt[3] + gt[4] * px + gt[5] * py;
+      if (!ct->Transform(1, &x, &y) || x < x0 || x > x1 || y < y0 || y > y1) {
+        io::take_gdal_error();
+        return false;
+      }
+    }
+  return true;
+}
+
 namespace {
 
 // The inventory's polygons on the grid: their class (as a forest-type code equal to the class
@@ -145,6 +175,8 @@ carbon_inputs prepare_carbon_inputs(carbon_input_options const& o, io::raster_gr
   SINKMAP_EXPECTS(o.climate_zone.empty() || o.climate_zone_map.empty(), bad_input,
                   "--climate-zone and --climate-zone-map: give one, not both");
   in.default_zone = m.default_zone;
+  std::string zone_map = o.climate_zone_map, zone_crosswalk = o.climate_zone_crosswalk;
+  bool zone_map_is_default = false;
   if (!o.climate_zone.empty()) {
     auto const z = m.zone_id(o.climate_zone);
     SINKMAP_EXPECTS(z.has_value(), bad_input,
@@ -153,10 +185,17 @@ carbon_inputs prepare_carbon_inputs(carbon_input_options const& o, io::raster_gr
     in.default_zone = *z;
     md["SINKMAP_CLIMATE_ZONE"] = o.climate_zone;
     rec["climate_zone"] = {{"source", "option"}, {"name", o.climate_zone}};
+  } else if (o.climate_zone_map.empty() && !m.zone_map.empty() && grid_inside_lonlat_map(grid, m.zone_map)) {
+    // The model's coarse zone map of its region, where it covers the run (issue 24: the climate
+    // zone from a bundled map, not one default for all).
+    zone_map = m.zone_map;
+    zone_crosswalk = m.zone_map_crosswalk;
+    zone_map_is_default = true;
   } else if (o.climate_zone_map.empty()) {
     md["SINKMAP_CLIMATE_ZONE"] = m.zones[std::size_t(m.default_zone)].name + " (model default)";
     in.notes.push_back("climate zone " + m.zones[std::size_t(m.default_zone)].name +
-                       " (the model's default: " + m.default_zone_reason + ")");
+                       " (the model's default: " + m.default_zone_reason + ")" +
+                       (m.zone_map.empty() ? "" : "; the model's zone map " + m.zone_map + " does not cover the whole grid"));
   }
 
   // Age class: a map of stand ages, one class for all, or the model's default.
@@ -230,16 +269,21 @@ carbon_inputs prepare_carbon_inputs(carbon_input_options const& o, io::raster_gr
                               (m.default_age == 0 ? "young" : "old") + " where it has no age)";
     rec["age"] = {{"source", "map"}, {"map", o.forest_age}};
   }
-  if (!o.climate_zone_map.empty()) {
-    std::string const cw_path = models::resolve_crosswalk_path(o.climate_zone_crosswalk, m, "--climate-zone-crosswalk");
+  if (!zone_map.empty()) {
+    std::string const option = zone_map_is_default ? "climate_zones.map of model " + m.name : "--climate-zone-map";
+    std::string const cw_path = models::resolve_crosswalk_path(zone_crosswalk, m, zone_map_is_default ? option : "--climate-zone-crosswalk");
     auto const cw = models::load_crosswalk(cw_path);
     in.zone_lookup = models::zone_lookup(cw, m);
-    io::scene_plane const z = io::warp_codes(o.climate_zone_map, "--climate-zone-map", grid, "near", in.zone_lookup);
-    io::check_codes(z, o.climate_zone_map, in.zone_lookup, "--climate-zone-map");
+    io::scene_plane const z = io::warp_codes(zone_map, option, grid, "near", in.zone_lookup);
+    io::check_codes(z, zone_map, in.zone_lookup, option);
     in.zone = int(in.planes.size());
     in.planes.push_back(z);
-    md["SINKMAP_CLIMATE_ZONE"] = "map " + o.climate_zone_map + " via " + cw_path;
-    rec["climate_zone"] = {{"source", "map"}, {"map", o.climate_zone_map}, {"crosswalk", cw_path}};
+    md["SINKMAP_CLIMATE_ZONE"] = "map " + zone_map + " via " + cw_path + (zone_map_is_default ? " (model default)" : "");
+    rec["climate_zone"] = {{"source", "map"}, {"map", zone_map}, {"crosswalk", cw_path}};
+    if (zone_map_is_default) {
+      rec["climate_zone"]["model_default"] = true;
+      in.notes.push_back("climate zone from the model's zone map " + zone_map + " via " + cw_path + " (" + m.zone_map_source + ")");
+    }
   }
   // A land-cover class the model has no parameters for (in any zone and age class the map can
   // use) would be NaN carbon on all its pixels: an error naming it, unless the user asked for

@@ -163,6 +163,8 @@ class model_parser {
     parse_ages();
     parse_soil_types();
     parse_crosswalks();
+    if (!m_.zone_map.empty() && !m_.crosswalks.count(m_.zone_map_crosswalk))
+      r_.fail("climate_zones.map.crosswalk", "'" + m_.zone_map_crosswalk + "' is not one of the model's crosswalks");
     parse_classes();
     parse_classifier();
     parse_disturbance();
@@ -240,6 +242,13 @@ class model_parser {
     if (!d) r_.fail("climate_zones.default", "'" + def + "' is not one of the zones (" + m_.zone_name_list() + ")");
     m_.default_zone = *d;
     m_.default_zone_reason = r_.text_or(cz, "default_reason", "climate_zones", "");
+    if (cz.contains("map")) {
+      json const& zm = cz.at("map");
+      fs::path f(r_.text(zm, "file", "climate_zones.map"));
+      m_.zone_map = (f.is_absolute() ? f : fs::path(r_.file).parent_path() / f).lexically_normal().string();
+      m_.zone_map_crosswalk = r_.text(zm, "crosswalk", "climate_zones.map");
+      m_.zone_map_source = r_.text(zm, "source", "climate_zones.map");
+    }
   }
 
   void parse_ages()

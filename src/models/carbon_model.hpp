@@ -94,6 +94,9 @@ struct carbon_model {
   std::vector<zone_info> zones;           ///< in id order
   int default_zone = 0;
   std::string default_zone_reason;
+  /// A coarse climate-zone map of the model's region (climate_zones.map): used where no zone is
+  /// given and the run's grid lies inside it; its crosswalk's name; where it comes from.
+  std::string zone_map, zone_map_crosswalk, zone_map_source;
   double age_boundary_years = 20;
   int default_age = 0;                    ///< 0 young, 1 old
   std::string default_age_reason;

@@ -130,7 +130,7 @@ TEST(AccountingRun, StocksAndSinksAddUpAndAContinuedRunEqualsTheFullRun)
 TEST(AccountingRun, WoodRemovalsFromStatisticsAreBookedWithTheModelsBcef)
 {
   // 1000 m3 of roundwood in zone "west" in 2017. The 2016 forest (WorldCover tree cover ->
-  // natural broadleaf) all holds the same AGB, so its BCEF_R level, R and CF are one each:
+  // planted broadleaf, the model's default forest) all holds the same AGB, so its BCEF_R level, R and CF are one each:
   // the extra losses are 1000 x BCEF_R x (1 + R) x CF, computed here from the model file.
   test::temp_dir tmp;
   std::string const csv = tmp.file("removals.csv");
@@ -145,7 +145,7 @@ TEST(AccountingRun, WoodRemovalsFromStatisticsAreBookedWithTheModelsBcef)
 
   std::ifstream mf(test::source_dir() / "models/carbon/north_china_2019.json");
   auto const model = nlohmann::json::parse(mf);
-  auto const& forest = model["classes"]["natural_forest_broadleaf"];
+  auto const& forest = model["classes"]["plantation_broadleaf"];
   double const cf = model["factors"]["cf_forest"]["value"];
   auto const obs = test::read_band(tmp.file("with/observed_stock_2016.tif"), 1);  // agb
   auto const cls = test::read_band(tmp.file("with/observed_stock_2016.tif"), 8);  // ecosystem_class
@@ -203,7 +203,9 @@ TEST(AccountingRun, ForestBiomassDensityIsSetBesideTheProvincialInventory)
   // A generated GLC_FCS30 map in Shandong (UTM 50N), half deciduous broadleaf forest, half
   // rainfed cropland, mapped in 2008 and 2010: inside the model's region the run sets its forest
   // biomass carbon density beside Zhang et al. 2018's Shandong inventory (22.26 Mg C/ha in
-  // 2004-2008). By hand: natural broadleaf, young, warm temperate dry: AGB 90.9, R 0.225, CF 0.47.
+  // 2004-2008). By hand: deciduous broadleaf forest is planted broadleaf in north_china_2019
+  // (93.8 % of Shandong's forest is planted), young: AGB 15, R 0.307, CF 0.47. The bundled
+  // climate-zone map puts the grid (117 E, 36.1 N) in the warm temperate dry zone.
   test::temp_dir tmp;
   test::raster_spec spec;
   spec.width = 16;
@@ -229,14 +231,21 @@ TEST(AccountingRun, ForestBiomassDensityIsSetBesideTheProvincialInventory)
   auto const m = manifest_of(jobs::run_one_map(jobs::load_run_config(toml), quiet, {}));
   ASSERT_TRUE(m.contains("statistics_check")) << m.dump();
   auto const& y0 = m["statistics_check"]["years"][0];
-  double const density = 90.9 * (1 + 0.225) * 0.47;
+  double const density = 15 * (1 + 0.307) * 0.47;
   EXPECT_EQ(y0["year"], 2008);
   EXPECT_NEAR(y0["forest_ha"].get<double>(), 8 * 8 * 0.09, 1e-9);
   EXPECT_NEAR(y0["biomass_c_density_mgc_per_ha"].get<double>(), density, 1e-4);
   EXPECT_EQ(y0["published_period"], "2004-2008");
   EXPECT_NEAR(y0["ratio"].get<double>(), density / 22.26, 1e-5);
   EXPECT_EQ(m["statistics_check"]["years"][1]["published_period"], "2009-2013");
-  // 52.3 against 22.26 is more than twice: warned.
+  {  // the zone came from the model's bundled map, and the stock map says so
+    GDALDatasetUniquePtr ds(GDALDataset::Open(tmp.file("out/observed_stock_2008.tif").c_str(), GDAL_OF_RASTER));
+    ASSERT_TRUE(ds);
+    std::string const zone = ds->GetMetadataItem("SINKMAP_CLIMATE_ZONE");
+    EXPECT_NE(zone.find("north_china_climate_zones.tif"), std::string::npos) << zone;
+    EXPECT_NE(zone.find("(model default)"), std::string::npos) << zone;
+  }
+  // 9.2 against 22.26 is less than half: warned.
   bool warned = false;
   for (auto const& w : m["warnings"]) warned |= w.get<std::string>().find("forest biomass carbon density 2008") != std::string::npos;
   EXPECT_TRUE(warned) << m["warnings"].dump();

@@ -179,9 +179,10 @@ TEST(ForestInventory, EachPolygonsBiomassIsItsGrowingStockThroughTheModelsConver
   EXPECT_EQ(bcef, 1.4);  // Table 4.5, temperate hardwoods, 41-100 m3/ha
   EXPECT_EQ(m.at(m.cls, 4, 0), cls["natural_forest_broadleaf"]["id"].get<float>());
   EXPECT_NEAR(m.at(m.agb, 4, 0), 80 * bcef, 1e-4);
-  // Forest outside every polygon keeps the land-cover default class (ESA tree cover).
-  EXPECT_EQ(m.at(m.cls, 7, 3), cls["natural_forest_broadleaf"]["id"].get<float>());
-  EXPECT_NEAR(m.at(m.agb, 7, 3), lib["factors"]["agb_natural_forest"]["by_ecological_zone"]["temperate_continental"]["by_age"]["young"]["value"].get<double>(), 1e-4);
+  // Forest outside every polygon keeps the land-cover default class (ESA tree cover -> planted
+  // broadleaf) and its Tier 1 young stock.
+  EXPECT_EQ(m.at(m.cls, 7, 3), cls["plantation_broadleaf"]["id"].get<float>());
+  EXPECT_NEAR(m.at(m.agb, 7, 3), cls["plantation_broadleaf"]["agb"]["a"]["by_age"]["young"]["value"].get<double>(), 1e-4);
 }
 
 TEST(ForestInventory, AgesAdvanceFromTheSurveyYear)
@@ -234,6 +235,37 @@ TEST(ForestInventory, DisagreementWithTheLandCoverIsMeasuredPerZone)
   EXPECT_NEAR(rows[1].landcover_only_ha, 8, 1e-9);
   EXPECT_EQ(rows[2].zone, "*");
   EXPECT_NEAR(rows[2].both_ha, 14, 1e-9);
+}
+
+TEST(ForestInventory, EconomicForestIsPerennialCroplandAndAgreesWithTheMapsTreeCover)
+{
+  // An orchard stand (经济林, China's forest category of fruit and other economic trees) on the
+  // map's tree cover: IPCC counts perennial woody crops as cropland (2006 V4 Ch. 5 p. 5.6), so
+  // its pixels take perennial_cropland with its Tier 1 biomass, and the stand agrees with the map.
+  test::temp_dir tmp;
+  auto stands = survey();
+  stands.push_back({6, 0, 2, 2, "经济林", "人工", "10", ""});
+  auto const inv_file = write_inventory(tmp, "xiaoban.gpkg", stands);
+  auto const m = run_stock(tmp, inv_file, 2020);
+  json const lib = model_json();
+  float const perennial = lib["classes"]["perennial_cropland"]["id"].get<float>();
+  for (auto [c, r] : {std::pair{6, 0}, {7, 0}, {6, 1}, {7, 1}}) EXPECT_EQ(m.at(m.cls, c, r), perennial) << c << "," << r;
+  EXPECT_EQ(m.at(m.cls, 6, 2), lib["classes"]["plantation_broadleaf"]["id"].get<float>());  // outside: map default
+  auto const model = jobs::load_model({});
+  io::raster_grid const grid = io::grid_of_file(tmp.file("stock_2020.tif"));
+  auto const inv = io::read_forest_inventory(options(inv_file), model);
+  io::burn_forest_inventory(options(inv_file), inv, grid, tmp.file("inv.tif"));
+  std::ofstream(tmp.file("all.geojson"))
+    << R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::32650"}},"features":[)"
+    << R"({"type":"Feature","properties":{"name":"all"},"geometry":{"type":"Polygon","coordinates":[[[500000,3999600],[500800,3999600],[500800,4000000],[500000,4000000],[500000,3999600]]]}}]})";
+  io::zone_set const zones(tmp.file("all.geojson"), "name", grid);
+  io::cell_area const areas(grid);
+  auto const rows = zonal::forest_inventory_agreement(tmp.file("stock_2020.tif"), tmp.file("inv.tif"),
+                                                      model.tables->group_of, zones, areas);
+  // The 14 ha of the first test plus the orchard's 4 ha agree; 4 ha of map forest stay outside.
+  EXPECT_NEAR(rows.back().both_ha, 18, 1e-9);
+  EXPECT_NEAR(rows.back().inventory_only_ha, 2, 1e-9);
+  EXPECT_NEAR(rows.back().landcover_only_ha, 4, 1e-9);
 }
 
 TEST(ForestInventory, BadFieldsAreRefusedNamingThePolygonAndField)

@@ -18,6 +18,8 @@
 #include <ogrsf_frmts.h>
 
 #include <cmath>
+#include <cstdio>
+#include <memory>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -83,7 +85,7 @@ TEST(ParameterLibrary, EveryCitedNumberEqualsItsRowOfTheIpccTables)
   if (!fs::exists(dir)) GTEST_SKIP() << "no " << dir;
   GDALAllRegister();
   json const lib = read_json(models_dir() / "carbon/north_china_2019.json");
-  int checked = 0, wetland_rows = 0, volume_rows = 0;
+  int checked = 0, wetland_rows = 0, volume_rows = 0, litter_rows = 0, tier1_growth_rows = 0;
   each_cited(lib, "", [&](json const& leaf, std::string const& path) {
     std::string const csv = leaf["csv"];
     std::string const file = csv.substr(0, csv.find('#'));
@@ -107,6 +109,18 @@ TEST(ParameterLibrary, EveryCitedNumberEqualsItsRowOfTheIpccTables)
       ++volume_rows;
       return;
     }
+    if (file == "china_plantation_litter.csv") {
+      // A Chinese measurement copied into the repository (models/carbon/sources) beside its quote:
+      // the value as printed, its SD the between-type CV the paper prints times the value.
+      auto const rows = rows_matching(models_dir() / "carbon/sources" / file, csv.substr(csv.find('#') + 1));
+      ASSERT_EQ(rows.size(), 1u) << path << ": " << csv;
+      double const v = num(rows[0].at(leaf.at("csv_column").get<std::string>()));
+      EXPECT_DOUBLE_EQ(leaf["value"].get<double>(), v) << path;
+      EXPECT_NEAR(leaf["sd"].get<double>(), v * num(rows[0].at("cv_between_types_pct")) / 100, 1e-5 * v) << path;  // 6 digits
+      EXPECT_NE(rows[0].at("quote").find(rows[0].at("value")), std::string::npos) << path;
+      ++litter_rows;
+      return;
+    }
     auto const rows = rows_matching(dir / file, csv.substr(csv.find('#') + 1));
     ASSERT_EQ(rows.size(), 1u) << path << ": " << csv;
     auto const& r = rows[0];
@@ -126,8 +140,17 @@ TEST(ParameterLibrary, EveryCitedNumberEqualsItsRowOfTheIpccTables)
       } else {
         EXPECT_DOUBLE_EQ(v, num(r.at("value"))) << path;
       }
-      if (!r.at("sd").empty()) EXPECT_DOUBLE_EQ(leaf["sd"].get<double>(), num(r.at("sd"))) << path;
-      if (!range && !r.at("lower").empty() && !r.at("upper").empty()) {
+      // A growth row's printed SD describes the spread of its studies, not the uncertainty of the
+      // mean: it is kept as spread_sd and the IPCC Tier 1 default of +-90 % is the 95 % interval.
+      bool const tier1_default = leaf.contains("spread_sd");
+      if (!r.at("sd").empty())
+        EXPECT_DOUBLE_EQ(leaf.at(tier1_default ? "spread_sd" : "sd").get<double>(), num(r.at("sd"))) << path;
+      if (tier1_default) {
+        EXPECT_FALSE(leaf.contains("sd")) << path;
+        EXPECT_NEAR(leaf.at("ci95")[0].get<double>(), v * 0.1, 1e-9) << path;
+        EXPECT_NEAR(leaf.at("ci95")[1].get<double>(), v * 1.9, 1e-9) << path;
+        ++tier1_growth_rows;
+      } else if (!range && !r.at("lower").empty() && !r.at("upper").empty()) {
         EXPECT_DOUBLE_EQ(leaf["ci95"][0].get<double>(), num(r.at("lower"))) << path;
         EXPECT_DOUBLE_EQ(leaf["ci95"][1].get<double>(), num(r.at("upper"))) << path;
       }
@@ -148,6 +171,8 @@ TEST(ParameterLibrary, EveryCitedNumberEqualsItsRowOfTheIpccTables)
   EXPECT_GE(checked, 40);
   EXPECT_GE(wetland_rows, 10);
   EXPECT_GE(volume_rows, 14);  // a and b of the seven classes with a Shandong fit
+  EXPECT_GE(litter_rows, 4);    // poplar, Robinia, Chinese pine and the weighted mean
+  EXPECT_GE(tier1_growth_rows, 2);
 }
 
 TEST(ParameterLibrary, EveryPublishedStatisticEqualsItsRow)
@@ -218,8 +243,13 @@ struct small_map {
   test::temp_dir tmp;
   test::raster_spec spec;
   std::string landcover, types, zones;
-  small_map()
+  /// Placed by default at 117 E 36.1 N; another place by EPSG code and upper-left corner.
+  explicit small_map(int epsg = 32650, double x = 500000, double y = 4000000, double pixel = 30)
   {
+    spec.epsg = epsg;
+    spec.origin_x = x;
+    spec.origin_y = y;
+    spec.pixel = pixel;
     spec.width = 4;
     spec.height = 2;
     spec.bands = 1;
@@ -247,14 +277,15 @@ struct small_map {
 };
 
 // Hand-computed Tier 1 stocks (Mg C / ha) from the library's numbers, 0-30 cm HAC soils.
-// natural broadleaf, young: AGB 90.9, R 0.225 (<= 125), CF 0.47, litter 28.2 (dry), SOC 38 (dry)
-double const forest_dry = (90.9 + 90.9 * 0.225) * 0.47 + 28.2 + 38;
-double const forest_moist = (90.9 + 90.9 * 0.225) * 0.47 + 0 + 88;  // moist: litter NE, SOC 88
-// poplar plantation, young: AGB 66.74, planted broadleaf R 0.307
-double const poplar_dry = (66.74 + 66.74 * 0.307) * 0.47 + 28.2 + 38;
+// deciduous broadleaf forest is planted broadleaf (the model's default forest), young: AGB 15,
+// R 0.307 (<= 125), CF 0.47, litter 1.37 (Gansu plantations' weighted mean, any zone), SOC 38 (dry)
+double const forest_dry = (15 + 15 * 0.307) * 0.47 + 1.37 + 38;
+double const forest_moist = (15 + 15 * 0.307) * 0.47 + 1.37 + 88;  // moist: SOC 88
+// poplar plantation, young: AGB 66.74, planted broadleaf R 0.307, poplar litter 0.81
+double const poplar_dry = (66.74 + 66.74 * 0.307) * 0.47 + 0.81 + 38;
 // Robinia young (type 2) on a tidal flat stays a flat (the type map refines forest only);
-// Chinese pine young (type 3) in the moist zone: AGB 34.02, planted conifer R 0.224, conifer litter NE.
-double const pine_moist = (34.02 + 34.02 * 0.224) * 0.47 + 0 + 88;
+// Chinese pine young (type 3) in the moist zone: AGB 34.02, planted conifer R 0.224, litter 2.69.
+double const pine_moist = (34.02 + 34.02 * 0.224) * 0.47 + 2.69 + 88;
 // annual cropland: 5.0 Mg C/ha biomass (R 0), SOC 38 x F_LU 0.80; orchards: 63 Mg C, SOC 38 x 1.0
 double const crop_dry = 5.0 + 38 * 0.80;
 double const orchard_dry = 63.0 + 38 * 1.0;
@@ -264,7 +295,7 @@ double const orchard_dry = 63.0 + 38 * 1.0;
 TEST(ParameterLibrary, StockPerClassByHandWithAndWithoutForestTypesInTwoClimateZones)
 {
   small_map m;
-  // Without a type map, in the model's default zone (warm temperate dry) everywhere.
+  // Without a type map: the model's bundled zone map puts 117 E 36.1 N in warm temperate dry.
   auto const a = m.stock([](auto&) {});
   EXPECT_NEAR(a[0], forest_dry, 1e-4);
   EXPECT_NEAR(a[1], forest_dry, 1e-4);
@@ -301,6 +332,46 @@ TEST(ParameterLibrary, StockPerClassByHandWithAndWithoutForestTypesInTwoClimateZ
   EXPECT_EQ(std::string(ds->GetMetadataItem("SINKMAP_MODEL_SHA256")).size(), 64u);
   EXPECT_NE(ds->GetMetadataItem("SINKMAP_CROSSWALK"), nullptr);
   EXPECT_NE(std::string(ds->GetMetadataItem("SINKMAP_AGE_CLASS")).find("young"), std::string::npos);
+}
+
+TEST(ParameterLibrary, TheBundledClimateZoneMapGivesEachPlaceItsZone)
+{
+  // models/climate/north_china_climate_zones.tif (IPCC 2019 zones on CRU TS 4.09, 0.5 degree):
+  // the cell 116-116.5 E, 32-32.5 N (northern Anhui) is warm temperate moist, 117 E 36.1 N
+  // (central Shandong) warm temperate dry; both read here with gdallocationinfo.
+  auto const zone_at = [](double lon, double lat) {
+    std::string const cmd = "gdallocationinfo -valonly -wgs84 " +
+                            (test::source_dir() / "models/climate/north_china_climate_zones.tif").string() + " " +
+                            std::to_string(lon) + " " + std::to_string(lat);
+    std::unique_ptr<FILE, int (*)(FILE*)> p(popen(cmd.c_str(), "r"), pclose);
+    int code = -1;
+    if (p && std::fscanf(p.get(), "%d", &code) != 1) code = -1;
+    return code;
+  };
+  if (zone_at(117, 36.1) < 0) GTEST_SKIP() << "no gdallocationinfo";
+  EXPECT_EQ(zone_at(116.2, 32.3), 5);  // IPCC code 5: warm temperate moist
+  EXPECT_EQ(zone_at(117, 36.1), 6);    // IPCC code 6: warm temperate dry
+
+  auto const zone_of = [](small_map& m) {
+    GDALDatasetUniquePtr ds(GDALDataset::Open(m.tmp.file("stock.tif").c_str(), GDAL_OF_RASTER));
+    return std::string(ds->GetMetadataItem("SINKMAP_CLIMATE_ZONE"));
+  };
+  small_map moist(4326, 116.2, 32.3, 0.0003);
+  auto const a = moist.stock([](auto&) {});
+  EXPECT_NEAR(a[0], forest_moist, 1e-4);
+  EXPECT_NEAR(a[2], 5.0 + 88 * 0.69, 1e-4);  // cropland on the moist SOC with moist F_LU
+  EXPECT_NE(zone_of(moist).find("north_china_climate_zones.tif"), std::string::npos) << zone_of(moist);
+  EXPECT_NE(zone_of(moist).find("(model default)"), std::string::npos) << zone_of(moist);
+  small_map dry;  // UTM 50N, 117 E 36.1 N
+  EXPECT_NEAR(dry.stock([](auto&) {})[0], forest_dry, 1e-4);
+  // A zone given by name wins over the bundled map.
+  EXPECT_NEAR(moist.stock([](jobs::stock_job_options& o) { o.carbon.climate_zone = "warm_temperate_dry"; })[0],
+              forest_dry, 1e-4);
+  EXPECT_EQ(zone_of(moist), "warm_temperate_dry");
+  // Outside the map (Colorado) the model's default zone is used and the output says so.
+  small_map away(4326, -105.0, 40.0, 0.0003);
+  EXPECT_NEAR(away.stock([](auto&) {})[0], forest_dry, 1e-4);
+  EXPECT_EQ(zone_of(away), "warm_temperate_dry (model default)");
 }
 
 TEST(ParameterLibrary, MonteCarloReadsTheInputsAMapRecordsWhateverTheirPaths)

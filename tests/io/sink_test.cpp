@@ -192,7 +192,10 @@ TEST(Sink, AnImageryModelClassUsesTheStockDifferenceUnderAuto)
   j["classes"]["natural_forest_broadleaf"]["agb"] = {{"form", "linear"}, {"index", "NDVI"}, {"a", -20}, {"b", 200},
                                                      {"source", "test"}};
   std::string const model = t.tmp.file("imagery.json");
-  for (auto& [name, p] : j["crosswalks"].items()) p = (test::source_dir() / "models/carbon" / p.get<std::string>()).lexically_normal().string();
+  // The copy lives elsewhere: its relative file paths are made absolute.
+  auto const absolute = [](nlohmann::json& p) { p = (test::source_dir() / "models/carbon" / p.get<std::string>()).lexically_normal().string(); };
+  for (auto& [name, p] : j["crosswalks"].items()) absolute(p);
+  absolute(j["climate_zones"]["map"]["file"]);
   std::ofstream(model) << j.dump();
   jobs::sink_job_options o;
   o.stock_t1 = t.s1;
