@@ -161,13 +161,13 @@ def bcef_table(kind, description):
     for lab,below in levels:
         st=collections.OrderedDict()
         if below is not None: st['growing_stock_below']=below
-        for q,name in [('BCEFs','bcef_s'),('BCEFr','bcef_r')]:
+        for q,name in [('BCEFs','bcef_s'),('BCEFr','bcef_r'),('BCEFi','bcef_i')]:
             label=f'Temperate / {kind} / growing stock {lab} / {q}'
             r=[x for x in verified if x['table']=='IPCC 2006 V4 Ch4 Table 4.5' and x['row_label']==label]
             assert len(r)==1,label
             r=r[0]
             o=collections.OrderedDict(value=float(r['value']))
-            what='BCEF_S' if q=='BCEFs' else 'BCEF_R'
+            what={'BCEFs':'BCEF_S','BCEFr':'BCEF_R','BCEFi':'BCEF_I'}[q]
             src=f"IPCC 2006 V4 Ch. 4 Table 4.5, temperate, {kind}, growing stock {lab}: {what} {r['value_raw']}"
             if r['lower']!='':
                 o['range']=[float(r['lower']),float(r['upper'])]
@@ -180,7 +180,7 @@ def bcef_table(kind, description):
         steps.append(st)
     return collections.OrderedDict(description=description, steps=steps,
         source=f"IPCC 2006 V4 Ch. 4 Table 4.5 (BCEF by climatic zone, forest type and growing-stock level), temperate, {kind}; levels <20, 21-40, 41-100, 100-200, >200 m3/ha read as below 20, 40, 100, 200 and above; a pixel's level is where AGB / BCEF_S falls",
-        note="BCEF_R converts wood-removal volume (m3 roundwood) to above-ground biomass removed (Mg d.m.), IPCC 2006 V4 Eq. 2.12; no uncertainty is given for BCEF_R, so it is not drawn by the Monte Carlo")
+        note="BCEF_R converts wood-removal volume (m3 roundwood) to above-ground biomass removed (Mg d.m.), IPCC 2006 V4 Eq. 2.12; BCEF_I converts a forest inventory's net annual volume increment (m3/ha/yr) to above-ground biomass growth G_W (Mg d.m./ha/yr), Eq. 2.10; the Monte Carlo draws none of the three (a known gap: BCEF_S has a printed range, BCEF_R and BCEF_I none)")
 
 factors=collections.OrderedDict()
 # ---- soils (0-30 cm) ----

@@ -101,6 +101,7 @@ forest_inventory read_forest_inventory(forest_inventory_options const& o, models
   int const fo = field_index(layer, "origin_field", o.origin_field, o.file);
   int const fa = field_index(layer, "age_field", o.age_field, o.file);
   int const fv = field_index(layer, "volume_field", o.volume_field, o.file);
+  int const fi = field_index(layer, "increment_field", o.increment_field, o.file);
   layer.ResetReading();
   for (auto const& f : layer) {
     std::string const at = "forest_inventory '" + o.file + "' polygon " + std::to_string(f->GetFID());
@@ -149,6 +150,16 @@ forest_inventory read_forest_inventory(forest_inventory_options const& o, models
     } else {
       ++inv.without_volume;
     }
+    s.increment = number_of(*f, fi, at + ": field " + o.increment_field);
+    if (!std::isnan(s.increment)) {
+      // The bound only catches a wrong field or unit (m3 per stand, a cumulative volume): the
+      // fastest plantations grow a few tens of m3/ha a year.
+      SINKMAP_EXPECTS(s.increment >= 0 && s.increment <= 200, bad_input,
+                      at + ": field " + o.increment_field + ": volume increment " + f->GetFieldAsString(fi) +
+                        " is not a net annual increment in m3/ha/yr (0 to 200)");
+    } else if (fi >= 0) {
+      ++inv.without_increment;
+    }
     ++inv.stands_per_class[s.class_id];
     inv.stands.push_back(s);
   }
@@ -157,6 +168,9 @@ forest_inventory read_forest_inventory(forest_inventory_options const& o, models
     inv.notes.push_back("forest inventory: " + std::to_string(inv.without_volume) + " of " + std::to_string(inv.stands.size()) +
                         " polygons give no growing stock" + (o.volume_field.empty() ? " (no volume_field)" : "") +
                         ": their forest keeps the land-cover biomass of its class");
+  if (inv.without_increment)
+    inv.notes.push_back("forest inventory: " + std::to_string(inv.without_increment) + " of " + std::to_string(inv.stands.size()) +
+                        " polygons give no volume increment: their forest grows at its class's IPCC rate");
   return inv;
 }
 
@@ -187,7 +201,7 @@ void burn_forest_inventory(forest_inventory_options const& o, forest_inventory c
   for (auto const& s : inv.stands) by_fid[s.fid] = &s;
   std::vector<std::unique_ptr<OGRGeometry>> geoms;
   std::vector<OGREnvelope> env;
-  std::vector<double> burn;  // class, age, volume per polygon
+  std::vector<double> burn;  // class, age, volume, increment per polygon
   layer.ResetReading();
   for (auto const& f : layer) {
     auto const it = by_fid.find(f->GetFID());
@@ -200,12 +214,15 @@ void burn_forest_inventory(forest_inventory_options const& o, forest_inventory c
     g->getEnvelope(&e);
     env.push_back(e);
     geoms.push_back(std::move(g));
-    burn.insert(burn.end(), {double(it->second->class_id), double(it->second->age), double(it->second->volume)});
+    burn.insert(burn.end(), {double(it->second->class_id), double(it->second->age), double(it->second->volume),
+                             double(it->second->increment)});
   }
   std::vector<output_band> bands = {
     {"inventory_class", {{"meaning", "class id of the sub-compartment (0 outside every polygon)"}}},
     {"inventory_age", {{"units", "years"}, {"meaning", "stand age at the " + std::to_string(o.year) + " survey"}}},
-    {"inventory_volume", {{"units", "m3/ha"}, {"meaning", "growing stock at the survey"}}}};
+    {"inventory_volume", {{"units", "m3/ha"}, {"meaning", "growing stock at the survey"}}},
+    {"inventory_increment", {{"units", "m3/ha/yr"}, {"meaning", "net annual volume increment at the survey"}}}};
+  static_assert(inventory_bands == 4, "one burnt band per inventory_band");
   raster_output_options opt;
   opt.metadata["SINKMAP_PRODUCT"] = "forest inventory on the run's grid (a run's temporary)";
   opt.metadata["SINKMAP_INVENTORY_YEAR"] = std::to_string(o.year);
@@ -226,17 +243,17 @@ void burn_forest_inventory(forest_inventory_options const& o, forest_inventory c
     GDALDatasetUniquePtr ds(mem->Create("", grid.width, h, inventory_bands, GDT_Float32, nullptr));
     ds->SetGeoTransform(const_cast<double*>(tgt));
     ds->GetRasterBand(1)->Fill(0);
-    ds->GetRasterBand(2)->Fill(NAN);
-    ds->GetRasterBand(3)->Fill(NAN);
+    for (int b = 2; b <= inventory_bands; ++b) ds->GetRasterBand(b)->Fill(NAN);
     std::vector<OGRGeometryH> hs;
     std::vector<double> values;
     for (std::size_t i = 0; i < geoms.size(); ++i)
       if (env[i].Intersects(strip)) {
         hs.push_back(OGRGeometry::ToHandle(geoms[i].get()));
-        values.insert(values.end(), burn.begin() + std::ptrdiff_t(3 * i), burn.begin() + std::ptrdiff_t(3 * i + 3));
+        values.insert(values.end(), burn.begin() + std::ptrdiff_t(inventory_bands * i),
+                      burn.begin() + std::ptrdiff_t(inventory_bands * (i + 1)));
       }
     if (!hs.empty()) {
-      int band_list[inventory_bands] = {1, 2, 3};
+      int band_list[inventory_bands] = {1, 2, 3, 4};
       if (GDALRasterizeGeometries(GDALDataset::ToHandle(ds.get()), inventory_bands, band_list, int(hs.size()), hs.data(),
                                   nullptr, nullptr, values.data(), nullptr, nullptr, nullptr) != CE_None)
         SINKMAP_FAIL(runtime_failure, "forest_inventory: cannot rasterize '" + o.file + "'" + gdal_reason());

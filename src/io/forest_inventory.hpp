@@ -3,7 +3,8 @@
 // onto the run's grid: the class each polygon stands for (through a forest-type crosswalk's codes
 // or labels), its stand age at the survey and its growing stock. Inside the polygons these
 // replace the land-cover defaults of forest pixels (kernels/carbon_stage.hpp: forest-type
-// refinement, age plane, volume plane); the ages advance from the survey year.
+// refinement, age plane, volume plane; the accounting's increment plane); the ages advance from
+// the survey year.
 #pragma once
 
 #include "io/scene.hpp"
@@ -24,6 +25,7 @@ struct forest_inventory_options {
   std::string origin_field;  ///< "" = none; values through the crosswalk's origins
   std::string age_field;     ///< "" = none; stand age in years at the survey
   std::string volume_field;  ///< "" = none; growing stock, m3/ha
+  std::string increment_field;  ///< "" = none; net annual volume increment, m3/ha/yr (the stand's growth)
   std::string crosswalk = "forest_types_north_china";
   [[nodiscard]] bool given() const { return !file.empty(); }
 };
@@ -34,16 +36,17 @@ struct inventory_stand {
   int class_id = 0;
   float age = NAN;     ///< years at the survey (NaN: not given)
   float volume = NAN;  ///< m3/ha (NaN: not given)
+  float increment = NAN;  ///< m3/ha/yr (NaN: not given)
 };
 
 /// The bands of a burnt inventory raster, in order.
-enum inventory_band : int { ib_class = 0, ib_age, ib_volume, inventory_bands };
+enum inventory_band : int { ib_class = 0, ib_age, ib_volume, ib_increment, inventory_bands };
 
 struct forest_inventory {
   std::string layer, crosswalk_file;
   std::vector<inventory_stand> stands;
   std::map<int, std::size_t> stands_per_class;
-  std::size_t without_volume = 0, without_age = 0;
+  std::size_t without_volume = 0, without_age = 0, without_increment = 0;
   std::vector<std::string> notes;
 };
 
@@ -53,8 +56,8 @@ struct forest_inventory {
 /// know, a class the model lacks.
 forest_inventory read_forest_inventory(forest_inventory_options const& o, models::carbon_model const& m);
 
-/// Burns the polygons onto `grid` as a three-band Float32 GeoTIFF at `path` (inventory_band:
-/// class id, 0 outside every polygon; age at the survey; volume; NaN where not given), strip by
+/// Burns the polygons onto `grid` as a Float32 GeoTIFF at `path` (inventory_band: class id, 0
+/// outside every polygon; age at the survey; volume; increment; NaN where not given), strip by
 /// strip, so the grid's size is bounded by disk. A pixel belongs to the polygon that holds its
 /// centre; where polygons overlap, the later one.
 void burn_forest_inventory(forest_inventory_options const& o, forest_inventory const& inv,

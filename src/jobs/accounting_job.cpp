@@ -57,7 +57,7 @@ std::vector<std::string> flux_band_names()
 std::vector<std::string> state_band_names()
 {
   return {"class", "prior_class", "years_since_conversion", "stand_age", "c_above", "c_below", "c_dead", "c_soil",
-          "pending_class", "pending_first_year", "pending_count", "last_nbr", "soil_depth_cm"};
+          "pending_class", "pending_first_year", "pending_count", "last_nbr", "soil_depth_cm", "volume_increment"};
 }
 
 std::string ipcc_category_name(int code)
@@ -242,6 +242,7 @@ accounting_pass prepare_accounting_pass(accounting_job_options const& opt, accou
   }
   if (in.forest_age >= 0) q.age = int(planes.size()) + in.forest_age;
   if (in.volume >= 0) q.volume = int(planes.size()) + in.volume;
+  if (in.increment >= 0) q.increment = int(planes.size()) + in.increment;
   p.age_offset_years = in.age_offset_years;
   for (auto const& pl : in.planes) planes.push_back(pl.source);
   p.default_zone = cp.default_zone;
@@ -374,7 +375,7 @@ accounting_job_result run_accounting_job(accounting_job_options const& opt)
     o.options.metadata["SINKMAP_STATE_YEAR"] = std::to_string(opt.years.back());
     auto const names = state_band_names();
     char const* units[] = {"class id", "class id", "years", "years", "Mg C / ha", "Mg C / ha", "Mg C / ha",
-                           "Mg C / ha", "class id", "year", "maps", "NBR", "cm"};
+                           "Mg C / ha", "class id", "year", "maps", "NBR", "cm", "m3 / ha / yr"};
     char const* meaning[] = {"confirmed ecosystem class",
                              "class before the last conversion",
                              "years since the last conversion (NaN: none in the run's history)",
@@ -384,7 +385,10 @@ accounting_job_result run_accounting_job(accounting_job_options const& opt)
                              "class seen but not yet confirmed", "year the pending class was first seen",
                              "consecutive maps that showed the pending class",
                              "NBR of the last map that had one (for the next disturbance test)",
-                             "depth of the soil pool (cm)"};
+                             "depth of the soil pool (cm)",
+                             "net annual volume increment of the forest inventory stand that drives the pixel's growth "
+                             "(NaN: the class's IPCC growth rate)"};
+    static_assert(std::size(units) == k::state_bands && std::size(meaning) == k::state_bands, "a state band without its unit or meaning");
     for (int b = 0; b < k::state_bands; ++b)
       o.bands.push_back(band(names[std::size_t(b)], units[b], meaning[b], layout.state(static_cast<k::state_band>(b))));
     o.bands[0].metadata["classes"] = classes;

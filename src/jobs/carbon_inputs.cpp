@@ -108,6 +108,10 @@ void add_forest_inventory(carbon_input_options const& o, io::raster_grid const& 
     in.volume = int(in.planes.size());
     in.planes.push_back({"forest_inventory", {path, 1 + io::ib_volume}, GDT_Float32});
   }
+  if (!fi.increment_field.empty()) {
+    in.increment = int(in.planes.size());
+    in.planes.push_back({"forest_inventory", {path, 1 + io::ib_increment}, GDT_Float32});
+  }
   in.age_offset_years = o.map_year != 0 ? float(o.map_year - fi.year) : 0.0f;
   std::string classes;
   for (auto const& [cls, n] : in.inventory->stands_per_class)
@@ -116,6 +120,8 @@ void add_forest_inventory(carbon_input_options const& o, io::raster_grid const& 
                      "): " + std::to_string(in.inventory->stands.size()) + " polygons (" + classes + ") through " +
                      in.inventory->crosswalk_file + "; inside them forest pixels take the polygon's class" +
                      (in.forest_age >= 0 ? ", age" : "") + (in.volume >= 0 ? " and growing stock" : "") +
+                     (in.increment >= 0 ? "; in the accounting they grow by their volume increment (Eq. 2.10) until "
+                                          "converted or disturbed" : "") +
                      "; forest outside them keeps the land-cover defaults");
   for (auto const& n : in.inventory->notes) in.notes.push_back(n);
   if (o.map_year != 0 && o.map_year != fi.year)
@@ -129,7 +135,8 @@ void add_forest_inventory(carbon_input_options const& o, io::raster_grid const& 
   in.record["forest_inventory"] = {{"file", fi.file},          {"layer", fi.layer},
                                    {"year", fi.year},          {"type_field", fi.type_field},
                                    {"origin_field", fi.origin_field}, {"age_field", fi.age_field},
-                                   {"volume_field", fi.volume_field}, {"crosswalk", in.inventory->crosswalk_file},
+                                   {"volume_field", fi.volume_field}, {"increment_field", fi.increment_field},
+                                   {"crosswalk", in.inventory->crosswalk_file},
                                    {"map_year", o.map_year}};
 }
 

@@ -48,6 +48,7 @@ struct carbon_inputs {
   std::vector<io::scene_plane> planes;
   int landcover = -1, forest_type = -1, forest_age = -1, zone = -1;  ///< index into planes
   int volume = -1;               ///< growing stock plane (forest inventory), index into planes
+  int increment = -1;            ///< net annual volume increment plane (forest inventory; the accounting's)
   float age_offset_years = 0;    ///< the map's year minus the inventory's survey year
   std::optional<io::forest_inventory> inventory;  ///< the polygons as read (where given)
   std::shared_ptr<io::owned_file> inventory_file;  ///< the burnt inventory, when burnt here

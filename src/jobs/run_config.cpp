@@ -210,6 +210,7 @@ run_config load_run_config(std::string const& path)
     fi.origin_field = f.text("origin_field").value_or("");
     fi.age_field = f.text("age_field").value_or("");
     fi.volume_field = f.text("volume_field").value_or("");
+    fi.increment_field = f.text("increment_field").value_or("");
     fi.crosswalk = crosswalk_name_or_path(root.text("forest_type_crosswalk").value_or(""), root.dir());
     if (fi.crosswalk.empty()) fi.crosswalk = co.forest_type_crosswalk;
     f.finish();

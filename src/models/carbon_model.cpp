@@ -344,7 +344,7 @@ class model_parser {
   }
 
   // A class's BCEF table: {"steps": [{"growing_stock_below": N, "bcef_s": {...}, "bcef_r":
-  // {...}}, ..., {last step without a bound}], "source": "..."}, or "@name" of such a table in
+  // {...}, "bcef_i": {...} (optional)}, ..., {last step without a bound}], "source": "..."}, or "@name" of such a table in
   // "factors" (shared by the classes of one forest type).
   void parse_bcef(json const& j, std::string field, class_info& ci)
   {
@@ -376,6 +376,11 @@ class model_parser {
       }
       b.bcef_s = lib_.parameters()[std::size_t(lib_.leaf(r_.at(steps[k], "bcef_s", sf), sf + ".bcef_s", 0.05, 20))].value;
       b.bcef_r = lib_.parameters()[std::size_t(lib_.leaf(r_.at(steps[k], "bcef_r", sf), sf + ".bcef_r", 0.05, 20))].value;
+      // BCEF_I (net annual increment to growth, Eq. 2.10) is optional: without it an inventory
+      // stand's volume increment cannot be converted at that level, and its class's IPCC growth
+      // rate applies.
+      if (steps[k].contains("bcef_i"))
+        b.bcef_i = lib_.parameters()[std::size_t(lib_.leaf(steps[k].at("bcef_i"), sf + ".bcef_i", 0.05, 20))].value;
       ci.bcef.push_back(b);
     }
   }
@@ -821,6 +826,7 @@ kernels::bcef_tables bcef_tables_of(carbon_model const& m)
       b.below[ci.id][k] = float(ci.bcef[k].growing_stock_below);
       b.s[ci.id][k] = float(ci.bcef[k].bcef_s);
       b.r[ci.id][k] = float(ci.bcef[k].bcef_r);
+      b.i[ci.id][k] = float(ci.bcef[k].bcef_i);
     }
   }
   return b;

@@ -38,6 +38,7 @@ struct class_info {
   struct bcef_step {
     double growing_stock_below = INFINITY;  ///< m3/ha; the last step: all larger stocks
     double bcef_s = 0, bcef_r = 0;           ///< Mg d.m. per m3 (growing stock, removals)
+    double bcef_i = NAN;                     ///< Mg d.m. per m3 of net annual increment (NaN: none)
   };
   std::vector<bcef_step> bcef;
   std::string bcef_source;

@@ -53,6 +53,7 @@ std::vector<std::uint16_t> landcover()
 struct stand {
   int col0, row0, cols, rows;  // pixels covered
   std::string type, origin, age, volume;  // as the inventory writes them ("" = null)
+  std::string increment = "";             // net annual volume increment, m3/ha/yr
 };
 
 // Writes the stands as a GeoPackage layer "xiaoban" in UTM 50N; numeric fields as Real unless
@@ -69,7 +70,7 @@ std::string write_inventory(test::temp_dir const& tmp, std::string const& name, 
   srs.importFromEPSG(s.epsg);
   OGRLayer* layer = ds->CreateLayer("xiaoban", &srs, wkbPolygon, nullptr);
   OGRFieldType const num = text_fields ? OFTString : OFTReal;
-  for (auto [f, t] : {std::pair{"树种", OFTString}, {"起源", OFTString}, {"林龄", num}, {"蓄积", num}}) {
+  for (auto [f, t] : {std::pair{"树种", OFTString}, {"起源", OFTString}, {"林龄", num}, {"蓄积", num}, {"生长量", num}}) {
     OGRFieldDefn d(f, t);
     layer->CreateField(&d);
   }
@@ -84,6 +85,7 @@ std::string write_inventory(test::temp_dir const& tmp, std::string const& name, 
     };
     set("林龄", st.age);
     set("蓄积", st.volume);
+    set("生长量", st.increment);
     double const x0 = s.origin_x + st.col0 * s.pixel, x1 = x0 + st.cols * s.pixel;
     double const y1 = s.origin_y - st.row0 * s.pixel, y0 = y1 - st.rows * s.pixel;
     OGRLinearRing ring;
@@ -294,13 +296,37 @@ TEST(ForestInventory, BadFieldsAreRefusedNamingThePolygonAndField)
   EXPECT_NE(message(with("银杏", "人工", "8", "60")).find("polygon 2: field 树种: '银杏' is neither a code nor a label"),
             std::string::npos);
   EXPECT_NE(message(with("杨树", "飞播", "8", "60")).find("polygon 2: field 起源: origin '飞播'"), std::string::npos);
+  // A volume increment that cannot be a net annual increment in m3/ha/yr.
+  auto with_increment = [&](std::string inc) {
+    stand bad{1, 0, 1, 1, "杨树", "人工", "8", "60"};
+    bad.increment = inc;
+    return std::vector<stand>{ok, bad};
+  };
+  auto increment_options = [&](std::string const& f) {
+    auto o = options(f);
+    o.increment_field = "生长量";
+    return o;
+  };
+  for (auto [inc, expect] : {std::pair<std::string, std::string>{"-2", "polygon 2: field 生长量: volume increment -2 is not"},
+                             {"450", "polygon 2: field 生长量: volume increment 450 is not a net annual increment in m3/ha/yr"},
+                             {"x", "polygon 2: field 生长量: 'x' is not a number"}}) {
+    static int k = 0;
+    auto const f = write_inventory(tmp, "inc" + std::to_string(k++) + ".gpkg", with_increment(inc), true);
+    std::string got = "no error";
+    try {
+      (void)io::read_forest_inventory(increment_options(f), model);
+    } catch (bad_input const& e) {
+      got = e.what();
+    }
+    EXPECT_NE(got.find(expect), std::string::npos) << got;
+  }
   // A field the layer lacks is named with the layer's fields.
   auto const file = write_inventory(tmp, "fields.gpkg", {ok}, true);
   auto o = options(file);
   o.volume_field = "XJ";
   auto const missing = message({ok}, o);
   EXPECT_NE(missing.find("forest_inventory.volume_field"), std::string::npos) << missing;
-  EXPECT_NE(missing.find("has no field 'XJ' (its fields: 树种, 起源, 林龄, 蓄积)"), std::string::npos) << missing;
+  EXPECT_NE(missing.find("has no field 'XJ' (its fields: 树种, 起源, 林龄, 蓄积, 生长量)"), std::string::npos) << missing;
 }
 
 TEST(VolumeToBiomass, TotalBiomassIsSplitByTheStepwiseRatioAndKeptWhole)
@@ -406,6 +432,72 @@ TEST(ForestInventory, ARunStartsItsAccountingFromTheInventoryAndReportsTheDisagr
   auto const& y0 = m["years"][0];
   EXPECT_NEAR(y0["total_mgc_mean"].get<double>(), y0["total_mgc"].get<double>(),
               3 * y0["total_mgc_sd"].get<double>() / std::sqrt(16.0));
+}
+
+
+TEST(ForestInventory, StandsGrowByTheirVolumeIncrementInTheAccounting)
+{
+  // 2020 and 2022 maps with the survey's net annual increments: the poplar's total biomass grows
+  // by a x I a year (the slope of B = a V + b: 0.6251 x 8 m3/ha/yr), the natural broadleaf's AGB
+  // by I x BCEF_I (Eq. 2.10; 80 m3/ha: AGB 112, / BCEF_S 1.4 = 80 m3/ha, the 41-100 level) with
+  // its roots, the black locust without an increment at its IPCC rate; the state carries each
+  // increment.
+  test::temp_dir tmp;
+  auto stands = survey();
+  stands[0].increment = "8";
+  stands[2].increment = "3";
+  write_inventory(tmp, "xiaoban.gpkg", stands);
+  test::write_u16(tmp.file("lc_worldcover.tif"), grid_spec(), landcover());
+  std::ofstream(tmp.file("county.geojson"))
+    << R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::32650"}},"features":[)"
+    << R"({"type":"Feature","properties":{"name":"county"},"geometry":{"type":"Polygon","coordinates":[[[500000,3999600],[500800,3999600],[500800,4000000],[500000,4000000],[500000,3999600]]]}}]})";
+  std::string const toml = tmp.file("run.toml");
+  std::ofstream(toml) << "output = \"" << tmp.file("out") << "\"\nquicklooks = false\ncube = false\nstatistics_check = false\n"
+                      << "[zones]\nfile = \"" << tmp.file("county.geojson") << "\"\nfield = \"name\"\n"
+                      << "[forest_inventory]\nfile = \"xiaoban.gpkg\"\nyear = 2020\ntype_field = \"树种\"\n"
+                      << "origin_field = \"起源\"\nage_field = \"林龄\"\nvolume_field = \"蓄积\"\nincrement_field = \"生长量\"\n"
+                      << "[[years]]\nyear = 2020\nlandcover = \"lc_worldcover.tif\"\n"
+                      << "[[years]]\nyear = 2022\nlandcover = \"lc_worldcover.tif\"\n";
+  jobs::run_settings quiet;
+  quiet.quiet = true;
+  jobs::run_one_map(jobs::load_run_config(toml), quiet, {});
+  json const lib = model_json();
+  double const cf = lib["factors"]["cf_forest"]["value"];
+  auto biomass = [&](std::string const& f, int col, int row) {
+    auto const a = test::read_band(tmp.file(f), 1), b = test::read_band(tmp.file(f), 2);
+    std::size_t const i = std::size_t(row * grid_spec().width + col);
+    return double(a[i]) + double(b[i]);
+  };
+  auto const& poplar_fit = lib["classes"]["plantation_poplar"]["volume_to_biomass"];
+  double const a = poplar_fit["a"]["value"];
+  EXPECT_NEAR(biomass("out/stock_2022.tif", 0, 0) - biomass("out/stock_2020.tif", 0, 0), 2 * a * 8 * cf, 1e-3);
+  double bcef_i = NAN;
+  for (auto const& st : lib["factors"]["bcef_temperate_hardwoods"]["steps"])
+    if (!st.contains("growing_stock_below") || 80 < st["growing_stock_below"].get<double>()) {
+      bcef_i = st["bcef_i"]["value"];
+      break;
+    }
+  EXPECT_EQ(bcef_i, 0.9);  // Table 4.5, temperate hardwoods, 41-100 m3/ha (EFDB), as the model cites it
+  double r = NAN;
+  for (auto const& st : lib["classes"]["natural_forest_broadleaf"]["root_to_shoot"]["steps"])
+    if (!st.contains("agb_at_most") || 115 <= st["agb_at_most"].get<double>()) {
+      r = st["ratio"]["value"];
+      break;
+    }
+  EXPECT_NEAR(biomass("out/stock_2022.tif", 4, 0) - biomass("out/stock_2020.tif", 4, 0), 2 * 3 * bcef_i * (1 + r) * cf, 1e-3);
+  // The events say which stands grew by their increment (2048); the state keeps the increments.
+  auto band = [](std::string const& f, char const* name) {
+    GDALDatasetUniquePtr ds(GDALDataset::Open(f.c_str(), GDAL_OF_RASTER));
+    return ds ? io::band_named(*ds, name) : -1;
+  };
+  auto const events = test::read_band(tmp.file("out/sink_2020_2022.tif"), band(tmp.file("out/sink_2020_2022.tif"), "events"));
+  EXPECT_EQ(int(events[0]) & 2048, 2048);
+  EXPECT_EQ(int(events[std::size_t(2 * grid_spec().width)]) & 2048, 0);  // black locust: no increment
+  auto const state = tmp.file("out/state_2022.tif");
+  auto const inc = test::read_band(state, band(state, "volume_increment"));
+  EXPECT_EQ(inc[0], 8.0f);
+  EXPECT_EQ(inc[4], 3.0f);
+  EXPECT_TRUE(std::isnan(inc[std::size_t(2 * grid_spec().width)]));
 }
 
 }  // namespace sinkmap

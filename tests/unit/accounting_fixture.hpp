@@ -32,6 +32,8 @@ inline constexpr float forest_dead = 10, forest_soil = 50, forest_fd = 0.8f, for
 inline constexpr float crop_after = 5, crop_soil = 40;
 inline constexpr float grass_after_above = 2, grass_after_below = 3, grass_soil = 45;
 inline constexpr float orchard_growth = 2.1f, orchard_mature = 21, orchard_soil = 40;
+// Poplar's volume fit: total biomass with roots B = 0.6 V + 10 (Mg d.m./ha, V in m3/ha).
+inline constexpr float poplar_vb_a = 0.6f, poplar_vb_b = 10;
 
 inline class_params make_set(float growth, float rs, float dead, float soil, float fd)
 {
@@ -82,9 +84,22 @@ inline std::unique_ptr<accounting_params> make_params(int n_years, float first_y
   t.sets[7].soil_loss = farm_ef_dr;
   t.sets[8] = make_set(0, 0, 0, inland_soil, NAN);
   t.sets[8].form = agb_form::none;
-  t.n_sets = 9;
-  t.set_of[forest][0][0] = t.set_of[poplar][0][0] = 0;  // poplar: another forest type, same numbers
-  t.set_of[forest][0][1] = t.set_of[poplar][0][1] = 1;
+  // Volume conversions (used by an inventory stand's increment): forest by its BCEF table,
+  // poplar (another forest type, otherwise the same numbers) by a linear total-biomass fit.
+  for (int k : {0, 1}) t.sets[k].vb_form = volume_form::bcef_table;
+  t.sets[9] = t.sets[0];
+  t.sets[10] = t.sets[1];
+  for (int k : {9, 10}) {
+    t.sets[k].vb_form = volume_form::linear;
+    t.sets[k].vb_a = poplar_vb_a;
+    t.sets[k].vb_b = poplar_vb_b;
+    t.sets[k].vb_total = 1;
+  }
+  t.n_sets = 11;
+  t.set_of[forest][0][0] = 0;
+  t.set_of[forest][0][1] = 1;
+  t.set_of[poplar][0][0] = 9;
+  t.set_of[poplar][0][1] = 10;
   for (int a = 0; a < age_classes; ++a) {
     t.set_of[cropland][0][a] = 2;
     t.set_of[grassland][0][a] = 3;
@@ -122,12 +137,13 @@ inline std::unique_ptr<accounting_params> make_params(int n_years, float first_y
   p->grows_from_zero[forest] = p->grows_from_zero[orchard] = p->grows_from_zero[poplar] = 1;
   // Forest's BCEF table by growing stock (below 20, 40, 100, 200 m3/ha, above).
   float const below[] = {20, 40, 100, 200, INFINITY}, bs[] = {3.0f, 1.7f, 1.4f, 1.05f, 0.8f},
-              br[] = {3.33f, 1.89f, 1.55f, 1.17f, 0.89f};
+              br[] = {3.33f, 1.89f, 1.55f, 1.17f, 0.89f}, bi[] = {1.5f, 1.3f, 0.9f, 0.6f, 0.48f};
   p->bcef.steps[forest] = 5;
   for (int k = 0; k < 5; ++k) {
     p->bcef.below[forest][k] = below[k];
     p->bcef.s[forest][k] = bs[k];
     p->bcef.r[forest][k] = br[k];
+    p->bcef.i[forest][k] = bi[k];
   }
   for (auto& z : p->harvest_m3_per_ha)
     for (auto& v : z) v = NAN;
@@ -140,6 +156,7 @@ struct pixel_series {
   std::vector<float> nbr;  ///< empty: no NBR
   float above = 0, below = 0, dead = 0, soil = 0, age = NAN;
   float harvest_zone = NAN;  ///< zone of the removal statistics (NaN: none)
+  float increment = NAN;     ///< an inventory stand's net annual volume increment, m3/ha/yr
 };
 
 /// The first-map pools of a class as the carbon stage would give them at `agb`.
@@ -149,7 +166,7 @@ inline pixel_series start_as(int cls, float agb, std::vector<int> classes, std::
   s.classes = std::move(classes);
   s.nbr = std::move(nbr);
   s.classes.insert(s.classes.begin(), cls);
-  if (cls == forest) {
+  if (cls == forest || cls == poplar) {
     s.above = agb * cf;
     s.below = agb * forest_rs * cf;
     s.dead = forest_dead;
@@ -190,6 +207,7 @@ inline std::vector<float> fresh_inputs(accounting_params& p, std::vector<pixel_s
   p.planes.c_total = k++;
   p.planes.age = k++;
   p.planes.harvest_zone = k++;
+  p.planes.increment = k++;
   p.planes.state = -1;
   p.planes.zone = -1;
   std::vector<float> in(std::size_t(k) * n, NAN);
@@ -207,6 +225,7 @@ inline std::vector<float> fresh_inputs(accounting_params& p, std::vector<pixel_s
     in[std::size_t(p.planes.c_total) * n + i] = mapped ? s.above + s.below + s.dead + s.soil : NAN;
     in[std::size_t(p.planes.age) * n + i] = s.age;
     in[std::size_t(p.planes.harvest_zone) * n + i] = s.harvest_zone;
+    in[std::size_t(p.planes.increment) * n + i] = s.increment;
   }
   return in;
 }
@@ -223,6 +242,7 @@ inline std::vector<float> continued_inputs(accounting_params& p, std::vector<pix
   p.planes.c_above = p.planes.c_below = p.planes.c_dead = p.planes.c_soil = p.planes.c_total = -1;
   p.planes.age = -1;
   p.planes.zone = -1;
+  p.planes.increment = -1;  // the state carries it
   p.planes.harvest_zone = k++;
   p.planes.state = k;
   k += state_bands;

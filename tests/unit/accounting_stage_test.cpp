@@ -328,6 +328,79 @@ TEST(Accounting, StatisticsReplaceTheDetectedClearCutInTheirZoneAndYear)
   EXPECT_EQ(none.r().flux(1, fb_removed_volume, 0), 0.0f);
 }
 
+TEST(Accounting, AnInventoryStandGrowsByItsVolumeIncrementThroughBcefI)
+{
+  // Eq. 2.10: G_W = I_V x BCEF_I. AGB 100: AGB / BCEF_S is 71 (< 100 m3/ha) -> BCEF_I 0.9; 5
+  // m3/ha/yr -> 4.5 Mg d.m. above, 4.5 x 0.2 below, times CF 0.5: 2.25 + 0.45 a year instead of
+  // the IPCC rate's 1.2.
+  auto s = start_as(forest, 100, {forest, forest, forest});
+  s.increment = 5;
+  auto const o = run_one(s);
+  auto const r = o.r();
+  for (int y = 1; y <= 3; ++y) {
+    EXPECT_NEAR(r.flux(y, fb_net, 0), 2.7, tol) << y;
+    EXPECT_NEAR(r.flux(y, fb_biomass, 0), 2.7, tol) << y;
+    EXPECT_EQ(r.flux(y, fb_events, 0), float(event_increment)) << y;
+  }
+  EXPECT_NEAR(r.stock(3, sb_c_above, 0), 50 + 3 * 2.25, tol);
+  EXPECT_EQ(r.state(st_volume_increment, 0), 5.0f);  // carried for the next run
+  // The level moves with the stand: from AGB 140 (/ 1.4 = 100, not below 100) BCEF_I is 0.6.
+  auto big = start_as(forest, 140, {forest});
+  big.increment = 5;
+  auto const ob = run_one(big);
+  EXPECT_NEAR(ob.r().flux(1, fb_net, 0), 5 * 0.6 * 1.2 * 0.5, tol);
+  // No Tier 1 cap: the stand's own growth, also past the class's mature 200 Mg d.m./ha (AGB 199
+  // and 202: / 1.05 below 200 m3/ha, BCEF_I 0.6, 3 Mg d.m. a year).
+  auto old = start_as(forest, 199, {forest, forest});
+  old.increment = 5;
+  auto const oo = run_one(old);
+  auto const ro = oo.r();
+  EXPECT_NEAR(ro.flux(2, fb_net, 0), 5 * 0.6 * 1.2 * 0.5, tol);
+  EXPECT_NEAR(ro.stock(2, sb_c_above, 0), (199 + 3 + 3) * 0.5, tol);
+  // A pixel without an increment grows at the IPCC rate.
+  auto const plain = run_one(start_as(forest, 100, {forest}));
+  EXPECT_NEAR(plain.r().flux(1, fb_net, 0), 1.2, tol);
+}
+
+TEST(Accounting, AnInventoryStandWithALinearFitGrowsByItsSlopeSplitByR)
+{
+  // B = 0.6 V + 10 with roots: dB = 0.6 x 10 m3/ha/yr = 6 Mg d.m., split by R 0.2 into 5 above
+  // and 1 below (never expanded again), times CF 0.5.
+  auto s = start_as(poplar, 100, {poplar, poplar});
+  s.increment = 10;
+  auto const o = run_one(s);
+  auto const r = o.r();
+  EXPECT_NEAR(r.flux(1, fb_net, 0), 3.0, tol);
+  EXPECT_NEAR(r.stock(1, sb_c_above, 0), 50 + 2.5, tol);
+  EXPECT_NEAR(r.stock(1, sb_c_below, 0), 10 + 0.5, tol);
+}
+
+TEST(Accounting, TheIncrementEndsWithTheStandItMeasured)
+{
+  // Converted to cropland (booked in 2002): the state forgets the increment.
+  auto cut = start_as(forest, 100, {cropland, cropland, forest});
+  cut.increment = 5;
+  auto const oa = run_one(cut);
+  auto const a = oa.r();
+  EXPECT_EQ(a.flux(1, fb_events, 0), float(event_increment));  // still the stand in 2001
+  EXPECT_TRUE(std::isnan(a.state(st_volume_increment, 0)));
+  // A stand-replacing disturbance (dNBR 0.5): the regrowth takes the young IPCC rate (10 x 1.2 x 0.5).
+  auto burnt = start_as(forest, 100, {forest, forest}, {0.6f, 0.1f, 0.1f});
+  burnt.increment = 5;
+  auto const ob = run_one(burnt);
+  auto const b = ob.r();
+  EXPECT_EQ(b.flux(1, fb_events, 0), float(event_disturbance));
+  EXPECT_NEAR(b.flux(2, fb_net, 0), 6.0, tol);
+  EXPECT_TRUE(std::isnan(b.state(st_volume_increment, 0)));
+  // Relabelled to another forest type: another stand.
+  auto other = start_as(forest, 100, {poplar, poplar, poplar});
+  other.increment = 5;
+  auto const oc = run_one(other);
+  auto const c = oc.r();
+  EXPECT_EQ(c.flux(1, fb_events, 0), float(event_increment));
+  EXPECT_NEAR(c.flux(3, fb_net, 0), 1.2, tol);
+}
+
 namespace {
 
 // A mix of every path above plus random class and NBR series.
@@ -372,6 +445,17 @@ std::vector<pixel_series> mixed_pixels(int years, unsigned seed, std::size_t ran
   px.push_back(start_as(marsh, 0, pad({farm})));
   px.push_back(start_as(marsh, 0, pad({flat, flat, marsh})));
   px.push_back(start_as(marsh, 0, pad({grassland})));
+  // Inventory stands with a volume increment: kept, converted in 2005, relabelled, burnt in 2008.
+  for (auto [cls, path] : {std::pair{forest, pad({forest})}, {poplar, pad({poplar})},
+                           {forest, pad({forest, forest, forest, forest, cropland, cropland})}, {forest, pad({poplar})}}) {
+    auto st = start_as(cls, 90, path);
+    st.increment = 6;
+    px.push_back(st);
+  }
+  auto stand_burnt = start_as(forest, 150, pad({forest}), std::vector<float>(std::size_t(years), 0.6f));
+  for (int y = 8; y < years; ++y) stand_burnt.nbr[std::size_t(y)] = 0.1f;
+  stand_burnt.increment = 4;
+  px.push_back(stand_burnt);
   for (std::size_t i = 0; i < random_pixels / 2; ++i) {
     std::vector<int> c(std::size_t(years - 1));
     int cur = 7 + int(rng() % 5);

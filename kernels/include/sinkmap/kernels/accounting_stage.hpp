@@ -10,6 +10,10 @@
 //    with G_W, R and CF of the class, climate zone and age class, until the class's mature
 //    stock (the largest Tier 1 stock of the class in its zone; perennial crops: their stock at
 //    harvest, Table 5.1). Dead organic matter and soil do not change at Tier 1 (2.3.2.1, 2.3.3.1).
+//  - a forest inventory stand with a net annual volume increment grows by it instead (Tier 2,
+//    Eq. 2.10: the increment through its class's volume conversion, BCEF_I or the derivative of
+//    B = a V + b), with no Tier 1 cap, until it is converted, relabelled or disturbed; the state
+//    carries the increment, so a continued run needs no inventory.
 //  - disturbance (Eq. 2.14): a drop of NBR (dNBR above the threshold) inside forest that the
 //    map still shows as forest is a stand-replacing harvest or fire: the fraction f_d of the
 //    biomass is lost, the stand age restarts at 0 and the stand regrows at its young-age rate.
@@ -65,6 +69,8 @@ enum state_band : int {
   st_pending_count,      ///< consecutive maps that showed it
   st_last_nbr,           ///< NBR of the last map that had one (the next disturbance test)
   st_soil_depth,         ///< depth (cm) the soil pool is measured to: it travels with the pool
+  st_volume_increment,   ///< a forest inventory stand's net annual volume increment (m3/ha/yr) that
+                         ///< drives its growth until it is converted or disturbed (NaN: IPCC rates)
   state_bands
 };
 
@@ -101,6 +107,7 @@ inline constexpr int event_extraction = 128; ///< a coastal wetland soil extract
 inline constexpr int event_drainage = 256;   ///< a drained coastal wetland soil lost at EF_DR
 inline constexpr int event_recolonized = 512; ///< revegetated by recolonization: EF_RE = 0 (Tier 1)
 inline constexpr int event_depth_kept = 1024; ///< soil of another depth kept: no rule converts it
+inline constexpr int event_increment = 2048;  ///< grown by the inventory's volume increment, not G_W
 
 /// What happens to the soil of a coastal wetland converted into a class (accounting_params::
 /// coastal_soil_rule).
@@ -122,6 +129,7 @@ struct accounting_planes {
   int zone = -1;   ///< climate-zone codes (through zone_lut)
   int age = -1;    ///< stand age in years (fresh start; plus age_offset_years: at the first map)
   int volume = -1; ///< growing stock (m3/ha) of forest inventory pixels at the first map (Monte Carlo)
+  int increment = -1;  ///< net annual volume increment (m3/ha/yr) of forest inventory pixels (fresh start)
   int harvest_zone = -1;  ///< zone number (1..) of the removal statistics (0: outside every zone)
 };
 
@@ -177,6 +185,7 @@ struct carbon_state {
   int pending_count = 0;
   float last_nbr = NAN;
   float soil_depth = NAN;
+  float increment = NAN;  ///< m3/ha/yr of the inventory stand the pixel still is (NaN: none)
 };
 
 /// One interval's fluxes (Mg C / ha over the whole interval).
@@ -286,6 +295,36 @@ SINKMAP_HD bool coastal_soil_years(accounting_params const& p, class_params cons
   return restored || drained || extracted;
 }
 
+/// Biomass growth (Mg d.m. / ha / yr, above and below ground) of a forest inventory stand from
+/// its net annual volume increment inc (m3/ha/yr), through its class's volume conversion: a
+/// linear fit B = a V + b grows by dB = a inc (its derivative; a total with roots is split by
+/// the root-to-shoot ratio at the stand's AGB, never expanded again), a BCEF table by
+/// G_W = inc BCEF_I at the stand's growing-stock level (IPCC 2006 Vol. 4 Eq. 2.10). False where
+/// the stand has no increment, its class converts no volume or its level has no BCEF_I: the
+/// class's IPCC growth rate then applies.
+SINKMAP_HD bool growth_from_increment(accounting_params const& p, class_params const& m, int cls, float agb, float inc,
+                                      float& d_agb, float& d_bgb)
+{
+  if (is_nodata(inc) || inc < 0.0f || m.vb_form == volume_form::none) return false;
+  if (m.vb_form == volume_form::linear) {
+    float const d_b = m.vb_a * inc;
+    if (m.vb_total) {
+      float const r = root_to_shoot(m, agb);
+      d_agb = d_b / (1.0f + r);
+      d_bgb = d_b - d_agb;
+    } else {
+      d_agb = d_b;
+      d_bgb = d_b * root_to_shoot(m, agb);
+    }
+    return true;
+  }
+  int const k = bcef_step(p, cls, agb);
+  if (k < 0 || !(p.bcef.i[cls][k] > 0.0f)) return false;
+  d_agb = inc * p.bcef.i[cls][k];
+  d_bgb = d_agb * root_to_shoot(m, agb);
+  return true;
+}
+
 /// One year of growth and transition for a pixel whose class is already settled.
 SINKMAP_HD void advance_one_year(accounting_params const& p, int zone, carbon_state& s, interval_flux& f)
 {
@@ -294,8 +333,17 @@ SINKMAP_HD void advance_one_year(accounting_params const& p, int zone, carbon_st
   if (set >= 0) {
     class_params const& m = p.tables.sets[set];
     float const cf = m.carbon_fraction;
-    // Growth of land remaining (or already converted): G_W (1 + R) CF up to the mature stock.
-    if (!is_nodata(m.growth) && m.growth > 0.0f && cf > 0.0f) {
+    // Growth of land remaining (or already converted): an inventory stand by its measured volume
+    // increment (no Tier 1 cap: the stand's own growth), else G_W (1 + R) CF up to the mature stock.
+    float inc_agb = 0.0f, inc_bgb = 0.0f;
+    if (cf > 0.0f && growth_from_increment(p, m, s.cls, s.above / cf, s.increment, inc_agb, inc_bgb)) {
+      float const d_above = inc_agb * cf, d_below = inc_bgb * cf;
+      s.above += d_above;
+      s.below += d_below;
+      f.gains += d_above + d_below;
+      f.biomass += d_above + d_below;
+      f.events |= event_increment;
+    } else if (!is_nodata(m.growth) && m.growth > 0.0f && cf > 0.0f) {
       float const agb = s.above / cf;
       float const cap = zone >= 0 ? p.mature_agb[s.cls][zone] : INFINITY;
       if (agb < cap) {
@@ -379,6 +427,7 @@ SINKMAP_HD void advance_state(accounting_params const& p, int zone, float year, 
     // land remaining in its category: the class is relabelled, the pools carry on.
     convert = false;
     s.cls = s.pending;
+    s.increment = NAN;  // another stand than the one the inventory measured
     if (!(s.soil > 0.0f)) s.soil_depth = p.soil_depth[s.cls];
     s.pending = 0;
     s.pending_first = NAN;
@@ -389,6 +438,7 @@ SINKMAP_HD void advance_state(accounting_params const& p, int zone, float year, 
     f.losses += above0 + below0;
     s.prior = s.cls;
     s.cls = s.pending;
+    s.increment = NAN;
     // An empty soil pool takes the new class's depth; a pool with carbon keeps its own.
     if (!(s.soil > 0.0f)) s.soil_depth = p.soil_depth[s.cls];
     // The clocks run from the year the change was first seen (year - dt is the last booked map).
@@ -432,6 +482,7 @@ SINKMAP_HD void advance_state(accounting_params const& p, int zone, float year, 
     s.below = below0 * (1.0f - fd);
     f.losses += (above0 - s.above) + (below0 - s.below);
     s.age = 0.0f;
+    s.increment = NAN;  // the measured stand is gone: the regrowth takes the IPCC rates
   } else if (!is_nodata(removal_m3) && removal_m3 > 0.0f && forest) {
     // Wood removals (Eq. 2.12): H BCEF_R (1 + R) CF, at most the biomass there is.
     int const age_class = age_from_years(!is_nodata(s.age), p.default_age, p.age_boundary_years, s.age);
@@ -503,6 +554,7 @@ SINKMAP_HD void load_state(accounting_params const& p, T const* in, std::size_t 
   s.pending_count = is_nodata(v[st_pending_count]) ? 0 : int(v[st_pending_count]);
   s.last_nbr = v[st_last_nbr];
   s.soil_depth = v[st_soil_depth];
+  s.increment = v[st_volume_increment];
 }
 
 template <typename T>
@@ -551,6 +603,8 @@ struct accounting_stage {
         s.age = (!is_nodata(a) && a >= 0.0f) ? a : NAN;
         if (is_nodata(s.above) || is_nodata(s.below) || is_nodata(s.dead) || is_nodata(s.soil)) s.cls = 0;
         if (s.cls > 0) s.soil_depth = p.soil_depth[s.cls];
+        float const inc = acc_sample(in, q.increment, plane, i);
+        s.increment = !is_nodata(inc) && inc >= 0.0f ? inc : NAN;
       }
       s.last_nbr = acc_sample(in, q.nbr[0], plane, i);
       put_stock(0, i, s);
@@ -601,6 +655,7 @@ struct accounting_stage {
     put(sb + st_pending_count, i, mapped ? float(s.pending_count) : NAN);
     put(sb + st_last_nbr, i, mapped ? s.last_nbr : NAN);
     put(sb + st_soil_depth, i, mapped ? s.soil_depth : NAN);
+    put(sb + st_volume_increment, i, mapped ? s.increment : NAN);
   }
 };
 

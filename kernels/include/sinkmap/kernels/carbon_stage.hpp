@@ -81,6 +81,8 @@ struct bcef_tables {
   float below[max_classes][max_bcef_steps];
   float s[max_classes][max_bcef_steps];  ///< BCEF_S: growing stock (m3) to AGB (Mg d.m.)
   float r[max_classes][max_bcef_steps];  ///< BCEF_R: removals (m3) to AGB removed (Mg d.m.)
+  /// BCEF_I: net annual volume increment (m3) to AGB growth (Mg d.m.), Eq. 2.10; NaN: none.
+  float i[max_classes][max_bcef_steps];
 };
 
 /// Distinct parameter combinations a model may have (classes x zones x ages, deduplicated).
