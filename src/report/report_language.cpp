@@ -91,7 +91,6 @@ std::map<std::string, std::string> const& zh()
     {"Class changes with the largest areas (all of them in the transitions CSV).", "面积最大的类别变化（全部见转换表 CSV）。"},
     {"Provenance", "数据来源"},
     {"Files", "文件"},
-    {"The warnings and checks below are given as the run wrote them (English).", "以下警告与核对说明按运行原文（英文）列出。"},
   };
   return t;
 }

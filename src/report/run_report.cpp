@@ -5,6 +5,7 @@
 #include "report/html.hpp"
 #include "report/map_figure.hpp"
 #include "report/report_language.hpp"
+#include "report/warning_translation.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -44,6 +45,13 @@ void write_run_report(run_report const& r, std::string const& path)
   report_language lang(r.lang);
   lang.class_names_zh = r.class_names_zh;
   auto T = [&](std::string const& en) { return lang.tr(en); };
+  // A warning or check line: in Chinese through the warning catalogue; a sentence it does not
+  // know stays in English and says so.
+  auto say = [&](std::string const& en) {
+    if (!lang.chinese()) return en;
+    auto const t = warning_in_chinese(en, lang);
+    return t.complete ? t.text : t.text + "（部分为英文原文，尚无译文）";
+  };
   bool const mc = std::any_of(r.years.begin(), r.years.end(), [](auto const& y) { return !y.inventory.total.mc.empty(); });
   std::ostringstream h;
   std::time_t const now = std::time(nullptr);
@@ -93,7 +101,7 @@ void write_run_report(run_report const& r, std::string const& path)
 
   if (!r.checks.empty()) {
     h << "<h2>" << T("Check against the forest inventory") << "</h2>\n<ul>\n";
-    for (auto const& c : r.checks) h << "<li>" << escape_html(c) << "</li>\n";
+    for (auto const& c : r.checks) h << "<li>" << escape_html(say(c)) << "</li>\n";
     h << "</ul>\n";
   }
 
@@ -101,9 +109,8 @@ void write_run_report(run_report const& r, std::string const& path)
   h << "<h2>" << T("Warnings") << "</h2>\n";
   if (r.warnings.empty()) h << "<p>" << T("None.") << "</p>\n";
   else {
-    if (lang.chinese()) h << "<p>" << T("The warnings and checks below are given as the run wrote them (English).") << "</p>\n";
     h << "<ul>\n";
-    for (auto const& w : r.warnings) h << "<li class=\"warn\">" << escape_html(w) << "</li>\n";
+    for (auto const& w : r.warnings) h << "<li class=\"warn\">" << escape_html(say(w)) << "</li>\n";
     h << "</ul>\n";
   }
 
@@ -225,7 +232,7 @@ void write_run_report(run_report const& r, std::string const& path)
       h << "</tr>\n";
     }
     h << "</table>\n";
-    for (auto const& f : r.wetland_flags) h << "<p class=\"warn\">" << escape_html(f) << "</p>\n";
+    for (auto const& f : r.wetland_flags) h << "<p class=\"warn\">" << escape_html(say(f)) << "</p>\n";
   }
 
   if (!r.inventory_agreement.empty()) {

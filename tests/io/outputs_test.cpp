@@ -9,6 +9,7 @@
 #include "jobs/stock_job.hpp"
 #include "report/html.hpp"
 #include "report/report_language.hpp"
+#include "report/warning_translation.hpp"
 #include "test_paths.hpp"
 #include "test_rasters.hpp"
 
@@ -312,6 +313,16 @@ TEST(Outputs, ChineseReportHoldsTheEnglishReportsNumbersInChinese)
     }
   }
   EXPECT_GT(zones, 2);
+  // Every warning of the run (the region check, the product versions, ...) is in Chinese.
+  ASSERT_FALSE(m["warnings"].empty());
+  for (auto const& w : m["warnings"]) {
+    auto const t = report::warning_in_chinese(w.get<std::string>(), report::report_language("zh"));
+    EXPECT_TRUE(t.complete) << w;
+    EXPECT_NE(zh.find(report::escape_html(t.text)), std::string::npos) << t.text;
+  }
+  for (char const* english : {"lies outside the region", "different product versions", "尚无译文"})
+    EXPECT_EQ(zh.find(english), std::string::npos) << english;
+  EXPECT_NE(zh.find("位于模型 north_china_2019 的适用区域"), std::string::npos);
   // Class names come from the model's name_zh; no fixed English heading is left.
   EXPECT_NE(zh.find("其他阔叶人工林"), std::string::npos);  // plantation_broadleaf, the default forest
   for (char const* english : {"<h2>Totals</h2>", "<h2>Warnings</h2>", "<h2>Zones</h2>", ">area (ha)<", ">IPCC category<"})
@@ -329,6 +340,56 @@ TEST(Outputs, ChineseReportHoldsTheEnglishReportsNumbersInChinese)
   g->ReleaseResultSet(aliases);
   EXPECT_EQ(report::report_language("zh").category_name("cropland_to_forest"), "耕地转为林地");
   EXPECT_EQ(report::report_language("zh").category_name("forest_remaining"), "林地保持林地");
+}
+
+TEST(Outputs, EveryWarningSentenceHasItsChineseForm)
+{
+  // One instance of every sentence of the catalogue, with the places runs put before them: each
+  // is translated whole (numbers, names and paths kept), and an unknown sentence is not.
+  report::report_language zh("zh");
+  zh.class_names_zh["plantation_poplar"] = "杨树人工林";
+  std::vector<std::pair<std::string, std::string>> const cases = {
+    {"year 2008, year 2009, accounting: the map's centre (lon -106.914, lat 40.288) lies outside the region of model "
+     "north_china_2019 (lon 110..123.5, lat 31.5..43: North China: plains (IPCC rows)); its factors may not apply here",
+     "2008 年、2009 年、碳核算：地图中心（经度 -106.914，纬度 40.288）位于模型 north_china_2019 的适用区域（经度 110–123.5，"
+     "纬度 31.5–43：North China: plains (IPCC rows)）之外，其参数可能不适用于此地"},
+    {"year 2020: 12 pixels are class plantation_poplar, which the region of model m does not have: a coastal class",
+     "2020 年：12 个像元属于 杨树人工林，模型 m 的适用区域内没有该类：a coastal class"},
+    {"year 2020 stock: zone 'north' is only 93.2 % mapped (93.2 of 100.0 ha; 6.8 ha nodata in the map, 0.0 ha outside "
+     "it): its totals cover part of the zone",
+     "2020 年碳储量：区域 'north' 仅 93.2% 有制图（100.0 公顷中的 93.2 公顷；图中无数据 6.8 公顷，图外 0.0 公顷）：其合计只覆盖该区域的一部分"},
+    {"year 2020 uncertainty: zone north, class plantation_poplar: 40 pixel-iterations had no value (a drawn class "
+     "without parameters there, or an index outside its model's range); those iterations' totals lack them",
+     "2020 年不确定性：区域 north、杨树人工林：40 个像元迭代没有值（抽到的类别在该处没有参数，或指数超出其模型的取值范围）；这些迭代的合计不含它们"},
+    {"sink 2020-2021: the Monte Carlo mean sink 12.5 Mg C/yr differs from the deterministic 10.1 by more than 3 "
+     "standard errors: skewed or clipped draws (a wide normal cut at zero, growth capped at the mature stock) move it; "
+     "report the deterministic sink with the interval, or review the model's distributions",
+     "2020–2021 年碳汇：蒙特卡洛碳汇均值 12.5 吨碳/年与确定性值 10.1 相差超过 3 个标准误：偏斜或截断的抽样（在零处截断的宽正态分布、"
+     "生长在成熟林储量处封顶）会使其偏移；请报告确定性碳汇及其区间，或检查模型的参数分布"},
+    {"forest biomass carbon density 2008: 9.21 Mg C/ha in the map, 22.26 Mg C/ha in Shandong (2004-2008): ratio 0.41, "
+     "outside 0.5-2.0: the map and the forest inventory disagree",
+     "2008 年森林生物量碳密度：图中 9.21 吨碳/公顷，Shandong（2004-2008）为 22.26 吨碳/公顷，比值 0.41，超出 0.5–2.0：地图与森林资源清查结果不一致"},
+    {"forest inventory xiaoban.gpkg: 2 ha inside its polygons are not forest on the 2020 land-cover map (they keep the "
+     "map's class; per zone in run.json forest_inventory.agreement)",
+     "森林资源清查 xiaoban.gpkg：其小班内有 2 公顷在 2020 年土地覆盖图上不是森林（保留地图的类别；各区域见 run.json 的 forest_inventory.agreement）"},
+    {"harvest: /data/removals.csv: zone west year 2030 is outside the years this run books (2017 to 2018): not used",
+     "采伐统计：/data/removals.csv：区域 west 的 2030 年不在本次运行记账的年份内（2017–2018 年）：未使用"},
+    {"harvest: zone west map 2017: 1000.000000 m3 of removals but no forest that stays forest there: not booked",
+     "采伐统计：区域 west（2017 年地图）：有 1000.000000 立方米采伐量，但该处没有保持为林地的森林：未记账"},
+    {"wetland area of zone 'delta' changed from 10.00 ha (2016) to 4.00 ha (2017), 60 % of the larger: flooding, a dry "
+     "year or map noise can do this; check before reporting it as a land-use change",
+     "区域 'delta' 的湿地面积由 10.00 公顷（2016 年）变为 4.00 公顷（2017 年），为较大值的 60%：洪水、干旱年份或制图噪声都可能造成这种变化；"
+     "作为土地利用变化上报前请核实"},
+  };
+  for (auto const& [en, expect] : cases) {
+    auto const t = report::warning_in_chinese(en, zh);
+    EXPECT_TRUE(t.complete) << en;
+    EXPECT_EQ(t.text, expect);
+  }
+  auto const unknown = report::warning_in_chinese("year 2020: a sentence nobody wrote down", zh);
+  EXPECT_FALSE(unknown.complete);
+  EXPECT_EQ(unknown.text, "2020 年：a sentence nobody wrote down");
+  EXPECT_GE(report::warning_catalogue_patterns().size(), 30u);
 }
 
 TEST(Outputs, ChineseReportRendersInHeadlessChromium)
