@@ -66,16 +66,17 @@ std::vector<entry> const& sentences()
     {"{n} ha inside its polygons are not forest on the {n} land-cover map (they keep the map's class; per zone in "
      "run.json forest_inventory.agreement)",
      "其小班内有 {1} 公顷在 {2} 年土地覆盖图上不是森林（保留地图的类别；各区域见 run.json 的 forest_inventory.agreement）"},
-    {"forest biomass carbon density {n}: {n} Mg C/ha in the map, {n} Mg C/ha in {} ({}): ratio {n}, outside {n}-{n}: "
-     "the map and the forest inventory disagree",
-     "{1} 年森林生物量碳密度：图中 {2} 吨碳/公顷，{4}（{5}）为 {3} 吨碳/公顷，比值 {6}，超出 {7}–{8}：地图与森林资源清查结果不一致"},
-    {"forest biomass carbon density {n}: {n} Mg C/ha in the map, {n} Mg C/ha in {} ({}): ratio {n}",
-     "{1} 年森林生物量碳密度：图中 {2} 吨碳/公顷，{4}（{5}）为 {3} 吨碳/公顷，比值 {6}"},
-    {"forest biomass sink {n}-{n}: {n} Mg C/ha/yr in the map, {n} Mg C/ha/yr in {} ({}): ratio {n}, outside {n}-{n}: "
-     "the map and the forest inventory disagree",
-     "{1}–{2} 年森林生物量碳汇：图中 {3} 吨碳/公顷/年，{5}（{6}）为 {4} 吨碳/公顷/年，比值 {7}，超出 {8}–{9}：地图与森林资源清查结果不一致"},
-    {"forest biomass sink {n}-{n}: {n} Mg C/ha/yr in the map, {n} Mg C/ha/yr in {} ({}): ratio {n}",
-     "{1}–{2} 年森林生物量碳汇：图中 {3} 吨碳/公顷/年，{5}（{6}）为 {4} 吨碳/公顷/年，比值 {7}"},
+    // The published period is two years, so a region's own parentheses stay in its name.
+    {"forest biomass carbon density {n}: {n} Mg C/ha in the map, {n} Mg C/ha in {} ({n}-{n}): ratio {n}, outside "
+     "{n}-{n}: the map and the forest inventory disagree",
+     "{1} 年森林生物量碳密度：图中 {2} 吨碳/公顷，{4}（{5}–{6} 年）为 {3} 吨碳/公顷，比值 {7}，超出 {8}–{9}：地图与森林资源清查结果不一致"},
+    {"forest biomass carbon density {n}: {n} Mg C/ha in the map, {n} Mg C/ha in {} ({n}-{n}): ratio {n}",
+     "{1} 年森林生物量碳密度：图中 {2} 吨碳/公顷，{4}（{5}–{6} 年）为 {3} 吨碳/公顷，比值 {7}"},
+    {"forest biomass sink {n}-{n}: {n} Mg C/ha/yr in the map, {n} Mg C/ha/yr in {} ({n}-{n}): ratio {n}, outside "
+     "{n}-{n}: the map and the forest inventory disagree",
+     "{1}–{2} 年森林生物量碳汇：图中 {3} 吨碳/公顷/年，{5}（{6}–{7} 年）为 {4} 吨碳/公顷/年，比值 {8}，超出 {9}–{10}：地图与森林资源清查结果不一致"},
+    {"forest biomass sink {n}-{n}: {n} Mg C/ha/yr in the map, {n} Mg C/ha/yr in {} ({n}-{n}): ratio {n}",
+     "{1}–{2} 年森林生物量碳汇：图中 {3} 吨碳/公顷/年，{5}（{6}–{7} 年）为 {4} 吨碳/公顷/年，比值 {8}"},
     {"sink_method = '{}' applies to `sinkmap sink`; a run books its sinks through the yearly carbon accounting (previous "
      "stock plus the year's fluxes)",
      "sink_method = '{1}' 只用于 `sinkmap sink`；run 通过逐年碳核算（上年储量加当年通量）计算碳汇"},

@@ -366,9 +366,10 @@ TEST(Outputs, EveryWarningSentenceHasItsChineseForm)
      "report the deterministic sink with the interval, or review the model's distributions",
      "2020–2021 年碳汇：蒙特卡洛碳汇均值 12.5 吨碳/年与确定性值 10.1 相差超过 3 个标准误：偏斜或截断的抽样（在零处截断的宽正态分布、"
      "生长在成熟林储量处封顶）会使其偏移；请报告确定性碳汇及其区间，或检查模型的参数分布"},
-    {"forest biomass carbon density 2008: 9.21 Mg C/ha in the map, 22.26 Mg C/ha in Shandong (2004-2008): ratio 0.41, "
-     "outside 0.5-2.0: the map and the forest inventory disagree",
-     "2008 年森林生物量碳密度：图中 9.21 吨碳/公顷，Shandong（2004-2008）为 22.26 吨碳/公顷，比值 0.41，超出 0.5–2.0：地图与森林资源清查结果不一致"},
+    {"forest biomass carbon density 2008: 9.21 Mg C/ha in the map, 22.26 Mg C/ha in Shandong Province (provincial "
+     "totals) (2004-2008): ratio 0.41, outside 0.5-2.0: the map and the forest inventory disagree",
+     "2008 年森林生物量碳密度：图中 9.21 吨碳/公顷，Shandong Province (provincial totals)（2004–2008 年）为 22.26 吨碳/公顷，"
+     "比值 0.41，超出 0.5–2.0：地图与森林资源清查结果不一致"},
     {"forest inventory xiaoban.gpkg: 2 ha inside its polygons are not forest on the 2020 land-cover map (they keep the "
      "map's class; per zone in run.json forest_inventory.agreement)",
      "森林资源清查 xiaoban.gpkg：其小班内有 2 公顷在 2020 年土地覆盖图上不是森林（保留地图的类别；各区域见 run.json 的 forest_inventory.agreement）"},
