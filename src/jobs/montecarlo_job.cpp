@@ -149,6 +149,22 @@ jobs::carbon_input_options recorded_options(GDALDataset& map, std::string const&
     if (source == "map") c.forest_age = text(age, "map");
     else if (source == "option") c.forest_age_class = text(age, "class");
   }
+  // A map made with a forest inventory: its polygons are read and burnt again, so the Monte
+  // Carlo recomputes their pixels from their growing stock as the map did.
+  auto const fi = rec.value("forest_inventory", nlohmann::json::object());
+  if (!c.forest_inventory.given() && fi.is_object() && !fi.empty() && c.forest_type.empty() && c.forest_age.empty()) {
+    auto& o = c.forest_inventory;
+    o.file = text(fi, "file");
+    o.layer = text(fi, "layer");
+    o.year = fi.value("year", 0);
+    o.type_field = text(fi, "type_field");
+    o.origin_field = text(fi, "origin_field");
+    o.age_field = text(fi, "age_field");
+    o.volume_field = text(fi, "volume_field");
+    o.increment_field = text(fi, "increment_field");
+    if (!text(fi, "crosswalk").empty()) o.crosswalk = text(fi, "crosswalk");
+    c.map_year = fi.value("map_year", 0);
+  }
   return c;
 }
 

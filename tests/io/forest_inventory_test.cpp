@@ -7,6 +7,7 @@
 #include "inventory/forest_inventory_agreement.hpp"
 #include "io/forest_inventory.hpp"
 #include "jobs/carbon_inputs.hpp"
+#include "jobs/montecarlo_job.hpp"
 #include "jobs/run_job.hpp"
 #include "jobs/stock_job.hpp"
 #include "models/carbon_model.hpp"
@@ -542,6 +543,40 @@ TEST(ForestInventory, TheBundledCountySampleAddsUpAndReportsInChinese)
   EXPECT_NE(zh.find("<html lang=\"zh-CN\">"), std::string::npos);
   EXPECT_EQ(zh.find("尚无译文"), std::string::npos);
   EXPECT_NE(zh.find("其小班内有 7 公顷"), std::string::npos);
+}
+
+
+TEST(ForestInventory, TheMonteCarloOfAFinishedMapReadsTheInventoryItRecords)
+{
+  // `sinkmap inventory --uncertainty` on a stock map made with an inventory: the map's record
+  // names the inventory and its fields, so the Monte Carlo burns it again and equals the one
+  // given the inventory explicitly, to the last digit; without it the poplar stand would take
+  // the map's Tier 1 class (the totals differ).
+  test::temp_dir tmp;
+  auto const inv = write_inventory(tmp, "xiaoban.gpkg", survey());
+  (void)run_stock(tmp, inv, 2020);
+  std::string const map = tmp.file("stock_2020.tif");
+  uncertainty::mc_options mc;
+  mc.iterations = 32;
+  mc.seed = 3;
+  jobs::run_settings run;
+  run.quiet = true;
+  auto const recorded = uncertainty::run_stock_montecarlo(map, {}, {}, mc, run);
+  jobs::carbon_input_options given;
+  given.forest_inventory = options(inv);
+  given.map_year = 2020;
+  auto const explicit_ = uncertainty::run_stock_montecarlo(map, {}, given, mc, run);
+  ASSERT_TRUE(recorded.rows.count({"*", "plantation_poplar"}));
+  auto const& a = recorded.rows.at({"*", "*"}).at(0);
+  auto const& b = explicit_.rows.at({"*", "*"}).at(0);
+  EXPECT_EQ(a.mean, b.mean);
+  EXPECT_EQ(a.sd, b.sd);
+  // The poplar stand's mean stays near its growing-stock biomass (exact a and b; R, CF, litter
+  // and soil drawn): 4 ha x (48.968 CF + litter + soil), within the draws' spread.
+  json const lib = model_json();
+  double const cf = lib["factors"]["cf_forest"]["value"];
+  auto const& poplar = recorded.rows.at({"*", "plantation_poplar"}).at(0);
+  EXPECT_GT(poplar.mean, 4 * 48.968 * cf);
 }
 
 }  // namespace sinkmap
