@@ -26,12 +26,15 @@ void add_run_command(CLI::App& app)
   add_run_options(*cmd, args->common);
   add_output_options(*cmd, args->common);
   cmd->footer(
-    "Per year: stock_YEAR.tif (+ _classes.tif), inventory_YEAR.csv/json/gpkg,\n"
-    "quicklook_stock_YEAR.png; per pair of consecutive years: sink_Y1_Y2.tif (+ _method.tif),\n"
-    "inventory_sink_Y1_Y2.csv/json/gpkg, transitions_Y1_Y2.csv/json, quicklook_sink_Y1_Y2.png;\n"
-    "trend_Y1_YN.tif (3 or more years), carbon_cube.nc (CF-1.8 NetCDF), report.html and run.json\n"
-    "listing them. Written in OUTPUT/.sinkmap-staging-PID and moved into place when the run\n"
-    "succeeds: a failed or interrupted run leaves the previous run in OUTPUT as it was.\n"
+    "Per year: stock_YEAR.tif and stock_YEAR_classes.tif (the accounted stock), observed_stock_YEAR.tif\n"
+    "and observed_stock_YEAR_classes.tif (what the year's map alone says), inventory_YEAR.csv/json/gpkg,\n"
+    "quicklook_stock_YEAR.png; per pair of consecutive years: sink_Y1_Y2.tif, inventory_sink_Y1_Y2.csv/json/gpkg,\n"
+    "categories_Y1_Y2.csv/json (IPCC categories), transitions_Y1_Y2.csv/json, quicklook_sink_Y1_Y2.png;\n"
+    "state_YEAR.tif (the last year's carbon state, for start_state); trend_Y1_YN.tif (trend = true, 3 or\n"
+    "more years), carbon_cube.nc (CF-1.8 NetCDF, unless cube = false), SD maps (map = true in\n"
+    "[uncertainty]), report.html and run.json listing them. Written in OUTPUT/.sinkmap-staging-PID and\n"
+    "moved into place when the run succeeds: a failed or interrupted run leaves the previous run in\n"
+    "OUTPUT as it was.\n"
     "Example:\n  sinkmap run data-samples/run-sample.toml");
   cmd->callback([args] {
     auto cfg = jobs::load_run_config(args->config);
