@@ -2,29 +2,13 @@
 
 #include "core/error.hpp"
 #include "core/input_registry.hpp"
+#include "core/text.hpp"
 
 #include <algorithm>
 #include <cmath>
 
 namespace sinkmap::jobs {
 namespace {
-
-// Edit distance, for "did you mean" hints.
-std::size_t distance(std::string const& a, std::string const& b)
-{
-  std::vector<std::size_t> d(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) d[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t prev = d[0];
-    d[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t const cur = d[j];
-      d[j] = std::min({d[j] + 1, d[j - 1] + 1, prev + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      prev = cur;
-    }
-  }
-  return d[b.size()];
-}
 
 std::string number_text(double v)
 {
@@ -193,15 +177,7 @@ void config_table::finish() const
   for (auto const& [k, v] : t_) {
     std::string const key(k.str());
     if (known_.count(key)) continue;
-    std::string hint;
-    std::size_t best = 3;
-    for (auto const& cand : known_)
-      if (std::size_t const d = distance(key, cand); d < best) {
-        best = d;
-        hint = cand;
-      }
-    fail(&v, key, "unknown key" + (hint.empty() ? std::string() : " (did you mean '" + hint + "'?)") +
-                    "; docs/run-config.md lists every key");
+    fail(&v, key, "unknown key" + did_you_mean(key, known_) + "; docs/run-config.md lists every key");
   }
 }
 

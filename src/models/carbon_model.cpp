@@ -4,6 +4,7 @@
 
 #include "core/error.hpp"
 #include "core/json_file.hpp"
+#include "core/text.hpp"
 #include "indices/index_catalog.hpp"
 
 #include <openssl/evp.h>
@@ -13,6 +14,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
 #include <set>
 #include <tuple>
 
@@ -76,6 +78,19 @@ struct reader {
                       std::string const& def) const
   {
     return j.contains(key) ? text(j, key, field) : def;
+  }
+
+  /// Refuses a key of object `j` (written at `field`) that is not one of `known`: a misspelt
+  /// field ("carbon_fractoin") would otherwise be ignored and a default used in its place.
+  /// Documentation keys (description, note, notes, source, sources) are always allowed.
+  void only(json const& j, std::string const& field, std::initializer_list<char const*> known) const
+  {
+    if (!j.is_object()) return;
+    std::vector<std::string> names(known.begin(), known.end());
+    for (char const* doc : {"description", "note", "notes", "source", "sources"}) names.push_back(doc);
+    for (auto const& [k, v] : j.items())
+      if (std::find(names.begin(), names.end(), k) == names.end())
+        fail(join(field, k), "unknown field" + did_you_mean(k, names));
   }
 
   std::pair<double, double> range(json const& j, std::string const& key, std::string const& field,
@@ -148,6 +163,9 @@ class model_parser {
   carbon_model parse()
   {
     m_.file = r_.file;
+    r_.only(j_, "", {"name", "version", "units", "region", "climate_zones", "soil_types", "age_classes", "classes",
+                     "factors", "crosswalks", "classifier", "disturbance", "distributions", "deprecated", "known_errors",
+                     "soil_depth_cm", "soil_depth_note", "wetland_soil"});
     m_.name = r_.text(j_, "name", "");
     m_.version = r_.text_or(j_, "version", "", "unversioned");
     m_.description = r_.text_or(j_, "description", "", "");
@@ -180,6 +198,7 @@ class model_parser {
   void parse_region()
   {
     json const& reg = r_.at(j_, "region", "");
+    r_.only(reg, "region", {"lon", "lat"});
     m_.region_description = r_.text(reg, "description", "region");
     auto const lon = r_.range(reg, "lon", "region", {NAN, NAN});
     auto const lat = r_.range(reg, "lat", "region", {NAN, NAN});
@@ -208,6 +227,7 @@ class model_parser {
   {
     if (!j_.contains("wetland_soil")) return;
     json const& w = j_.at("wetland_soil");
+    r_.only(w, "wetland_soil", {"remaining", "reason"});
     m_.wetland_soil = r_.text(w, "remaining", "wetland_soil");
     if (m_.wetland_soil != "tier1" && m_.wetland_soil != "burial_rate")
       r_.fail("wetland_soil.remaining", "expected tier1 (no soil change where a wetland remains) or burial_rate "
@@ -218,6 +238,7 @@ class model_parser {
   void parse_zones()
   {
     json const& cz = r_.at(j_, "climate_zones", "");
+    r_.only(cz, "climate_zones", {"zones", "default", "default_reason", "map"});
     json const& zones = r_.at(cz, "zones", "climate_zones");
     if (!zones.is_object() || zones.empty()) r_.fail("climate_zones.zones", "expected an object of zones");
     if (zones.size() > std::size_t(kernels::max_zones))
@@ -226,6 +247,7 @@ class model_parser {
     std::vector<bool> seen(zones.size(), false);
     for (auto const& [name, z] : zones.items()) {
       std::string const f = "climate_zones.zones." + name;
+      r_.only(z, f, {"id", "soil_climate", "ecological_zone"});
       int const id = int(r_.number_in(z, "id", f, 0, double(zones.size() - 1)));
       if (seen[std::size_t(id)]) r_.fail(f + ".id", "id " + std::to_string(id) + " is used twice");
       seen[std::size_t(id)] = true;
@@ -244,6 +266,7 @@ class model_parser {
     m_.default_zone_reason = r_.text_or(cz, "default_reason", "climate_zones", "");
     if (cz.contains("map")) {
       json const& zm = cz.at("map");
+      r_.only(zm, "climate_zones.map", {"file", "crosswalk", "use"});
       fs::path f(r_.text(zm, "file", "climate_zones.map"));
       m_.zone_map = (f.is_absolute() ? f : fs::path(r_.file).parent_path() / f).lexically_normal().string();
       m_.zone_map_crosswalk = r_.text(zm, "crosswalk", "climate_zones.map");
@@ -255,6 +278,7 @@ class model_parser {
   {
     if (!j_.contains("age_classes")) return;
     json const& a = j_.at("age_classes");
+    r_.only(a, "age_classes", {"boundary_years", "default", "default_reason", "young", "old"});
     m_.has_ages = true;
     m_.age_boundary_years = r_.number_in(a, "boundary_years", "age_classes", 1, 1000);
     std::string const def = r_.text(a, "default", "age_classes");
@@ -303,6 +327,14 @@ class model_parser {
     std::set<int> ids;
     for (auto const& [name, c] : classes.items()) {
       std::string const field = "classes." + name;
+      r_.only(c, field, {"id", "name_zh", "group", "absent_in_region", "proxy", "agb", "root_to_shoot", "carbon_fraction",
+                         "dead_c", "soil_c", "growth", "loss_fraction", "bcef", "volume_to_biomass", "soil_depth_cm",
+                         "soil_depth_source", "coastal", "coastal_soil_on_conversion", "soil_accumulation", "soil_loss",
+                         "burial_rate"});
+      // A class id is a whole number (30.7 would be cut to 30 silently).
+      if (c.is_object() && c.contains("id") && c.at("id").is_number() &&
+          c.at("id").get<double>() != std::floor(c.at("id").get<double>()))
+        r_.fail(field + ".id", c.at("id").dump() + " is not a whole number");
       if (name.empty() || name == "none" || name == "*" || name == "unmapped" || name == "all")
         r_.fail(field, "'" + name + "' is reserved");
       class_info ci;
@@ -326,6 +358,7 @@ class model_parser {
       if (c.contains("coastal_soil_on_conversion")) {
         json const& r = c.at("coastal_soil_on_conversion");
         std::string const f = field + ".coastal_soil_on_conversion";
+        r_.only(r, f, {"rule", "half_life_years"});
         std::string const rule = r_.text(r, "rule", f);
         if (rule == "extraction") ci.coastal_soil_rule = kernels::coastal_soil_extraction;
         else if (rule == "drainage") ci.coastal_soil_rule = kernels::coastal_soil_drainage;
@@ -359,6 +392,7 @@ class model_parser {
       field = "factors." + name;
     }
     json const& steps = r_.at(*t, "steps", field);
+    r_.only(*t, field, {"steps"});
     if (!steps.is_array() || steps.empty() || steps.size() > std::size_t(kernels::max_bcef_steps))
       r_.fail(field + ".steps", "expected 1 to " + std::to_string(kernels::max_bcef_steps) + " growing-stock levels");
     ci.bcef_source = r_.text(*t, "source", field);
@@ -366,6 +400,7 @@ class model_parser {
     for (std::size_t k = 0; k < steps.size(); ++k) {
       std::string const sf = field + ".steps[" + std::to_string(k) + "]";
       class_info::bcef_step b;
+      r_.only(steps[k], sf, {"growing_stock_below", "bcef_s", "bcef_r", "bcef_i"});
       bool const last = k + 1 == steps.size();
       if (last && steps[k].contains("growing_stock_below"))
         r_.fail(sf, "the last level applies to all larger growing stocks: leave out its bound");
@@ -389,6 +424,7 @@ class model_parser {
   {
     if (!j_.contains("classifier")) return;
     json const& c = j_.at("classifier");
+    r_.only(c, "classifier", {"water_ndwi", "bare_ndvi", "forest_ndvi", "classes", "forest_reason"});
     m_.classifier.water_ndwi = float(r_.number_in(c, "water_ndwi", "classifier", -1, 1));
     m_.classifier.bare_ndvi = float(r_.number_in(c, "bare_ndvi", "classifier", -1, 1));
     m_.classifier.forest_ndvi = float(r_.number_in(c, "forest_ndvi", "classifier", -1, 1));
@@ -410,6 +446,7 @@ class model_parser {
   {
     if (!j_.contains("disturbance")) return;
     json const& d = j_.at("disturbance");
+    r_.only(d, "disturbance", {"dnbr_threshold"});
     if (!d.contains("dnbr_threshold")) return;
     int const p = lib_.leaf(d.at("dnbr_threshold"), "disturbance.dnbr_threshold", 0.0, 2.0);
     m_.dnbr_threshold = lib_.parameters()[std::size_t(p)].value;
@@ -449,6 +486,7 @@ class model_parser {
     auto& p = d.p;
     json const& agb = r_.at(c, "agb", field);
     std::string const af = field + ".agb";
+    r_.only(agb, af, {"form", "a", "b", "index", "valid_range", "clamp", "covariance", "residual_sd", "calibration"});
     p.form = parse_form(r_.text(agb, "form", af), r_, af + ".form");
     ci.agb_source = r_.text(agb, "source", af);
     d.key = std::to_string(int(p.form));
@@ -522,12 +560,14 @@ class model_parser {
         d.key += "|rsNE";
       } else {
         json const& steps = r_.at(rs, "steps", rf);
+        r_.only(rs, rf, {"steps"});
         if (!steps.is_array() || steps.empty() || steps.size() > std::size_t(kernels::max_root_shoot_steps))
           r_.fail(rf + ".steps", "expected 1 to " + std::to_string(kernels::max_root_shoot_steps) + " steps");
         r_.text(rs, "source", rf);
         float prev = -INFINITY;
         for (std::size_t k = 0; k < steps.size(); ++k) {
           std::string const sf = rf + ".steps[" + std::to_string(k) + "]";
+          r_.only(steps[k], sf, {"ratio", "agb_below", "agb_at_most"});
           quantity const q = field_value(steps[k], "ratio", sf, s, 0, 10);
           if (!take(d, ci, set_field(int(set_field::rs_ratio_0) + int(k)), "c_below", q, p.rs_ratio[k])) return false;
           bool const last = k + 1 == steps.size();
@@ -614,6 +654,7 @@ class model_parser {
   {
     auto& p = d.p;
     if (!j.is_object()) r_.fail(f, "expected {\"form\": \"linear\" | \"bcef_table\", ...}");
+    r_.only(j, f, {"form", "a", "b", "output"});
     if (p.form == kernels::agb_form::none) r_.fail(f, "a class without living biomass takes no growing stock");
     ci.volume_form = r_.text(j, "form", f);
     ci.volume_source = r_.text(j, "source", f);

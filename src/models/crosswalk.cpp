@@ -2,10 +2,12 @@
 
 #include "core/error.hpp"
 #include "core/json_file.hpp"
+#include "core/text.hpp"
 #include "core/parse_number.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <cstdlib>
 #include <fstream>
@@ -35,6 +37,11 @@ crosswalk load_crosswalk(std::string const& path)
   SINKMAP_EXPECTS(j.is_object(), bad_input, path + ": expected a JSON object");
   crosswalk c;
   c.file = path;
+  // Every key is known: a misspelt "code" or "nodta" would silently leave codes unmapped.
+  static std::vector<std::string> const known = {"name", "kind", "source", "legend", "codes", "nodata",
+                                                 "labels", "origins", "notes", "note", "description", "known_errors"};
+  for (auto const& [k, _] : j.items())
+    if (std::find(known.begin(), known.end(), k) == known.end()) fail(k, "unknown field" + did_you_mean(k, known));
   if (j.contains("name") && !j["name"].is_string()) fail("name", "expected a string, got " + j["name"].dump());
   c.name = j.value("name", path);
   if (j.contains("kind") && !j["kind"].is_string()) fail("kind", "expected a string");
@@ -50,6 +57,8 @@ crosswalk load_crosswalk(std::string const& path)
   for (auto const& [text, cls] : j["codes"].items()) {
     int const code = code_of(text, "codes");
     if (!cls.is_string()) fail("codes." + text, "expected a class name, got " + cls.dump());
+    // "10" and "010" are one code: given twice, one class would win silently.
+    if (c.codes.count(code)) fail("codes." + text, "code " + std::to_string(code) + " is given twice");
     c.codes[code] = cls.get<std::string>();
   }
   if (j.contains("nodata")) {

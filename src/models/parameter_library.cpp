@@ -1,6 +1,7 @@
 #include "models/parameter_library.hpp"
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 
 #include <algorithm>
 #include <cfloat>
@@ -83,6 +84,15 @@ int parameter_library::leaf(json const& j, std::string const& path, double lower
   if (j.is_number()) {
     p.value = j.get<double>();
   } else if (j.is_object() && j.contains("value")) {
+    // Every key of a number is known: a misspelt "sd" or "ci_95" would leave it exact unseen.
+    static std::vector<std::string> const known = {
+      "value", "sd", "ci95", "distribution", "source", "unverified", "proxy",
+      // documentation and the link to the source row (tests check them against it)
+      "range", "csv", "csv_column", "csv_sign", "csv_scale", "note", "notes", "uncertainty_source", "spread_sd",
+      "spread_note", "unit", "description"};
+    for (auto const& [k, _] : j.items())
+      if (std::find(known.begin(), known.end(), k) == known.end())
+        fail(path + "." + k, "unknown field" + did_you_mean(k, known));
     json const& v = j.at("value");
     if (!v.is_number()) fail(path + ".value", "expected a number, got " + v.dump());
     p.value = v.get<double>();
@@ -98,11 +108,17 @@ int parameter_library::leaf(json const& j, std::string const& path, double lower
         fail(path + ".ci95", "expected [low, high]");
       double const lo = c[0].get<double>(), hi = c[1].get<double>();
       if (!(lo <= hi)) fail(path + ".ci95", "low " + number_text(lo) + " is above high " + number_text(hi));
+      // The interval must hold its value (an interval that excludes it is a typing error).
+      if (!(lo <= p.value && p.value <= hi))
+        fail(path + ".ci95", "[" + number_text(lo) + ", " + number_text(hi) + "] does not contain the value " +
+                               number_text(p.value));
       p.sd = (hi - lo) / 3.92;  // a symmetric 95 % interval of a normal is +-1.96 SD
     }
     if (j.contains("source")) {
       if (!j.at("source").is_string()) fail(path + ".source", "expected a string");
       p.source = j.at("source").get<std::string>();
+      if (p.source.find_first_not_of(" \t\n") == std::string::npos)
+        fail(path + ".source", "empty: every number of a model names its source");
     } else {
       fail(path + ".source", "missing: every number of a model names its source");
     }
@@ -120,6 +136,16 @@ int parameter_library::leaf(json const& j, std::string const& path, double lower
     fail(path, "expected a number or {\"value\": ..., \"source\": ...}, got " + j.dump());
   }
   if (!std::isfinite(p.value)) fail(path, "not finite");
+  // An SD beyond any physical spread of the quantity (1e30 on a stock) makes every draw hit the
+  // truncation bounds, collapsing the Monte Carlo onto them: refused. The bound is the quantity's
+  // range where it is finite, else 100 times the value (or the float limit for a zero value).
+  double const widest = std::isfinite(upper) && std::isfinite(lower) ? upper - lower
+                        : p.value != 0                                ? 100 * std::abs(p.value)
+                                                                      : double(FLT_MAX) / 16;
+  if (p.sd > widest)
+    fail(path + (j.is_object() && j.contains("ci95") ? ".ci95" : ".sd"),
+         "an SD of " + number_text(p.sd) + " is beyond the quantity's physical spread (at most " + number_text(widest) +
+           "): check the unit or the number");
   // Values a float cannot hold would become inf in the maps.
   if (std::abs(p.value) > double(FLT_MAX) / 16)
     fail(path, number_text(p.value) + " is too large for a float computation");

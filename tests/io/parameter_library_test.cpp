@@ -518,6 +518,71 @@ TEST(ParameterLibrary, BadInputNamesFileAndField)
   expect_bad([](auto& o) { o.carbon.soil_type = "peat"; }, {"--soil-type", "peat", "high_activity_clay"});
 }
 
+TEST(ParameterLibrary, AModelOrCrosswalkIsReadAgainstItsSchema)
+{
+  // The shipped model and a crosswalk, changed one thing at a time: each is bad input naming the
+  // file and the field (with "did you mean" where a known field is close).
+  json const base = read_json(models_dir() / "carbon/north_china_2019.json");
+  test::temp_dir tmp;
+  auto refused = [&](std::string const& text, std::vector<std::string> const& words, bool crosswalk = false) {
+    std::string const f = tmp.file(crosswalk ? "cw.json" : "m.json");
+    std::ofstream(f) << text;
+    try {
+      if (crosswalk) (void)models::load_crosswalk(f);
+      else (void)models::load_carbon_model(f);
+      ADD_FAILURE() << "accepted: " << words.front();
+    } catch (bad_input const& e) {
+      EXPECT_NE(std::string(e.what()).find(f), std::string::npos) << e.what();
+      for (auto const& w : words) EXPECT_NE(std::string(e.what()).find(w), std::string::npos) << e.what();
+    }
+  };
+  auto changed = [&](std::function<void(json&)> const& change) {
+    json j = base;
+    for (auto& [name, p] : j["crosswalks"].items()) p = (models_dir() / "carbon" / p.get<std::string>()).lexically_normal().string();
+    j["climate_zones"]["map"]["file"] = (models_dir() / "climate/north_china_climate_zones.tif").string();
+    change(j);
+    return j.dump();
+  };
+  // The base itself loads.
+  {
+    std::string const f = tmp.file("ok.json");
+    std::ofstream(f) << changed([](json&) {});
+    EXPECT_NO_THROW((void)models::load_carbon_model(f));
+  }
+  // Misspelt fields, at every level.
+  refused(changed([](json& j) { j["clases"] = j["classes"]; }), {"clases", "unknown field", "did you mean 'classes'"});
+  refused(changed([](json& j) {
+            auto& c = j["classes"]["grassland"];
+            c["carbon_fractoin"] = c["carbon_fraction"];
+            c.erase("carbon_fraction");
+          }),
+          {"classes.grassland.carbon_fractoin", "did you mean 'carbon_fraction'"});
+  refused(changed([](json& j) { j["classes"]["grassland"]["agb"]["from"] = "constant"; }),
+          {"classes.grassland.agb.from", "did you mean 'form'"});
+  refused(changed([](json& j) { j["factors"]["cf_forest"]["sdd"] = 0.01; }), {"factors.cf_forest.sdd", "did you mean 'sd'"});
+  refused(changed([](json& j) { j["region"]["lng"] = {110, 120}; }), {"region.lng", "unknown field"});
+  // A number without a source, or with an empty one; a ci95 that excludes its value; an SD far
+  // beyond the quantity's physical spread; a class id that is not whole.
+  refused(changed([](json& j) { j["factors"]["cf_forest"]["source"] = " "; }), {"factors.cf_forest.source", "empty"});
+  refused(changed([](json& j) { j["factors"]["cf_forest"].erase("source"); }), {"factors.cf_forest.source", "missing"});
+  refused(changed([](json& j) { j["factors"]["cf_forest"]["ci95"] = {0.48, 0.49}; }),
+          {"factors.cf_forest.ci95", "does not contain the value 0.47"});
+  refused(changed([](json& j) {
+            j["factors"]["cf_forest"].erase("ci95");
+            j["factors"]["cf_forest"]["sd"] = 1e30;
+          }),
+          {"factors.cf_forest.sd", "beyond the quantity's physical spread"});
+  refused(changed([](json& j) { j["classes"]["grassland"]["id"] = 30.7; }), {"classes.grassland.id", "not a whole number"});
+  // A key given twice in one object (JSON parsers keep one silently).
+  std::string twice = changed([](json&) {});
+  twice.replace(twice.find("\"name\":"), 7, "\"name\":\"x\",\"name\":");
+  refused(twice, {"key \"name\" is given twice"});
+  // Crosswalks: a misspelt field, one code written twice ("10" and "010").
+  refused(R"({"name":"t","source":"s","legend":{"10":"a"},"code":{"10":"grassland"}})", {"code", "did you mean 'codes'"}, true);
+  refused(R"({"name":"t","source":"s","legend":{"10":"a"},"codes":{"10":"grassland","010":"water"}})",
+          {"code 10 is given twice"}, true);
+}
+
 TEST(ParameterLibrary, WetlandRulesThatCannotBeRightAreRefusedByField)
 {
   // The shipped model, changed one field at a time: each is bad input naming the field.
