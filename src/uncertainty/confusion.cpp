@@ -9,6 +9,7 @@
 #include <ogrsf_frmts.h>
 
 #include <algorithm>
+#include <cmath>
 #include <array>
 #include <cctype>
 #include <filesystem>
@@ -41,8 +42,14 @@ confusion_matrix read_confusion(std::string const& path, models::carbon_model co
     return *id;
   };
   std::vector<int> ref(std::size_t(defn->GetFieldCount()), 0);
-  for (int f = 1; f < defn->GetFieldCount(); ++f)
-    ref[std::size_t(f)] = class_of(defn->GetFieldDefn(f)->GetNameRef(), path + " line 1 column " + std::to_string(f + 1));
+  for (int f = 1; f < defn->GetFieldCount(); ++f) {
+    std::string const where = path + " line 1 column " + std::to_string(f + 1);
+    ref[std::size_t(f)] = class_of(defn->GetFieldDefn(f)->GetNameRef(), where);
+    for (int g = 1; g < f; ++g)
+      SINKMAP_EXPECTS(ref[std::size_t(g)] != ref[std::size_t(f)], bad_input,
+                      where + ": reference class " + m.class_name(ref[std::size_t(f)]) + " is also column " +
+                        std::to_string(g + 1));
+  }
   double counts[kernels::max_classes][kernels::max_classes] = {};
   bool has_row[kernels::max_classes] = {};
   int line = 1;
@@ -50,15 +57,22 @@ confusion_matrix read_confusion(std::string const& path, models::carbon_model co
     ++line;
     std::string const where = path + " line " + std::to_string(line);
     int const map_cls = class_of(feat->GetFieldAsString(0), where + " column 1");
+    SINKMAP_EXPECTS(!has_row[map_cls], bad_input,
+                    where + " column 1: the row of map class " + m.class_name(map_cls) + " is given twice");
     has_row[map_cls] = true;
     for (int f = 1; f < defn->GetFieldCount(); ++f) {
       std::string const text = trim(feat->GetFieldAsString(f));
       SINKMAP_EXPECTS(!text.empty(), bad_input, where + " column " + std::to_string(f + 1) + ": missing count");
       double const n = parse_double(text, where + " column " + std::to_string(f + 1));
       SINKMAP_EXPECTS(n >= 0, bad_input, where + " column " + std::to_string(f + 1) + ": a count cannot be negative");
+      // Counts are samples or pixels: beyond 1e12 (or not finite) the proportions lose their
+      // precision in the CDF, and no accuracy assessment has that many.
+      SINKMAP_EXPECTS(std::isfinite(n) && n <= 1e12, bad_input,
+                      where + " column " + std::to_string(f + 1) + ": " + text + " is not a count (0 to 1e12)");
       counts[map_cls][ref[std::size_t(f)]] += n;
     }
   }
+  SINKMAP_EXPECTS(line > 1, bad_input, path + ": no rows after the header (a map class per row with its counts)");
   confusion_matrix out{};
   for (int c = 0; c < kernels::max_classes; ++c) {
     double total = 0;

@@ -225,9 +225,25 @@ TEST(MonteCarlo, TwoClassConfusionMatrixHasItsBinomialMeanAndSd)
     EXPECT_NE(std::string(e.what()).find("bad.csv line 1"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("'paddy'"), std::string::npos) << e.what();
   }
-  std::ofstream(s.tmp.file("neg.csv")) << "map,forest,cropland\nforest,80,-2\n";
-  mc.confusion = s.tmp.file("neg.csv");
-  EXPECT_THROW(uncertainty::run_stock_montecarlo(map, {}, with_model(s.model), mc, quiet()), bad_input);
+  // Matrices that cannot be right, each refused naming the file, line and column.
+  for (auto const& [body, expect] : std::vector<std::pair<std::string, std::string>>{
+         {"map,forest,cropland\nforest,80,-2\n", "line 2 column 3: a count cannot be negative"},
+         {"map,forest,cropland\nforest,80,1e308\n", "line 2 column 3: 1e308 is not a count"},
+         {"map,forest,cropland\nforest,80,inf\n", "line 2 column 3"},
+         {"map,forest,cropland\n", "no rows after the header"},
+         {"map,forest,cropland\nforest,80,20\nforest,70,30\n", "line 3 column 1: the row of map class forest is given twice"},
+         {"map,forest,forest\nforest,80,20\n", "line 1 column 3: reference class forest is also column 2"},
+         {"map,forest,cropland\nforest,0,0\n", "the row of class forest has no count"}}) {
+    std::ofstream(s.tmp.file("m.csv")) << body;
+    mc.confusion = s.tmp.file("m.csv");
+    try {
+      uncertainty::run_stock_montecarlo(map, {}, with_model(s.model), mc, quiet());
+      ADD_FAILURE() << body;
+    } catch (bad_input const& e) {
+      EXPECT_NE(std::string(e.what()).find("m.csv"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find(expect), std::string::npos) << e.what();
+    }
+  }
 }
 
 TEST(MonteCarlo, SameSeedSameDigitsForAnyTileAndThreadCount)
