@@ -40,6 +40,16 @@ struct scene_record {
   std::vector<quality_plane> quality;
 };
 
+bool same_files(scene_record const& a, scene_record const& b)
+{
+  if (a.files.size() != b.files.size()) return false;
+  for (auto const& [role, src] : a.files) {
+    auto it = b.files.find(role);
+    if (it == b.files.end() || it->second.file != src.file || it->second.band != src.band) return false;
+  }
+  return true;
+}
+
 bool leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
 std::string role_list(std::vector<band_role> const& roles)
@@ -150,6 +160,10 @@ std::vector<scene_record> list_of(composite_request const& r)
     } else if (name == "mask") {
       mask_col = i;
     } else if (auto role = sensors::parse_role(name)) {
+      for (auto const& [col, other] : role_cols)
+        SINKMAP_EXPECTS(other != *role, bad_input,
+                        csv + " line 1: column " + std::to_string(i + 1) + " ('" + name + "') is band role " +
+                          std::string(sensors::role_name(*role)) + ", as column " + std::to_string(col + 1) + " is");
       role_cols.push_back({i, *role});
     } else {
       SINKMAP_FAIL(bad_input, csv + " line 1: column '" + name +
@@ -216,6 +230,11 @@ std::vector<scene_record> list_of(composite_request const& r)
         s.quality.push_back(qp);
       }
     }
+    // The same scene listed twice would count its observation twice (a median and a medoid
+    // lean toward it); two scenes of one date with other files (two sensors) are kept.
+    for (auto const& o : out)
+      SINKMAP_EXPECTS(!(o.date == s.date && same_files(o, s)), bad_input,
+                      where + ": the scene of " + s.date + " is listed again (as at " + o.where + ")");
     out.push_back(s);
   }
   SINKMAP_EXPECTS(!out.empty(), bad_input, "--scenes: '" + csv + "' lists no scene");

@@ -2,10 +2,14 @@
 
 #include "carbon/stage_tile_kernel.hpp"
 #include "core/error.hpp"
+#include "gdal/gdal_session.hpp"
 #include "indices/index_request.hpp"
 #include "sensors/band_role_names.hpp"
 
+#include <filesystem>
 #include <memory>
+
+#include <gdal_priv.h>
 
 namespace sinkmap::jobs {
 
@@ -75,6 +79,24 @@ composite_job_result run_composite_job(composite_job_options const& opt)
   r.run = opt.run;
   r.label = "sinkmap composite";
   result.stream = run_raster_stream(r, kernel);
+  // A composite without one clear observation anywhere is all nodata: the mask values, the
+  // window or the valid range are wrong, and no map should look like a result (the failed
+  // command's outputs are removed).
+  {
+    GDALDatasetUniquePtr ds(GDALDataset::Open(opt.output.c_str(), GDAL_OF_RASTER));
+    int const b = ds ? io::band_named(*ds, "clear_count") : -1;
+    double minmax[2] = {0, 0};
+    SINKMAP_EXPECTS(b > 0 && ds->GetRasterBand(b)->ComputeRasterMinMax(FALSE, minmax) == CE_None, runtime_failure,
+                    "cannot read back the clear_count band of '" + opt.output + "'" + io::gdal_reason());
+    if (!(minmax[1] > 0)) {
+      ds.reset();
+      std::filesystem::remove(opt.output);  // written by this call just now: not a result
+    }
+    SINKMAP_EXPECTS(minmax[1] > 0, bad_input,
+                    "no pixel has a clear observation in the " + std::to_string(plan.dates.size()) +
+                      " scenes of the window: every observation is masked or outside --valid-range (check --clear, "
+                      "the mask files and --from / --to)");
+  }
   return result;
 }
 

