@@ -9,6 +9,7 @@
 #include "jobs/sink_inventory.hpp"
 #include "jobs/montecarlo_job.hpp"
 
+#include <atomic>
 #include <cmath>
 #include <filesystem>
 #include <map>
@@ -85,6 +86,13 @@ inventory run_inventory_job(inventory_job_options const& opt)
     class_names = class_names_of_map(opt.map);
   }
   bool const has_classes = planes.size() > 1;
+  // A carbon stock cannot be negative: sinkmap's c_total band, or a foreign map whose unit is a
+  // stock (Mg C / ha, not per year). Negative pixels there are refused, not summed.
+  std::string const unit = map->GetRasterBand(band)->GetUnitType();
+  bool const stock = !trend && !sink &&
+                     (io::band_named(*map, "c_total") == band ||
+                      (unit.find("Mg C") != std::string::npos && unit.find("yr") == std::string::npos));
+  std::atomic<std::uint64_t> negative{0};
 
   io::zone_set const zones(opt.zones, opt.zone_field, grid);
   io::cell_area const areas(grid);
@@ -116,10 +124,19 @@ inventory run_inventory_job(inventory_job_options const& opt)
       for (std::size_t i = 0; i < w.pixels(); ++i) cls[i] = float(lookup->class_of(classes[i]));
       classes = cls.data();
     }
+    if (stock) {
+      std::uint64_t n = 0;
+      for (std::size_t i = 0; i < w.pixels(); ++i) n += p[i] < 0.0f ? 1 : 0;
+      negative += n;
+    }
     acc.add_tile(w, p, classes);
   };
   run_raster_stream(r, read_only_kernel(int(planes.size())));
   check_impossible_pixels(acc.impossible(), opt.map);
+  SINKMAP_EXPECTS(negative == 0, bad_input,
+                  "MAP '" + opt.map + "' band " + std::to_string(band) + " is a carbon stock (" +
+                    (unit.empty() ? std::string("c_total") : unit) + ") with " + std::to_string(negative.load()) +
+                    " negative pixels: a stock cannot be negative, so the inventory would be wrong; fix the map or its model");
   auto inv = make_inventory(acc.table(), zones, sink, class_names);
   inv.warnings = zones.notes();
   inv.trend = trend;

@@ -394,3 +394,47 @@ TEST(Inventory, ZonesWithNoOverlapSaySo)
   o.zone_field = "nom";
   EXPECT_THROW(jobs::run_inventory_job(o), bad_input);
 }
+
+TEST(Inventory, NegativeStockPixelsAreRefusedNotSummed)
+{
+  // A one-band map whose unit says it is a carbon stock, with one negative pixel: refused, naming
+  // the map and the count. The same values as a flux (Mg C/ha/yr) are summed.
+  test::temp_dir tmp;
+  test::raster_spec spec;
+  spec.bands = 1;
+  spec.width = 8;
+  spec.height = 8;
+  std::string const map = tmp.file("stock.tif");
+  test::write_u16(tmp.file("u16.tif"), spec, std::vector<std::uint16_t>(64, 5));
+  {  // the same grid as Float32
+    GDALDatasetUniquePtr src(GDALDataset::Open(tmp.file("u16.tif").c_str(), GDAL_OF_RASTER));
+    char const* args[] = {"-ot", "Float32", nullptr};
+    GDALTranslateOptions* opts = GDALTranslateOptionsNew(const_cast<char**>(args), nullptr);
+    GDALClose(GDALTranslate(map.c_str(), GDALDataset::ToHandle(src.get()), opts, nullptr));
+    GDALTranslateOptionsFree(opts);
+  }
+  auto set = [&](char const* unit, float first) {
+    GDALDatasetUniquePtr ds(GDALDataset::Open(map.c_str(), GDAL_OF_RASTER | GDAL_OF_UPDATE));
+    ds->GetRasterBand(1)->SetUnitType(unit);
+    ds->GetRasterBand(1)->DeleteNoDataValue();
+    float v = first;
+    ASSERT_EQ(ds->GetRasterBand(1)->RasterIO(GF_Write, 0, 0, 1, 1, &v, 1, 1, GDT_Float32, 0, 0, nullptr), CE_None);
+  };
+  jobs::inventory_job_options o;
+  o.map = map;
+  o.zones = zone_around(tmp, spec);
+  o.zone_field = "name";
+  o.output = tmp.file("inv.csv");
+  o.run = quiet();
+  set("Mg C/ha", -3);
+  try {
+    jobs::run_inventory_job(o);
+    ADD_FAILURE() << "a negative stock was summed";
+  } catch (bad_input const& e) {
+    EXPECT_NE(std::string(e.what()).find("stock.tif"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("1 negative pixels"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(fs::exists(tmp.file("inv.csv")));
+  set("Mg C/ha/yr", -3);
+  EXPECT_NO_THROW(jobs::run_inventory_job(o));
+}
