@@ -388,7 +388,7 @@ lib['sources']=collections.OrderedDict(
   Luo2014="Luo Y. et al. 2014, Root:shoot ratios across China's forests: forest type and climatic effects, Forest Ecology and Management 269: 19-25 (the Asia temperate rows of 2019 Table 4.4)")
 lib['climate_zones']=collections.OrderedDict(
   default='warm_temperate_dry',
-  default_reason="Most of Shandong and the North China Plain receive 550-950 mm a year, below potential evapotranspiration (IPCC 'dry': MAP < PET); the south-east of Shandong is moist. Pass --climate-zone or --climate-zone-map where the map covers moist or mountain areas.",
+  default_reason="Most of Shandong and the North China Plain receive 550-950 mm a year, below potential evapotranspiration (IPCC 'dry': MAP < PET); this default applies only where the bundled zone map (climate_zones.map, which puts all of Shandong in warm temperate dry) does not cover the grid. Pass --climate-zone or --climate-zone-map for moist or mountain areas.",
   source="IPCC 2006 V4 Ch. 3 Annex 3A.5 (climate zones: warm temperate = MAT 10-20 C; dry where MAP < PET); FAO Global Ecological Zones (temperate continental forest, temperate mountain system) for the forest tables",
   map=collections.OrderedDict(file='../climate/north_china_climate_zones.tif', crosswalk='ipcc_climate_zones_cru',
     source="IPCC 2019 climate zones of colinahill/ipcc_climate_zones (MIT; CRU TS 4.09 means of 1985-2015, 0.5 degree), cropped to the model's region by scripts/models/gen_climate_zone_map.py; see models/climate/SOURCES.md",

@@ -157,6 +157,7 @@ forest_inventory read_forest_inventory(forest_inventory_options const& o, models
       SINKMAP_EXPECTS(s.increment >= 0 && s.increment <= 200, bad_input,
                       at + ": field " + o.increment_field + ": volume increment " + f->GetFieldAsString(fi) +
                         " is not a net annual increment in m3/ha/yr (0 to 200)");
+      if (s.increment == 0) ++inv.zero_increment;
     } else if (fi >= 0) {
       ++inv.without_increment;
     }
@@ -168,6 +169,10 @@ forest_inventory read_forest_inventory(forest_inventory_options const& o, models
     inv.notes.push_back("forest inventory: " + std::to_string(inv.without_volume) + " of " + std::to_string(inv.stands.size()) +
                         " polygons give no growing stock" + (o.volume_field.empty() ? " (no volume_field)" : "") +
                         ": their forest keeps the land-cover biomass of its class");
+  if (inv.zero_increment)
+    inv.notes.push_back("forest inventory: " + std::to_string(inv.zero_increment) + " of " + std::to_string(inv.stands.size()) +
+                        " polygons give a volume increment of 0: those stands do not grow at all in the accounting "
+                        "(leave the field empty where the increment is unknown, for the IPCC rate)");
   if (inv.without_increment)
     inv.notes.push_back("forest inventory: " + std::to_string(inv.without_increment) + " of " + std::to_string(inv.stands.size()) +
                         " polygons give no volume increment: their forest grows at its class's IPCC rate");
@@ -228,7 +233,7 @@ void burn_forest_inventory(forest_inventory_options const& o, forest_inventory c
   opt.metadata["SINKMAP_INVENTORY_YEAR"] = std::to_string(o.year);
   geotiff_writer writer(path, grid, bands, opt);
   auto* mem = GetGDALDriverManager()->GetDriverByName("MEM");
-  int const rows = std::max(1, std::min(grid.height, int((8u << 20) / std::max(1, grid.width) / 12)));
+  int const rows = std::max(1, std::min(grid.height, int((8u << 20) / std::max(1, grid.width) / (4 * inventory_bands))));
   auto const& gt = grid.geotransform;
   std::vector<float> planes;
   int tile = 0;

@@ -46,7 +46,7 @@ struct forest_inventory {
   std::string layer, crosswalk_file;
   std::vector<inventory_stand> stands;
   std::map<int, std::size_t> stands_per_class;
-  std::size_t without_volume = 0, without_age = 0, without_increment = 0;
+  std::size_t without_volume = 0, without_age = 0, without_increment = 0, zero_increment = 0;
   std::vector<std::string> notes;
 };
 

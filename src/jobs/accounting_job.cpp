@@ -292,7 +292,8 @@ accounting_job_result run_accounting_job(accounting_job_options const& opt)
   base.metadata["SINKMAP_WETLAND_RESTORATION"] = opt.wetland_restoration;
   base.metadata["SINKMAP_WETLAND_SOIL"] = in.model.wetland_soil + (in.model.wetland_soil_reason.empty() ? "" : ": " + in.model.wetland_soil_reason);
   base.metadata["SINKMAP_ACCOUNTING"] =
-    "IPCC 2006 V4 Ch. 2: growth G_W (1+R) CF to the mature stock (Eq. 2.9), disturbance losses (Eq. 2.14), "
+    "IPCC 2006 V4 Ch. 2: growth G_W (1+R) CF to the mature stock (Eq. 2.9; a forest inventory stand by its volume "
+    "increment, Eq. 2.10), disturbance losses (Eq. 2.14), "
     "conversion losses and B_AFTER (Eq. 2.15, 2.16), dead organic matter over T_on (Eq. 2.23), soil over D "
     "(Eq. 2.25); coastal wetland soils by the 2013 Wetlands Supplement Ch. 4 (EF_RE where restored, extraction, "
     "EF_DR where drained); class changes booked after confirm_years consecutive maps or a dNBR drop";
@@ -353,7 +354,8 @@ accounting_job_result run_accounting_job(accounting_job_options const& opt)
                                            "8 forest without a growth rate, 16 wood removals booked, 32 removals "
                                            "due but the class has no BCEF, 64 wetland restoration (EF_RE), 128 coastal "
                                            "soil extracted, 256 drained coastal soil (EF_DR), 512 recolonized wetland "
-                                           "(no EF_RE), 1024 soil of another depth kept", pl(k::fb_events)),
+                                           "(no EF_RE), 1024 soil of another depth kept, 2048 grown by an inventory stand's volume increment",
+                                           pl(k::fb_events)),
                band(flux_names[9], "class id", "class seen but not yet confirmed", pl(k::fb_pending)),
                band(flux_names[10], "class id", "confirmed class at the interval's start", pl(k::fb_class_before)),
                band(flux_names[11], "class id", "confirmed class at the interval's end", pl(k::fb_class_after)),

@@ -121,7 +121,7 @@ void add_forest_inventory(carbon_input_options const& o, io::raster_grid const& 
                      in.inventory->crosswalk_file + "; inside them forest pixels take the polygon's class" +
                      (in.forest_age >= 0 ? ", age" : "") + (in.volume >= 0 ? " and growing stock" : "") +
                      (in.increment >= 0 ? "; in the accounting they grow by their volume increment (Eq. 2.10) until "
-                                          "converted or disturbed" : "") +
+                                          "converted, relabelled or disturbed" : "") +
                      "; forest outside them keeps the land-cover defaults");
   for (auto const& n : in.inventory->notes) in.notes.push_back(n);
   if (o.map_year != 0 && o.map_year != fi.year)
@@ -282,7 +282,22 @@ carbon_inputs prepare_carbon_inputs(carbon_input_options const& o, io::raster_gr
     auto const cw = models::load_crosswalk(cw_path);
     in.zone_lookup = models::zone_lookup(cw, m);
     io::scene_plane const z = io::warp_codes(zone_map, option, grid, "near", in.zone_lookup);
-    io::check_codes(z, zone_map, in.zone_lookup, option);
+    auto const counts = io::check_codes(z, zone_map, in.zone_lookup, option);
+    // Pixels in cells the crosswalk leaves without a zone (no data, or a zone the model has no
+    // parameters for, such as cool temperate in north_china_2019) get no stock: said here with
+    // the codes, not left to a per-class "no carbon estimate" line.
+    std::uint64_t zoneless = 0;
+    std::string codes;
+    for (int c : in.zone_lookup.nodata)
+      if (c >= 0 && c < 256 && counts[std::size_t(c)] > 0) {
+        zoneless += counts[std::size_t(c)];
+        codes += (codes.empty() ? "" : ", ") + std::to_string(c) + " (" + std::to_string(counts[std::size_t(c)]) + ")";
+      }
+    if (zoneless > 0)
+      in.warnings.push_back("climate zone map " + zone_map + ": " + std::to_string(zoneless) +
+                            " pixels lie in cells of codes " + codes + " (pixels per code) that " + cw_path +
+                            " gives no zone of model " + m.name + ": they get no carbon estimate (give "
+                            "--climate-zone or a finer --climate-zone-map there)");
     in.zone = int(in.planes.size());
     in.planes.push_back(z);
     md["SINKMAP_CLIMATE_ZONE"] = "map " + zone_map + " via " + cw_path + (zone_map_is_default ? " (model default)" : "");

@@ -37,6 +37,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <regex>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -67,8 +68,12 @@ void push_with_sidecar(std::vector<std::string>& files, std::string const& raste
 std::vector<std::string> merge_repeated(std::vector<std::string> const& warnings)
 {
   std::vector<std::pair<std::string, std::vector<std::string>>> by_text;  // first-seen order
+  // Only a run's own places are merged: a sentence with ": " inside it (the wetland flag) is not
+  // split at it, so two different flags never read as one.
+  static std::regex const place(R"(^(year \d+( stock| uncertainty)?|sink \d+-\d+|accounting|uncertainty)$)");
   for (auto const& w : warnings) {
-    std::size_t const colon = w.find(": ");
+    std::size_t colon = w.find(": ");
+    if (colon != std::string::npos && !std::regex_match(w.substr(0, colon), place)) colon = std::string::npos;
     std::string const where = colon == std::string::npos ? "" : w.substr(0, colon);
     std::string const text = colon == std::string::npos ? w : w.substr(colon + 2);
     auto it = std::find_if(by_text.begin(), by_text.end(), [&](auto const& e) { return e.first == text; });

@@ -260,13 +260,18 @@ calibrate_result run_calibrate_job(calibrate_options const& opt)
                                  {"covariance_note", "covariance of (a, b) = s^2 (J^T J)^-1 at the fit, "
                                                      "s = residual_sd = sqrt(SSE / (n - 2))"}}}};
   model["name"] = out.stem().string();
-  // A calibrated model's crosswalks stay those of its base (relative to the base's folder).
+  // A calibrated model's crosswalks and bundled zone map stay those of its base (paths relative
+  // to the base's folder are made absolute).
+  auto keep_base = [&](nlohmann::json& p) {
+    std::filesystem::path f(p.get<std::string>());
+    if (!f.is_absolute())
+      p = std::filesystem::absolute(std::filesystem::path(base_path).parent_path() / f).lexically_normal().string();
+  };
   if (model.contains("crosswalks"))
-    for (auto& [name, p] : model["crosswalks"].items()) {
-      std::filesystem::path f(p.get<std::string>());
-      if (!f.is_absolute())
-        p = std::filesystem::absolute(std::filesystem::path(base_path).parent_path() / f).lexically_normal().string();
-    }
+    for (auto& [name, p] : model["crosswalks"].items()) keep_base(p);
+  if (model.contains("climate_zones") && model["climate_zones"].contains("map") &&
+      model["climate_zones"]["map"].contains("file"))
+    keep_base(model["climate_zones"]["map"]["file"]);
   model["description"] = "Calibrated from " + opt.classes.model + ": class " + opt.cls +
                          " uses a " + opt.form + " model of " + index.name + " fitted to field plots.";
   io::write_text_atomically(opt.output, model.dump(2) + "\n");

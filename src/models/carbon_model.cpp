@@ -269,6 +269,9 @@ class model_parser {
       r_.only(zm, "climate_zones.map", {"file", "crosswalk", "use"});
       fs::path f(r_.text(zm, "file", "climate_zones.map"));
       m_.zone_map = (f.is_absolute() ? f : fs::path(r_.file).parent_path() / f).lexically_normal().string();
+      if (!fs::is_regular_file(m_.zone_map))
+        r_.fail("climate_zones.map.file", "'" + m_.zone_map + "' does not exist (a relative path is relative to the "
+                                          "model file: a copied model needs the map beside it, or an absolute path)");
       m_.zone_map_crosswalk = r_.text(zm, "crosswalk", "climate_zones.map");
       m_.zone_map_source = r_.text(zm, "source", "climate_zones.map");
     }

@@ -27,6 +27,10 @@ std::vector<entry> const& sentences()
     {"--landcover: '{*}' has class(es) {*} for which model {} ({*}) has no parameters in this climate zone and age "
      "class: their pixels are unmapped (--unmapped-classes)",
      "--landcover：'{1}' 含有类别 {2}，模型 {3}（{4}）在该气候带和龄组下没有其参数：这些像元记为未制图（--unmapped-classes）"},
+    {"climate zone map {}: {n} pixels lie in cells of codes {*} (pixels per code) that {} gives no zone of model {}: "
+     "they get no carbon estimate (give --climate-zone or a finer --climate-zone-map there)",
+     "气候带图 {1}：{2} 个像元位于代码为 {3}（括号内为各代码的像元数）的格网中，{4} 未将这些代码对应到模型 {5} 的任何气候带："
+     "这些像元没有碳估算（请在该处使用 --climate-zone 或更细的 --climate-zone-map）"},
     // jobs/stock_job.cpp
     {"{n} of {n} pixels of class {c} have no carbon estimate (nodata in the map): {*}",
      "{3} 的 {2} 个像元中有 {1} 个没有碳估算（图中为无数据）：{4}"},
@@ -99,7 +103,7 @@ std::vector<entry> const& sentences()
     {"zone {} year {n} is outside the years this run books ({n} to {n}): not used",
      "区域 {1} 的 {2} 年不在本次运行记账的年份内（{3}–{4} 年）：未使用"},
     {"{n} m3 of removals but no forest that stays forest there: not booked", "有 {1} 立方米采伐量，但该处没有保持为林地的森林：未记账"},
-    // io/zone_set.cpp
+    // io/zones.cpp
     {"'{*}' has {n} layers ({*}); the first, '{*}', is used", "'{1}' 有 {2} 个图层（{3}）；使用第一个图层 '{4}'"},
     {"'{*}' and '{*}' of '{*}' overlap; a pixel there counts in one of them only (the later feature)",
      "'{3}' 中的 '{1}' 与 '{2}' 重叠；重叠处的像元只计入其中一个（后一个要素）"},

@@ -387,6 +387,25 @@ TEST(Outputs, EveryWarningSentenceHasItsChineseForm)
     EXPECT_TRUE(t.complete) << en;
     EXPECT_EQ(t.text, expect);
   }
+  // Every pattern of the catalogue, instantiated with sample values and a place before it, is
+  // translated whole: no placeholder or English sentence is left.
+  for (auto const& pattern : report::warning_catalogue_patterns()) {
+    std::string en = "year 2020: ";
+    for (std::size_t i = 0; i < pattern.size(); ++i) {
+      if (pattern[i] != '{') {
+        en += pattern[i];
+        continue;
+      }
+      std::size_t const close = pattern.find('}', i);
+      std::string const kind = pattern.substr(i + 1, close - i - 1);
+      en += kind == "n" ? "12.5" : kind == "c" ? "plantation_poplar" : kind == "*" ? "free text" : "name_x";
+      i = close;
+    }
+    auto const t = report::warning_in_chinese(en, zh);
+    EXPECT_TRUE(t.complete) << en;
+    EXPECT_EQ(t.text.find('{'), std::string::npos) << t.text;
+    EXPECT_EQ(t.text.rfind("2020 年：", 0), 0u) << t.text;
+  }
   auto const unknown = report::warning_in_chinese("year 2020: a sentence nobody wrote down", zh);
   EXPECT_FALSE(unknown.complete);
   EXPECT_EQ(unknown.text, "2020 年：a sentence nobody wrote down");

@@ -368,6 +368,20 @@ TEST(ParameterLibrary, TheBundledClimateZoneMapGivesEachPlaceItsZone)
   EXPECT_NEAR(moist.stock([](jobs::stock_job_options& o) { o.carbon.climate_zone = "warm_temperate_dry"; })[0],
               forest_dry, 1e-4);
   EXPECT_EQ(zone_of(moist), "warm_temperate_dry");
+  // A cool temperate cell (112.5 E 37.8 N, Taiyuan basin): the model has no parameters there, so
+  // the pixels get no stock and a warning names the map's code and the pixel count.
+  {
+    small_map cool(4326, 112.5, 37.8, 0.0003);
+    jobs::stock_job_options o;
+    o.carbon.landcover = cool.landcover;
+    o.output = cool.tmp.file("stock.tif");
+    o.run.quiet = true;
+    auto const r = jobs::run_stock_job(o);
+    bool warned = false;
+    for (auto const& w : r.warnings) warned |= w.find("8 pixels lie in cells of codes 8 (8)") != std::string::npos;
+    EXPECT_TRUE(warned);
+    for (float v : test::read_band(o.output, 7)) EXPECT_TRUE(std::isnan(v));
+  }
   // Outside the map (Colorado) the model's default zone is used and the output says so.
   small_map away(4326, -105.0, 40.0, 0.0003);
   EXPECT_NEAR(away.stock([](auto&) {})[0], forest_dry, 1e-4);
@@ -586,7 +600,11 @@ TEST(ParameterLibrary, AModelOrCrosswalkIsReadAgainstItsSchema)
 TEST(ParameterLibrary, WetlandRulesThatCannotBeRightAreRefusedByField)
 {
   // The shipped model, changed one field at a time: each is bad input naming the field.
-  json const base = read_json(models_dir() / "carbon/north_china_2019.json");
+  json const base = [] {
+    json j = read_json(models_dir() / "carbon/north_china_2019.json");
+    j["climate_zones"]["map"]["file"] = (models_dir() / "climate/north_china_climate_zones.tif").string();  // the copy lives elsewhere
+    return j;
+  }();
   test::temp_dir tmp;
   auto expect_bad = [&](std::function<void(json&)> const& change, std::vector<std::string> const& words) {
     json j = base;

@@ -56,6 +56,7 @@ SINKMAP_HD bool accounting_iteration(accounting_params const& p, mc_params const
     s.dead = y0.c_dead;
     s.soil = y0.c_soil;
     s.last_nbr = acc_sample(in, q.nbr[0], plane, i);
+    s.soil_depth = p.soil_depth[s.cls];  // as the deterministic start: Eq. 2.25 needs the depth
     float const inc = acc_sample(in, q.increment, plane, i);
     s.increment = !is_nodata(inc) && inc >= 0.0f ? inc : NAN;
     o.stock[0] = accounted_total(s);
