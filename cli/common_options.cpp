@@ -180,7 +180,10 @@ void add_band_options(CLI::App& cmd, io::scene_options& o)
                  "target grid CRS (e.g. EPSG:32650): every scene, mask and map is warped onto it "
                  "on the fly, so products in different UTM zones make one map");
   cmd.add_option("--extent", o.grid.extent_text,
-                 "XMIN,YMIN,XMAX,YMAX of the --grid (default: all inputs, snapped to --resolution)");
+                 "XMIN,YMIN,XMAX,YMAX of the --grid, a whole number of pixels, used exactly (as gdalwarp "
+                 "-te -tr; default: all inputs, snapped outward to multiples of --resolution as -tap)");
+  cmd.add_flag("--target-aligned-pixels,--tap", o.grid.target_aligned,
+               "widen an --extent that is not whole pixels outward to multiples of --resolution (gdalwarp -tap)");
   cmd.add_option("--like", o.grid.like, "grid of this raster (alone), or its extent (with --grid)");
   cmd.add_option("--resampling", o.grid.resampling,
                  "reflectance resampling onto the grid: near, bilinear, cubic or average (masks and "

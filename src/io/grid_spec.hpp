@@ -14,6 +14,10 @@ struct grid_spec {
   std::optional<std::array<double, 4>> extent;  ///< --extent XMIN,YMIN,XMAX,YMAX (CRS units)
   std::string extent_text;  ///< --extent as given (parsed by the CLI)
   std::string like;        ///< --like RASTER: its grid (alone), or its extent (with --grid)
+  /// --target-aligned-pixels (gdalwarp -tap): an --extent that is not a whole number of pixels
+  /// is widened outward to multiples of the resolution; without it such an extent is refused.
+  /// Extents taken from the inputs or --like are always aligned so.
+  bool target_aligned = false;
   /// --resampling for reflectance: near, bilinear, cubic or average. Masks and class maps are
   /// always nearest, or mode when the target grid is coarser.
   std::string resampling = "near";

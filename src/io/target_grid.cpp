@@ -5,6 +5,7 @@
 #include "indices/index_request.hpp"
 #include "gdal/gdal_session.hpp"
 
+#include <gdal_alg.h>
 #include <gdal_utils.h>
 #include <ogr_spatialref.h>
 
@@ -38,8 +39,8 @@ struct envelope {
   [[nodiscard]] bool empty() const { return !(xmin < xmax && ymin < ymax); }
 };
 
-// The footprint of a raster in `target` (edges sampled, so curved edges are covered) and the
-// size of its pixel there (mean over the footprint).
+// The footprint of a raster in `target` as gdalwarp computes it (GDALSuggestedWarpOutput2; the
+// sampled edges where it cannot) and the size of its pixel there (mean over the footprint).
 envelope footprint_in(std::string const& file, OGRSpatialReference const& target, double* pixel)
 {
   auto ds = open_raster(file, "input");
@@ -70,6 +71,23 @@ envelope footprint_in(std::string const& file, OGRSpatialReference const& target
     }
   }
   if (pixel && !e.empty()) *pixel = std::sqrt((e.xmax - e.xmin) * (e.ymax - e.ymin) / (double(w) * h));
+  // The extent as gdalwarp makes it (GDALSuggestedWarpOutput2, whose square output pixels can
+  // reach past the sampled edges), so a default grid equals gdalwarp -tap -tr's; the sampled
+  // envelope above stays where GDAL cannot build the transformer.
+  std::string const wkt = wkt_of(target);
+  char const* opts[] = {nullptr, nullptr};
+  std::string const dst = "DST_SRS=" + wkt;
+  opts[0] = dst.c_str();
+  void* tr = GDALCreateGenImgProjTransformer2(GDALDataset::ToHandle(ds.get()), nullptr, const_cast<char**>(opts));
+  if (tr) {
+    double sgt[6], ext[4];
+    int nx = 0, ny = 0;
+    if (GDALSuggestedWarpOutput2(GDALDataset::ToHandle(ds.get()), GDALGenImgProjTransform, tr, sgt, &nx, &ny, ext, 0) ==
+        CE_None)
+      e = {ext[0], ext[1], ext[2], ext[3]};
+    GDALDestroyGenImgProjTransformer(tr);
+  }
+  take_gdal_error();
   return e;
 }
 
@@ -132,10 +150,34 @@ raster_grid resolve_grid(grid_spec const& spec, std::vector<std::string> const& 
   }
   SINKMAP_EXPECTS(!e.empty(), bad_input, "--grid: no extent (no input, or inputs outside the CRS's area of use)");
   double const r = spec.resolution;
-  // Snap outward to whole multiples of the resolution (as gdalwarp -tap), so grids of separate
-  // runs line up.
-  double const x0 = std::floor(e.xmin / r) * r, x1 = std::ceil(e.xmax / r) * r;
-  double const y0 = std::floor(e.ymin / r) * r, y1 = std::ceil(e.ymax / r) * r;
+  double x0 = 0, x1 = 0, y0 = 0, y1 = 0;
+  if (spec.extent && !spec.target_aligned) {
+    // An explicit extent is the grid, as gdalwarp -te -tr makes it: origin at its upper-left
+    // corner, when it holds a whole number of pixels (within 1e-9 of a pixel: decimal extents
+    // such as 0.1 degree steps are not exact in binary). Another extent would have to move an
+    // edge: refused, naming the nearest exact one, unless --target-aligned-pixels says widen.
+    double const nx = (e.xmax - e.xmin) / r, ny = (e.ymax - e.ymin) / r;
+    bool const whole = std::abs(nx - std::round(nx)) <= 1e-9 && std::abs(ny - std::round(ny)) <= 1e-9;
+    if (!whole) {
+      double const wx = std::max(1.0, std::round(nx)), wy = std::max(1.0, std::round(ny));
+      SINKMAP_FAIL(bad_input, "--extent " + exact(e.xmin) + "," + exact(e.ymin) + "," + exact(e.xmax) + "," +
+                                exact(e.ymax) + " is " + exact(nx) + " x " + exact(ny) + " pixels of " + exact(r) +
+                                ", not whole: give an extent of whole pixels (the nearest: " + exact(e.xmin) + "," +
+                                exact(e.ymax - wy * r) + "," + exact(e.xmin + wx * r) + "," + exact(e.ymax) +
+                                "), or --target-aligned-pixels to widen it outward to multiples of the resolution");
+    }
+    x0 = e.xmin;
+    y1 = e.ymax;
+    x1 = x0 + std::round(nx) * r;
+    y0 = y1 - std::round(ny) * r;
+  } else {
+    // Snap outward to whole multiples of the resolution (as gdalwarp -tap), so grids of
+    // separate runs line up.
+    x0 = std::floor(e.xmin / r) * r;
+    x1 = std::ceil(e.xmax / r) * r;
+    y0 = std::floor(e.ymin / r) * r;
+    y1 = std::ceil(e.ymax / r) * r;
+  }
   double const w = std::round((x1 - x0) / r), h = std::round((y1 - y0) / r);
   SINKMAP_EXPECTS(w >= 1 && h >= 1 && w * h <= 4e12 && w < 2147483647 && h < 2147483647, bad_input,
                   "--grid: " + exact(w) + " x " + exact(h) + " pixels: check --resolution and --extent");

@@ -42,6 +42,7 @@ void read_grid(config_table& root, io::grid_spec& g)
     g.extent = std::array<double, 4>{(*e)[0], (*e)[1], (*e)[2], (*e)[3]};
   }
   g.like = grid.path("like");
+  g.target_aligned = grid.boolean("target_aligned_pixels").value_or(false);
   g.resampling = grid.choice("resampling", {"near", "bilinear", "cubic", "average"}).value_or("near");
   if (g.crs.empty() && g.like.empty()) grid.fail(t, "crs", "missing: give crs and resolution, or like");
   if (!g.crs.empty() && g.resolution == 0) grid.fail(t, "resolution", "missing: the pixel size in the CRS's units");

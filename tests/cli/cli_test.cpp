@@ -136,7 +136,7 @@ TEST_F(Cli, CompositeBadInputNamesFileLineOrOption)
     {"date,red,nir,thermal\n", "--clear 0,1", "line 1: column 'thermal'"},
     {head + row("2010-06-06", s), "", "--clear"},
     {head + row("2010-06-06", s), "--clear 0,1 --from 2011-01-01", "window 2011-01-01"},
-    {head + row("2010-06-06", s), "--clear 0,1 --grid EPSG:32650 --resolution 30 --extent 0,0,1000,1000", "misses every input"},
+    {head + row("2010-06-06", s), "--clear 0,1 --grid EPSG:32650 --resolution 30 --extent 0,0,990,990", "misses every input"},
     {head + row("2010-06-06", s), "--clear 0,1 --method mode", "--method"},
     {head + row("2010-06-06", s), "--clear 0,1 --valid-range 1,0", "--valid-range"},
   };

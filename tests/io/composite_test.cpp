@@ -6,6 +6,8 @@
 #include "jobs/composite_job.hpp"
 #include "jobs/index_job.hpp"
 #include "jobs/inventory_job.hpp"
+#include "io/target_grid.hpp"
+#include "io/scene.hpp"
 #include "test_paths.hpp"
 #include "test_rasters.hpp"
 
@@ -302,6 +304,108 @@ TEST(TargetGrid, AProductWarpedToGeographicEqualsGdalwarpNear)
     ++valid;
   }
   EXPECT_GT(valid, dn.size() / 4);
+}
+
+namespace {
+
+// gdalwarp (GDAL's own utility, through its C API) onto a grid given by its arguments: the size
+// and geotransform it makes.
+struct warped_grid {
+  int w = 0, h = 0;
+  double gt[6] = {};
+};
+warped_grid gdalwarp_grid(std::string const& file, std::vector<std::string> args)
+{
+  for (std::string const a : {"-of", "MEM"}) args.push_back(a);
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  GDALDatasetH src = GDALOpen(file.c_str(), GA_ReadOnly);
+  GDALWarpAppOptions* wo = GDALWarpAppOptionsNew(argv.data(), nullptr);
+  GDALDatasetH out = GDALWarp("", nullptr, 1, &src, wo, nullptr);
+  GDALWarpAppOptionsFree(wo);
+  warped_grid g;
+  if (out) {
+    g.w = GDALGetRasterXSize(out);
+    g.h = GDALGetRasterYSize(out);
+    GDALGetGeoTransform(out, g.gt);
+    GDALClose(out);
+  }
+  GDALClose(src);
+  return g;
+}
+
+std::string num17(double v)
+{
+  char b[64];
+  std::snprintf(b, sizeof b, "%.17g", v);
+  return b;
+}
+
+}  // namespace
+
+TEST(TargetGrid, ExtentsAreHonouredOrAlignedAsGdalwarpMakesThem)
+{
+  GDALAllRegister();
+  fs::path const product = test::source_dir() / "data-samples/landsat8-c2l2-001070-crop";
+  std::string red;
+  for (auto const& e : fs::directory_iterator(product))
+    if (e.path().string().find("SR_B4") != std::string::npos) red = e.path().string();
+  ASSERT_FALSE(red.empty());
+  auto const in = io::grid_of_file(red);
+  double const x0 = in.geotransform[0] + 1234.5, y1 = in.geotransform[3] - 2345.25;
+  auto same = [](io::raster_grid const& mine, warped_grid const& gw, std::string const& what) {
+    EXPECT_EQ(mine.width, gw.w) << what;
+    EXPECT_EQ(mine.height, gw.h) << what;
+    for (int k = 0; k < 6; ++k) EXPECT_NEAR(mine.geotransform[std::size_t(k)], gw.gt[k], 1e-6) << what << " gt " << k;
+  };
+  io::grid_spec spec;
+  spec.crs = "EPSG:32619";
+  spec.resolution = 500;
+  // 1. An extent of whole pixels (20 x 15) is the grid exactly: gdalwarp -te -tr.
+  spec.extent = std::array<double, 4>{x0, y1 - 7500, x0 + 10000, y1};
+  same(io::resolve_grid(spec, {red}),
+       gdalwarp_grid(red, {"-t_srs", "EPSG:32619", "-tr", "500", "500", "-te", num17(x0), num17(y1 - 7500),
+                           num17(x0 + 10000), num17(y1)}),
+       "whole extent");
+  // 2. Not whole pixels: refused naming the nearest exact extent ...
+  spec.extent = std::array<double, 4>{x0, y1 - 7600, x0 + 10123, y1};
+  try {
+    (void)io::resolve_grid(spec, {red});
+    ADD_FAILURE() << "a fractional extent was accepted";
+  } catch (bad_input const& e) {
+    std::string const m = e.what();
+    EXPECT_NE(m.find("not whole"), std::string::npos) << m;
+    EXPECT_NE(m.find(num17(x0 + 10000)), std::string::npos) << m;  // 20.246 pixels -> 20
+    EXPECT_NE(m.find("--target-aligned-pixels"), std::string::npos) << m;
+  }
+  // ... or widened outward to multiples of the resolution with --target-aligned-pixels: gdalwarp -tap.
+  spec.target_aligned = true;
+  same(io::resolve_grid(spec, {red}),
+       gdalwarp_grid(red, {"-t_srs", "EPSG:32619", "-tr", "500", "500", "-tap", "-te", num17(x0), num17(y1 - 7600),
+                           num17(x0 + 10123), num17(y1)}),
+       "-tap extent");
+  // 3. No extent: the inputs' footprint, aligned as gdalwarp -tap (same CRS: no reprojection).
+  spec.extent.reset();
+  spec.target_aligned = false;
+  same(io::resolve_grid(spec, {red}), gdalwarp_grid(red, {"-t_srs", "EPSG:32619", "-tr", "500", "500", "-tap"}),
+       "default extent");
+  // ... and reprojected (UTM 19S to geographic), where the footprint is gdalwarp's own.
+  io::grid_spec ll;
+  ll.crs = "EPSG:4326";
+  ll.resolution = 0.004;
+  same(io::resolve_grid(ll, {red}), gdalwarp_grid(red, {"-t_srs", "EPSG:4326", "-tr", "0.004", "0.004", "-tap"}),
+       "default extent, reprojected");
+  // 4. Decimal degrees: 0.3 / 0.001 is 299.99999999999994 in binary, within 1e-9 of 300 pixels.
+  io::grid_spec geo;
+  geo.crs = "EPSG:4326";
+  geo.resolution = 0.001;
+  geo.extent = std::array<double, 4>{-63.9, -16.5, -63.6, -16.2};
+  auto const g = io::resolve_grid(geo, {});
+  EXPECT_EQ(g.width, 300);
+  EXPECT_EQ(g.height, 300);
+  same(g, gdalwarp_grid(red, {"-t_srs", "EPSG:4326", "-tr", "0.001", "0.001", "-te", "-63.9", "-16.5", "-63.6", "-16.2"}),
+       "degrees");
 }
 
 TEST(TargetGrid, TwoRastersInDifferentUtmZonesMakeOneMap)
