@@ -641,13 +641,21 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
     std::map<int, inventory> soil;
     for (auto const& [d, acc] : soil_acc[k]) soil[d] = make_inventory(acc->table(), *zones, false, ar.class_names);
     apply_soil_depths(inv, soil_depths, soil);
-    if (k == 0 && start_mc) {
-      // The start map's own Monte Carlo (with the confusion matrix and the SD map).
-      uncertainty::attach_uncertainty(inv, *start_mc);
-      uncertainty::add_total_fields(year_json[k], *start_mc);
-    } else if (trajectories) {
-      uncertainty::attach_uncertainty(inv, trajectories->stocks[k]);
-      uncertainty::add_total_fields(year_json[k], trajectories->stocks[k]);
+    // The start map's own Monte Carlo (with the confusion matrix and the SD map), else the
+    // accounting's trajectories.
+    uncertainty::mc_totals const* mc = k == 0 && start_mc ? &*start_mc : trajectories ? &trajectories->stocks[k] : nullptr;
+    if (mc) {
+      std::size_t const before_mc = inv.warnings.size();
+      uncertainty::attach_uncertainty(inv, *mc);
+      uncertainty::add_total_fields(year_json[k], *mc);
+      // What attaching found (a mean drifting from the deterministic total, a row without a
+      // Monte Carlo total) is a warning of the run, as the sinks' are; the Monte Carlo's own
+      // warnings were given already.
+      for (std::size_t i = before_mc; i < inv.warnings.size(); ++i) {
+        if (std::find(mc->warnings.begin(), mc->warnings.end(), inv.warnings[i]) != mc->warnings.end()) continue;
+        std::string const w = "year " + tag + " uncertainty: " + inv.warnings[i];
+        if (std::find(warnings.begin(), warnings.end(), w) == warnings.end()) warnings.push_back(w);
+      }
     }
     for (auto const& w : coverage_warnings(inv, "year " + tag + " stock")) warnings.push_back(w);
     write_inventory(inv, out("inventory_" + tag + ".csv"), map, cfg.zones, cfg.zone_field, cfg.lang);

@@ -445,3 +445,39 @@ TEST(Outputs, ChineseReportRendersInHeadlessChromium)
 }
 
 }  // namespace sinkmap
+
+TEST(Outputs, ARunWarnsWhenAYearsMonteCarloMeanDriftsFromItsTotal)
+{
+  // The plantations' litter given an SD far above its value (a wide normal cut at zero): the
+  // Monte Carlo mean of every year's stock moves above the deterministic total, and the run says
+  // so for each year, as it does for the sinks.
+  test::temp_dir tmp;
+  nlohmann::json model = [] {
+    std::ifstream f(test::source_dir() / "models/carbon/north_china_2019.json");
+    return nlohmann::json::parse(f);
+  }();
+  fs::path const dir = test::source_dir() / "models/carbon";
+  for (auto& [name, p] : model["crosswalks"].items()) p = (dir / p.get<std::string>()).lexically_normal().string();
+  model["climate_zones"]["map"]["file"] = (dir / model["climate_zones"]["map"]["file"].get<std::string>()).lexically_normal().string();
+  model["factors"]["litter_plantation_other"] = {{"value", 1.37}, {"sd", 100}, {"source", "test: a wide normal cut at zero"}};
+  std::ofstream(tmp.file("wide.json")) << model.dump();
+  fs::path const wc = test::source_dir() / "data-samples/worldcover-n00e006-crop";
+  std::ofstream(tmp.file("run.toml"))
+    << "output = \"out\"\nmodel = \"" << tmp.file("wide.json") << "\"\nquicklooks = false\ncube = false\n"
+    << "[uncertainty]\niterations = 64\n[zones]\nfile = \"" << (wc / "zones.geojson").string() << "\"\nfield = \"name\"\n"
+    << "[[years]]\nyear = 2020\nlandcover = \"" << (wc / "ESA_WorldCover_10m_2020_v100_crop_Map.tif").string() << "\"\n"
+    << "[[years]]\nyear = 2021\nlandcover = \"" << (wc / "ESA_WorldCover_10m_2021_v200_crop_Map.tif").string() << "\"\n";
+  jobs::run_settings run;
+  run.quiet = true;
+  jobs::run_one_map(jobs::load_run_config(tmp.file("run.toml")), run, {});
+  std::ifstream mf(tmp.file("out/run.json"));
+  auto const m = nlohmann::json::parse(mf);
+  for (std::string const year : {"2020", "2021"}) {
+    bool warned = false;
+    for (auto const& w : m["warnings"]) {
+      std::string const s = w.get<std::string>();
+      warned |= s.find("year " + year + " uncertainty: zone *, class *: the Monte Carlo mean") != std::string::npos;
+    }
+    EXPECT_TRUE(warned) << year << ": " << m["warnings"].dump();
+  }
+}
