@@ -370,7 +370,7 @@ lib['description']=("Carbon parameter library for warm-temperate North China (Sh
  "All stocks are Tier 1 constants by class, climate zone and age class; index-driven biomass models come from `sinkmap calibrate`. "
  "Numbers marked 'unverified' are not in ../shared/data and were not found with the search tool; numbers marked 'proxy' come from "
  "another row of the cited table, as the note says. Pools marked NE (not estimated) count as zero in totals and are listed in every output.")
-lib['region']=collections.OrderedDict(description="North China: warm-temperate Shandong, Hebei, Henan, Beijing, Tianjin and the neighbouring plains and hills (the Asia temperate continental / mountain rows of the IPCC tables, Chinese data)", lon=[110.0, 123.5], lat=[31.5, 43.0])
+lib['region']=collections.OrderedDict(description="North China: warm-temperate Shandong, Hebei, Henan, Beijing, Tianjin and the neighbouring plains and hills (the Asia temperate continental / mountain rows of the IPCC tables, Chinese data)", description_zh="华北：暖温带的山东、河北、河南、北京、天津及邻近的平原和丘陵（采用 IPCC 表中亚洲温带大陆性/山地各行，依据中国数据）", lon=[110.0, 123.5], lat=[31.5, 43.0])
 lib['soil_depth_cm']=30
 lib['wetland_soil']=collections.OrderedDict(remaining='tier1',
   reason=("no soil carbon change where a wetland remains a wetland. The Supplement's general wording on this could not be read "

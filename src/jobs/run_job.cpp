@@ -407,6 +407,7 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
     wetland_soil = model.wetland_soil + (model.wetland_soil_reason.empty() ? "" : ": " + model.wetland_soil_reason);
     for (auto const& c : model.classes)
       if (!c.name_zh.empty()) rep.class_names_zh[c.name] = c.name_zh;
+    if (!model.region_description_zh.empty()) rep.texts_zh[model.region_description] = model.region_description_zh;
     std::string table = cfg.statistics;
     if (table.empty() && cfg.statistics_check.value_or(true)) table = models::statistics_for_model(model.name);
     SINKMAP_EXPECTS(!cfg.statistics_check.value_or(false) || !table.empty(), bad_input,
@@ -416,6 +417,7 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
     // On where asked, where a table is named, or by default inside the model's region.
     bool const on = cfg.statistics_check.value_or(!cfg.statistics.empty() || inside);
     if (!table.empty() && on) statistics = models::load_forest_statistics(table);
+    if (statistics && !statistics->region_zh.empty()) rep.texts_zh[statistics->region] = statistics->region_zh;
   }
   std::vector<carbon::exact_sum> forest_c(std::size_t(L.years)), forest_ha(std::size_t(L.years));
   std::vector<carbon::exact_sum> forest_flux(std::size_t(L.intervals)), forest_flux_ha(std::size_t(L.intervals));

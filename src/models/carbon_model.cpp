@@ -198,7 +198,8 @@ class model_parser {
   void parse_region()
   {
     json const& reg = r_.at(j_, "region", "");
-    r_.only(reg, "region", {"lon", "lat"});
+    r_.only(reg, "region", {"lon", "lat", "description_zh"});
+    m_.region_description_zh = r_.text_or(reg, "description_zh", "region", "");
     m_.region_description = r_.text(reg, "description", "region");
     auto const lon = r_.range(reg, "lon", "region", {NAN, NAN});
     auto const lat = r_.range(reg, "lat", "region", {NAN, NAN});

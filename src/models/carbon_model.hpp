@@ -85,6 +85,7 @@ struct carbon_model {
   std::string deprecated;                 ///< why a legacy model should not be used
   std::vector<std::string> known_errors;  ///< documented errors of a legacy model
   std::string region_description;
+  std::string region_description_zh;  ///< for the Chinese report ("" = none)
   double lon_min = -180, lon_max = 180, lat_min = -90, lat_max = 90;
   double soil_depth_cm = 30;
   /// Wetlands that remain wetlands: "tier1" (no soil change, IPCC Tier 1) or "burial_rate" (each

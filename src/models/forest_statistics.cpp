@@ -103,6 +103,7 @@ forest_statistics load_forest_statistics(std::string const& name_or_path)
   s.file = path;
   s.name = r.text(j, "name", "");
   s.region = r.text(j, "region", "");
+  if (j.contains("region_zh")) s.region_zh = r.text(j, "region_zh", "");
   s.scope = r.text(j, "scope", "");
   s.model = r.text(j, "model", "");
   json const& range = r.at(r.at(j, "ratio_range", ""), "value", "ratio_range");

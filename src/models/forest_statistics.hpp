@@ -26,6 +26,7 @@ struct statistics_sink {
 
 struct forest_statistics {
   std::string name, file, region, scope, model;
+  std::string region_zh;  ///< the region's name for the Chinese report ("" = none)
   double ratio_low = 0.5, ratio_high = 2.0;
   std::vector<statistics_period> periods;
   std::vector<statistics_sink> sinks;

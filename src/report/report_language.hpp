@@ -30,6 +30,8 @@ class report_language {
 
   /// Class name -> Chinese name (from the model).
   std::map<std::string, std::string> class_names_zh;
+  /// Other texts of the model or a table in Chinese (a region's description), by English.
+  std::map<std::string, std::string> texts_zh;
 
  private:
   std::string code_;

@@ -44,6 +44,7 @@ void write_run_report(run_report const& r, std::string const& path)
 {
   report_language lang(r.lang);
   lang.class_names_zh = r.class_names_zh;
+  lang.texts_zh = r.texts_zh;
   auto T = [&](std::string const& en) { return lang.tr(en); };
   // A warning or check line: in Chinese through the warning catalogue; a sentence it does not
   // know stays in English and says so.

@@ -58,6 +58,8 @@ struct run_report {
   /// model's Chinese class names.
   std::string lang = "en";
   std::map<std::string, std::string> class_names_zh;
+  /// Names and descriptions the model and tables give in both languages (a region), by English.
+  std::map<std::string, std::string> texts_zh;
 };
 
 /// Writes the report atomically. Images are inline; links point only at files of `files`.

@@ -176,7 +176,10 @@ bool fill(std::vector<compiled> const& table, std::string const& s, report_langu
         std::size_t const close = z.find('}', i);
         std::size_t const k = std::stoul(z.substr(i + 1, close - i - 1));
         std::string const v = m[k].str();
-        out += k - 1 < c.is_class.size() && c.is_class[k - 1] ? lang.class_name(v) : v;
+        auto const known = lang.texts_zh.find(v);  // a region's description, say
+        out += k - 1 < c.is_class.size() && c.is_class[k - 1] ? lang.class_name(v)
+               : known != lang.texts_zh.end()                 ? known->second
+                                                              : v;
         i = close;
         continue;
       }

@@ -543,6 +543,7 @@ TEST(ForestInventory, TheBundledCountySampleAddsUpAndReportsInChinese)
   EXPECT_NE(zh.find("<html lang=\"zh-CN\">"), std::string::npos);
   EXPECT_EQ(zh.find("尚无译文"), std::string::npos);
   EXPECT_NE(zh.find("其小班内有 7 公顷"), std::string::npos);
+  EXPECT_NE(zh.find("山东省（全省合计）（2009–2013 年）为 27.24 吨碳/公顷"), std::string::npos);  // the table's region_zh
 }
 
 

@@ -315,14 +315,22 @@ TEST(Outputs, ChineseReportHoldsTheEnglishReportsNumbersInChinese)
   EXPECT_GT(zones, 2);
   // Every warning of the run (the region check, the product versions, ...) is in Chinese.
   ASSERT_FALSE(m["warnings"].empty());
+  report::report_language zh_lang("zh");
+  {  // the model's region in both languages, as the run gives it to its report
+    std::ifstream f(test::source_dir() / "models/carbon/north_china_2019.json");
+    auto const model = nlohmann::json::parse(f);
+    zh_lang.texts_zh[model["region"]["description"]] = model["region"]["description_zh"];
+  }
   for (auto const& w : m["warnings"]) {
-    auto const t = report::warning_in_chinese(w.get<std::string>(), report::report_language("zh"));
+    auto const t = report::warning_in_chinese(w.get<std::string>(), zh_lang);
     EXPECT_TRUE(t.complete) << w;
     EXPECT_NE(zh.find(report::escape_html(t.text)), std::string::npos) << t.text;
   }
   for (char const* english : {"lies outside the region", "different product versions", "尚无译文"})
     EXPECT_EQ(zh.find(english), std::string::npos) << english;
   EXPECT_NE(zh.find("位于模型 north_china_2019 的适用区域"), std::string::npos);
+  EXPECT_NE(zh.find("华北：暖温带的山东"), std::string::npos);  // the model's region_zh
+  EXPECT_EQ(zh.find("warm-temperate Shandong"), std::string::npos);
   // Class names come from the model's name_zh; no fixed English heading is left.
   EXPECT_NE(zh.find("其他阔叶人工林"), std::string::npos);  // plantation_broadleaf, the default forest
   for (char const* english : {"<h2>Totals</h2>", "<h2>Warnings</h2>", "<h2>Zones</h2>", ">area (ha)<", ">IPCC category<"})
