@@ -130,6 +130,13 @@ struct stock_map {
   float at(std::vector<float> const& v, int col, int row) const { return v[std::size_t(row * grid_spec().width + col)]; }
 };
 
+/// The number of the band named `name` in raster `f` (-1: no such file).
+int band_of(std::string const& f, char const* name)
+{
+  GDALDatasetUniquePtr ds(GDALDataset::Open(f.c_str(), GDAL_OF_RASTER));
+  return ds ? io::band_named(*ds, name) : -1;
+}
+
 stock_map run_stock(test::temp_dir const& tmp, std::string const& inventory, int map_year)
 {
   test::write_u16(tmp.file("lc_worldcover.tif"), grid_spec(), landcover());
@@ -487,15 +494,11 @@ TEST(ForestInventory, StandsGrowByTheirVolumeIncrementInTheAccounting)
     }
   EXPECT_NEAR(biomass("out/stock_2022.tif", 4, 0) - biomass("out/stock_2020.tif", 4, 0), 2 * 3 * bcef_i * (1 + r) * cf, 1e-3);
   // The events say which stands grew by their increment (2048); the state keeps the increments.
-  auto band = [](std::string const& f, char const* name) {
-    GDALDatasetUniquePtr ds(GDALDataset::Open(f.c_str(), GDAL_OF_RASTER));
-    return ds ? io::band_named(*ds, name) : -1;
-  };
-  auto const events = test::read_band(tmp.file("out/sink_2020_2022.tif"), band(tmp.file("out/sink_2020_2022.tif"), "events"));
+  auto const events = test::read_band(tmp.file("out/sink_2020_2022.tif"), band_of(tmp.file("out/sink_2020_2022.tif"), "events"));
   EXPECT_EQ(int(events[0]) & 2048, 2048);
   EXPECT_EQ(int(events[std::size_t(2 * grid_spec().width)]) & 2048, 0);  // black locust: no increment
   auto const state = tmp.file("out/state_2022.tif");
-  auto const inc = test::read_band(state, band(state, "volume_increment"));
+  auto const inc = test::read_band(state, band_of(state, "volume_increment"));
   EXPECT_EQ(inc[0], 8.0f);
   EXPECT_EQ(inc[4], 3.0f);
   EXPECT_TRUE(std::isnan(inc[std::size_t(2 * grid_spec().width)]));
@@ -526,12 +529,8 @@ TEST(ForestInventory, TheBundledCountySampleAddsUpAndReportsInChinese)
   auto const& east = m["forest_inventory"]["agreement"][1];
   EXPECT_EQ(east["zone"], "东镇");
   EXPECT_NEAR(east["inventory_not_landcover_forest_ha"].get<double>(), 7.2, 1e-6);
-  auto band = [](std::string const& f, char const* name) {
-    GDALDatasetUniquePtr ds(GDALDataset::Open(f.c_str(), GDAL_OF_RASTER));
-    return ds ? io::band_named(*ds, name) : -1;
-  };
   std::string const sink = tmp.file("out/sink_2021_2022.tif");
-  auto const events = test::read_band(sink, band(sink, "events"));
+  auto const events = test::read_band(sink, band_of(sink, "events"));
   // Stand 0101 (columns 2-13, rows 2-11) grows by its increment; stand 0102 (16-25) was cut.
   int const w = 60;
   EXPECT_EQ(int(events[std::size_t(5 * w + 5)]) & 2048, 2048);
