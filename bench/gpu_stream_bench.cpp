@@ -200,19 +200,20 @@ stage make_stage(std::string const& name, int observations)
     c.red_slot = 2;
     c.nir_slot = 3;
     c.n_obs = observations;
+    std::vector<kernels::observation> obs(static_cast<std::size_t>(observations));
     for (int k = 0; k < observations; ++k) {
-      c.obs[k].first_plane = 5 * k;
-      c.obs[k].doy = 150 + k;
-      c.obs[k].tests[0].plane = 5 * k + 4;
-      c.obs[k].tests[0].mode = 2;
-      c.obs[k].tests[0].set[0] = 1u;  // 0 = clear
+      obs[k].first_plane = 5 * k;
+      obs[k].doy = 150 + k;
+      obs[k].tests[0].plane = 5 * k + 4;
+      obs[k].tests[0].mode = 2;
+      obs[k].tests[0].set[0] = 1u;  // 0 = clear
     }
     auto const req = indices::make_index_request({"NDVI"}, {});
     p->n_indices = 1;
     p->terms[0] = req.terms[0];
     s.kernel = std::make_unique<carbon::composite_tile_kernel>(*p, kernels::pixel_type::u16, 5 * observations,
                                                                kernels::composite_output_count(*p),
-                                                               SINKMAP_CUDA_LAUNCHER(launch_composite_stage));
+                                                               SINKMAP_CUDA_LAUNCHER(launch_composite_stage), obs);
     s.planes = 5 * observations;
     s.value = [](int plane, std::size_t i) -> std::uint16_t {
       int const obs = plane / 5, band = plane % 5;
@@ -360,8 +361,8 @@ int main(int argc, char** argv)
     std::fprintf(stderr, "gpu_stream_bench: --stage index, carbon, composite or montecarlo\n");
     return 2;
   }
-  if (size < 64 || iterations < 2 || observations < 1 || observations > 64 || readers < 1) {
-    std::fprintf(stderr, "gpu_stream_bench: --size >= 64, --iterations >= 2, --observations 1..64, --readers >= 1\n");
+  if (size < 64 || iterations < 2 || observations < 1 || readers < 1) {
+    std::fprintf(stderr, "gpu_stream_bench: --size >= 64, --iterations >= 2, --observations >= 1, --readers >= 1\n");
     return 2;
   }
   try {
@@ -387,7 +388,7 @@ int main(int argc, char** argv)
     if (tile_rows == 0) {
       // About 128 MB of input and output per tile, a power of two so that every tile of a
       // power-of-two scene has one size (the timed run reuses slot content across tiles).
-      std::size_t const want = std::max<std::size_t>(16, (std::size_t(128) << 20) / ((in_px + out_px) * std::size_t(size)));
+      std::size_t const want = std::max<std::size_t>(16, (std::size_t(128) << 20) / ((in_px + out_px + s.kernel->scratch_bytes_per_pixel()) * std::size_t(size)));
       tile_rows = 16;
       while (std::size_t(tile_rows) * 2 <= want) tile_rows *= 2;
     }
@@ -404,7 +405,7 @@ int main(int argc, char** argv)
     {
       auto ex = pipeline::make_cuda_executor(true);
       std::size_t const max_px = plan.max_tile_pixels();
-      ex->allocate(1, max_px * in_px, max_px * out_px);
+      ex->allocate(1, max_px * in_px, max_px * out_px, max_px * s.kernel->scratch_bytes_per_pixel());
       synthetic_source src;
       src.planes = s.planes;
       src.value = s.value;

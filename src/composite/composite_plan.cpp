@@ -314,9 +314,6 @@ composite_plan plan_composite(composite_request const& r, int first_plane)
                   "the window " + (r.from.empty() ? std::string("(start)") : r.from) + " .. " +
                     (r.to.empty() ? std::string("(end)") : r.to) + " holds none of the " +
                     std::to_string(all.size()) + " scenes (--from / --to)");
-  SINKMAP_EXPECTS(s.size() <= std::size_t(kernels::max_observations), bad_input,
-                  std::to_string(s.size()) + " scenes in the window; a composite takes at most " +
-                    std::to_string(kernels::max_observations) + " (narrow --from / --to)");
   std::stable_sort(s.begin(), s.end(), [](auto const& a, auto const& b) { return a.date < b.date; });
 
   // Roles: the requested ones, or every role all scenes have.
@@ -433,7 +430,8 @@ composite_plan plan_composite(composite_request const& r, int first_plane)
       o.tests[q] = x.quality[q].test;
       o.tests[q].plane = plane++;
     }
-    p.obs[p.n_obs++] = o;
+    plan.observations.push_back(o);
+    ++p.n_obs;
     plan.dates.push_back(x.date);
   }
   for (std::size_t g = 0; g < groups.size(); ++g)

@@ -25,7 +25,8 @@ struct composite_request {
 };
 
 struct composite_plan {
-  kernels::composite_params params;
+  kernels::composite_params params;     ///< obs and workspace unbound (the tile kernel binds them)
+  std::vector<kernels::observation> observations;  ///< params.n_obs of them, in date order
   std::vector<io::band_source> planes;  ///< input planes in kernel order
   std::vector<GDALDataType> types;
   kernels::pixel_type read_type = kernels::pixel_type::f32;

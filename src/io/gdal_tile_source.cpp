@@ -1,6 +1,9 @@
 #include "io/gdal_tile_source.hpp"
 
 #include "core/error.hpp"
+#include "core/open_file_limit.hpp"
+
+#include <set>
 
 namespace sinkmap::io {
 
@@ -27,6 +30,11 @@ gdal_tile_source::gdal_tile_source(std::vector<band_source> const& planes,
   // GDAL's JPEG2000 drivers share decoder state between handles of one file: reading one such
   // file from two threads gave wrong pixels under load (seen with JP2OpenJPEG, GDAL 3.6). Those
   // files are read one thread at a time; other files (GeoTIFF) stay fully parallel.
+  // Each reader keeps a handle on every file.
+  std::set<std::string> files;
+  for (auto const& g : groups_) files.insert(g.file);
+  reserve_open_files(files.size() * handles_.size(),
+                     "reading " + std::to_string(files.size()) + " files with " + std::to_string(handles_.size()) + " threads");
   for (auto const& g : groups_) {
     if (serial_.count(g.file)) continue;
     auto ds = open_raster(g.file, "input");
@@ -45,6 +53,30 @@ gdal_tile_source::gdal_tile_source(std::vector<band_source> const& planes,
     }
     if (driver.rfind("JP2", 0) == 0) serial_[g.file] = std::make_unique<std::mutex>();
   }
+}
+
+std::size_t reader_handle_bytes(std::vector<band_source> const& planes)
+{
+  constexpr std::size_t per_handle = 4 << 10;  // libtiff's directory, GDAL's band objects
+  std::set<std::string> files;
+  for (auto const& p : planes) files.insert(p.file);
+  std::size_t total = 0;
+  for (auto const& f : files) {
+    auto ds = open_raster(f, "input");
+    total += per_handle;
+    if (ds->GetRasterCount() < 1) continue;
+    auto* band = ds->GetRasterBand(1);
+    int bw = 0, bh = 0;
+    band->GetBlockSize(&bw, &bh);
+    std::size_t const block = std::size_t(bw) * std::size_t(bh) * std::size_t(GDALGetDataTypeSizeBytes(band->GetRasterDataType()));
+    std::string const driver = ds->GetDriver() ? ds->GetDriver()->GetDescription() : "";
+    char const* interleave = ds->GetMetadataItem("INTERLEAVE", "IMAGE_STRUCTURE");
+    char const* compression = ds->GetMetadataItem("COMPRESSION", "IMAGE_STRUCTURE");
+    bool const pixel_interleaved = interleave && std::string(interleave) == "PIXEL" && ds->GetRasterCount() > 1;
+    if (driver != "GTiff" || pixel_interleaved) total += block * std::size_t(ds->GetRasterCount());
+    else if (compression) total += block;
+  }
+  return total;
 }
 
 void gdal_tile_source::read(int reader, pipeline::window const& w, void* dst)

@@ -32,6 +32,13 @@ class gdal_tile_source final : public pipeline::tile_source {
   std::vector<std::map<std::string, dataset_ptr>> handles_;  // [reader][file]
 };
 
+/// Bytes that one reader's handles on the files of `planes` hold besides GDAL's block cache:
+/// GTiff keeps the last decoded block of a pixel-interleaved file with several bands (all its
+/// bands: 4 x 256 x 256 x 2 bytes for a 4-band uint16 file) and a block-sized buffer for a
+/// compressed one; other drivers are taken at a decoded block of every band. Measured with
+/// GDAL 3.6 at 503 KB, 112 KB (DEFLATE) and under 1 KB (uncompressed, one band) per handle.
+std::size_t reader_handle_bytes(std::vector<band_source> const& planes);
+
 /// GDAL type of a pixel type.
 GDALDataType gdal_type(kernels::pixel_type t);
 

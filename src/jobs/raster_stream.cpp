@@ -39,8 +39,9 @@ raster_stream_result run_raster_stream(raster_stream_request const& r,
   raster_stream_result result;
   result.device = ex->name();
   result.layout = layout_run(r.run, r.grid.width, r.grid.height, r.grid.block_w, r.grid.block_h,
-                             kernel.input_bytes_per_pixel() + kernel.output_bytes_per_pixel(),
-                             ex->name() == "cuda");
+                             kernel.input_bytes_per_pixel() + kernel.output_bytes_per_pixel() +
+                               (ex->name() == "cuda" ? kernel.scratch_bytes_per_pixel() : 0),
+                             ex->name() == "cuda", io::reader_handle_bytes(r.planes));
   io::set_gdal_cache_bytes(result.layout.gdal_cache);
 
   std::vector<std::unique_ptr<io::geotiff_writer>> writers;

@@ -10,7 +10,7 @@
 namespace sinkmap::jobs {
 
 run_layout layout_run(run_settings const& s, int width, int height, int block_w, int block_h,
-                      std::size_t bytes_per_pixel, bool cuda)
+                      std::size_t bytes_per_pixel, bool cuda, std::size_t handle_bytes)
 {
   SINKMAP_EXPECTS(s.threads >= 0, bad_input, "--threads must be 0 (all cores) or more");
   SINKMAP_EXPECTS(s.tile >= 0, bad_input, "--tile must be positive");
@@ -19,16 +19,32 @@ run_layout layout_run(run_settings const& s, int width, int height, int block_w,
   run_layout l;
   int const cores = int(std::max(1u, std::thread::hardware_concurrency()));
   l.threads = s.threads > 0 ? s.threads : cores;
-  l.slots = pipeline::default_slot_count(l.threads, cuda);
+  l.threads_asked = l.threads;
   std::size_t const budget = s.memory_mb << 20;
   l.gdal_cache = budget / 4;
+  std::size_t const rest = budget - l.gdal_cache;
+  if (handle_bytes > 0) {
+    // A composite of hundreds of scenes: each reader's handles hold a block of every file.
+    // Readers' handles take at most half of what GDAL's cache leaves, or three quarters for a
+    // single reader: the tile slots keep the rest (tiles shrink to fit it).
+    std::size_t const mb = std::size_t(1) << 20;
+    std::size_t const least_mb = handle_bytes * 16 / 9 / mb + 1;  // handles < 3/4 (M - M/4)
+    SINKMAP_EXPECTS(handle_bytes < rest / 4 * 3, bad_input,
+                    "--memory " + std::to_string(s.memory_mb) + ": reading the inputs takes " +
+                      std::to_string((handle_bytes + mb - 1) / mb) + " MB of decoder buffers per thread, more than " +
+                      "three quarters of the " + std::to_string(rest / mb) +
+                      " MB left after GDAL's cache; raise --memory to at least " + std::to_string(least_mb));
+    l.threads = std::max(1, std::min(l.threads, int(rest / 2 / handle_bytes)));
+    l.handles = std::size_t(l.threads) * handle_bytes;
+  }
+  l.slots = pipeline::default_slot_count(l.threads, cuda);
   pipeline::tile_plan_request r;
   r.width = width;
   r.height = height;
   r.block_w = block_w;
   r.block_h = block_h;
   r.bytes_per_pixel = bytes_per_pixel;
-  r.memory_budget = budget - l.gdal_cache;
+  r.memory_budget = rest - l.handles;
   r.slots = l.slots;
   r.workers = l.threads;
   r.forced_tile = s.tile;

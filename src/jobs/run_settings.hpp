@@ -21,13 +21,18 @@ struct run_layout {
   int threads = 1;                ///< worker threads (CPU: read + compute; CUDA: read)
   int slots = 2;                  ///< tile slots
   std::size_t gdal_cache = 0;     ///< bytes for GDAL's block cache
+  std::size_t handles = 0;        ///< bytes the readers' file handles hold
+  int threads_asked = 1;          ///< threads before the handles' memory limited them
   pipeline::tile_plan plan;
 };
 
 /// Threads, slots and tiles of a run over a width x height raster with the given blocks.
 /// `cuda`: the executor is a CUDA one (one more slot in flight).
-/// A quarter of --memory goes to GDAL's block cache, the rest to the tile slots.
+/// A quarter of --memory goes to GDAL's block cache, the rest to the readers' file handles
+/// (`handle_bytes` per reader: io::reader_handle_bytes) and the tile slots. When the handles of
+/// every thread would take more than half of that rest, fewer threads read (at least one).
+/// Throws bad_input when one reader's handles take more than three quarters of it.
 run_layout layout_run(run_settings const& s, int width, int height, int block_w, int block_h,
-                      std::size_t bytes_per_pixel, bool cuda);
+                      std::size_t bytes_per_pixel, bool cuda, std::size_t handle_bytes = 0);
 
 }  // namespace sinkmap::jobs

@@ -302,7 +302,8 @@ stock_job_result run_stock_job(stock_job_options const& opt)
   std::copy(emit.begin(), emit.end(), params->emit);
   int const inputs = int(s.plane_sources().size());
   carbon::carbon_tile_kernel const kernel(*params, s.read_type, inputs, params->n_emit,
-                                          SINKMAP_CUDA_LAUNCHER(launch_carbon_stage));
+                                          SINKMAP_CUDA_LAUNCHER(launch_carbon_stage),
+                                          comp ? comp->observations : std::vector<kernels::observation>{});
   if (opt.on_grid) opt.on_grid(s.grid);
   auto r = stock_request(s, opt, stock_band_names(), "carbon stock");
   // Bands are written from the emitted planes.

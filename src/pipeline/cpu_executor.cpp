@@ -10,7 +10,8 @@ class cpu_executor final : public executor {
  public:
   std::string name() const override { return "cpu"; }
 
-  void allocate(int slots, std::size_t in_bytes, std::size_t out_bytes) override
+  // No scratch: the CPU forms of the kernels keep a per-thread workspace of one pixel.
+  void allocate(int slots, std::size_t in_bytes, std::size_t out_bytes, std::size_t /*scratch_bytes*/) override
   {
     // Like the CUDA executor, a second run with the same layout keeps its slots (and their
     // content): re-zeroing gigabytes per run is not the executor's work to time.

@@ -16,6 +16,7 @@ struct cuda_slot {
   void* host_out = nullptr;
   void* dev_in = nullptr;
   void* dev_out = nullptr;
+  void* dev_scratch = nullptr;  // the kernel's per-pixel workspace (composites), if any
   cudaStream_t stream = nullptr;
   cudaEvent_t done = nullptr;
   cudaEvent_t marks[4] = {};  // profiling: start, after H2D, after kernel, after D2H
@@ -35,10 +36,11 @@ class cuda_executor final : public executor {
 
   std::string name() const override { return "cuda"; }
 
-  void allocate(int slots, std::size_t in_bytes, std::size_t out_bytes) override
+  void allocate(int slots, std::size_t in_bytes, std::size_t out_bytes, std::size_t scratch_bytes) override
   {
     // Pinned allocations are slow: a second run with the same layout reuses the slots.
-    if (slots_.size() == std::size_t(slots) && in_bytes == in_capacity_ && out_bytes == out_capacity_)
+    if (slots_.size() == std::size_t(slots) && in_bytes == in_capacity_ && out_bytes == out_capacity_ &&
+        scratch_bytes == scratch_capacity_)
       return;
     release();
     // Build the new slots aside and keep them only when every allocation succeeded: a failed
@@ -51,6 +53,7 @@ class cuda_executor final : public executor {
         SINKMAP_CUDA_TRY(cudaHostAlloc(&s.host_out, out_bytes, cudaHostAllocDefault));
         SINKMAP_CUDA_TRY(cudaMalloc(&s.dev_in, in_bytes));
         SINKMAP_CUDA_TRY(cudaMalloc(&s.dev_out, out_bytes));
+        if (scratch_bytes > 0) SINKMAP_CUDA_TRY(cudaMalloc(&s.dev_scratch, scratch_bytes));
         SINKMAP_CUDA_TRY(cudaStreamCreateWithFlags(&s.stream, cudaStreamNonBlocking));
         SINKMAP_CUDA_TRY(cudaEventCreateWithFlags(&s.done, cudaEventDisableTiming));
         if (profile_)
@@ -63,6 +66,7 @@ class cuda_executor final : public executor {
     slots_ = std::move(fresh);
     in_capacity_ = in_bytes;
     out_capacity_ = out_bytes;
+    scratch_capacity_ = scratch_bytes;
   }
 
   void* host_input(int slot) override { return slots_.at(std::size_t(slot)).host_in; }
@@ -74,11 +78,14 @@ class cuda_executor final : public executor {
     std::size_t const pixels = w.pixels();
     s.in_bytes = pixels * kernel.input_bytes_per_pixel();
     s.out_bytes = pixels * kernel.output_bytes_per_pixel() + kernel.reduction_bytes();
+    SINKMAP_EXPECTS(s.in_bytes <= in_capacity_ && s.out_bytes <= out_capacity_ &&
+                      pixels * kernel.scratch_bytes_per_pixel() <= scratch_capacity_,
+                    runtime_failure, "a tile of " + std::to_string(pixels) + " pixels exceeds the CUDA slot it was given");
     mark(s, 0);
     SINKMAP_CUDA_TRY(
       cudaMemcpyAsync(s.dev_in, s.host_in, s.in_bytes, cudaMemcpyHostToDevice, s.stream));
     mark(s, 1);
-    kernel.run_tile_cuda(s.dev_in, s.dev_out, w, s.stream);
+    kernel.run_tile_cuda(s.dev_in, s.dev_out, w, s.stream, s.dev_scratch);
     mark(s, 2);
     SINKMAP_CUDA_TRY(
       cudaMemcpyAsync(s.host_out, s.dev_out, s.out_bytes, cudaMemcpyDeviceToHost, s.stream));
@@ -118,6 +125,7 @@ class cuda_executor final : public executor {
       cudaFreeHost(s.host_out);
       cudaFree(s.dev_in);
       cudaFree(s.dev_out);
+      cudaFree(s.dev_scratch);
       if (s.stream) cudaStreamDestroy(s.stream);
       if (s.done) cudaEventDestroy(s.done);
       for (auto e : s.marks)
@@ -129,11 +137,11 @@ class cuda_executor final : public executor {
   void release() noexcept
   {
     free_slots(slots_);
-    in_capacity_ = out_capacity_ = 0;
+    in_capacity_ = out_capacity_ = scratch_capacity_ = 0;
   }
 
   bool profile_;
-  std::size_t in_capacity_ = 0, out_capacity_ = 0;
+  std::size_t in_capacity_ = 0, out_capacity_ = 0, scratch_capacity_ = 0;
   std::vector<cuda_slot> slots_;
   executor_stats stats_;
 };

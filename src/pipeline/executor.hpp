@@ -29,8 +29,9 @@ class executor {
   /// "cpu" or "cuda".
   [[nodiscard]] virtual std::string name() const = 0;
 
-  /// Allocates `slots` slots of `in_bytes` input and `out_bytes` output each.
-  virtual void allocate(int slots, std::size_t in_bytes, std::size_t out_bytes) = 0;
+  /// Allocates `slots` slots of `in_bytes` input and `out_bytes` output each, and (CUDA)
+  /// `scratch_bytes` of device workspace each (tile_kernel::scratch_bytes_per_pixel).
+  virtual void allocate(int slots, std::size_t in_bytes, std::size_t out_bytes, std::size_t scratch_bytes = 0) = 0;
 
   [[nodiscard]] virtual void* host_input(int slot) = 0;
   [[nodiscard]] virtual void* host_output(int slot) = 0;

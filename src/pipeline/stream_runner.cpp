@@ -23,7 +23,8 @@ void run_stream(tile_plan const& plan, tile_source& source, tile_kernel const& k
   int const slots = std::max(opt.slots, readers + 1);
   std::size_t const max_px = plan.max_tile_pixels();
   ex.allocate(slots, max_px * kernel.input_bytes_per_pixel(),
-              max_px * kernel.output_bytes_per_pixel() + kernel.reduction_bytes());
+              max_px * kernel.output_bytes_per_pixel() + kernel.reduction_bytes(),
+              max_px * kernel.scratch_bytes_per_pixel());
 
   struct filled {
     int tile, slot;

@@ -33,6 +33,11 @@ class tile_kernel {
   /// in a build without CUDA.
   virtual void run_cuda(void const* d_in, void* d_out, std::size_t plane, void* stream) const = 0;
 
+  /// Bytes of device workspace per pixel that the CUDA path needs besides its input and output
+  /// (the executor gives each slot max tile pixels x this); 0 for most kernels. The CPU path keeps
+  /// its own per-thread scratch.
+  [[nodiscard]] virtual std::size_t scratch_bytes_per_pixel() const { return 0; }
+
   /// Bytes of a per-tile reduction block that follows the output planes (partial sums that
   /// leave the device instead of per-pixel values); 0 for pure per-pixel kernels.
   [[nodiscard]] virtual std::size_t reduction_bytes() const { return 0; }
@@ -44,7 +49,10 @@ class tile_kernel {
   {
     run_cpu(in, out, w.pixels(), 0, w.pixels());
   }
-  virtual void run_tile_cuda(void const* d_in, void* d_out, window const& w, void* stream) const
+  /// `d_scratch`: the slot's device workspace (scratch_bytes_per_pixel() x w.pixels() bytes at
+  /// least), or nullptr when the kernel needs none.
+  virtual void run_tile_cuda(void const* d_in, void* d_out, window const& w, void* stream,
+                             [[maybe_unused]] void* d_scratch) const
   {
     run_cuda(d_in, d_out, w.pixels(), stream);
   }

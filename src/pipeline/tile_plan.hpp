@@ -28,9 +28,15 @@ class tile_plan {
  public:
   tile_plan() = default;
   tile_plan(int width, int height, int tile_w, int tile_h);
+  /// Tiles of part of a block: the `per_block` tiles that share a block row of the input are
+  /// numbered consecutively, block after block, so GDAL's cache decodes each block once.
+  tile_plan(int width, int height, int tile_w, int tile_h, int per_block);
 
   /// Plans tiles: whole blocks per tile, as many as fit in memory_budget / slots, full raster
   /// rows when possible (long contiguous reads), but enough tiles to keep all workers busy.
+  /// When one block does not fit (a composite of hundreds of scenes), tiles shrink to part of a
+  /// block: one block wide and a divisor of its height, or part of one row. Throws bad_input
+  /// only when a slot cannot hold one pixel.
   static tile_plan make(tile_plan_request const& r);
 
   [[nodiscard]] int count() const { return tiles_x_ * tiles_y_; }
@@ -43,6 +49,7 @@ class tile_plan {
 
  private:
   int width_ = 0, height_ = 0, tile_w_ = 0, tile_h_ = 0, tiles_x_ = 0, tiles_y_ = 0;
+  int per_block_ = 1;  ///< tile rows per block row (1: plain row-major order)
 };
 
 }  // namespace sinkmap::pipeline

@@ -28,15 +28,7 @@ mc_tile_kernel::mc_tile_kernel(kernels::mc_params const& params, std::vector<ker
                                std::vector<double> row_ha, int inputs, tile_cells const& cells)
   : params_(params), tables_(std::move(tables)), row_ha_(std::move(row_ha)), inputs_(inputs), cells_(cells)
 {
-  SINKMAP_EXPECTS(int(tables_.size()) == params_.iterations, runtime_failure, "Monte Carlo: one table per iteration");
-}
-
-mc_tile_kernel::~mc_tile_kernel()
-{
-#if SINKMAP_WITH_CUDA
-  if (d_tables_) kernels::mc_device_free(d_tables_);
-  if (d_rows_) kernels::mc_device_free(d_rows_);
-#endif
+  SINKMAP_EXPECTS(int(tables_.host().size()) == params_.iterations, runtime_failure, "Monte Carlo: one table per iteration");
 }
 
 std::size_t mc_tile_kernel::reduction_bytes() const
@@ -58,8 +50,8 @@ void mc_tile_kernel::run_cuda(void const*, void*, std::size_t, void*) const
 void mc_tile_kernel::run_tile_cpu(void const* in, void* out, pipeline::window const& w) const
 {
   kernels::mc_params p = params_;
-  p.tables = tables_.data();
-  p.row_ha = row_ha_.empty() ? nullptr : row_ha_.data();
+  p.tables = tables_.host().data();
+  p.row_ha = row_ha_.empty() ? nullptr : row_ha_.host().data();
   auto* bytes = static_cast<std::byte*>(out);
   auto* partial = reinterpret_cast<long long*>(bytes + pipeline::reduction_offset(w.pixels(), output_bytes_per_pixel()));
   kernels::mc_tile_host(p, static_cast<float const*>(in), static_cast<float*>(out), partial, w.pixels(), w.x,
@@ -68,16 +60,12 @@ void mc_tile_kernel::run_tile_cpu(void const* in, void* out, pipeline::window co
 
 void mc_tile_kernel::run_tile_cuda([[maybe_unused]] void const* d_in, [[maybe_unused]] void* d_out,
                                    [[maybe_unused]] pipeline::window const& w,
-                                   [[maybe_unused]] void* stream) const
+                                   [[maybe_unused]] void* stream, void* /*d_scratch*/) const
 {
 #if SINKMAP_WITH_CUDA
-  std::call_once(uploaded_, [&] {
-    d_tables_ = kernels::mc_device_upload(tables_.data(), tables_.size() * sizeof(kernels::class_tables), stream);
-    if (!row_ha_.empty()) d_rows_ = kernels::mc_device_upload(row_ha_.data(), row_ha_.size() * sizeof(double), stream);
-  });
   kernels::mc_params p = params_;
-  p.tables = static_cast<kernels::class_tables const*>(d_tables_);
-  p.row_ha = static_cast<double const*>(d_rows_);
+  p.tables = tables_.device(stream);
+  p.row_ha = row_ha_.device(stream);
   auto* bytes = static_cast<std::byte*>(d_out);
   auto* partial = reinterpret_cast<long long*>(bytes + pipeline::reduction_offset(w.pixels(), output_bytes_per_pixel()));
   kernels::launch_montecarlo(p, static_cast<float const*>(d_in), static_cast<float*>(d_out), partial, w.pixels(),

@@ -3,6 +3,7 @@
 // reduction block), with the per-pixel SD plane when asked.
 #pragma once
 
+#include "pipeline/device_table.hpp"
 #include "pipeline/tile_kernel.hpp"
 #include "sinkmap/kernels/montecarlo_stage.hpp"
 
@@ -32,9 +33,6 @@ class mc_tile_kernel final : public pipeline::tile_kernel {
   /// params' pixel_ha); `inputs`: float input planes.
   mc_tile_kernel(kernels::mc_params const& params, std::vector<kernels::class_tables> tables,
                  std::vector<double> row_ha, int inputs, tile_cells const& cells);
-  ~mc_tile_kernel() override;
-  mc_tile_kernel(mc_tile_kernel const&) = delete;
-  mc_tile_kernel& operator=(mc_tile_kernel const&) = delete;
 
   std::size_t input_bytes_per_pixel() const override { return std::size_t(inputs_) * 4; }
   std::size_t output_bytes_per_pixel() const override { return params_.with_sd ? 4 : 0; }
@@ -42,19 +40,17 @@ class mc_tile_kernel final : public pipeline::tile_kernel {
   void run_cpu(void const*, void*, std::size_t, std::size_t, std::size_t) const override;
   void run_cuda(void const*, void*, std::size_t, void*) const override;
   void run_tile_cpu(void const* in, void* out, pipeline::window const& w) const override;
-  void run_tile_cuda(void const* d_in, void* d_out, pipeline::window const& w, void* stream) const override;
+  void run_tile_cuda(void const* d_in, void* d_out, pipeline::window const& w, void* stream,
+                     void* d_scratch) const override;
 
   [[nodiscard]] kernels::mc_params const& params() const { return params_; }
 
  private:
   kernels::mc_params params_;
-  std::vector<kernels::class_tables> tables_;
-  std::vector<double> row_ha_;
+  pipeline::device_table<kernels::class_tables> tables_;
+  pipeline::device_table<double> row_ha_;
   int inputs_;
   tile_cells const& cells_;
-  mutable std::once_flag uploaded_;
-  [[maybe_unused]] mutable void* d_tables_ = nullptr;  // device copies (CUDA builds)
-  [[maybe_unused]] mutable void* d_rows_ = nullptr;
 };
 
 }  // namespace sinkmap::uncertainty

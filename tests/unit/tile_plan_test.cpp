@@ -62,7 +62,35 @@ TEST(TilePlan, NarrowBudgetSplitsAcrossBlocks)
   EXPECT_LE(p.max_tile_pixels() * 8 * 3, r.memory_budget);
 }
 
-TEST(TilePlan, TooLittleMemoryIsAnError)
+TEST(TilePlan, TilesShrinkBelowABlockAndKeepEachBlockTogether)
 {
-  EXPECT_THROW(tile_plan::make({1000, 1000, 512, 512, 64, 1 << 20, 4, 1, 0}), sinkmap::bad_input);
+  // 512x512 blocks of 64 bytes a pixel do not fit 1 MiB / 4 slots (4096 pixels): tiles are one
+  // block wide and 8 rows high (the largest divisor of 512 that fits), and the 64 tiles of one
+  // block come one after another.
+  tile_plan_request const r{1000, 1000, 512, 512, 64, 1 << 20, 4, 1, 0};
+  tile_plan const p = tile_plan::make(r);
+  EXPECT_EQ(p.tile_width(), 512);
+  EXPECT_EQ(p.tile_height(), 8);
+  EXPECT_LE(p.max_tile_pixels() * r.bytes_per_pixel * std::size_t(r.slots), r.memory_budget);
+  expect_partition(p, 1000, 1000);
+  for (int t = 0; t < p.count(); ++t) {
+    window const w = p.tile(t);
+    int const block = (w.y / 512) * 2 + w.x / 512;  // row-major over the 2x2 blocks
+    ASSERT_EQ(w.y / 512, (w.y + w.h - 1) / 512) << "tile " << t << " straddles two block rows";
+    ASSERT_EQ(block, t < 64 ? 0 : t < 128 ? 1 : t < 128 + 61 ? 2 : 3) << "tile " << t;
+  }
+  // A block height without a fitting divisor but 1: single rows; a block row that does not fit:
+  // part of one row.
+  tile_plan const rows = tile_plan::make({300, 300, 100, 97, 100, 3 * 100 * 100 * 50, 3, 1, 0});
+  EXPECT_EQ(rows.tile_height(), 1);
+  expect_partition(rows, 300, 300);
+  tile_plan const part = tile_plan::make({300, 30, 300, 1, 1000, 3 * 1000 * 70, 3, 1, 0});
+  EXPECT_EQ(part.tile_width(), 70);
+  EXPECT_EQ(part.tile_height(), 1);
+  expect_partition(part, 300, 30);
+}
+
+TEST(TilePlan, TooLittleMemoryForOnePixelIsAnError)
+{
+  EXPECT_THROW(tile_plan::make({1000, 1000, 512, 512, 1 << 20, 1 << 20, 4, 1, 0}), sinkmap::bad_input);
 }

@@ -8,6 +8,12 @@
 //             to all other clear observations is smallest (Flood 2013).
 // Observations are ordered by date; ties go to the earliest. Every sum runs in a fixed order and
 // FMA contraction is off on both compilers, so CPU and GPU give the same bits.
+//
+// The number of observations has no fixed limit: the observation table lives in memory the tile
+// kernel binds (host for the CPU, device for CUDA), and median and medoid keep their clear
+// observations in a workspace of composite_workspace_columns() x n_obs floats per pixel, not in
+// per-thread arrays. The CPU gives each thread one pixel's workspace at a time; CUDA gives each
+// pixel of the tile its own, column-major so that neighbouring threads touch neighbouring words.
 #pragma once
 
 #include "sinkmap/kernels/index_stage.hpp"
@@ -17,7 +23,6 @@
 
 namespace sinkmap::kernels {
 
-inline constexpr int max_observations = 64;
 inline constexpr int max_composite_roles = 8;
 inline constexpr int max_decode_groups = 8;
 inline constexpr int max_clear_tests = 2;
@@ -61,7 +66,35 @@ struct composite_params {
   input_decode decode[max_decode_groups][max_composite_roles];
   float valid_min = -INFINITY, valid_max = INFINITY;  ///< reflectance after scaling
   int n_obs = 0;
-  observation obs[max_observations];         ///< in date order
+  observation const* obs = nullptr;  ///< n_obs observations in date order (bound by the tile kernel)
+  /// Scratch of median and medoid (bound by the tile kernel): composite_workspace_columns() x
+  /// n_obs floats per pixel. workspace_per_pixel = 1: element (j, c) of pixel i lies at
+  /// workspace[(j * columns + c) * plane + i] (one per pixel of the tile, CUDA); 0: at
+  /// workspace[j * columns + c] (one pixel at a time, a CPU thread's own buffer).
+  float* workspace = nullptr;
+  int workspace_per_pixel = 0;
+};
+
+/// Workspace floats per observation of one pixel: median sorts each role's clear values in
+/// place; medoid keeps them with the distance sum and the observation's number; max-ndvi streams.
+SINKMAP_HD int composite_workspace_columns(composite_params const& p)
+{
+  switch (p.method) {
+    case composite_method::median: return p.n_roles;
+    case composite_method::medoid: return p.n_roles + 2;
+    default: return 0;
+  }
+}
+
+/// One pixel's view of the workspace: element (j, c), j a clear observation, c a column.
+struct composite_workspace {
+  float* base;
+  std::size_t stride;
+  int columns;
+  SINKMAP_HD float& operator()(int j, int c) const
+  {
+    return base[(std::size_t(j) * std::size_t(columns) + std::size_t(c)) * stride];
+  }
 };
 
 /// The composite of one pixel: a value per role slot (NaN without a clear observation), the
@@ -82,83 +115,112 @@ SINKMAP_HD float observed(composite_params const& p, T const* in, std::size_t pl
   return (x >= p.valid_min && x <= p.valid_max) ? x : NAN;
 }
 
+/// True when observation k is clear at pixel i: its quality planes say clear (role values are
+/// checked by the caller).
+template <typename T>
+SINKMAP_HD bool quality_clear(composite_params const& p, T const* in, std::size_t plane, std::size_t i, int k)
+{
+  observation const& o = p.obs[k];
+  bool clear = true;
+  for (int t = 0; t < max_clear_tests; ++t)
+    if (o.tests[t].plane >= 0)
+      clear = clear && sample_is_clear(o.tests[t], static_cast<float>(in[std::size_t(o.tests[t].plane) * plane + i]));
+  return clear;
+}
+
 template <typename T>
 SINKMAP_HD void composite_at(composite_params const& p, T const* in, std::size_t plane,
                              std::size_t i, composite_pixel& out)
 {
-  // The clear observations' reflectances, in date order.
-  float x[max_observations][max_composite_roles];
-  int idx[max_observations];
+  out.clear_count = 0;
+  out.doy = NAN;
+  for (int r = 0; r < max_composite_roles; ++r) out.v[r] = NAN;
+
+  if (p.method == composite_method::max_ndvi) {
+    // Streams the observations: the first clear one, replaced by any with a strictly higher
+    // NDVI (ties keep the earliest; NaN never wins).
+    int n = 0, best = -1;
+    float best_ndvi = -INFINITY;
+    for (int k = 0; k < p.n_obs; ++k) {
+      if (!quality_clear(p, in, plane, i, k)) continue;
+      bool clear = true;
+      for (int r = 0; r < p.n_roles; ++r) {
+        float const v = observed(p, in, plane, i, k, r);
+        clear = clear && v == v;
+      }
+      if (!clear) continue;
+      ++n;
+      float const ndvi = normalized_difference(observed(p, in, plane, i, k, p.nir_slot),
+                                               observed(p, in, plane, i, k, p.red_slot));
+      if (best < 0) best = k;
+      if (ndvi > best_ndvi) {
+        best_ndvi = ndvi;
+        best = k;
+      }
+    }
+    out.clear_count = n;
+    if (n == 0) return;
+    for (int r = 0; r < p.n_roles; ++r) out.v[r] = observed(p, in, plane, i, best, r);
+    out.doy = float(p.obs[best].doy);
+    return;
+  }
+
+  // The clear observations' reflectances, in date order, in the workspace.
+  int const cols = composite_workspace_columns(p);
+  composite_workspace const x{p.workspace + (p.workspace_per_pixel ? i : 0), p.workspace_per_pixel ? plane : 1,
+                              cols};
   int n = 0;
   for (int k = 0; k < p.n_obs; ++k) {
-    observation const& o = p.obs[k];
+    if (!quality_clear(p, in, plane, i, k)) continue;
     bool clear = true;
-    for (int t = 0; t < max_clear_tests; ++t)
-      if (o.tests[t].plane >= 0)
-        clear = clear && sample_is_clear(o.tests[t], static_cast<float>(in[std::size_t(o.tests[t].plane) * plane + i]));
-    if (!clear) continue;
     for (int r = 0; r < p.n_roles; ++r) {
       float const v = observed(p, in, plane, i, k, r);
       clear = clear && v == v;
-      x[n][r] = v;
+      x(n, r) = v;
     }
     if (!clear) continue;
-    idx[n++] = k;
+    if (p.method == composite_method::medoid) x(n, p.n_roles + 1) = float(k);  // exact: k < 2^24
+    ++n;
   }
   out.clear_count = n;
-  out.doy = NAN;
-  for (int r = 0; r < max_composite_roles; ++r) out.v[r] = NAN;
   if (n == 0) return;
 
   if (p.method == composite_method::median) {
-    float s[max_observations];
     for (int r = 0; r < p.n_roles; ++r) {
-      for (int j = 0; j < n; ++j) {  // insertion sort: n is small and the order is fixed
-        float const v = x[j][r];
+      for (int j = 1; j < n; ++j) {  // insertion sort of the role's column, in place, fixed order
+        float const v = x(j, r);
         int m = j;
-        while (m > 0 && s[m - 1] > v) {
-          s[m] = s[m - 1];
+        while (m > 0 && x(m - 1, r) > v) {
+          x(m, r) = x(m - 1, r);
           --m;
         }
-        s[m] = v;
+        x(m, r) = v;
       }
-      out.v[r] = (n & 1) ? s[n / 2] : 0.5f * (s[n / 2 - 1] + s[n / 2]);
+      out.v[r] = (n & 1) ? x(n / 2, r) : 0.5f * (x(n / 2 - 1, r) + x(n / 2, r));
     }
     return;
   }
 
-  int best = 0;
-  if (p.method == composite_method::max_ndvi) {
-    float best_ndvi = -INFINITY;
-    for (int j = 0; j < n; ++j) {
-      float const nir = x[j][p.nir_slot], red = x[j][p.red_slot];
-      float const ndvi = normalized_difference(nir, red);
-      if (ndvi > best_ndvi) {  // strict: ties keep the earliest; NaN never wins
-        best_ndvi = ndvi;
-        best = j;
+  // Medoid: sum_j ||x_i - x_j|| for every i; each pair once, each sum in ascending partner
+  // order (the same order as the plain double loop).
+  int const sum = p.n_roles;
+  for (int j = 0; j < n; ++j) x(j, sum) = 0.0f;
+  for (int a = 0; a < n; ++a)
+    for (int b = a + 1; b < n; ++b) {
+      float d2 = 0.0f;
+      for (int r = 0; r < p.n_roles; ++r) {
+        float const d = x(a, r) - x(b, r);
+        d2 = d2 + d * d;
       }
+      float const d = sqrtf(d2);
+      x(a, sum) += d;
+      x(b, sum) += d;
     }
-  } else {
-    // Medoid: sum_j ||x_i - x_j|| for every i; each pair once, each sum in ascending partner
-    // order (the same order as the plain double loop).
-    float sum[max_observations];
-    for (int j = 0; j < n; ++j) sum[j] = 0.0f;
-    for (int a = 0; a < n; ++a)
-      for (int b = a + 1; b < n; ++b) {
-        float d2 = 0.0f;
-        for (int r = 0; r < p.n_roles; ++r) {
-          float const d = x[a][r] - x[b][r];
-          d2 = d2 + d * d;
-        }
-        float const d = sqrtf(d2);
-        sum[a] += d;
-        sum[b] += d;
-      }
-    for (int j = 1; j < n; ++j)
-      if (sum[j] < sum[best]) best = j;
-  }
-  for (int r = 0; r < p.n_roles; ++r) out.v[r] = x[best][r];
-  out.doy = float(p.obs[idx[best]].doy);
+  int best = 0;
+  for (int j = 1; j < n; ++j)
+    if (x(j, sum) < x(best, sum)) best = j;
+  for (int r = 0; r < p.n_roles; ++r) out.v[r] = x(best, r);
+  out.doy = float(p.obs[int(x(best, p.n_roles + 1))].doy);
 }
 
 /// Outputs of the composite stage: the role bands, clear_count, doy, then any indices of the

@@ -243,10 +243,6 @@ SINKMAP_HD long long mc_fixed(float value, double ha)
 void launch_montecarlo(mc_params const& p, float const* d_in, float* d_sd, long long* d_partial,
                        std::size_t plane, int tile_x, int tile_y, int tile_w, int n_cells, void* stream);
 
-/// Device copies of the per-iteration tables and row areas (freed with mc_device_free): copied
-/// on `stream` (a cudaStream_t) and complete when this returns, so kernels on any stream see them.
-void* mc_device_upload(void const* host, std::size_t bytes, void* stream);
-void mc_device_free(void* device) noexcept;
 
 #if !defined(__CUDACC__)  // the host's tile loop (nvcc compiles the device form above)
 
