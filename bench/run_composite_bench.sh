@@ -7,7 +7,7 @@
 #     checks it against an independent computation);
 #  3. medoid of MANY scenes (200) of MANY_SIZE x MANY_SIZE under --memory 256: the stack
 #     (MANY x 10 bytes a pixel) is larger than the budget, tiles shrink, and peak memory stays
-#     within --memory above the process at rest (the composite of one 64 x 64 scene: the same
+#     within --memory above the process at rest (the composite of two 256 x 256 scenes: the same
 #     libraries, drivers and PROJ database, and next to no tile memory).
 #   bench/run_composite_bench.sh [SIZE=4096] [N=24] [WORKDIR=bench-work] [DEVICE=cpu] [MANY=200] [MANY_SIZE=1024]
 set -euo pipefail
@@ -33,7 +33,7 @@ make_list() {  # make_list COUNT SIZE LIST.csv
 }
 make_list "$n" "$size" "$work/list_$n.csv"
 make_list "$many" "$many_size" "$work/list_many.csv"
-make_list 1 64 "$work/list_rest.csv"
+make_list 2 256 "$work/list_rest.csv"
 co="--co COMPRESS=NONE --co PREDICTOR=1 --co BIGTIFF=YES"
 run_composite() {  # run_composite NAME LIST METHOD
   cat "$work"/scene_*.tif > /dev/null  # every run starts from the page cache

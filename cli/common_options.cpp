@@ -41,7 +41,7 @@ void add_run_options(CLI::App& cmd, common_options& o)
     ->check(CLI::Range(0, 4096));
   cmd.add_option("--tile", o.tile, "tile size N (N x N pixels, 16..65536); default: whole blocks sized from --memory")
     ->check(CLI::Range(16, 65536));
-  cmd.add_option("--memory", o.memory_mb, "memory budget in MB (16..1048576) for tiles and GDAL's cache")
+  cmd.add_option("--memory", o.memory_mb, "memory budget in MB (16..1048576): the run's peak memory above the process at rest (tiles, file handles, GDAL's cache)")
     ->capture_default_str()
     ->check(CLI::Range(16, 1 << 20));
   cmd.add_flag("-q,--quiet", o.quiet, "no progress or warnings on stderr");

@@ -75,8 +75,10 @@ void add_sink_command(CLI::App& app)
         std::fprintf(stderr, "sinkmap sink: wrote %s (the rule of each pixel, with category names)\n",
                      r.method_raster.c_str());
     }
-    if (args->mc.active())
+    if (args->mc.active()) {
+      args->mc.sd_options = args->job.output_options;  // the SD map as --co / --cog lay out the map
       run_whole_map_montecarlo("sinkmap sink", args->job.output, args->job.carbon, args->mc, args->job.run);
+    }
   });
 }
 

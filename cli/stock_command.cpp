@@ -84,8 +84,10 @@ void add_stock_command(CLI::App& app)
       std::fprintf(stderr, "sinkmap stock: wrote %s (%s) in %.2f s\n", args->job.output.c_str(),
                    r.stream.device.c_str(), r.stream.seconds);
     }
-    if (args->mc.active())
+    if (args->mc.active()) {
+      args->mc.sd_options = args->job.output_options;  // the SD map as --co / --cog lay out the map
       run_whole_map_montecarlo("sinkmap stock", args->job.output, args->job.carbon, args->mc, args->job.run);
+    }
   });
 }
 

@@ -268,32 +268,33 @@ mc_totals run_plan(mc_plan& plan, mc_zones const& zs, mc_options const& mc, jobs
                               int(plan.planes.size()) + 1, cells);
   int const A = kernels::mc_accumulators(p), n = mc.iterations;
 
-  auto ex = pipeline::make_executor(run.device);
-  auto const layout = jobs::layout_run(run, plan.grid.width, plan.grid.height, plan.grid.block_w, plan.grid.block_h,
-                                       kernel.input_bytes_per_pixel() + kernel.output_bytes_per_pixel() + 64,
-                                       ex->name() == "cuda");
-  io::set_gdal_cache_bytes(layout.gdal_cache);
-  mc_source source(plan.planes, layout.threads, zones.get(), p.planes, p.sink, cells);
-  std::unique_ptr<io::geotiff_writer> writer;
-  if (p.with_sd)
-    writer = std::make_unique<io::geotiff_writer>(mc.sd_output, plan.grid,
-                                                  std::vector<io::output_band>{{plan.sd_band, {{"units", p.sink ? "Mg C / ha / yr" : "Mg C / ha"}, {"meaning", "standard deviation over the Monte Carlo iterations"}}, 0}},
-                                                  io::raster_output_options{});
-  struct sd_sink : pipeline::tile_sink {
-    io::geotiff_writer* w;
-    void write(int t, pipeline::window const& win, void const* src) override
-    {
-      if (w) w->write(t, win, src);
-    }
-  } sink;
-  sink.w = writer.get();
   std::map<std::pair<int, int>, std::vector<__int128>> acc;
   std::mutex mutex;
-  pipeline::stream_options so;
-  so.readers = layout.threads;
-  so.slots = layout.slots;
-  so.on_output = [&](int, pipeline::window const& w, void const* out) {
-    auto const* partial = reinterpret_cast<long long const*>(static_cast<std::byte const*>(out) +
+  jobs::raster_stream_request r;
+  r.planes = plan.planes;
+  r.grid = plan.grid;
+  r.run = run;
+  r.run.quiet = true;  // the Monte Carlo's notes and totals speak for it
+  r.label = "sinkmap Monte Carlo";
+  r.extra_bytes_per_pixel = 64;  // the zone ids of a tile and its (zone, class) cells
+  if (p.with_sd) {
+    r.output = mc.sd_output;
+    r.bands = {{plan.sd_band,
+                {{"units", p.sink ? "Mg C / ha / yr" : "Mg C / ha"},
+                 {"meaning", "standard deviation over the Monte Carlo iterations"}},
+                0}};
+    r.output_options = mc.sd_options;
+    r.output_options.records.clear();  // the SD map is no carbon map another job could read as one
+    r.output_options.metadata["SINKMAP_PRODUCT"] =
+      std::string("Monte Carlo standard deviation of ") + (p.sink ? "the carbon sink" : "the carbon stock");
+    r.output_options.metadata["SINKMAP_MC_ITERATIONS"] = std::to_string(mc.iterations);
+    r.output_options.metadata["SINKMAP_MC_SEED"] = std::to_string(mc.seed);
+  }
+  r.make_source = [&](int readers) -> std::unique_ptr<pipeline::tile_source> {
+    return std::make_unique<mc_source>(plan.planes, readers, zones.get(), p.planes, p.sink, cells);
+  };
+  r.reducer = [&](int, pipeline::window const& w, float const* out) {
+    auto const* partial = reinterpret_cast<long long const*>(reinterpret_cast<std::byte const*>(out) +
                                                              pipeline::reduction_offset(w.pixels(), kernel.output_bytes_per_pixel()));
     auto const list = cells.get(w);
     std::lock_guard lock(mutex);
@@ -303,8 +304,7 @@ mc_totals run_plan(mc_plan& plan, mc_zones const& zs, mc_options const& mc, jobs
       for (std::size_t k = 0; k < std::size_t(A) * std::size_t(n); ++k) a[k] += partial[c * std::size_t(A) * n + k];
     }
   };
-  pipeline::run_stream(layout.plan, source, kernel, *ex, sink, so);
-  if (writer) writer->commit();
+  jobs::run_raster_stream(r, kernel);
 
   // Summaries by names: cells, zone subtotals, the whole map.
   mc_totals out;

@@ -39,7 +39,7 @@ raster_stream_result run_raster_stream(raster_stream_request const& r,
   raster_stream_result result;
   result.device = ex->name();
   result.layout = layout_run(r.run, r.grid.width, r.grid.height, r.grid.block_w, r.grid.block_h,
-                             kernel.input_bytes_per_pixel() + kernel.output_bytes_per_pixel() +
+                             kernel.input_bytes_per_pixel() + kernel.output_bytes_per_pixel() + r.extra_bytes_per_pixel +
                                (ex->name() == "cuda" ? kernel.scratch_bytes_per_pixel() : 0),
                              ex->name() == "cuda", io::reader_handle_bytes(r.planes));
   io::set_gdal_cache_bytes(result.layout.gdal_cache);
@@ -55,7 +55,9 @@ raster_stream_result run_raster_stream(raster_stream_request const& r,
       writers.push_back(std::make_unique<io::geotiff_writer>(o.path, r.grid, o.bands, o.options));
     hashes = std::make_unique<io::input_hashes>(std::move(inputs));  // hashed while the pass runs
   }
-  io::gdal_tile_source source(r.planes, r.read_type, result.layout.threads);
+  std::unique_ptr<pipeline::tile_source> source =
+    r.make_source ? r.make_source(result.layout.threads)
+                  : std::make_unique<io::gdal_tile_source>(r.planes, r.read_type, result.layout.threads);
   observed_sink sink(writers, r.observer);
   progress_reporter progress(r.label, !r.run.quiet);
 
@@ -67,7 +69,7 @@ raster_stream_result run_raster_stream(raster_stream_request const& r,
     so.on_output = [&](int t, pipeline::window const& w, void const* out) {
       r.reducer(t, w, static_cast<float const*>(out));
     };
-  pipeline::run_stream(result.layout.plan, source, kernel, *ex, sink, so);
+  pipeline::run_stream(result.layout.plan, *source, kernel, *ex, sink, so);
   for (auto const& writer : writers) {
     writer->set_metadata("SINKMAP_INPUTS", hashes->text());
     writer->commit();

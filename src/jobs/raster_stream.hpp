@@ -9,6 +9,7 @@
 #include "pipeline/stream_runner.hpp"
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,10 @@ struct raster_stream_request {
   std::vector<raster_stream_output> more_outputs;
   tile_observer observer;  ///< writer thread, one tile at a time (ordered IO: cubes)
   tile_observer reducer;   ///< per-tile reduction, possibly several threads at once (zonal sums)
+  /// A tile source other than GDAL's reader of `planes` (the Monte Carlo adds each tile's zone
+  /// cells), made for the planned number of reader threads; `planes` still name the inputs.
+  std::function<std::unique_ptr<pipeline::tile_source>(int readers)> make_source;
+  std::size_t extra_bytes_per_pixel = 0;  ///< memory the custom source holds per tile pixel
 };
 
 struct raster_stream_result {

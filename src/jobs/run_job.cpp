@@ -311,6 +311,7 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
       // The accounting starts from this map: its Monte Carlo is the first year's.
       uncertainty::mc_options mc = cfg.mc;
       if (cfg.mc_map) mc.sd_output = out("stock_" + tag + "_sd.tif");
+      mc.sd_options = output_options;
       start_mc = uncertainty::run_stock_montecarlo(o.output, {cfg.zones, cfg.zone_field}, o.carbon, mc, run);
       if (cfg.mc_map) result.files.push_back(mc.sd_output);
       for (auto const& w : start_mc->warnings) warnings.push_back("year " + tag + " uncertainty: " + w);

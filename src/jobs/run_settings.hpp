@@ -13,7 +13,7 @@ struct run_settings {
   pipeline::device_kind device = pipeline::device_kind::auto_select;
   int threads = 0;               ///< 0: all cores
   int tile = 0;                  ///< --tile N (0: planned from blocks and memory)
-  std::size_t memory_mb = 256;   ///< --memory: tile slots plus GDAL's block cache
+  std::size_t memory_mb = 256;   ///< --memory: the run's peak resident memory above the process at rest
   bool quiet = false;
 };
 
@@ -28,7 +28,8 @@ struct run_layout {
 
 /// Threads, slots and tiles of a run over a width x height raster with the given blocks.
 /// `cuda`: the executor is a CUDA one (one more slot in flight).
-/// A quarter of --memory goes to GDAL's block cache, the rest to the readers' file handles
+/// An eighth of --memory goes to GDAL's block cache and an eighth is left to the allocator's
+/// fragmentation; the other three quarters go to the readers' file handles
 /// (`handle_bytes` per reader: io::reader_handle_bytes) and the tile slots. When the handles of
 /// every thread would take more than half of that rest, fewer threads read (at least one).
 /// Throws bad_input when one reader's handles take more than three quarters of it.

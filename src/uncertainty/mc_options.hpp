@@ -2,6 +2,8 @@
 // --landcover-confusion CSV (and [uncertainty] in a run config).
 #pragma once
 
+#include "io/geotiff_writer.hpp"
+
 #include <cstdint>
 #include <string>
 
@@ -11,6 +13,7 @@ struct mc_options {
   int iterations = 0;                ///< --uncertainty N (0: no Monte Carlo)
   std::uint64_t seed = 1;            ///< --seed
   std::string sd_output;             ///< --uncertainty-map: the per-pixel SD GeoTIFF ("" = none)
+  io::raster_output_options sd_options;  ///< its layout: the command's --co / --cog and provenance
   std::string confusion;             ///< --landcover-confusion CSV ("" = classes are certain)
   std::string confusion_crosswalk;   ///< crosswalk for numeric labels ("" = the map's)
 

@@ -1,6 +1,8 @@
 // The sinkmap binary: exit codes, messages that name what is wrong, --help with examples.
 #include "cli/cli_runner.hpp"
 
+#include <gdal_priv.h>
+
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -163,9 +165,23 @@ TEST_F(Cli, UncertaintyOnStockSinkAndInventoryWithBadInputExit2)
   EXPECT_NE(text.find("\"total_mgc_p97_5\""), std::string::npos) << text;
   ASSERT_EQ(run("stock --landcover " + lc + "21_v200_crop_Map.tif -q -o " + tmp.file("b.tif")).code, 0);
   auto const s = run("sink " + tmp.file("a.tif") + " " + tmp.file("b.tif") + " --years 1 --uncertainty 50 -q -o " +
-                     tmp.file("s.tif") + " --uncertainty-map " + tmp.file("s_sd.tif"));
+                     tmp.file("s.tif") + " --uncertainty-map " + tmp.file("s_sd.tif") + " --co COMPRESS=LZW");
   ASSERT_EQ(s.code, 0) << s.output;
-  EXPECT_TRUE(std::filesystem::exists(tmp.file("s_sd.tif")));
+  {
+    // The SD map comes from the same stream setup as every map: --co lays it out, and it carries
+    // its input hashes and what it is.
+    GDALAllRegister();
+    GDALDatasetUniquePtr sd(GDALDataset::Open(tmp.file("s_sd.tif").c_str(), GDAL_OF_RASTER));
+    ASSERT_TRUE(sd);
+    char const* compression = sd->GetMetadataItem("COMPRESSION", "IMAGE_STRUCTURE");
+    EXPECT_STREQ(compression ? compression : "", "LZW");
+    char const* inputs = sd->GetMetadataItem("SINKMAP_INPUTS");
+    ASSERT_NE(inputs, nullptr);
+    EXPECT_NE(std::string(inputs).find("sha256"), std::string::npos) << inputs;
+    char const* product = sd->GetMetadataItem("SINKMAP_PRODUCT");
+    EXPECT_STREQ(product ? product : "", "Monte Carlo standard deviation of the carbon sink");
+    EXPECT_STREQ(sd->GetMetadataItem("SINKMAP_MC_ITERATIONS"), "50");
+  }
   // The sink map names its stock maps: inventory --uncertainty recomputes both years.
   auto const inv = run("inventory " + tmp.file("s.tif") + " --zones " + zones + " --zone-field name --uncertainty 50 -q -o " +
                        tmp.file("inv.csv"));
