@@ -79,11 +79,7 @@ composite_job_result run_composite_job(composite_job_options const& opt)
   r.run = opt.run;
   r.label = "sinkmap composite";
   result.stream = run_raster_stream(r, kernel);
-  if (auto const& l = result.stream.layout; l.threads < l.threads_asked)
-    result.plan.notes.push_back(std::to_string(l.threads) + " of " + std::to_string(l.threads_asked) +
-                                " threads read: each holds " + std::to_string(l.handles / std::size_t(l.threads) >> 20) +
-                                " MB of decoder buffers for the scenes' files, and --memory " +
-                                std::to_string(opt.run.memory_mb) + " leaves room for no more");
+  if (auto const note = reading_threads_note(result.stream, opt.run); !note.empty()) result.plan.notes.push_back(note);
   // A composite without one clear observation anywhere is all nodata: the mask values, the
   // window or the valid range are wrong, and no map should look like a result (the failed
   // command's outputs are removed).

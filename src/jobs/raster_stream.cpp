@@ -41,7 +41,7 @@ raster_stream_result run_raster_stream(raster_stream_request const& r,
   result.layout = layout_run(r.run, r.grid.width, r.grid.height, r.grid.block_w, r.grid.block_h,
                              kernel.input_bytes_per_pixel() + kernel.output_bytes_per_pixel() + r.extra_bytes_per_pixel +
                                (ex->name() == "cuda" ? kernel.scratch_bytes_per_pixel() : 0),
-                             ex->name() == "cuda", io::reader_handle_bytes(r.planes));
+                             ex->name() == "cuda", io::reader_handle_bytes(r.planes), kernel.reduction_bytes());
   io::set_gdal_cache_bytes(result.layout.gdal_cache);
 
   std::vector<std::unique_ptr<io::geotiff_writer>> writers;
@@ -77,6 +77,15 @@ raster_stream_result run_raster_stream(raster_stream_request const& r,
   result.seconds =
     std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
+}
+
+std::string reading_threads_note(raster_stream_result const& r, run_settings const& run)
+{
+  auto const& l = r.layout;
+  if (l.threads >= l.threads_asked) return "";
+  return std::to_string(l.threads) + " of " + std::to_string(l.threads_asked) + " threads read and compute: each holds " +
+         std::to_string(l.handles / std::size_t(l.threads) >> 20) + " MB of decoder buffers for the input files, and --memory " +
+         std::to_string(run.memory_mb) + " leaves room for no more";
 }
 
 }  // namespace sinkmap::jobs

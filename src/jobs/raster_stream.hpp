@@ -53,4 +53,8 @@ struct raster_stream_result {
 raster_stream_result run_raster_stream(raster_stream_request const& r,
                                        pipeline::tile_kernel const& kernel);
 
+/// "N of M threads read: ..." when the readers' decoder buffers limited the threads under
+/// --memory (a composite of many scenes), else "".
+std::string reading_threads_note(raster_stream_result const& r, run_settings const& run);
+
 }  // namespace sinkmap::jobs

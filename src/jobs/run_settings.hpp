@@ -28,12 +28,15 @@ struct run_layout {
 
 /// Threads, slots and tiles of a run over a width x height raster with the given blocks.
 /// `cuda`: the executor is a CUDA one (one more slot in flight).
-/// An eighth of --memory goes to GDAL's block cache and an eighth is left to the allocator's
-/// fragmentation; the other three quarters go to the readers' file handles
+/// A quarter of --memory goes to GDAL's block cache and an eighth is left to the allocator's
+/// fragmentation; the other five eighths go to the readers' file handles
 /// (`handle_bytes` per reader: io::reader_handle_bytes) and the tile slots. When the handles of
 /// every thread would take more than half of that rest, fewer threads read (at least one).
 /// Throws bad_input when one reader's handles take more than three quarters of it.
+/// `slot_bytes`: bytes each tile slot holds whatever its tile's size (a Monte Carlo's partial
+/// sums), taken from the slots' share first.
 run_layout layout_run(run_settings const& s, int width, int height, int block_w, int block_h,
-                      std::size_t bytes_per_pixel, bool cuda, std::size_t handle_bytes = 0);
+                      std::size_t bytes_per_pixel, bool cuda, std::size_t handle_bytes = 0,
+                      std::size_t slot_bytes = 0);
 
 }  // namespace sinkmap::jobs

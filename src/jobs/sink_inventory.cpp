@@ -10,6 +10,13 @@
 #include <unordered_map>
 
 namespace sinkmap::jobs {
+namespace {
+
+// The sink map's bands this pass reads, in plane order: named once, used by name.
+enum sink_plane { sp_sink, sp_gains, sp_losses, sp_class_from, sp_class_to, sink_planes };
+constexpr char const* sink_plane_names[sink_planes] = {"sink_c", "gains_c", "losses_c", "class_from", "class_to"};
+
+}  // namespace
 
 sink_inventory run_sink_inventory(std::string const& map, std::string const& zones_file,
                                   std::string const& zone_field, run_settings const& run)
@@ -17,7 +24,7 @@ sink_inventory run_sink_inventory(std::string const& map, std::string const& zon
   io::raster_grid const grid = io::grid_of_file(map);
   auto ds = io::open_raster(map, "MAP");
   std::vector<io::band_source> planes;
-  for (auto const* name : {"sink_c", "gains_c", "losses_c", "class_from", "class_to"}) {
+  for (auto const* name : sink_plane_names) {
     int const b = io::band_named(*ds, name);
     SINKMAP_EXPECTS(b > 0, bad_input, "MAP '" + map + "' has no band " + name);
     planes.push_back({map, b});
@@ -36,8 +43,9 @@ sink_inventory run_sink_inventory(std::string const& map, std::string const& zon
   r.run.device = pipeline::device_kind::cpu;
   r.label = "sinkmap inventory";
   r.reducer = [&](int, pipeline::window const& w, float const* p) {
-    std::size_t const n = w.pixels();
-    acc.add_tile(w, p, p + n, p + 2 * n, names.empty() ? nullptr : p + 3 * n, names.empty() ? nullptr : p + 4 * n);
+    auto plane = [&](sink_plane k) { return p + std::size_t(k) * w.pixels(); };
+    acc.add_tile(w, plane(sp_sink), plane(sp_gains), plane(sp_losses), names.empty() ? nullptr : plane(sp_class_from),
+                 names.empty() ? nullptr : plane(sp_class_to));
   };
   run_raster_stream(r, read_only_kernel(int(planes.size())));
   check_impossible_pixels(acc.impossible(), map);

@@ -379,6 +379,7 @@ stock_job_result run_stock_job(stock_job_options const& opt)
     if (user_reducer) user_reducer(t, w, planes);
   };
   result.stream = run_raster_stream(r, kernel);
+  if (auto const note = reading_threads_note(result.stream, opt.run); !note.empty()) result.notes.push_back(note);
   if (comp_writer) comp_writer->commit();
   // The classes as an integer raster with names and colours beside the float stock map.
   for (std::size_t b = 0; b < r.bands.size(); ++b)

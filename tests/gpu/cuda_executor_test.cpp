@@ -106,10 +106,10 @@ TEST_F(CudaExecutor, CarbonStageEqualsCpu)
 
 namespace {
 
-// A composite over a memory scene: 8 observations of 3 roles (red, nir, swir1) and a QA plane
-// each (clear where bit 0 is unset: about half the samples), Landsat C2L2 scaling.
+// A composite over a memory scene: `count` observations of 3 roles (red, nir, swir1) and a QA
+// plane each (clear where bit 0 is unset: about half the samples), Landsat C2L2 scaling.
 kernels::composite_stage_params composite_params(kernels::composite_method method,
-                                                 std::vector<kernels::observation>& obs)
+                                                 std::vector<kernels::observation>& obs, int count)
 {
   kernels::composite_stage_params p;
   auto& c = p.comp;
@@ -123,11 +123,11 @@ kernels::composite_stage_params composite_params(kernels::composite_method metho
   for (int r = 0; r < 3; ++r) c.decode[0][r] = {2.75e-5, -0.2, 0.0, 1};
   c.valid_min = 0.0f;
   c.valid_max = 1.0f;
-  c.n_obs = 8;
-  obs.assign(8, {});
-  for (int k = 0; k < 8; ++k) {
+  c.n_obs = count;
+  obs.assign(std::size_t(count), {});
+  for (int k = 0; k < count; ++k) {
     obs[k].first_plane = 4 * k;
-    obs[k].doy = 150 + 8 * k;
+    obs[k].doy = 150 + k;
     obs[k].tests[0].plane = 4 * k + 3;
     obs[k].tests[0].mode = 1;
     obs[k].tests[0].set[0] = 1u;
@@ -141,29 +141,33 @@ kernels::composite_stage_params composite_params(kernels::composite_method metho
 
 }  // namespace
 
+// 8 observations, and 150 (beyond the old fixed limit of 64: the device observation table and
+// the per-pixel device workspace).
 TEST_F(CudaExecutor, CompositeEqualsCpuForEveryMethod)
 {
-  int const w = 301, h = 257;
-  test::memory_scene scene(w, h, 32);
-  std::size_t const n = std::size_t(w) * h;
-  for (auto method : {kernels::composite_method::medoid, kernels::composite_method::median,
-                      kernels::composite_method::max_ndvi}) {
-    std::vector<kernels::observation> obs;
-    auto const p = composite_params(method, obs);
-    int const outs = kernels::composite_output_count(p);
-    carbon::composite_tile_kernel const k(p, kernels::pixel_type::u16, 32, outs,
-                                          SINKMAP_CUDA_LAUNCHER(launch_composite_stage), obs);
-    std::vector<float> cpu(n * std::size_t(outs));
-    k.run_cpu(scene.planes.data(), cpu.data(), n, 0, n);
-    test::memory_sink sink(w, h, outs);
-    auto ex = pipeline::make_cuda_executor();
-    pipeline::stream_options opt;
-    opt.readers = 2;
-    opt.slots = pipeline::default_slot_count(2, true);
-    pipeline::run_stream(pipeline::tile_plan(w, h, 64, 64), scene, k, *ex, sink, opt);
-    for (std::size_t i = 0; i < cpu.size(); ++i)
-      ASSERT_TRUE(test::same_float(sink.planes[i], cpu[i]))
-        << "method " << int(method) << " plane " << i / n << " pixel " << i % n;
+  for (int count : {8, 150}) {
+    int const w = 301, h = count > 8 ? 131 : 257;
+    test::memory_scene scene(w, h, 4 * count);
+    std::size_t const n = std::size_t(w) * h;
+    for (auto method :
+         {kernels::composite_method::medoid, kernels::composite_method::median, kernels::composite_method::max_ndvi}) {
+      std::vector<kernels::observation> obs;
+      auto const p = composite_params(method, obs, count);
+      int const outs = kernels::composite_output_count(p);
+      carbon::composite_tile_kernel const k(p, kernels::pixel_type::u16, 4 * count, outs,
+                                            SINKMAP_CUDA_LAUNCHER(launch_composite_stage), obs);
+      std::vector<float> cpu(n * std::size_t(outs));
+      k.run_cpu(scene.planes.data(), cpu.data(), n, 0, n);
+      test::memory_sink sink(w, h, outs);
+      auto ex = pipeline::make_cuda_executor();
+      pipeline::stream_options opt;
+      opt.readers = 2;
+      opt.slots = pipeline::default_slot_count(2, true);
+      pipeline::run_stream(pipeline::tile_plan(w, h, 64, 64), scene, k, *ex, sink, opt);
+      for (std::size_t i = 0; i < cpu.size(); ++i)
+        ASSERT_TRUE(test::same_float(sink.planes[i], cpu[i]))
+          << count << " observations, method " << int(method) << " plane " << i / n << " pixel " << i % n;
+    }
   }
 }
 
