@@ -304,7 +304,8 @@ mc_totals run_plan(mc_plan& plan, mc_zones const& zs, mc_options const& mc, jobs
       for (std::size_t k = 0; k < std::size_t(A) * std::size_t(n); ++k) a[k] += partial[c * std::size_t(A) * n + k];
     }
   };
-  jobs::run_raster_stream(r, kernel);
+  auto const stream = jobs::run_raster_stream(r, kernel);
+  if (auto const note = jobs::reading_threads_note(stream, run); !note.empty()) plan.warnings.push_back(note);
 
   // Summaries by names: cells, zone subtotals, the whole map.
   mc_totals out;

@@ -82,10 +82,13 @@ raster_stream_result run_raster_stream(raster_stream_request const& r,
 std::string reading_threads_note(raster_stream_result const& r, run_settings const& run)
 {
   auto const& l = r.layout;
-  if (l.threads >= l.threads_asked) return "";
-  return std::to_string(l.threads) + " of " + std::to_string(l.threads_asked) + " threads read and compute: each holds " +
-         std::to_string(l.handles / std::size_t(l.threads) >> 20) + " MB of decoder buffers for the input files, and --memory " +
-         std::to_string(run.memory_mb) + " leaves room for no more";
+  std::string note;
+  if (l.threads < l.threads_asked)
+    note = std::to_string(l.threads) + " of " + std::to_string(l.threads_asked) + " threads read and compute: each holds " +
+           std::to_string(l.handles / std::size_t(l.threads) >> 20) + " MB of decoder buffers for the input files, and --memory " +
+           std::to_string(run.memory_mb) + " leaves room for no more";
+  if (!l.over_budget.empty()) note += (note.empty() ? "" : "; ") + l.over_budget;
+  return note;
 }
 
 }  // namespace sinkmap::jobs

@@ -30,16 +30,8 @@ run_layout layout_run(run_settings const& s, int width, int height, int block_w,
   l.gdal_cache = budget / 4;
   std::size_t const rest = budget - budget / 4 - budget / 8;
   if (handle_bytes > 0) {
-    // A composite of hundreds of scenes: each reader's handles hold a block of every file.
-    // Readers' handles take at most half of what GDAL's cache leaves, or three quarters for a
-    // single reader: the tile slots keep the rest (tiles shrink to fit it).
-    std::size_t const mb = std::size_t(1) << 20;
-    std::size_t const least_mb = handle_bytes * 32 / 15 / mb + 1;  // handles < 3/4 (5/8 M)
-    SINKMAP_EXPECTS(handle_bytes < rest / 4 * 3, bad_input,
-                    "--memory " + std::to_string(s.memory_mb) + ": reading the inputs takes " +
-                      std::to_string((handle_bytes + mb - 1) / mb) + " MB of decoder buffers per thread, more than " +
-                      "three quarters of the " + std::to_string(rest / mb) +
-                      " MB left after GDAL's cache and the allocator's share; raise --memory to at least " + std::to_string(least_mb));
+    // A composite of hundreds of scenes: each reader's handles hold a block of every file. They
+    // take at most half of what the slots may use, with one reading thread at least.
     l.threads = std::max(1, std::min(l.threads, int(rest / 2 / handle_bytes)));
     l.handles = std::size_t(l.threads) * handle_bytes;
   }
@@ -51,12 +43,19 @@ run_layout layout_run(run_settings const& s, int width, int height, int block_w,
   r.block_h = block_h;
   r.bytes_per_pixel = bytes_per_pixel;
   std::size_t const fixed = std::size_t(l.slots) * slot_bytes;  // e.g. Monte Carlo partial sums
-  SINKMAP_EXPECTS(l.handles + fixed < rest, bad_input,
-                  "--memory " + std::to_string(s.memory_mb) + ": the " + std::to_string(l.slots) + " tile slots hold " +
-                    std::to_string(fixed >> 20) + " MB of per-tile sums (more Monte Carlo iterations take more) besides " +
-                    std::to_string(l.handles >> 20) + " MB of decoder buffers, more than the " + std::to_string(rest >> 20) +
-                    " MB the slots may use; raise --memory or pass fewer --threads");
-  r.memory_budget = rest - l.handles - fixed;
+  if (l.handles + fixed > rest / 4 * 3) {
+    // The run still goes (the decoder buffers are an estimate, and the partial sums are what
+    // the user asked for), with a quarter of the slots' share for tiles, and says so.
+    std::size_t const mb = std::size_t(1) << 20;
+    l.over_budget = "--memory " + std::to_string(s.memory_mb) + " is too small: " +
+                    std::to_string((l.handles + mb - 1) / mb) + " MB of decoder buffers for the input files and " +
+                    std::to_string((fixed + mb - 1) / mb) + " MB of per-tile sums leave too little for the tiles, so " +
+                    "this run uses more memory than asked; --memory " +
+                    std::to_string((l.handles + fixed) * 32 / 15 / mb + 1) + " or more keeps it within";
+    r.memory_budget = rest / 4;
+  } else {
+    r.memory_budget = rest - l.handles - fixed;
+  }
   r.slots = l.slots;
   r.workers = l.threads;
   r.forced_tile = s.tile;

@@ -6,6 +6,7 @@
 #include "pipeline/tile_plan.hpp"
 
 #include <cstddef>
+#include <string>
 
 namespace sinkmap::jobs {
 
@@ -23,6 +24,7 @@ struct run_layout {
   std::size_t gdal_cache = 0;     ///< bytes for GDAL's block cache
   std::size_t handles = 0;        ///< bytes the readers' file handles hold
   int threads_asked = 1;          ///< threads before the handles' memory limited them
+  std::string over_budget;        ///< why this run cannot stay within --memory ("" if it can)
   pipeline::tile_plan plan;
 };
 
@@ -32,7 +34,8 @@ struct run_layout {
 /// fragmentation; the other five eighths go to the readers' file handles
 /// (`handle_bytes` per reader: io::reader_handle_bytes) and the tile slots. When the handles of
 /// every thread would take more than half of that rest, fewer threads read (at least one).
-/// Throws bad_input when one reader's handles take more than three quarters of it.
+/// When one reader's handles and the per-slot sums take more than three quarters of it, the
+/// run goes on over budget and `over_budget` says so, naming the --memory that would do.
 /// `slot_bytes`: bytes each tile slot holds whatever its tile's size (a Monte Carlo's partial
 /// sums), taken from the slots' share first.
 run_layout layout_run(run_settings const& s, int width, int height, int block_w, int block_h,
