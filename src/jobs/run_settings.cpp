@@ -23,10 +23,9 @@ run_layout layout_run(run_settings const& s, int width, int height, int block_w,
   std::size_t const budget = s.memory_mb << 20;
   // A quarter to GDAL's block cache, and an eighth left to what no one counts exactly: the C
   // allocator's fragmentation under the cache's churn and GDAL's overshoot of its cache limit
-  // (measured: without it, peak RSS above the process at rest ran 10-20 % over --memory). A
-  // smaller cache made the accounting pass of tests/io/accounting_run_test.cpp differ between
-  // runs (an unexplained interaction of GDAL's cache evictions with the pass), so the cache keeps
-  // its quarter and the slack comes from the tile slots.
+  // (measured: without it, peak RSS above the process at rest ran 10-20 % over --memory). The
+  // slack comes from the tile slots; the cache keeps its quarter (a smaller cache exposed the
+  // multi-threaded output compression race described in io/geotiff_writer.cpp).
   l.gdal_cache = budget / 4;
   std::size_t const rest = budget - budget / 4 - budget / 8;
   if (handle_bytes > 0) {
