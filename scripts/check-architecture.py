@@ -5,7 +5,10 @@ scripts/test.sh):
 1. kernels/ includes nothing from src/ (it is the lowest layer, built alone on GPU machines);
 2. the include graph between the folders of src/ has no cycle;
 3. every folder of src/ includes only the folders below it in LAYERS (so a new upward include
-   fails here, naming the file and line, before it can grow into a cycle).
+   fails here, naming the file and line, before it can grow into a cycle);
+4. every folder of src/ is one CMake library (`sinkmap_module(NAME ...)` in CMakeLists.txt) that
+   builds every source of the folder and no other, links only libraries of folders below it,
+   and reaches (through its links) every folder it includes.
 
     scripts/check-architecture.py [--graph]   # --graph prints the folder graph (DOT)
 """
@@ -48,6 +51,75 @@ def sources(folder):
         for name in sorted(files):
             if name.endswith((".hpp", ".cpp", ".cu", ".cuh", ".h")):
                 yield os.path.join(root, name)
+
+
+def cmake_modules():
+    """{name: {"SOURCES": [...], "LINK": [...]}} of every sinkmap_module() call, with ${VAR}
+    expanded to every value any set(VAR ...) gives it."""
+    with open(os.path.join(ROOT, "CMakeLists.txt"), encoding="utf-8") as f:
+        text = re.sub(r"#[^\n]*", "", f.read())
+    values = {}
+    for m in re.finditer(r"\bset\((\w+)\s+([^)]*)\)", text):
+        values.setdefault(m.group(1), []).extend(m.group(2).split())
+
+    def expand(tokens):
+        out = []
+        for t in tokens:
+            v = re.fullmatch(r"\$\{(\w+)\}", t)
+            out.extend(values.get(v.group(1), []) if v else [t])
+        return out
+
+    modules = {}
+    for m in re.finditer(r"\bsinkmap_module\((\w+)([^)]*)\)", text):
+        parts = {"SOURCES": [], "LINK": []}
+        key = None
+        for t in expand(m.group(2).split()):
+            if t in ("SOURCES", "HOST_SOURCES"):
+                key = "SOURCES"
+            elif t in ("LINK", "HOST_LINK", "HOST_PRIVATE"):
+                key = "LINK"
+            elif key:
+                parts[key].append(t)
+        modules[m.group(1)] = parts
+    return modules
+
+
+def check_cmake_modules(folders, edges, rank):
+    errors = []
+    modules = cmake_modules()
+    owner = {}
+    for name, parts in modules.items():
+        for f in parts["SOURCES"]:
+            owner[f] = name
+    deps = {name: {l[len("sinkmap_"):] for l in parts["LINK"] if l[len("sinkmap_"):] in modules}
+            for name, parts in modules.items()}
+
+    def reach(d, seen=None):
+        seen = set() if seen is None else seen
+        for t in deps.get(d, ()):
+            if t not in seen:
+                seen.add(t)
+                reach(t, seen)
+        return seen
+
+    for d in folders:
+        if d not in modules:
+            errors.append(f"src/{d}/: no sinkmap_module({d} ...) in CMakeLists.txt")
+            continue
+        for path in sources(os.path.join(ROOT, "src", d)):
+            rel = os.path.relpath(path, ROOT)
+            if not rel.endswith((".cpp", ".cu")):
+                continue
+            if owner.get(rel) != d:
+                where = f"in sinkmap_module({owner[rel]})" if rel in owner else "in no module"
+                errors.append(f"{rel}: built {where}, not in sinkmap_module({d}) (CMakeLists.txt)")
+        for t in sorted(deps[d]):
+            if t in rank and d in rank and rank[t] > rank[d]:
+                errors.append(f"CMakeLists.txt: sinkmap_{d} links sinkmap_{t}, a layer above it")
+        missing = sorted(t for t in edges[d] if t not in reach(d))
+        for t in missing:
+            errors.append(f"CMakeLists.txt: src/{d}/ includes src/{t}/ but sinkmap_{d} does not link sinkmap_{t}")
+    return errors
 
 
 def main():
@@ -93,6 +165,7 @@ def main():
     for v in folders:
         if v not in state:
             visit(v, [v])
+    errors += check_cmake_modules(folders, edges, rank)
     if "--graph" in sys.argv[1:]:
         print("digraph sinkmap {")
         for d in folders:
@@ -103,7 +176,8 @@ def main():
         for e in errors:
             print("check-architecture: " + e, file=sys.stderr)
         return 1
-    print(f"check-architecture: {len(folders)} folders of src/ layered, no cycle; kernels/ includes nothing from src/")
+    print(f"check-architecture: {len(folders)} folders of src/ layered, no cycle, one CMake library each; "
+          f"kernels/ includes nothing from src/")
     return 0
 
 
