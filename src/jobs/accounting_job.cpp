@@ -44,20 +44,17 @@ std::string category_legend()
 
 std::vector<std::string> accounted_stock_band_names()
 {
-  return {"c_above", "c_below", "c_dead", "c_soil", "c_total", "ecosystem_class", "ipcc_category", "stand_age",
-          "soil_depth_cm"};
+  return {std::begin(kernels::stock_band_name), std::end(kernels::stock_band_name)};
 }
 
 std::vector<std::string> flux_band_names()
 {
-  return {"sink_c", "sink_co2", "gains_c", "losses_c", "biomass_c", "dom_c", "soil_c", "ipcc_category", "events",
-          "pending_class", "class_from", "class_to", "wood_removal"};
+  return {std::begin(kernels::flux_band_name), std::end(kernels::flux_band_name)};
 }
 
 std::vector<std::string> state_band_names()
 {
-  return {"class", "prior_class", "years_since_conversion", "stand_age", "c_above", "c_below", "c_dead", "c_soil",
-          "pending_class", "pending_first_year", "pending_count", "last_nbr", "soil_depth_cm", "volume_increment"};
+  return {std::begin(kernels::state_band_name), std::end(kernels::state_band_name)};
 }
 
 std::string ipcc_category_name(int code)

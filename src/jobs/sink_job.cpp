@@ -12,13 +12,14 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <regex>
 
 namespace sinkmap::jobs {
 
 std::vector<std::string> sink_band_names()
 {
-  return {"sink_c", "sink_co2", "gains_c", "losses_c", "sink_method", "disturbed", "class_from", "class_to"};
+  return {std::begin(kernels::sink_output_names), std::end(kernels::sink_output_names)};
 }
 
 int total_carbon_band(std::string const& path)
@@ -191,17 +192,21 @@ sink_job_result run_sink_job(sink_job_options const& opt)
   r.read_type = kernels::pixel_type::f32;
   r.grid = g1;
   r.output = opt.output;
-  auto const names = sink_band_names();
   std::string const sign = "positive = uptake (stock rises)";
-  r.bands = {{names[0], {{"units", "Mg C / ha / yr"}, {"sign", sign}}},
-             {names[1], {{"units", "t CO2 / ha / yr"}, {"sign", sign}}},
-             {names[2], {{"units", "Mg C / ha / yr"}, {"meaning", "carbon taken up (gains)"}}},
-             {names[3], {{"units", "Mg C / ha / yr"}, {"meaning", "carbon released (losses)"}}},
-             {names[4], {{"units", "rule code"}, {"classes", "0=none,1=stock_difference,2=gain_loss,3=conversion"}}},
-             {names[5], {{"units", "0/1"}, {"meaning", "dNBR above the threshold inside forest"}}},
-             {names[6], {{"units", "class id"}, {"classes", classes ? io::metadata_item(*ds[0], "SINKMAP_CLASSES") : ""}}},
-             {names[7], {{"units", "class id"}, {"classes", classes ? io::metadata_item(*ds[1], "SINKMAP_CLASSES") : ""}}}};
-  for (int k = 0; k < 8; ++k) r.bands[std::size_t(k)].plane = k;
+  using md = std::map<std::string, std::string>;
+  std::map<kernels::sink_output, md> const band_metadata = {
+    {kernels::so_sink_c, {{"units", "Mg C / ha / yr"}, {"sign", sign}}},
+    {kernels::so_sink_co2, {{"units", "t CO2 / ha / yr"}, {"sign", sign}}},
+    {kernels::so_gains_c, {{"units", "Mg C / ha / yr"}, {"meaning", "carbon taken up (gains)"}}},
+    {kernels::so_losses_c, {{"units", "Mg C / ha / yr"}, {"meaning", "carbon released (losses)"}}},
+    {kernels::so_sink_method, {{"units", "rule code"}, {"classes", "0=none,1=stock_difference,2=gain_loss,3=conversion"}}},
+    {kernels::so_disturbed, {{"units", "0/1"}, {"meaning", "dNBR above the threshold inside forest"}}},
+    {kernels::so_class_from, {{"units", "class id"}, {"classes", classes ? io::metadata_item(*ds[0], "SINKMAP_CLASSES") : ""}}},
+    {kernels::so_class_to, {{"units", "class id"}, {"classes", classes ? io::metadata_item(*ds[1], "SINKMAP_CLASSES") : ""}}}};
+  for (auto const& [band, metadata] : band_metadata) {
+    r.bands.push_back({kernels::sink_output_names[band], metadata});
+    r.bands.back().plane = band;
+  }
   r.output_options = oo;
   r.output_options.metadata["SINKMAP_PRODUCT"] = "carbon sink (IPCC 2006 V4 Ch. 2)";
   r.output_options.metadata["SINKMAP_SINK_METHOD"] = method;

@@ -176,7 +176,7 @@ int emitted_plane(stock_job_options const& opt, std::string const& band)
 
 std::vector<std::string> stock_band_names()
 {
-  return {"agb", "bgb", "c_above", "c_below", "c_dead", "c_soil", "c_total", "ecosystem_class"};
+  return {std::begin(kernels::carbon_output_names), std::end(kernels::carbon_output_names)};
 }
 
 std::vector<std::string> invest_band_names()
@@ -273,7 +273,6 @@ stock_job_result run_stock_job(stock_job_options const& opt)
   stock_job_options emit_opt = opt;
   emit_opt.emit_totals = true;
   auto emit = emitted_outputs(emit_opt);
-  int const n_carbon_emit = int(emit.size());
   int nbr_plane = -1, comp_first = -1;
   if (nbr) {
     auto const it = std::find(index_names.begin(), index_names.end(), "NBR");
@@ -296,7 +295,9 @@ stock_job_result run_stock_job(stock_job_options const& opt)
   }
   if (comp && !opt.composite_output.empty()) {
     comp_first = int(emit.size());
-    for (int k = 0; k < comp->params.n_roles + 2; ++k) emit.push_back(kernels::carbon_outputs + k);
+    for (int r = 0; r < comp->params.n_roles; ++r) emit.push_back(kernels::cv_composite_first + r);
+    emit.push_back(kernels::cv_clear_count);
+    emit.push_back(kernels::cv_doy);
   }
   params->n_emit = int(emit.size());
   std::copy(emit.begin(), emit.end(), params->emit);
@@ -311,7 +312,6 @@ stock_job_result run_stock_job(stock_job_options const& opt)
     b.plane = emitted_plane(emit_opt, b.name);
     if (b.name == "ecosystem_class") b.metadata["classes"] = class_table_text(model);
   }
-  (void)n_carbon_emit;
   if (agb_input_plane >= 0)
     r.bands.push_back({"agb_input", {{"units", "unitless (index)"},
                                      {"index", params->agb_input_index >= 0 ? index_names[std::size_t(params->agb_input_index)]

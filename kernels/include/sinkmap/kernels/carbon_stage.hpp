@@ -108,12 +108,26 @@ struct threshold_classifier {
   int water = 0, bare = 0, forest = 0, grassland = 0;  ///< class ids
 };
 
-/// The values a carbon pass can emit: the carbon_outputs, then (compositing runs) the composite's
-/// role bands, its clear_count and its doy. Emit codes from index_value_base up select index
-/// outputs (e.g. NBR for the disturbance test of the sink).
-inline constexpr int agb_input_value = 8 + max_composite_roles + 2;  ///< the index an AGB model read
-inline constexpr int max_carbon_values = agb_input_value + 1;
+/// The values a carbon pass can compute, by name: the pools and class (`carbon_value`, the
+/// stock map's bands in order), then, in compositing runs, the composite's role bands, its clear
+/// count and its day of year, then the index value an AGB model read. A job picks what the stage
+/// emits with these names (`emit`); codes from index_value_base up select a computed index (NBR
+/// for the sink's disturbance test). Declared once here, so no job counts value codes by hand.
+enum carbon_value : int {
+  cv_agb, cv_bgb, cv_c_above, cv_c_below, cv_c_dead, cv_c_soil, cv_c_total, cv_ecosystem_class,
+  carbon_outputs,                           ///< the stock map's bands: the values above
+  cv_composite_first = carbon_outputs,      ///< + r: the composite's role r
+  cv_clear_count = cv_composite_first + max_composite_roles,
+  cv_doy,
+  cv_agb_input,                             ///< the index an AGB model read
+  max_carbon_values
+};
+/// The band names of the carbon_outputs values, in order.
+inline constexpr char const* carbon_output_names[carbon_outputs] = {
+  "agb", "bgb", "c_above", "c_below", "c_dead", "c_soil", "c_total", "ecosystem_class"};
+inline constexpr int agb_input_value = cv_agb_input;
 inline constexpr int index_value_base = 32;
+static_assert(max_carbon_values <= index_value_base, "carbon values overlap the index codes");
 inline constexpr int max_carbon_emit = max_carbon_values + max_stage_outputs;
 
 struct carbon_stage_params {
@@ -148,13 +162,12 @@ struct carbon_stage_params {
   /// The output planes the stage writes: plane k holds value emit[k] (an index into the
   /// carbon_outputs values). Only what is consumed leaves the stage, so unused pools cost no
   /// memory traffic (and no device-to-host copy).
-  int n_emit = 8;  // all carbon_outputs
-  int emit[max_carbon_emit] = {0, 1, 2, 3, 4, 5, 6, 7};
+  int n_emit = carbon_outputs;
+  int emit[max_carbon_emit] = {cv_agb, cv_bgb, cv_c_above, cv_c_below, cv_c_dead, cv_c_soil, cv_c_total, cv_ecosystem_class};
 };
 
-/// The output bands, in order: agb, bgb, c_above, c_below, c_dead, c_soil, c_total, and the
-/// ecosystem class id each pixel was modelled as (so inventories can be audited against it).
-inline constexpr int carbon_outputs = 8;
+// The stock bands: agb, bgb, c_above, c_below, c_dead, c_soil, c_total, and the ecosystem class
+// id each pixel was modelled as (so inventories can be audited against it).
 
 /// The part of a biomass model that depends on the index value and the exponent alone: x^b
 /// (power), e^(b x) (exponential), ln x (logarithmic); the Monte Carlo reuses it across
@@ -271,19 +284,19 @@ SINKMAP_HD float model_input(class_params const& m, float const* ix)
 SINKMAP_HD void pools_from_biomass(class_tables const& t, int cls, int set, float agb, float bgb, float* v)
 {
   if (set < 0 || is_nodata(agb)) {
-    for (int k = 0; k < carbon_outputs - 1; ++k) v[k] = NAN;
-    v[carbon_outputs - 1] = cls <= 0 ? NAN : float(cls);
+    for (int k = 0; k < carbon_outputs; ++k) v[k] = NAN;
+    v[cv_ecosystem_class] = cls <= 0 ? NAN : float(cls);
     return;
   }
   class_params const& m = t.sets[set];
-  v[0] = agb;
-  v[1] = bgb;
-  v[2] = agb * m.carbon_fraction;
-  v[3] = bgb * m.carbon_fraction;
-  v[4] = m.dead_c;
-  v[5] = m.soil_c;
-  v[6] = v[2] + v[3] + v[4] + v[5];
-  v[7] = float(cls);
+  v[cv_agb] = agb;
+  v[cv_bgb] = bgb;
+  v[cv_c_above] = agb * m.carbon_fraction;
+  v[cv_c_below] = bgb * m.carbon_fraction;
+  v[cv_c_dead] = m.dead_c;
+  v[cv_c_soil] = m.soil_c;
+  v[cv_c_total] = v[cv_c_above] + v[cv_c_below] + v[cv_c_dead] + v[cv_c_soil];
+  v[cv_ecosystem_class] = float(cls);
 }
 
 /// The same from above-ground biomass: below-ground by the root-to-shoot ratio.
@@ -406,7 +419,7 @@ SINKMAP_HD void pixel_pools(carbon_stage_params const& p, T const* in, std::size
   pixel_class_set(p, in, plane, i, valid, ix, cls, set);
   pixel_carbon(p.tables, p.bcef, cls, set, set >= 0 ? model_input(p.tables.sets[set], ix) : NAN,
                plane_sample(in, p.volume_plane, plane, i), v);
-  v[agb_input_value] = agb_input_of(p, set, valid, ix);
+  v[cv_agb_input] = agb_input_of(p, set, valid, ix);
 }
 
 /// The per-pixel carbon functor: writes the carbon_outputs planes, NaN where any input is
@@ -429,10 +442,10 @@ struct carbon_stage {
       for (int r = 0; r < band_role_count; ++r) b.v[r] = NAN;
       for (int r = 0; r < p.comp.n_roles; ++r) {
         b.v[static_cast<int>(p.comp.roles[r])] = c.v[r];
-        v[carbon_outputs + r] = c.v[r];
+        v[cv_composite_first + r] = c.v[r];
       }
-      v[carbon_outputs + p.comp.n_roles] = float(c.clear_count);
-      v[carbon_outputs + p.comp.n_roles + 1] = c.doy;
+      v[cv_clear_count] = float(c.clear_count);
+      v[cv_doy] = c.doy;
       valid = c.clear_count > 0;
     } else {
       b = load_pixel(p.idx, in, plane, i);
@@ -552,11 +565,11 @@ void run_carbon_stage_host(carbon_stage_params const& p, T const* in, float* out
         }
         pools_from_agb(p.tables, cls_at[j], set, agb, v);
       }
-      v[agb_input_value] = agb_input_of(p, set, valid[j] != 0, px);
+      v[cv_agb_input] = agb_input_of(p, set, valid[j] != 0, px);
       if (p.use_composite) {
-        for (int r = 0; r < p.comp.n_roles; ++r) v[carbon_outputs + r] = buf[static_cast<int>(p.comp.roles[r])][j];
-        v[carbon_outputs + p.comp.n_roles] = comp_count[j];
-        v[carbon_outputs + p.comp.n_roles + 1] = comp_doy[j];
+        for (int r = 0; r < p.comp.n_roles; ++r) v[cv_composite_first + r] = buf[static_cast<int>(p.comp.roles[r])][j];
+        v[cv_clear_count] = comp_count[j];
+        v[cv_doy] = comp_doy[j];
       }
       for (int k = 0; k < p.n_emit; ++k) {
         int const e = p.emit[k];

@@ -212,12 +212,12 @@ SINKMAP_HD bool mc_values(mc_params const& p, mc_pixel const& px, std::uint32_t 
     return !is_nodata(a.c_total);
   }
   year_pools const b = mc_pools(p, t, px.cls[1], px.x[1], NAN, px.zone, px.age, it, px.id, 1, cache);
-  float v[6];
+  float v[sink_outputs];
   sink_from_pools(p.opt, t, a, b, px.classes_known, px.nbr[0], px.nbr[1], px.zone, px.age, v);
-  out[0] = v[0];
-  out[1] = v[2];
-  out[2] = v[3];
-  return !is_nodata(v[0]);
+  out[0] = v[so_sink_c];
+  out[1] = v[so_gains_c];
+  out[2] = v[so_losses_c];
+  return !is_nodata(v[so_sink_c]);
 }
 
 /// The sample SD of m values from their sum and sum of squares (NaN for fewer than 2).

@@ -67,10 +67,15 @@ struct sink_params {
   class_tables tables;
 };
 
-/// Outputs, in order.
-inline constexpr int sink_outputs = 8;
-// sink_c, sink_co2, gains_c, losses_c (Mg C/ha/yr), sink_method (sink_rule), disturbed (0/1,
-// NaN without NBR), class_from, class_to
+/// The sink map's bands, in order, by name: the net sink, its CO2 equivalent, gains and losses
+/// (Mg C/ha/yr), the rule that booked it (sink_rule), the disturbance flag (0/1, NaN without
+/// NBR), and the classes of the two years. Writers and readers use these names.
+enum sink_output : int {
+  so_sink_c, so_sink_co2, so_gains_c, so_losses_c, so_sink_method, so_disturbed, so_class_from, so_class_to,
+  sink_outputs
+};
+inline constexpr char const* sink_output_names[sink_outputs] = {
+  "sink_c", "sink_co2", "gains_c", "losses_c", "sink_method", "disturbed", "class_from", "class_to"};
 
 /// One year's pools at a pixel (Mg C/ha; agb Mg d.m./ha) and its class.
 struct year_pools {
@@ -90,15 +95,15 @@ SINKMAP_HD void sink_from_pools(sink_options const& o, class_tables const& t, ye
                                 year_pools const& b, bool classes_known, float nbr1, float nbr2,
                                 int zone, int age, float* v)
 {
-  v[0] = v[1] = v[2] = v[3] = NAN;
-  v[4] = float(int(sink_rule::none));
-  v[5] = NAN;
+  v[so_sink_c] = v[so_sink_co2] = v[so_gains_c] = v[so_losses_c] = NAN;
+  v[so_sink_method] = float(int(sink_rule::none));
+  v[so_disturbed] = NAN;
   if (is_nodata(a.c_total) || is_nodata(b.c_total)) return;  // mapped only where both years are
   // Disturbance: dNBR above the threshold inside forest (both years need NBR).
   bool const forest = a.cls > 0 && t.group_of[a.cls] == static_cast<unsigned char>(class_group::forest);
   bool const have_nbr = !is_nodata(nbr1) && !is_nodata(nbr2) && !is_nodata(o.dnbr_threshold);
   bool const disturbed = have_nbr && forest && a.cls == b.cls && (nbr1 - nbr2) > o.dnbr_threshold;
-  v[5] = have_nbr ? (disturbed ? 1.0f : 0.0f) : NAN;
+  v[so_disturbed] = have_nbr ? (disturbed ? 1.0f : 0.0f) : NAN;
 
   bool const known = classes_known && a.cls > 0 && b.cls > 0;
   bool const remains = known && a.cls == b.cls;
@@ -139,11 +144,11 @@ SINKMAP_HD void sink_from_pools(sink_options const& o, class_tables const& t, ye
     if (is_nodata(net)) gains = losses = NAN;
   }
   if (is_nodata(net)) rule = sink_rule::none;
-  v[0] = net;
-  v[1] = net * (44.0f / 12.0f);
-  v[2] = gains;
-  v[3] = losses;
-  v[4] = float(int(rule));
+  v[so_sink_c] = net;
+  v[so_sink_co2] = net * (44.0f / 12.0f);
+  v[so_gains_c] = gains;
+  v[so_losses_c] = losses;
+  v[so_sink_method] = float(int(rule));
 }
 
 /// Climate zone of a zone code through a lookup (-1: nodata or unmapped), or the default.
@@ -184,8 +189,8 @@ SINKMAP_HD void sink_at(sink_params const& p, T const* in, std::size_t plane, st
   int const age = age_from_years(q.age >= 0, p.default_age, p.age_boundary_years, sink_sample(in, q.age, plane, i));
   sink_from_pools(p.opt, p.tables, y[0], y[1], q.cls[0] >= 0 && q.cls[1] >= 0,
                   sink_sample(in, q.nbr[0], plane, i), sink_sample(in, q.nbr[1], plane, i), zone, age, v);
-  v[6] = y[0].cls > 0 ? float(y[0].cls) : NAN;
-  v[7] = y[1].cls > 0 ? float(y[1].cls) : NAN;
+  v[so_class_from] = y[0].cls > 0 ? float(y[0].cls) : NAN;
+  v[so_class_to] = y[1].cls > 0 ? float(y[1].cls) : NAN;
 }
 
 template <typename T>
