@@ -199,10 +199,13 @@ sink_job_result run_sink_job(sink_job_options const& opt)
     {kernels::so_sink_co2, {{"units", "t CO2 / ha / yr"}, {"sign", sign}}},
     {kernels::so_gains_c, {{"units", "Mg C / ha / yr"}, {"meaning", "carbon taken up (gains)"}}},
     {kernels::so_losses_c, {{"units", "Mg C / ha / yr"}, {"meaning", "carbon released (losses)"}}},
-    {kernels::so_sink_method, {{"units", "rule code"}, {"classes", "0=none,1=stock_difference,2=gain_loss,3=conversion"}}},
+    {kernels::so_sink_method,
+     {{"units", "rule code"}, {"classes", "0=none,1=stock_difference,2=gain_loss,3=conversion"}}},
     {kernels::so_disturbed, {{"units", "0/1"}, {"meaning", "dNBR above the threshold inside forest"}}},
-    {kernels::so_class_from, {{"units", "class id"}, {"classes", classes ? io::metadata_item(*ds[0], "SINKMAP_CLASSES") : ""}}},
-    {kernels::so_class_to, {{"units", "class id"}, {"classes", classes ? io::metadata_item(*ds[1], "SINKMAP_CLASSES") : ""}}}};
+    {kernels::so_class_from,
+     {{"units", "class id"}, {"classes", classes ? io::metadata_item(*ds[0], "SINKMAP_CLASSES") : ""}}},
+    {kernels::so_class_to,
+     {{"units", "class id"}, {"classes", classes ? io::metadata_item(*ds[1], "SINKMAP_CLASSES") : ""}}}};
   for (auto const& [band, metadata] : band_metadata) {
     r.bands.push_back({kernels::sink_output_names[band], metadata});
     r.bands.back().plane = band;

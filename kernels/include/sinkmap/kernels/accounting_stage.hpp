@@ -75,8 +75,9 @@ enum state_band : int {
 };
 /// Their band names (a state file's bands are checked against these).
 inline constexpr char const* state_band_name[state_bands] = {
-  "class", "prior_class", "years_since_conversion", "stand_age", "c_above", "c_below", "c_dead", "c_soil",
-  "pending_class", "pending_first_year", "pending_count", "last_nbr", "soil_depth_cm", "volume_increment"};
+  "class",         "prior_class",     "years_since_conversion", "stand_age",          "c_above",       "c_below",
+  "c_dead",        "c_soil",          "pending_class",          "pending_first_year", "pending_count", "last_nbr",
+  "soil_depth_cm", "volume_increment"};
 
 /// Zones that may carry wood-removal statistics in one pass.
 inline constexpr int max_harvest_zones = 48;
@@ -87,9 +88,9 @@ enum stock_band : int {
   sb_soil_depth,  ///< depth (cm) of the pixel's soil pool (its class's, or the one it carried in)
   stock_bands
 };
-inline constexpr char const* stock_band_name[stock_bands] = {
-  "c_above", "c_below", "c_dead", "c_soil", "c_total", "ecosystem_class", "ipcc_category", "stand_age",
-  "soil_depth_cm"};
+inline constexpr char const* stock_band_name[stock_bands] = {"c_above",       "c_below",   "c_dead",
+                                                             "c_soil",        "c_total",   "ecosystem_class",
+                                                             "ipcc_category", "stand_age", "soil_depth_cm"};
 
 /// Per-interval flux outputs, in order (Mg C / ha / yr averaged over the interval).
 enum flux_band : int {
@@ -103,8 +104,8 @@ enum flux_band : int {
 };
 /// The flux map's bands: every flux_band before fb_stock_before.
 inline constexpr char const* flux_band_name[fb_stock_before] = {
-  "sink_c", "sink_co2", "gains_c", "losses_c", "biomass_c", "dom_c", "soil_c", "ipcc_category", "events",
-  "pending_class", "class_from", "class_to", "wood_removal"};
+  "sink_c",        "sink_co2", "gains_c",       "losses_c",   "biomass_c", "dom_c",       "soil_c",
+  "ipcc_category", "events",   "pending_class", "class_from", "class_to",  "wood_removal"};
 
 /// Bits of fb_events.
 inline constexpr int event_conversion = 1;   ///< a class change was booked

@@ -114,17 +114,24 @@ struct threshold_classifier {
 /// emits with these names (`emit`); codes from index_value_base up select a computed index (NBR
 /// for the sink's disturbance test). Declared once here, so no job counts value codes by hand.
 enum carbon_value : int {
-  cv_agb, cv_bgb, cv_c_above, cv_c_below, cv_c_dead, cv_c_soil, cv_c_total, cv_ecosystem_class,
-  carbon_outputs,                           ///< the stock map's bands: the values above
-  cv_composite_first = carbon_outputs,      ///< + r: the composite's role r
+  cv_agb,
+  cv_bgb,
+  cv_c_above,
+  cv_c_below,
+  cv_c_dead,
+  cv_c_soil,
+  cv_c_total,
+  cv_ecosystem_class,
+  carbon_outputs,                       ///< the stock map's bands: the values above
+  cv_composite_first = carbon_outputs,  ///< + r: the composite's role r
   cv_clear_count = cv_composite_first + max_composite_roles,
   cv_doy,
-  cv_agb_input,                             ///< the index an AGB model read
+  cv_agb_input,  ///< the index an AGB model read
   max_carbon_values
 };
 /// The band names of the carbon_outputs values, in order.
-inline constexpr char const* carbon_output_names[carbon_outputs] = {
-  "agb", "bgb", "c_above", "c_below", "c_dead", "c_soil", "c_total", "ecosystem_class"};
+inline constexpr char const* carbon_output_names[carbon_outputs] = {"agb",    "bgb",    "c_above", "c_below",
+                                                                    "c_dead", "c_soil", "c_total", "ecosystem_class"};
 inline constexpr int agb_input_value = cv_agb_input;
 inline constexpr int index_value_base = 32;
 static_assert(max_carbon_values <= index_value_base, "carbon values overlap the index codes");
@@ -163,7 +170,8 @@ struct carbon_stage_params {
   /// carbon_outputs values). Only what is consumed leaves the stage, so unused pools cost no
   /// memory traffic (and no device-to-host copy).
   int n_emit = carbon_outputs;
-  int emit[max_carbon_emit] = {cv_agb, cv_bgb, cv_c_above, cv_c_below, cv_c_dead, cv_c_soil, cv_c_total, cv_ecosystem_class};
+  int emit[max_carbon_emit] = {cv_agb,    cv_bgb,    cv_c_above, cv_c_below,
+                               cv_c_dead, cv_c_soil, cv_c_total, cv_ecosystem_class};
 };
 
 // The stock bands: agb, bgb, c_above, c_below, c_dead, c_soil, c_total, and the ecosystem class

@@ -71,11 +71,18 @@ struct sink_params {
 /// (Mg C/ha/yr), the rule that booked it (sink_rule), the disturbance flag (0/1, NaN without
 /// NBR), and the classes of the two years. Writers and readers use these names.
 enum sink_output : int {
-  so_sink_c, so_sink_co2, so_gains_c, so_losses_c, so_sink_method, so_disturbed, so_class_from, so_class_to,
+  so_sink_c,
+  so_sink_co2,
+  so_gains_c,
+  so_losses_c,
+  so_sink_method,
+  so_disturbed,
+  so_class_from,
+  so_class_to,
   sink_outputs
 };
-inline constexpr char const* sink_output_names[sink_outputs] = {
-  "sink_c", "sink_co2", "gains_c", "losses_c", "sink_method", "disturbed", "class_from", "class_to"};
+inline constexpr char const* sink_output_names[sink_outputs] = {"sink_c",      "sink_co2",  "gains_c",    "losses_c",
+                                                                "sink_method", "disturbed", "class_from", "class_to"};
 
 /// One year's pools at a pixel (Mg C/ha; agb Mg d.m./ha) and its class.
 struct year_pools {
