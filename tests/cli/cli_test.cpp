@@ -342,3 +342,35 @@ TEST_F(Cli, EveryFileRunHelpNamesIsWrittenByTheSampleRun)
   }
   EXPECT_GE(checked, 18);
 }
+
+TEST_F(Cli, AccountingBadInputExitsTwoNamingTheCulpritAndWritesNothing)
+{
+  // Through the binary: confirm_years below 1, a removals table with an unknown zone or a
+  // negative volume, and a start state that is not a carbon state each end with exit 2, a
+  // message naming the setting, file and line, and no run folder.
+  std::string const crop = std::string(SINKMAP_SOURCE_DIR) + "/data-samples/worldcover-n00e006-crop/";
+  std::string const map = crop + "ESA_WorldCover_10m_2020_v100_crop_Map.tif";
+  auto config = [&](std::string const& name, std::string const& extra) {
+    std::string const toml = tmp.file(name + ".toml");
+    std::ofstream(toml) << "output = \"" << tmp.file(name) << "\"\nmodel = \"north_china_2019\"\n"
+                        << "crosswalk = \"esa_worldcover\"\nquicklooks = false\ncube = false\n"
+                        << extra << "[zones]\nfile = \"" << crop << "zones.geojson\"\nfield = \"name\"\n"
+                        << "[[years]]\nyear = 2016\nlandcover = \"" << map << "\"\n"
+                        << "[[years]]\nyear = 2017\nlandcover = \"" << map << "\"\n";
+    return toml;
+  };
+  auto refused = [&](std::string const& name, std::string const& extra, std::vector<std::string> const& expect) {
+    auto const r = run("run " + config(name, extra) + " -q");
+    EXPECT_EQ(r.code, 2) << name << "\n" << r.output;
+    for (auto const& e : expect) EXPECT_NE(r.output.find(e), std::string::npos) << name << ": " << e << "\n" << r.output;
+    EXPECT_FALSE(std::filesystem::exists(tmp.file(name + "/run.json"))) << name;
+    EXPECT_FALSE(std::filesystem::exists(tmp.file(name + "/stock_2017.tif"))) << name;
+  };
+  refused("confirm", "confirm_years = 0\n", {"confirm_years"});
+  std::string const unknown = tmp.file("unknown.csv"), negative = tmp.file("negative.csv");
+  std::ofstream(unknown) << "zone,year,roundwood_m3\nnowhere,2017,10\n";
+  std::ofstream(negative) << "zone,year,roundwood_m3\nwest,2017,-5\n";
+  refused("unknown_zone", "harvest = \"" + unknown + "\"\n", {unknown, "line 2", "zone 'nowhere'"});
+  refused("negative", "harvest = \"" + negative + "\"\n", {negative, "line 2", "-5 is not a volume"});
+  refused("not_a_state", "start_state = \"" + map + "\"\n", {map, "is not a carbon state"});
+}
