@@ -35,11 +35,11 @@ bands = ["blue=1", "green=2", "red=3", "nir=4"]
 TOML
 co="--co COMPRESS=NONE --co PREDICTOR=1 --co BIGTIFF=YES"
 cat "$scene" > /dev/null
-/usr/bin/time -f "%e %M" -o "$work/t_index.txt" build/sinkmap index "$scene" --band red=3 --band nir=4 \
+/usr/bin/time -f "%e %M" -o "$work/t_index.txt" build/sinkmap index --format GTiff "$scene" --band red=3 --band nir=4 \
   -i NDVI --device "$device" $co --quiet -o "$work/ndvi.tif"
 rm -f "$work/ndvi.tif"
 cat "$scene" > /dev/null
-/usr/bin/time -f "%e %M" -o "$work/t_onemap.txt" build/sinkmap run "$work/onemap.toml" \
+/usr/bin/time -f "%e %M" -o "$work/t_onemap.txt" build/sinkmap run --format GTiff "$work/onemap.toml" \
   --device "$device" $co --quiet > /dev/null
 read -r ti ri < "$work/t_index.txt"
 read -r to ro < "$work/t_onemap.txt"

@@ -41,7 +41,7 @@ make_list "$n" "$peer_size" "$work/list_peer.csv"
 co="--co COMPRESS=NONE --co PREDICTOR=1 --co BIGTIFF=YES"
 run_composite() {  # run_composite NAME LIST METHOD [keep]
   cat "$work"/scene_*.tif > /dev/null  # every run starts from the page cache
-  /usr/bin/time -f "%e %M" -o "$work/t_$1.txt" build/sinkmap composite \
+  /usr/bin/time -f "%e %M" -o "$work/t_$1.txt" build/sinkmap composite --format GTiff \
     --scenes "$2" --clear 0 --scale 0.0001 --method "$3" -i NDVI \
     --device "$device" --memory $memory $co --quiet -o "$work/$1.tif"
   [[ ${4:-} == keep ]] || rm -f "$work/$1.tif"

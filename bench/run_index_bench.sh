@@ -34,10 +34,10 @@ measure() {  # name, output, command...
 }
 
 measure floor "$work/floor.tif" gdal_translate -q -b 3 -ot Float32 $tiled "$scene" "$work/floor.tif"
-measure sinkmap_cpu "$work/sm.tif" $sinkmap index "$scene" --band red=3 --band nir=4 -i NDVI \
+measure sinkmap_cpu "$work/sm.tif" $sinkmap index --format GTiff "$scene" --band red=3 --band nir=4 -i NDVI \
   --device cpu --co COMPRESS=NONE --co PREDICTOR=1 --co BIGTIFF=YES --quiet -o "$work/sm.tif"
 if $sinkmap info "$scene" | grep -q "device: cuda"; then
-  measure sinkmap_cuda "$work/smg.tif" $sinkmap index "$scene" --band red=3 --band nir=4 -i NDVI \
+  measure sinkmap_cuda "$work/smg.tif" $sinkmap index --format GTiff "$scene" --band red=3 --band nir=4 -i NDVI \
     --device cuda --co COMPRESS=NONE --co PREDICTOR=1 --co BIGTIFF=YES --quiet -o "$work/smg.tif"
 fi
 if command -v gdal_calc.py > /dev/null; then
@@ -50,7 +50,7 @@ if command -v otbcli_RadiometricIndices > /dev/null; then
     -out "$work/otb.tif?&gdal:co:TILED=YES&gdal:co:BIGTIFF=YES" float \
     -channels.red 3 -channels.nir 4 -list Vegetation:NDVI -ram 256
 fi
-measure sinkmap_cpu_small "$work/sms.tif" $sinkmap index "$small" --band red=3 --band nir=4 \
+measure sinkmap_cpu_small "$work/sms.tif" $sinkmap index --format GTiff "$small" --band red=3 --band nir=4 \
   -i NDVI --device cpu --co COMPRESS=NONE --co PREDICTOR=1 --quiet -o "$work/sms.tif"
 
 echo

@@ -22,7 +22,7 @@ cat > "$work/zones_${size}.geojson" <<JSON
 JSON
 zones=$work/zones_${size}.geojson
 timed() { local out=$1; shift; /usr/bin/time -f "%e %M" -o "$out" "$@"; }
-timed "$work/t_stock.txt" build/sinkmap stock "$scene" --band blue=1 --band green=2 --band red=3 --band nir=4 \
+timed "$work/t_stock.txt" build/sinkmap stock --format GTiff "$scene" --band blue=1 --band green=2 --band red=3 --band nir=4 \
   -m bench/models/bench_ndvi_linear_uncertain.json --output-bands c_total,ecosystem_class,agb_input \
   --device "$device" --quiet -o "$work/mc_stock.tif"
 timed "$work/t_inv.txt" build/sinkmap inventory "$work/mc_stock.tif" --zones "$zones" --zone-field name \

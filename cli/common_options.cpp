@@ -28,7 +28,8 @@ io::raster_output_options common_options::output_options() const
 {
   io::raster_output_options o;
   o.creation_options = creation_options;
-  o.cog = cog;
+  SINKMAP_EXPECTS(!(cog && format == "GTiff"), bad_input, "--cog and --format GTiff: give one of them");
+  o.cog = format == "COG";
   return o;
 }
 
@@ -116,8 +117,14 @@ std::vector<std::string> split_name_lists(std::vector<std::string> const& lists,
 void add_output_options(CLI::App& cmd, common_options& o)
 {
   cmd.add_option("--co", o.creation_options,
-                 "GDAL creation option KEY=VALUE (repeatable), e.g. --co COMPRESS=ZSTD");
-  cmd.add_flag("--cog", o.cog, "write a Cloud-Optimized GeoTIFF with overviews");
+                 "creation option KEY=VALUE of the format's GDAL driver (repeatable), e.g. --co COMPRESS=ZSTD")
+    ->type_name("KEY=VALUE");
+  cmd.add_option("--format", o.format,
+                 "raster outputs: COG (Cloud-Optimized GeoTIFF with overviews, validated as LAYOUT=COG) "
+                 "or GTiff (tiled GeoTIFF without overviews)")
+    ->check(CLI::IsMember({"COG", "GTiff"}))
+    ->capture_default_str();
+  cmd.add_flag("--cog", o.cog, "the same as --format COG (the default)");
 }
 
 void add_carbon_options(CLI::App& cmd, jobs::carbon_input_options& o, bool with_landcover)

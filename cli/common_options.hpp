@@ -1,4 +1,5 @@
-// Options every subcommand takes: --device, --threads, --tile, --memory, --quiet, --co, --cog.
+// Options every subcommand takes: --device, --threads, --tile, --memory, --quiet, --co,
+// --format (COG by default; --cog kept as its alias).
 #pragma once
 
 #include "core/input_registry.hpp"
@@ -22,7 +23,8 @@ struct common_options {
   std::size_t memory_mb = 256;
   bool quiet = false;
   std::vector<std::string> creation_options;
-  bool cog = false;
+  std::string format = "COG";
+  bool cog = false;  ///< --cog: the same as --format COG (the default), kept for older scripts
 
   [[nodiscard]] jobs::run_settings run_settings() const;
   [[nodiscard]] io::raster_output_options output_options() const;
@@ -30,7 +32,7 @@ struct common_options {
 
 /// Adds the run options (device, threads, tile, memory, quiet) to a subcommand.
 void add_run_options(CLI::App& cmd, common_options& o);
-/// Adds the raster output options (--co, --cog).
+/// Adds the raster output options (--co, --format, --cog).
 void add_output_options(CLI::App& cmd, common_options& o);
 
 /// Adds the carbon-model options: --model, --landcover, --crosswalk, --landcover-resampling,

@@ -32,15 +32,18 @@ void add_run_command(CLI::App& app)
     "categories_Y1_Y2.csv/json (IPCC categories), transitions_Y1_Y2.csv/json, quicklook_sink_Y1_Y2.png;\n"
     "state_YEAR.tif (the last year's carbon state, for start_state); trend_Y1_YN.tif (trend = true, 3 or\n"
     "more years), carbon_cube.nc (CF-1.8 NetCDF, unless cube = false), SD maps (map = true in\n"
-    "[uncertainty]), report.html and run.json listing them. Written in OUTPUT/.sinkmap-staging-PID and\n"
+    "[uncertainty]), report.html and run.json listing them. Rasters are Cloud-Optimized GeoTIFFs (format =\n"
+    "\"GTiff\" in the config or --format GTiff for tiled GeoTIFFs). Written in OUTPUT/.sinkmap-staging-PID and\n"
     "moved into place when the run succeeds: a failed or interrupted run leaves the previous run in\n"
     "OUTPUT as it was.\n"
     "Example:\n  sinkmap run data-samples/run-sample.toml");
-  cmd->callback([args] {
+  cmd->callback([args, cmd] {
     auto cfg = jobs::load_run_config(args->config);
     if (!args->lang.empty()) cfg.lang = args->lang;
     auto const run = args->common.run_settings();
     io::set_gdal_warnings(!run.quiet);
+    // The config's format unless the command line names one.
+    if (!cfg.format.empty() && cmd->count("--format") == 0 && !args->common.cog) args->common.format = cfg.format;
     auto const r = jobs::run_one_map(cfg, run, args->common.output_options());
     std::printf("sinkmap run: %zu files in %s (manifest %s)\n", r.files.size(),
                 cfg.output_dir.c_str(), r.manifest.c_str());

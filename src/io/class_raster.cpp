@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "io/atomic_output.hpp"
+#include "io/cog_copy.hpp"
 #include "io/run_staging.hpp"
 #include "gdal/gdal_session.hpp"
 #include "io/provenance.hpp"
@@ -42,7 +43,8 @@ std::string class_raster_beside(std::string const& map, std::string const& suffi
 }
 
 void write_class_raster(std::string const& map, int band, std::map<int, std::string> const& class_names,
-                        std::map<int, std::string> const& class_groups, std::string const& out,
+                        std::map<int, std::string> const& class_groups, std::string const& out, bool cog,
+                        bool overviews,
                         std::string const& description, std::string const& zero_name)
 {
   init_gdal();
@@ -106,7 +108,24 @@ void write_class_raster(std::string const& map, int band, std::map<int, std::str
     GDALClose(GDALDataset::ToHandle(dst));
     dst = nullptr;
     SINKMAP_EXPECTS(ok && take_gdal_error().empty(), runtime_failure, "cannot write '" + out + "'" + (e.empty() ? "" : ": " + e));
-    move_into_place(temp, out);
+    if (cog) {
+      std::string const cog_temp = temp_path_for(out, "cog");
+      GDALDatasetUniquePtr tiled(GDALDataset::Open(temp.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
+      SINKMAP_EXPECTS(tiled != nullptr, runtime_failure, "cannot reopen '" + temp + "'" + gdal_reason());
+      try {
+        copy_as_cog(*tiled, cog_temp,
+                    cog_creation_options("MODE", overviews ? std::vector<std::string>{} : std::vector<std::string>{"OVERVIEWS=NONE"}),
+                    out);
+      } catch (...) {
+        VSIUnlink(cog_temp.c_str());
+        throw;
+      }
+      tiled.reset();
+      VSIUnlink(temp.c_str());
+      move_into_place(cog_temp, out);
+    } else {
+      move_into_place(temp, out);
+    }
     // Category names live in GDAL's sidecar (OUT.aux.xml; TIFF has no tag for them): set on
     // the final file, so no sidecar of the temporary is left behind.
     std::vector<char const*> list;

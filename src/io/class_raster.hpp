@@ -8,10 +8,12 @@
 
 namespace sinkmap::io {
 
-/// Writes band `band` (class ids) of `map` as OUT (GeoTIFF, atomically). `class_groups` names
-/// each class's group (forest, grassland, cropland, wetland, settlement, other) for its colour.
+/// Writes band `band` (class ids) of `map` as OUT (atomically): a Cloud-Optimized GeoTIFF whose
+/// overviews take the mode (`cog`), else a tiled GeoTIFF. `class_groups` names each class's
+/// group (forest, grassland, cropland, wetland, settlement, other) for its colour.
 void write_class_raster(std::string const& map, int band, std::map<int, std::string> const& class_names,
-                        std::map<int, std::string> const& class_groups, std::string const& out,
+                        std::map<int, std::string> const& class_groups, std::string const& out, bool cog,
+                        bool overviews = true,
                         std::string const& description = "ecosystem_class", std::string const& zero_name = "no class");
 
 /// OUT.tif -> OUT_SUFFIX.tif.

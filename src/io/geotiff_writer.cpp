@@ -1,5 +1,7 @@
 #include "io/geotiff_writer.hpp"
 
+#include "io/cog_copy.hpp"
+
 #include "io/map_metadata.hpp"
 
 #include "io/provenance.hpp"
@@ -56,10 +58,12 @@ geotiff_writer::geotiff_writer(std::string path, raster_grid const& grid,
   temp_path_ = temp_path_for(path_, "partial");
   cog_temp_path_ = temp_path_for(path_, "cog");
 
-  // A COG is rebuilt from an intermediate GeoTIFF by the COG driver; keep that one fast.
+  // A COG is rebuilt from an intermediate GeoTIFF by the COG driver: keep that one fast to write
+  // and read (the fastest DEFLATE level) but compressed, so a COG needs little more disk than
+  // its result (an uncompressed intermediate of a 14-band state is 56 bytes a pixel).
   std::vector<std::string> const defaults =
-    opt.cog ? std::vector<std::string>{"TILED=YES", "BLOCKXSIZE=512", "BLOCKYSIZE=512",
-                                       "BIGTIFF=IF_SAFER"}
+    opt.cog ? std::vector<std::string>{"TILED=YES",   "BLOCKXSIZE=512", "BLOCKYSIZE=512", "COMPRESS=DEFLATE",
+                                       "ZLEVEL=1",    "PREDICTOR=3",    "BIGTIFF=IF_SAFER"}
             : std::vector<std::string>{"TILED=YES",       "BLOCKXSIZE=256", "BLOCKYSIZE=256",
                                        "COMPRESS=DEFLATE", "PREDICTOR=3",   "BIGTIFF=IF_SAFER",
                                        "INTERLEAVE=BAND"};
@@ -159,20 +163,7 @@ void geotiff_writer::commit()
     ds_ = nullptr;
     check_written("close");
   } else {
-    std::vector<std::string> const defaults = {"COMPRESS=DEFLATE", "PREDICTOR=YES",
-                                               "BLOCKSIZE=256", "OVERVIEWS=AUTO",
-                                               "RESAMPLING=AVERAGE", "BIGTIFF=IF_SAFER",
-                                               };
-    gdal_string_list const co(merge_creation_options(defaults, opt_.creation_options));
-    auto* cog = GetGDALDriverManager()->GetDriverByName("COG");
-    SINKMAP_EXPECTS(cog != nullptr, runtime_failure, "--cog: this GDAL has no COG driver");
-    GDALDataset* out = cog->CreateCopy(cog_temp_path_.c_str(), ds_, FALSE, co.get(), nullptr, nullptr);
-    if (!out) {
-      check_written("COG");
-      SINKMAP_FAIL(runtime_failure, "cannot write output '" + path_ + "' as a COG");
-    }
-    GDALClose(GDALDataset::ToHandle(out));
-    check_written("COG close");
+    copy_as_cog(*ds_, cog_temp_path_, cog_creation_options("AVERAGE", opt_.creation_options), path_);
     GDALClose(GDALDataset::ToHandle(ds_));
     ds_ = nullptr;
     VSIUnlink(temp_path_.c_str());

@@ -19,10 +19,14 @@ struct output_band {
 };
 
 struct raster_output_options {
-  /// --co KEY=VALUE creation options, applied over the defaults (TILED=YES, 256x256 blocks,
-  /// COMPRESS=DEFLATE, PREDICTOR=3, BIGTIFF=IF_SAFER).
+  /// --co KEY=VALUE creation options of the format's driver, applied over the defaults: COG
+  /// (COMPRESS=DEFLATE, PREDICTOR=YES, BLOCKSIZE=256, OVERVIEWS=AUTO, RESAMPLING=AVERAGE) or
+  /// GTiff (TILED=YES, 256x256 blocks, COMPRESS=DEFLATE, PREDICTOR=3, INTERLEAVE=BAND).
   std::vector<std::string> creation_options;
-  bool cog = false;  ///< Cloud-Optimized GeoTIFF with overviews (GDAL's COG driver)
+  /// Cloud-Optimized GeoTIFF with overviews (GDAL's COG driver), the default since cloud
+  /// readers (GDAL's /vsicurl/, QGIS, rioxarray) fetch a window or an overview without the
+  /// whole file; false (--format GTiff) writes a plain tiled GeoTIFF without overviews.
+  bool cog = true;
   std::map<std::string, std::string> metadata;  ///< dataset metadata items
   /// Structured records: name -> JSON text, as SINKMAP_JSON_<name> items (io/map_metadata.hpp).
   std::map<std::string, std::string> records;

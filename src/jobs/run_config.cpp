@@ -171,6 +171,7 @@ run_config load_run_config(std::string const& path)
   c.cube = root.boolean("cube").value_or(true);
   c.quicklooks = root.boolean("quicklooks").value_or(true);
   c.overviews = root.boolean("overviews").value_or(true);
+  c.format = root.choice("format", {"COG", "GTiff"}).value_or("");
   c.sink_method = root.choice("sink_method", {"auto", "stock-difference", "gain-loss"}).value_or("auto");
   c.transition_years = root.number("transition_years", 1, 1000).value_or(20);
   c.dnbr_threshold = root.number("dnbr_threshold", -2, 2);

@@ -36,7 +36,8 @@ struct run_config {
   std::string zones, zone_field;
   std::vector<std::string> stock_bands;  ///< bands of the stock maps (empty: all)
   bool cube = true, quicklooks = true;
-  bool overviews = true;  ///< internal overviews on every map the run writes
+  bool overviews = true;  ///< overviews on every map the run writes (a COG's own, or internal ones)
+  std::string format;     ///< "COG", "GTiff", or "" (the command line's --format, COG by default)
   std::string sink_method = "auto";   ///< auto, stock-difference or gain-loss
   double transition_years = 20;       ///< D of IPCC Eq. 2.25
   std::optional<double> dnbr_threshold;  ///< default: the model's

@@ -152,7 +152,10 @@ run_outputs run_one_map(run_config const& cfg, run_settings const& run,
   // Everything is written into a staging folder and published only when the run succeeded
   // (io/run_staging.hpp): the previous run in the folder stays whole until then.
   io::run_staging staging(cfg.output_dir, "run.json");
-  run_context ctx{cfg, run, output_options, staging, {}, {}, {}, {}, {}, {}};
+  // A COG carries its own overviews; `overviews = false` asks the COG driver for none.
+  io::raster_output_options formats = output_options;
+  if (formats.cog && !cfg.overviews) formats.creation_options.insert(formats.creation_options.begin(), "OVERVIEWS=NONE");
+  run_context ctx{cfg, run, formats, staging, {}, {}, {}, {}, {}, {}};
   for (auto const& y : cfg.years) ctx.products.years.push_back(y.year);
   if (!cfg.start_state.empty()) {
     SINKMAP_EXPECTS(fs::is_regular_file(cfg.start_state), bad_input,

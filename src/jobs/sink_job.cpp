@@ -233,8 +233,8 @@ sink_job_result run_sink_job(sink_job_options const& opt)
     // The rule of each pixel as an integer raster with category names (QGIS shows the legend).
     result.method_raster = io::class_raster_beside(opt.output, "method");
     io::write_class_raster(opt.output, 5, {{1, "stock_difference"}, {2, "gain_loss"}, {3, "conversion"}},
-                           {{1, "forest"}, {2, "wetland"}, {3, "settlement"}}, result.method_raster, "sink_method",
-                           "none");
+                           {{1, "forest"}, {2, "wetland"}, {3, "settlement"}}, result.method_raster,
+                           opt.output_options.cog, true, "sink_method", "none");
   }
   return result;
 }

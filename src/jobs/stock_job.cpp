@@ -390,7 +390,7 @@ stock_job_result run_stock_job(stock_job_options const& opt)
         groups[c.id] = models::group_name(c.group);
       }
       result.class_raster = io::class_raster_beside(opt.output);
-      io::write_class_raster(opt.output, int(b) + 1, names, groups, result.class_raster);
+      io::write_class_raster(opt.output, int(b) + 1, names, groups, result.class_raster, opt.output_options.cog);
     }
   result.grid = s.grid;
   result.provenance = r.output_options.metadata;

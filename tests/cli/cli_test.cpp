@@ -3,6 +3,8 @@
 
 #include <gdal_priv.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -373,4 +375,67 @@ TEST_F(Cli, AccountingBadInputExitsTwoNamingTheCulpritAndWritesNothing)
   refused("unknown_zone", "harvest = \"" + unknown + "\"\n", {unknown, "line 2", "zone 'nowhere'"});
   refused("negative", "harvest = \"" + negative + "\"\n", {negative, "line 2", "-5 is not a volume"});
   refused("not_a_state", "start_state = \"" + map + "\"\n", {map, "is not a carbon state"});
+}
+
+TEST_F(Cli, EveryRasterOfARunIsACogUnlessGTiffIsAsked)
+{
+  // GDAL's own check: a file the COG driver laid out reports LAYOUT=COG in IMAGE_STRUCTURE. Every
+  // raster of the sample run (600 x 600: overviews down to one block) is one, the class rasters
+  // included; --format GTiff and format = "GTiff" give plain tiled GeoTIFFs (internal overviews
+  // added afterwards), with the same pixels.
+  std::filesystem::path const samples = std::filesystem::path(SINKMAP_SOURCE_DIR) / "data-samples";
+  std::ifstream in(samples / "run-sample.toml");
+  std::string const original((std::istreambuf_iterator<char>(in)), {});
+  auto config = [&](std::string const& name, std::string const& extra) {
+    std::string text = std::regex_replace(original, std::regex("\"worldcover-n00e006-crop/"),
+                                          "\"" + (samples / "worldcover-n00e006-crop/").string());
+    text = std::regex_replace(text, std::regex("(^|\n)output = [^\n]*"), "$1" + extra + "output = \"" + tmp.file(name) + "\"");
+    std::string const toml = tmp.file(name + ".toml");
+    std::ofstream(toml) << text;
+    return toml;
+  };
+  auto rasters = [&](std::string const& name) {
+    std::vector<std::string> out;
+    for (auto const& e : std::filesystem::directory_iterator(tmp.file(name)))
+      if (e.path().extension() == ".tif") out.push_back(e.path().string());
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  auto layout = [](std::string const& f, int& overviews) {
+    GDALDatasetUniquePtr ds(GDALDataset::Open(f.c_str(), GDAL_OF_RASTER));
+    overviews = ds->GetRasterBand(1)->GetOverviewCount();
+    char const* l = ds->GetMetadataItem("LAYOUT", "IMAGE_STRUCTURE");
+    return std::string(l ? l : "");
+  };
+  auto const cog = run("run " + config("cog", "") + " -q");
+  ASSERT_EQ(cog.code, 0) << cog.output;
+  auto const cogs = rasters("cog");
+  ASSERT_GE(cogs.size(), 8u);
+  for (auto const& f : cogs) {
+    int overviews = 0;
+    EXPECT_EQ(layout(f, overviews), "COG") << f;
+    EXPECT_GE(overviews, 1) << f;
+  }
+  auto const flag = run("run " + config("flag", "") + " -q --format GTiff");
+  ASSERT_EQ(flag.code, 0) << flag.output;
+  auto const key = run("run " + config("key", "format = \"GTiff\"\n") + " -q");
+  ASSERT_EQ(key.code, 0) << key.output;
+  for (char const* name : {"flag", "key"}) {
+    auto const tiffs = rasters(name);
+    ASSERT_EQ(tiffs.size(), cogs.size()) << name;
+    for (std::size_t k = 0; k < tiffs.size(); ++k) {
+      int overviews = 0;
+      EXPECT_EQ(layout(tiffs[k], overviews), "") << tiffs[k];
+      auto const a = sinkmap::test::read_band(cogs[k], 1), b = sinkmap::test::read_band(tiffs[k], 1);
+      ASSERT_EQ(a.size(), b.size()) << tiffs[k];
+      for (std::size_t i = 0; i < a.size(); ++i)
+        ASSERT_TRUE(a[i] == b[i] || (std::isnan(a[i]) && std::isnan(b[i]))) << tiffs[k] << " pixel " << i;
+    }
+  }
+  auto const both = run("run " + config("both", "") + " -q --cog --format GTiff");
+  EXPECT_EQ(both.code, 2) << both.output;
+  EXPECT_NE(both.output.find("--format GTiff"), std::string::npos) << both.output;
+  auto const bad = run("run " + config("bad", "format = \"JPEG\"\n") + " -q");
+  EXPECT_EQ(bad.code, 2) << bad.output;
+  EXPECT_NE(bad.output.find("format"), std::string::npos) << bad.output;
 }

@@ -32,7 +32,7 @@ sink_inventories inventory_sinks(run_context const& ctx, accounted_years const& 
     std::string const where = "sink " + run_products::tag(y0) + "-" + run_products::tag(y1);
     std::string const map = accounted.options.flux_outputs[t];
     r.record.files.push_back(map);
-    if (cfg.overviews) io::add_overviews(map, "AVERAGE");
+    if (cfg.overviews && !ctx.output_options.cog) io::add_overviews(map, "AVERAGE");  // a COG has its own
     check_impossible_pixels(sums.categories[t]->impossible(), map);
     check_impossible_pixels(sums.transitions[t]->impossible(), map);
     auto ci = make_category_inventory(*sums.categories[t], *ctx.zones, ar.class_names, &ipcc_category_name);

@@ -26,9 +26,10 @@ stock_inventories inventory_stocks(run_context const& ctx, observed_years const&
     std::string const map = accounted.options.stock_outputs[k];
     r.record.files.push_back(map);
     std::string const classes = io::class_raster_beside(map);
-    io::write_class_raster(map, kernels::sb_class + 1, ar.class_names, ar.class_groups, classes);
+    io::write_class_raster(map, kernels::sb_class + 1, ar.class_names, ar.class_groups, classes,
+                           ctx.output_options.cog, cfg.overviews);
     r.record.add_with_sidecar(classes);
-    if (cfg.overviews) {
+    if (cfg.overviews && !ctx.output_options.cog) {  // a COG has its own
       io::add_overviews(map, "AVERAGE");
       io::add_overviews(classes, "MODE");
       io::add_overviews(observed.maps[k], "AVERAGE");

@@ -36,7 +36,7 @@ product_record stock_trend(run_context const& ctx, std::vector<std::string> cons
   };
   run_trend_job(to);
   r.files.push_back(to.output);
-  if (cfg.overviews) io::add_overviews(to.output, "AVERAGE");
+  if (cfg.overviews && !ctx.output_options.cog) io::add_overviews(to.output, "AVERAGE");  // a COG has its own
   check_impossible_pixels(trend_acc.impossible(), to.output);
   auto tinv = make_inventory(trend_acc.table(), *ctx.zones, false, {{1, "p<0.05"}, {2, "p>=0.05"}});
   tinv.trend = true;
