@@ -178,6 +178,19 @@ TEST(AccountingRun, WoodRemovalsFromStatisticsAreBookedWithTheModelsBcef)
   for (auto const& b : with["sinks"][0]["mass_balance"]) EXPECT_LE(b["relative_residual"].get<double>(), 1e-6);
   EXPECT_FALSE(with.contains("statistics_check"));  // Sao Tome lies outside the model's region
 
+  // Fuelwood removed as whole trees (FG_trees of Eq. 2.13) converts as roundwood does:
+  // 600 m3 of roundwood and 400 of fuelwood lose what 1000 m3 of roundwood lose.
+  std::ofstream(csv) << "zone,year,roundwood_m3,fuelwood_trees_m3\nwest,2017,600,400\n";
+  auto const fuel = manifest_of(run_series(tmp, "fuel", 2016, 2018, "harvest = \"" + csv + "\"\n"));
+  auto const& fw = fuel["sinks"][0]["wood_removals"];
+  ASSERT_EQ(fw.size(), 1u) << fuel["sinks"][0].dump();
+  EXPECT_EQ(fw[0]["roundwood_m3"].get<double>(), 600.0);
+  EXPECT_EQ(fw[0]["fuelwood_trees_m3"].get<double>(), 400.0);
+  EXPECT_NEAR(fw[0]["booked_m3"].get<double>(), 1000.0, 1e-3);
+  double const fuel_losses = fuel["sinks"][0]["losses_mgc_per_yr"].get<double>() -
+                             without["sinks"][0]["losses_mgc_per_yr"].get<double>();
+  EXPECT_NEAR(fuel_losses, removed_c, 1e-4 * removed_c);
+
   // Bad tables are refused before anything is written, naming the file and line.
   auto refused = [&](std::string const& body, std::string const& expect) {
     std::ofstream(csv) << body;
@@ -196,6 +209,8 @@ TEST(AccountingRun, WoodRemovalsFromStatisticsAreBookedWithTheModelsBcef)
   refused("zone,year,roundwood_m3\nwest,2017,5\nwest,2017,6\n", "line 3: zone 'west' year 2017 is given twice");
   refused("zone,year,volume\nwest,2017,5\n", "no column 'roundwood_m3'");
   refused("zone,year,roundwood_m3\nwest,20x7,5\n", "line 2 year");
+  refused("zone,year,fuelwood_trees_m3\nwest,2017,-1\n", "line 2: fuelwood_trees_m3 -1 is not a volume");
+  refused("zone,year,roundwood_m3,fuelwood_parts_m3\nwest,2017,5,5\n", "needs the basic wood density D");
 }
 
 TEST(AccountingRun, ForestBiomassDensityIsSetBesideTheProvincialInventory)

@@ -58,7 +58,10 @@ sink_inventories inventory_sinks(run_context const& ctx, accounted_years const& 
       for (std::size_t z = 0; z < zone_names.size(); ++z) {
         if (std::isnan(removals.m3_per_ha[z][y2]) && removals.m3[z][y2] == 0) continue;
         double const stat = removals.m3[z][y2], booked = sums.booked_m3[z][t].value();
-        wood.push_back({{"zone", zone_names[z]}, {"statistic_m3", stat}, {"booked_m3", booked},
+        // The statistic is roundwood (Eq. 2.12) plus fuelwood as whole trees (Eq. 2.13, FG_trees).
+        wood.push_back({{"zone", zone_names[z]}, {"statistic_m3", stat},
+                        {"roundwood_m3", stat - removals.fuelwood_m3[z][y2]},
+                        {"fuelwood_trees_m3", removals.fuelwood_m3[z][y2]}, {"booked_m3", booked},
                         {"not_booked_m3", stat - booked}});
         if (stat - booked > 1e-6 * stat + 1e-6)
           warnings.push_back(where + ": zone " + zone_names[z] + ": " + std::to_string(stat - booked) + " of " +
