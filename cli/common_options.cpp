@@ -167,6 +167,9 @@ void add_carbon_options(CLI::App& cmd, jobs::carbon_input_options& o, bool with_
 
 void add_band_options(CLI::App& cmd, io::scene_options& o)
 {
+  cmd.add_option("--stac", o.stac,
+                 "STAC items in place of SCENE: an ItemCollection or one Item per line (landsat-c2-l2, "
+                 "sentinel-2-l2a; hrefs local, relative or http(s) through /vsicurl/)");
   cmd.add_option("-b,--band", o.bands,
                  "band role: ROLE=N (band N of SCENE) or ROLE=FILE[:N] (repeatable). Roles: "
                  "coastal, blue, green, red, rededge1..3, nir, nir2, swir1, swir2");

@@ -51,7 +51,8 @@ void add_composite_command(CLI::App& app)
     "  sinkmap composite L2/LC08_*_2021* --from 2021-06-01 --to 2021-09-30 -o c2021.tif\n"
     "  sinkmap composite --scenes scenes.csv --clear 0,1 --scale 0.0001 --valid-range 0,1 \\\n"
     "      --method median -i NDVI -o c2010.tif\n"
-    "  sinkmap composite L2/* --grid EPSG:32650 --resolution 30 --resampling bilinear -o c.tif");
+    "  sinkmap composite L2/* --grid EPSG:32650 --resolution 30 --resampling bilinear -o c.tif\n"
+    "  sinkmap composite --stac items.json --from 2021-06-01 --to 2021-09-30 -o c2021.tif   (STAC items)");
   cmd->callback([args, cmd] {
     check_command_outputs(*cmd, {{args->job.output, "-o"}, {args->job.output + ".aux.xml", "-o (its GDAL sidecar)"}});
     args->job.indices = split_name_lists(args->index_lists, "-i");

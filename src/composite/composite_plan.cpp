@@ -99,12 +99,21 @@ std::vector<scene_record> products_of(composite_request const& r)
   auto const offsets = io::parse_role_values(r.scene_options.offsets, "--offset");
   auto const nodata = io::parse_role_values(r.scene_options.nodata, "--nodata");
   auto const mask_classes = sensors::parse_mask_spec(r.scene_options.mask);
+  // Products from SCENE paths, or STAC items (--stac) that describe the same products.
+  std::vector<std::pair<std::string, sensors::product>> products;
+  if (!r.scene_options.stac.empty()) {
+    for (auto& p : io::stac_products(r.scene_options)) products.emplace_back(p.metadata_file, std::move(p));
+  }
   for (auto const& path : r.scenes) {
     io::init_gdal();
     auto p = sensors::open_product(path, {r.scene_options.resolution});
     SINKMAP_EXPECTS(p.has_value(), bad_input,
                     "SCENE '" + path + "': not a Landsat Collection 2 Level-2 or Sentinel-2 L2A product "
                     "(plain rasters go in a --scenes list with their date)");
+    products.emplace_back(path, std::move(*p));
+  }
+  for (auto& [path, product] : products) {
+    auto* p = &product;
     scene_record s;
     s.where = p->metadata_file;
     s.date = p->date;
@@ -297,14 +306,15 @@ std::vector<std::string> expand_globs(std::vector<std::string> const& patterns)
 
 composite_plan plan_composite(composite_request const& r, int first_plane)
 {
-  SINKMAP_EXPECTS(r.scenes.empty() != r.scene_list.empty(), bad_input,
-                  r.scenes.empty() ? "no scenes: pass SCENE... (products) or --scenes LIST.csv"
-                                   : "give SCENE... or --scenes LIST.csv, not both");
+  int const sources = int(!r.scenes.empty()) + int(!r.scene_list.empty()) + int(!r.scene_options.stac.empty());
+  SINKMAP_EXPECTS(sources == 1, bad_input,
+                  sources == 0 ? "no scenes: pass SCENE... (products), --stac ITEMS.json or --scenes LIST.csv"
+                               : "give one of SCENE..., --stac ITEMS.json and --scenes LIST.csv");
   if (!r.from.empty()) day_of_year(r.from, "--from");
   if (!r.to.empty()) day_of_year(r.to, "--to");
   SINKMAP_EXPECTS(r.from.empty() || r.to.empty() || r.from <= r.to, bad_input,
                   "--from " + r.from + " is after --to " + r.to);
-  std::vector<scene_record> all = r.scenes.empty() ? list_of(r) : products_of(r);
+  std::vector<scene_record> all = r.scene_list.empty() ? products_of(r) : list_of(r);
   composite_plan plan;
   plan.scenes_total = int(all.size());
   std::vector<scene_record> s;

@@ -4,6 +4,7 @@
 #include "gdal/gdal_session.hpp"
 #include "io/target_grid.hpp"
 #include "sensors/band_role_names.hpp"
+#include "sensors/stac_items.hpp"
 
 #include <gdal_utils.h>
 #include <ogr_spatialref.h>
@@ -435,11 +436,27 @@ scene open_scene_on_grid(std::vector<std::string> const& paths, std::vector<sens
 
 }  // namespace
 
+std::vector<sensors::product> stac_products(scene_options const& opt)
+{
+  return sensors::read_stac_items(opt.stac, {opt.resolution, !opt.scales.empty()});
+}
+
 scene open_scene(std::vector<std::string> const& paths, scene_options const& opt)
 {
   init_gdal();
   sensors::product_options const po{opt.resolution};
   std::vector<sensors::product> products;
+  if (!opt.stac.empty()) {
+    // STAC items in place of SCENE: one date's items, mosaicked as products of that date are.
+    SINKMAP_EXPECTS(paths.empty(), bad_input, "--stac: give SCENE or --stac, not both");
+    products = stac_products(opt);
+    for (auto const& p : products)
+      SINKMAP_EXPECTS(p.date == products.front().date, bad_input,
+                      "--stac " + opt.stac + ": items of " + products.front().date + " and " + p.date +
+                        " (" + p.metadata_file + "); a scene is one date: use composite for many");
+    if (opt.grid.active()) return open_scene_on_grid({}, products, opt);
+    return open_scene_from_product(products.size() == 1 ? products.front() : mosaic_products(products), opt);
+  }
   for (auto const& p : paths)
     if (auto prod = sensors::open_product(p, po)) products.push_back(*prod);
   SINKMAP_EXPECTS(products.empty() || products.size() == paths.size(), bad_input,

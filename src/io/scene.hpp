@@ -44,6 +44,7 @@ struct scene_options {
   std::string mask = "default";      ///< --mask: quality classes to mask in products
   int resolution = 0;                ///< --resolution: Sentinel-2 output grid (m)
   grid_spec grid;                    ///< --grid ...: warp every input onto one target grid
+  std::string stac;                  ///< --stac ITEMS.json: STAC items in place of SCENE paths
 };
 
 /// A quality plane read with the bands: pixels it flags become nodata in every output.
@@ -85,6 +86,9 @@ struct scene {
 /// bad_input naming the file, field or option at fault, and both files when grids or CRS differ.
 scene open_scene(std::vector<std::string> const& paths, scene_options const& opt);
 scene open_scene(std::string const& path, scene_options const& opt);
+
+/// The products of `opt.stac` (sensors/stac_items.hpp), with --resolution and --scale applied.
+std::vector<sensors::product> stac_products(scene_options const& opt);
 
 /// Drops the bound roles a run does not read (so each input band is read once, and only if
 /// needed), and re-derives the read type.

@@ -66,6 +66,8 @@ run_year read_year(config_table& y, run_config const& c, std::string const& defa
   out.year = int(*year);
   out.scenes = y.paths("scene");
   auto& so = out.scene_options;
+  so.stac = y.path("stac");  // STAC items: one date's scene, or a composite's (season, composite)
+  if (!so.stac.empty() && !out.scenes.empty()) y.fail(y.node().get("stac"), "stac", "give scene or stac, not both");
   so.bands = y.strings("bands");
   so.scales = y.strings("scale");
   so.offsets = y.strings("offset");
@@ -87,8 +89,11 @@ run_year read_year(config_table& y, run_config const& c, std::string const& defa
   auto const valid = y.numbers("valid_range", 2, -1e6, 1e6);
   auto const roles = y.strings("roles");
   out.keep_composite = y.boolean("keep_composite").value_or(false);
-  if (!products.empty() || !list.empty()) {
-    if (!products.empty() && !list.empty()) y.fail(y.node().get("scene_list"), "scene_list", "give scenes or scene_list, not both");
+  bool const stac_composite = !so.stac.empty() && (y.has("season") || y.has("composite"));
+  if (!products.empty() || !list.empty() || stac_composite) {
+    if (int(!products.empty()) + int(!list.empty()) + int(!so.stac.empty()) > 1)
+      y.fail(y.node().get(so.stac.empty() ? "scene_list" : "stac"), so.stac.empty() ? "scene_list" : "stac",
+             "give one of scenes, scene_list and stac");
     if (!out.scenes.empty()) y.fail(y.node().get("scene"), "scene", "give scene (one date) or scenes / scene_list (a composite), not both");
     composite::composite_request r;
     r.scenes = composite::expand_globs(products);
@@ -123,15 +128,15 @@ run_year read_year(config_table& y, run_config const& c, std::string const& defa
     out.composite = r;
   } else {
     for (auto const* k : {"season", "composite", "clear", "valid_range", "roles", "keep_composite"})
-      if (y.has(k)) y.fail(y.node().get(k), k, "applies to composites: give scenes or scene_list");
+      if (y.has(k)) y.fail(y.node().get(k), k, "applies to composites: give scenes, scene_list or stac");
   }
   out.landcover = y.path("landcover");
   out.crosswalk = y.text("crosswalk") ? crosswalk_name_or_path(*y.text("crosswalk"), y.dir()) : default_crosswalk;
   out.forest_type = y.path("forest_type");
   out.forest_age = y.path("forest_age");
-  if (out.scenes.empty() && !out.composite && out.landcover.empty())
+  if (out.scenes.empty() && so.stac.empty() && !out.composite && out.landcover.empty())
     y.fail(&y.node(), "scene", "year " + std::to_string(out.year) +
-                                 " has no scene, scenes, scene_list or landcover");
+                                 " has no scene, scenes, scene_list, stac or landcover");
   y.finish();
   (void)number_list;
   return out;

@@ -189,7 +189,8 @@ stock_job_result run_stock_job(stock_job_options const& opt)
   SINKMAP_EXPECTS(!opt.output.empty() || opt.observer, bad_input, "no output given: pass -o OUT.tif");
   if (!opt.lulc.empty()) return run_invest(opt);
   auto const& co = opt.carbon;
-  bool const landcover_only = opt.scenes.empty() && opt.scene_options.bands.empty() && !opt.composite;
+  bool const landcover_only =
+    opt.scenes.empty() && opt.scene_options.bands.empty() && opt.scene_options.stac.empty() && !opt.composite;
   SINKMAP_EXPECTS(!landcover_only || !co.landcover.empty(), bad_input,
                   "no scene given: pass SCENE, or --landcover alone for a Tier 1 map, or --lulc "
                   "LULC.tif --pools POOLS.csv");

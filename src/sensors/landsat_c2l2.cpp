@@ -49,6 +49,24 @@ std::string existing_file(fs::path const& dir, std::string const& name, std::str
 
 }  // namespace
 
+quality_layer landsat_qa_pixel(std::string const& file)
+{
+  return {"QA_PIXEL",
+          file,
+          false,
+          {{"fill", 1u << 0},
+           {"dilated", 1u << 1},
+           {"cirrus", 1u << 2},
+           {"cloud", 1u << 3},
+           {"shadow", 1u << 4},
+           {"snow", 1u << 5}}};
+}
+
+quality_layer landsat_qa_radsat(std::string const& file, std::uint32_t saturated_bits)
+{
+  return {"QA_RADSAT", file, false, {{"saturated", saturated_bits}}};
+}
+
 std::optional<product> open_landsat_c2l2(std::string const& path)
 {
   auto const mtl_path = find_mtl(path);
@@ -83,22 +101,11 @@ std::optional<product> open_landsat_c2l2(std::string const& path)
     radsat_bits |= 1u << (n - 1);  // QA_RADSAT bit n-1: band n saturated
   }
 
-  quality_layer qa{"QA_PIXEL",
-                   existing_file(dir, m.text("PRODUCT_CONTENTS.FILE_NAME_QUALITY_L1_PIXEL"),
-                                 "PRODUCT_CONTENTS.FILE_NAME_QUALITY_L1_PIXEL", *mtl_path),
-                   false,
-                   {{"fill", 1u << 0},
-                    {"dilated", 1u << 1},
-                    {"cirrus", 1u << 2},
-                    {"cloud", 1u << 3},
-                    {"shadow", 1u << 4},
-                    {"snow", 1u << 5}}};
-  p.quality.push_back(qa);
+  p.quality.push_back(landsat_qa_pixel(existing_file(dir, m.text("PRODUCT_CONTENTS.FILE_NAME_QUALITY_L1_PIXEL"),
+                                                    "PRODUCT_CONTENTS.FILE_NAME_QUALITY_L1_PIXEL", *mtl_path)));
   std::string const radsat_field = "PRODUCT_CONTENTS.FILE_NAME_QUALITY_L1_RADIOMETRIC_SATURATION";
-  p.quality.push_back({"QA_RADSAT",
-                       existing_file(dir, m.text(radsat_field), radsat_field, *mtl_path),
-                       false,
-                       {{"saturated", radsat_bits}}});
+  p.quality.push_back(
+    landsat_qa_radsat(existing_file(dir, m.text(radsat_field), radsat_field, *mtl_path), radsat_bits));
   return p;
 }
 

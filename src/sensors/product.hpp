@@ -65,6 +65,17 @@ std::string mask_class_names();
 /// Returns the class names to mask; an empty list masks nothing.
 std::vector<std::string> parse_mask_spec(std::string const& spec);
 
+/// A band read at another resolution (metres): a VRT in GDAL's in-memory file system that
+/// resamples on the fly (average when coarsening, bilinear when refining, nearest for classes).
+std::string resampled_band(std::string const& src, int from, int to, bool classes);
+
+/// The quality layers and the classes they mask, shared by the product readers and STAC items:
+/// Landsat C2 QA_PIXEL (bits), QA_RADSAT (`saturated_bits`: bit n-1 for band n) and the
+/// Sentinel-2 scene classification (class values).
+quality_layer landsat_qa_pixel(std::string const& file);
+quality_layer landsat_qa_radsat(std::string const& file, std::uint32_t saturated_bits);
+quality_layer sentinel2_scl(std::string const& file);
+
 // Readers (product.cpp dispatches to them).
 std::optional<product> open_landsat_c2l2(std::string const& path);
 std::optional<product> open_sentinel2_l2a(std::string const& path, product_options const& opt);

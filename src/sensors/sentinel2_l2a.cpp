@@ -82,9 +82,30 @@ s2_band const s2_bands[] = {
 
 int const resolutions[] = {10, 20, 60};
 
+
+}  // namespace
+
 // A band read at another resolution: a VRT in GDAL's in-memory file system that resamples on
 // the fly (average when coarsening, bilinear when refining, nearest for classes).
-std::string resampled(std::string const& src, int from, int to, bool classes)
+quality_layer sentinel2_scl(std::string const& file)
+{
+  auto const cls = [](std::initializer_list<int> v) {
+    std::uint32_t bits = 0;
+    for (int c : v) bits |= 1u << c;
+    return bits;
+  };
+  return {"SCL",
+          file,
+          true,
+          {{"fill", cls({0})},
+           {"saturated", cls({1})},
+           {"shadow", cls({3})},
+           {"cloud", cls({8, 9})},
+           {"cirrus", cls({10})},
+           {"snow", cls({11})}}};
+}
+
+std::string resampled_band(std::string const& src, int from, int to, bool classes)
 {
   std::string const dst =
     io::vsimem_vrt_path("s2_" + fs::path(src).stem().string() + "_" + std::to_string(to) + "m");
@@ -100,8 +121,6 @@ std::string resampled(std::string const& src, int from, int to, bool classes)
   GDALClose(out);
   return dst;
 }
-
-}  // namespace
 
 std::optional<product> open_sentinel2_l2a(std::string const& path, product_options const& opt)
 {
@@ -184,7 +203,7 @@ std::optional<product> open_sentinel2_l2a(std::string const& path, product_optio
     p.notes.push_back(band + " is not present at " + std::to_string(target) + " m: resampled from " +
                       std::to_string(from) + " m (" +
                       (classes ? "nearest" : (target > from ? "average" : "bilinear")) + ")");
-    return resampled(it->second.begin()->second, from, target, classes);
+    return resampled_band(it->second.begin()->second, from, target, classes);
   };
 
   for (auto const& b : s2_bands) {
@@ -216,20 +235,7 @@ std::optional<product> open_sentinel2_l2a(std::string const& path, product_optio
                   "Sentinel-2 product '" + path + "': no band file found under GRANULE/*/IMG_DATA");
 
   if (auto scl = pick("SCL", true)) {
-    auto const cls = [](std::initializer_list<int> v) {
-      std::uint32_t bits = 0;
-      for (int c : v) bits |= 1u << c;
-      return bits;
-    };
-    p.quality.push_back({"SCL",
-                         *scl,
-                         true,
-                         {{"fill", cls({0})},
-                          {"saturated", cls({1})},
-                          {"shadow", cls({3})},
-                          {"cloud", cls({8, 9})},
-                          {"cirrus", cls({10})},
-                          {"snow", cls({11})}}});
+    p.quality.push_back(sentinel2_scl(*scl));
   } else {
     p.notes.push_back("SCL is absent: no cloud masking");
   }
