@@ -190,6 +190,44 @@ accounting_mc_totals run_accounting_montecarlo(accounting_job_options const& opt
     return t;
   };
   for (int y = 0; y < Y; ++y) out.stocks.push_back(totals(y, 1, false));
+  // The whole series per iteration: each zone's total stock per map (all classes), then its
+  // mean annual change and its least-squares trend against the year.
+  if (Y >= 2) {
+    std::map<std::string, std::vector<std::vector<__int128>>> stock;  // zone -> [map][iteration]
+    for (auto const& [key, c] : acc) {
+      auto const [zone, cls, slot] = key;
+      if (slot >= Y) continue;
+      for (std::string const z : {zones.name(zone), std::string("*")}) {
+        auto& v = stock[z];
+        if (v.empty()) v.assign(std::size_t(Y), std::vector<__int128>(std::size_t(n), 0));
+        for (int s = 0; s < n; ++s) v[std::size_t(slot)][std::size_t(s)] += c.sum[std::size_t(s)];
+      }
+    }
+    auto const& yrs = opt.years;
+    double const span = double(yrs.back() - yrs.front());
+    double ybar = 0;
+    for (int y : yrs) ybar += y;
+    ybar /= double(Y);
+    double sxx = 0;
+    for (int y : yrs) sxx += (y - ybar) * (y - ybar);
+    for (auto const& [z, v] : stock) {
+      std::vector<double> change(static_cast<std::size_t>(n)), slope(static_cast<std::size_t>(n));
+      for (int it = 0; it < n; ++it) {
+        auto at = [&](int y) { return double(v[std::size_t(y)][std::size_t(it)]) / k::mc_fixed_scale; };
+        change[std::size_t(it)] = (at(Y - 1) - at(0)) / span;
+        double sxy = 0;
+        for (int y = 0; y < Y; ++y) sxy += (yrs[std::size_t(y)] - ybar) * at(y);
+        slope[std::size_t(it)] = sxy / sxx;
+      }
+      series_interval s;
+      s.zone = z;
+      s.from = yrs.front();
+      s.to = yrs.back();
+      s.mean_annual_sink = uncertainty::summarize(std::move(change));
+      if (Y >= 3) s.stock_trend = uncertainty::summarize(std::move(slope));
+      out.series.push_back(s);
+    }
+  }
   for (int t = 0; t < T; ++t) out.sinks.push_back(totals(Y + 3 * t, 3, true));
   int independent = 0, joint = 0;
   for (auto const& par : a.in.model.parameters)

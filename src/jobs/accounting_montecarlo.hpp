@@ -8,13 +8,26 @@
 #include "jobs/accounting_job.hpp"
 #include "jobs/montecarlo_job.hpp"
 
+#include <optional>
+#include <string>
 #include <vector>
 
 namespace sinkmap::jobs {
 
+/// A zone's stock over the whole series, per iteration then summarised: the mean annual sink
+/// (last stock - first stock) / years, and (3 or more maps) the least-squares slope of its
+/// total stock against the year, both Mg C / yr, positive = uptake.
+struct series_interval {
+  std::string zone;  ///< "*": the whole map
+  int from = 0, to = 0;
+  uncertainty::mc_summary mean_annual_sink;
+  std::optional<uncertainty::mc_summary> stock_trend;
+};
+
 struct accounting_mc_totals {
   std::vector<uncertainty::mc_totals> stocks;  ///< per map (rows: zone x confirmed class)
   std::vector<uncertainty::mc_totals> sinks;   ///< per interval: net, gains, losses
+  std::vector<series_interval> series;         ///< per zone and "*", over the maps' years
   std::vector<std::string> notes, warnings;
 };
 

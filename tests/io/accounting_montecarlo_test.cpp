@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <ogr_spatialref.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -150,6 +151,23 @@ TEST(AccountingMonteCarlo, AGrowthErrorAccumulatesOverTheYearsAndTheMeansAddUp)
     double const step = whole(t.stocks[std::size_t(y)]).mean - whole(t.stocks[std::size_t(y - 1)]).mean;
     EXPECT_NEAR(step, whole(t.sinks[std::size_t(y - 1)]).mean, 1e-6 * whole(t.stocks[std::size_t(y)]).mean) << y;
   }
+  // The whole series: each iteration's stock rises by area x G x 0.6 a year, so its mean annual
+  // sink and its least-squares stock trend are both area x G x 0.6: mean area x 1.2, SD area x 0.3,
+  // the same in every iteration's two estimates (to rounding).
+  ASSERT_FALSE(t.series.empty());
+  auto const& all = *std::find_if(t.series.begin(), t.series.end(), [](auto const& x) { return x.zone == "*"; });
+  EXPECT_EQ(all.from, 2020);
+  EXPECT_EQ(all.to, 2023);
+  EXPECT_NEAR(all.mean_annual_sink.mean, area * 1.2, 0.02 * area * 1.2);
+  EXPECT_NEAR(all.mean_annual_sink.sd, area * 0.3, 0.04 * area * 0.3);
+  ASSERT_TRUE(all.stock_trend.has_value());
+  EXPECT_NEAR(all.stock_trend->mean, all.mean_annual_sink.mean, 1e-6 * all.mean_annual_sink.mean);
+  EXPECT_NEAR(all.stock_trend->sd, all.mean_annual_sink.sd, 1e-5 * all.mean_annual_sink.sd);
+  // The series sink equals the mean of the interval sinks here (one-year intervals).
+  double mean_of_sinks = 0;
+  for (auto const& k : t.sinks) mean_of_sinks += whole(k).mean / double(t.sinks.size());
+  EXPECT_NEAR(all.mean_annual_sink.mean, mean_of_sinks, 1e-6 * mean_of_sinks);
+
   // Exact fixed-point sums: small tiles and two threads give the same digits.
   auto const a = s.run(200), b = s.run(200, 8, 2);
   for (std::size_t y = 0; y < a.stocks.size(); ++y) {

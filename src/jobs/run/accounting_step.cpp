@@ -139,6 +139,19 @@ accounted_years account_years(run_context const& ctx, observed_years const& obse
                                      {"seconds", r.result.stream.seconds},
                                      {"rules", "IPCC 2006 Vol. 4 Ch. 2 (kernels/accounting_stage.hpp, README 'Carbon accounting')"}};
   r.record.files.push_back(ao.state_output);
+  if (r.trajectories && !r.trajectories->series.empty()) {
+    // The whole series' intervals (IPCC 2006 Vol. 1 Ch. 3 Approach 2 on the trend): the same
+    // draws for every year, so the mean annual sink and the stock trend are per-iteration
+    // quantities with their own 95 % intervals.
+    nlohmann::json series = nlohmann::json::array();
+    for (auto const& s : r.trajectories->series) {
+      nlohmann::json e = {{"zone", s.zone}, {"from", s.from}, {"to", s.to},
+                          {"mean_annual_sink_mgc_per_yr", summary_json(s.mean_annual_sink)}};
+      if (s.stock_trend) e["stock_trend_mgc_per_yr"] = summary_json(*s.stock_trend);
+      series.push_back(e);
+    }
+    r.record.manifest["series_uncertainty"] = series;
+  }
   if (ctx.model.statistics) {
     auto const check = check_against_statistics(*ctx.model.statistics, *r.sums, ctx.products.years, intervals);
     r.record.manifest["statistics_check"] = check.manifest;
