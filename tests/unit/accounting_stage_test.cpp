@@ -174,6 +174,22 @@ TEST(Accounting, DisturbanceInsideForestLosesFdAndRegrowsAtTheYoungRate)
   EXPECT_EQ(r.stock(3, sb_age, 0), 3.0f);
 }
 
+TEST(Accounting, AStandCrossingTheAgeBoundaryTakesTheOldRateFromTheNextYear)
+{
+  // Stand age 18 at the first map, boundary 20 (young <= 20 < old): the young G_W 10 (5 + 1 Mg
+  // C/yr) books the years the stand starts at 18, 19 and 20; from 21 the old G_W 2 (1 + 0.2).
+  auto s = start_as(forest, 100, {forest, forest, forest, forest, forest});
+  s.age = 18;
+  auto const o = run_one(s);
+  auto const r = o.r();
+  double const expected[] = {6.0, 6.0, 6.0, 1.2, 1.2};
+  for (int y = 1; y <= 5; ++y) {
+    EXPECT_NEAR(r.flux(y, fb_net, 0), expected[y - 1], tol) << y;
+    EXPECT_EQ(r.stock(y, sb_age, 0), float(18 + y)) << y;
+  }
+  EXPECT_NEAR(r.stock(5, sb_c_above, 0), 50 + 3 * 5 + 2 * 1, tol);
+}
+
 TEST(Accounting, AfforestationStartsFromZeroAndFillsDomAndSoilOverTheTransition)
 {
   auto const o = run_one(start_as(cropland, 0, {forest, forest, forest}));
