@@ -13,7 +13,8 @@ scripts/build.sh
 if [[ "${SINKMAP_SKIP_SANITIZE:-0}" != 1 ]]; then
   CC=clang CXX=clang++ cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g" -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" \
-    -DSINKMAP_ENABLE_CUDA=OFF -DSINKMAP_BUILD_BENCH=OFF -DSINKMAP_SANITIZE=ON -DSINKMAP_BUILD_FUZZ=ON
+    -DSINKMAP_ENABLE_CUDA=OFF -DSINKMAP_BUILD_BENCH=OFF -DSINKMAP_SANITIZE=ON -DSINKMAP_BUILD_FUZZ=ON \
+    -DSINKMAP_PYTHON=OFF  # an ASan module cannot load into the plain interpreter
   cmake --build build-sanitize -j"$(nproc)"
   (cd build-sanitize && ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
      ctest --output-on-failure -j"$(nproc)")

@@ -385,8 +385,8 @@ accounting_job_result run_accounting_job(accounting_job_options const& opt)
                              "consecutive maps that showed the pending class",
                              "NBR of the last map that had one (for the next disturbance test)",
                              "depth of the soil pool (cm)",
-                             "net annual volume increment of the forest inventory stand that drives the pixel's growth "
-                             "(NaN: the class's IPCC growth rate)"};
+                             ("net annual volume increment of the forest inventory stand that drives the pixel's growth "
+                              "(NaN: the class's IPCC growth rate)")};
     static_assert(std::size(units) == k::state_bands && std::size(meaning) == k::state_bands, "a state band without its unit or meaning");
     for (int b = 0; b < k::state_bands; ++b)
       o.bands.push_back(band(names[std::size_t(b)], units[b], meaning[b], layout.state(static_cast<k::state_band>(b))));

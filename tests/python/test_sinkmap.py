@@ -1,0 +1,113 @@
+"""The Python module against the command line: the same functors give the same numbers, bad
+arrays raise ValueError naming the argument, and run() returns the run's manifest."""
+
+import json
+import os
+import pathlib
+import re
+import subprocess
+
+import numpy as np
+import pytest
+from osgeo import gdal
+
+import sinkmap
+
+EXE = os.environ["SINKMAP_EXE"]
+SOURCE = pathlib.Path(os.environ["SINKMAP_SOURCE_DIR"])
+gdal.UseExceptions()
+
+
+def write_scene(path, bands):
+    h, w = bands[0].shape
+    ds = gdal.GetDriverByName("GTiff").Create(str(path), w, h, len(bands), gdal.GDT_Float32)
+    ds.SetGeoTransform([500000, 30, 0, 4000000, 0, -30])
+    for k, b in enumerate(bands):
+        ds.GetRasterBand(k + 1).WriteArray(b)
+    ds = None
+
+
+def read(path, band=1):
+    ds = gdal.Open(str(path))
+    return ds.GetRasterBand(band).ReadAsArray()
+
+
+def same(a, b):
+    return a.shape == b.shape and bool(np.all((a == b) | (np.isnan(a) & np.isnan(b))))
+
+
+@pytest.fixture
+def reflectance():
+    rng = np.random.default_rng(7)
+    red = rng.uniform(0.0, 0.3, (67, 91)).astype(np.float32)
+    nir = rng.uniform(0.0, 0.6, (67, 91)).astype(np.float32)
+    swir2 = rng.uniform(0.0, 0.4, (67, 91)).astype(np.float32)
+    red[3, 4] = np.nan  # nodata
+    nir[5, 6] = 0.0
+    red[5, 6] = 0.0     # 0 / 0: NaN, not inf
+    return red, nir, swir2
+
+
+def test_index_equals_the_cli(tmp_path, reflectance):
+    red, nir, swir2 = reflectance
+    scene = tmp_path / "scene.tif"
+    write_scene(scene, [red, nir, swir2])
+    out = tmp_path / "cli.tif"
+    subprocess.run([EXE, "index", str(scene), "--band", "red=1", "--band", "nir=2", "--band", "swir2=3",
+                    "-i", "NDVI,NBR", "-q", "-o", str(out)], check=True)
+    ndvi = sinkmap.index("NDVI", red=red, nir=nir)
+    nbr = sinkmap.index("NBR", nir=nir, swir2=swir2)
+    assert ndvi.dtype == np.float32 and ndvi.shape == red.shape
+    assert same(ndvi, read(out, 1))
+    assert same(nbr, read(out, 2))
+    assert np.isnan(ndvi[3, 4]) and np.isnan(ndvi[5, 6])
+    # An independent NumPy NDVI, to float rounding.
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ref = (nir.astype(np.float64) - red) / (nir.astype(np.float64) + red)
+    ok = np.isfinite(ref)
+    assert np.allclose(ndvi[ok], ref[ok], rtol=1e-6, atol=1e-7)
+    # float64 input gives the same as float32 of the same values
+    assert same(sinkmap.index("NDVI", red=red.astype(np.float64), nir=nir.astype(np.float64)), ndvi)
+
+
+def test_bad_arrays_raise_value_error_naming_the_argument(reflectance):
+    red, nir, _ = reflectance
+    with pytest.raises(ValueError, match="nir: shape"):
+        sinkmap.index("NDVI", red=red, nir=nir[:, :-1])
+    with pytest.raises(ValueError, match="red: dtype int16"):
+        sinkmap.index("NDVI", red=red.astype(np.int16), nir=nir)
+    with pytest.raises(ValueError, match="NOPE"):
+        sinkmap.index("NOPE", red=red, nir=nir)
+    with pytest.raises(ValueError, match="nir: NDVI needs this band"):
+        sinkmap.index("NDVI", red=red)
+    with pytest.raises(ValueError, match="infrared: not a band role"):
+        sinkmap.index("NDVI", red=red, infrared=nir)
+    with pytest.raises(ValueError, match="red: expected a NumPy array"):
+        sinkmap.index("NDVI", red=[0.1, 0.2], nir=nir)
+    assert "NDVI" in sinkmap.index_names()
+
+
+def test_run_returns_the_manifest(tmp_path):
+    samples = SOURCE / "data-samples"
+    text = (samples / "run-sample.toml").read_text()
+    text = text.replace('"worldcover-n00e006-crop/', '"' + str(samples / "worldcover-n00e006-crop") + "/")
+    text = re.sub(r'(^|\n)output = [^\n]*', '\\1output = "' + str(tmp_path / "out") + '"', text)
+    config = tmp_path / "run.toml"
+    config.write_text(text)
+    manifest = sinkmap.run(config)
+    assert manifest == json.loads((tmp_path / "out" / "run.json").read_text())
+    assert [y["year"] for y in manifest["years"]] == [2020, 2021]
+    with pytest.raises(ValueError, match="no file"):
+        sinkmap.run(tmp_path / "missing.toml")
+
+
+def test_open_cube(tmp_path):
+    pytest.importorskip("xarray")
+    samples = SOURCE / "data-samples"
+    text = (samples / "run-sample.toml").read_text()
+    text = text.replace('"worldcover-n00e006-crop/', '"' + str(samples / "worldcover-n00e006-crop") + "/")
+    text = re.sub(r'(^|\n)output = [^\n]*', '\\1output = "' + str(tmp_path / "out") + '"', text)
+    (tmp_path / "run.toml").write_text(text)
+    manifest = sinkmap.run(tmp_path / "run.toml")
+    cube = sinkmap.open_cube(manifest["cube"])
+    assert "c_total" in cube
