@@ -2,18 +2,23 @@
 // per-pixel functors the CLI streams (kernels/), and `run` on a config. The GIL is released while
 // computing; sinkmap's bad_input becomes ValueError (naming the argument), a run failure
 // RuntimeError. python/sinkmap/__init__.py adds open_cube (xarray) on top.
+#include "composite/composite_plan.hpp"
 #include "core/error.hpp"
 #include "indices/index_request.hpp"
 #include "jobs/run_config.hpp"
 #include "jobs/run_job.hpp"
 #include "sensors/band_role_names.hpp"
+#include "sinkmap/kernels/composite_stage.hpp"
 #include "sinkmap/kernels/index_stage.hpp"
 
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <fstream>
+#include <numeric>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -96,6 +101,83 @@ py::array_t<float> spectral_index(std::string const& name, py::kwargs const& rol
   return out;
 }
 
+/// sinkmap.composite(stack, dates, roles, method, valid_range): the clear-sky composite of a
+/// (observation, role, y, x) reflectance stack, NaN where an observation is not clear; returns
+/// {role: array, "clear_count": array, "doy": array (medoid, max-ndvi)}. The CLI's
+/// composite_stage functor; observations ordered by date as the CLI orders them (ties: given
+/// order).
+py::dict clear_sky_composite(py::handle const& stack_obj, std::vector<std::string> const& dates,
+                   std::vector<std::string> const& role_names, std::string const& method,
+                   std::optional<std::pair<double, double>> const& valid_range)
+{
+  auto const stack = floats(stack_obj, "stack");
+  SINKMAP_EXPECTS(stack.ndim() == 4, bad_input,
+                  "stack: shape " + shape_text(shape_of(stack)) + " is not (observation, role, y, x)");
+  auto const n_obs = std::size_t(stack.shape(0)), n_roles = std::size_t(stack.shape(1));
+  SINKMAP_EXPECTS(dates.size() == n_obs, bad_input,
+                  "dates: " + std::to_string(dates.size()) + " dates for " + std::to_string(n_obs) + " observations");
+  SINKMAP_EXPECTS(role_names.size() == n_roles, bad_input,
+                  "roles: " + std::to_string(role_names.size()) + " names for " + std::to_string(n_roles) +
+                    " bands of the stack");
+  SINKMAP_EXPECTS(n_roles >= 1 && n_roles <= std::size_t(kernels::max_composite_roles), bad_input,
+                  "roles: a composite takes 1 to " + std::to_string(kernels::max_composite_roles) + " roles");
+  kernels::composite_stage_params sp;
+  auto& p = sp.comp;
+  p.method = composite::parse_method(method);
+  p.n_roles = int(n_roles);
+  for (std::size_t r = 0; r < n_roles; ++r) {
+    auto const role = sensors::parse_role(role_names[r]);
+    SINKMAP_EXPECTS(role.has_value(), bad_input,
+                    "roles: '" + role_names[r] + "' is not a band role (" + sensors::role_name_list() + ")");
+    p.roles[r] = *role;
+    if (*role == kernels::band_role::red) p.red_slot = int(r);
+    if (*role == kernels::band_role::nir) p.nir_slot = int(r);
+    p.decode[0][r] = kernels::input_decode{};  // reflectance as given, NaN = not observed
+  }
+  SINKMAP_EXPECTS(p.method != kernels::composite_method::max_ndvi || (p.red_slot >= 0 && p.nir_slot >= 0),
+                  bad_input, "method: max-ndvi needs red and nir among the roles");
+  if (valid_range) {
+    p.valid_min = float(valid_range->first);
+    p.valid_max = float(valid_range->second);
+  }
+  std::vector<int> doy(n_obs);
+  for (std::size_t k = 0; k < n_obs; ++k) doy[k] = composite::day_of_year(dates[k], "dates[" + std::to_string(k) + "]");
+  std::vector<std::size_t> order(n_obs);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return dates[a] < dates[b]; });
+  std::vector<kernels::observation> obs(n_obs);
+  for (std::size_t k = 0; k < n_obs; ++k) {
+    obs[k].first_plane = int(order[k] * n_roles);  // the stack's planes: observation-major
+    obs[k].doy = doy[order[k]];
+  }
+  p.n_obs = int(n_obs);
+  p.obs = obs.data();
+  sp.with_doy = p.method != kernels::composite_method::median ? 1 : 0;
+  std::size_t const h = std::size_t(stack.shape(2)), w = std::size_t(stack.shape(3)), n = h * w;
+  int const outputs = kernels::composite_output_count(sp);
+  std::vector<float> out(std::size_t(outputs) * n);
+  {
+    float const* in = stack.data();
+    py::gil_scoped_release release;
+    std::vector<float> workspace(n_obs * std::size_t(kernels::composite_workspace_columns(p)));
+    p.workspace = workspace.data();
+    p.workspace_per_pixel = 0;  // one pixel's buffer, reused pixel after pixel (the CPU form)
+    kernels::composite_stage<float> const stage{sp, in, out.data(), n};
+    for (std::size_t i = 0; i < n; ++i) stage(i);
+  }
+  py::dict result;
+  auto plane = [&](int k) {
+    py::array_t<float> a({py::ssize_t(h), py::ssize_t(w)});
+    std::copy(out.begin() + std::ptrdiff_t(std::size_t(k) * n), out.begin() + std::ptrdiff_t(std::size_t(k + 1) * n),
+              a.mutable_data());
+    return a;
+  };
+  for (std::size_t r = 0; r < n_roles; ++r) result[py::str(role_names[r])] = plane(int(r));
+  result["clear_count"] = plane(int(n_roles));
+  if (sp.with_doy) result["doy"] = plane(int(n_roles) + 1);
+  return result;
+}
+
 /// sinkmap.run(config): `sinkmap run CONFIG`, quietly; returns run.json's text (the Python side
 /// parses it into a dict).
 std::string run_config_file(std::string const& config)
@@ -124,6 +206,11 @@ PYBIND11_MODULE(_sinkmap, m)
   m.def("index", &spectral_index, py::arg("name"),
         "index(name, **roles) -> float32 array: a spectral index (models/spectral_indices.json) of "
         "reflectance arrays given by band role (red=..., nir=...); NaN in, NaN out.");
+  m.def("composite", &clear_sky_composite, py::arg("stack"), py::arg("dates"), py::arg("roles"),
+        py::arg("method") = "medoid", py::arg("valid_range") = py::none(),
+        "composite(stack, dates, roles, method='medoid', valid_range=None) -> dict: the clear-sky "
+        "composite (medoid, median or max-ndvi) of a (observation, role, y, x) float stack, NaN = not "
+        "clear; {role: array, 'clear_count': array, 'doy': array}.");
   m.def("run", &run_config_file, py::arg("config"), "run(config) -> str: `sinkmap run CONFIG`; returns run.json's text.");
   m.def("index_names", [] {
     std::vector<std::string> names;

@@ -111,3 +111,37 @@ def test_open_cube(tmp_path):
     manifest = sinkmap.run(tmp_path / "run.toml")
     cube = sinkmap.open_cube(manifest["cube"])
     assert "c_total" in cube
+
+
+@pytest.mark.parametrize("method", ["medoid", "median", "max-ndvi"])
+def test_composite_equals_the_cli(tmp_path, method):
+    rng = np.random.default_rng(11)
+    dates = ["2021-07-03", "2021-06-11", "2021-08-20", "2021-06-11", "2021-09-02"]  # unsorted, a tie
+    stack = rng.uniform(0.0, 0.5, (5, 2, 23, 31)).astype(np.float32)
+    cloud = rng.uniform(size=(5, 23, 31)) < 0.3  # clouds: every role of an observation
+    stack[np.broadcast_to(cloud[:, None], stack.shape)] = np.nan
+    stack[:, :, 0, 0] = np.nan  # never clear
+    rows = ["date,red,nir"]
+    for k, d in enumerate(dates):
+        red, nir = tmp_path / f"red{k}.tif", tmp_path / f"nir{k}.tif"
+        write_scene(red, [stack[k, 0]])
+        write_scene(nir, [stack[k, 1]])
+        rows.append(f"{d},{red},{nir}")
+    (tmp_path / "scenes.csv").write_text("\n".join(rows) + "\n")
+    out = tmp_path / "cli.tif"
+    subprocess.run([EXE, "composite", "--scenes", str(tmp_path / "scenes.csv"), "--method", method, "-q",
+                    "-o", str(out)], check=True)
+    got = sinkmap.composite(stack, dates, roles=["red", "nir"], method=method)
+    names = ["red", "nir", "clear_count"] + ([] if method == "median" else ["doy"])
+    assert sorted(got) == sorted(names)
+    for k, name in enumerate(names):
+        assert same(got[name], read(out, k + 1)), name
+    assert got["clear_count"][0, 0] == 0 and np.isnan(got["red"][0, 0])
+    with pytest.raises(ValueError, match="dates: 4 dates for 5 observations"):
+        sinkmap.composite(stack, dates[:4], roles=["red", "nir"])
+    with pytest.raises(ValueError, match="stack: shape"):
+        sinkmap.composite(stack[0], dates, roles=["red", "nir"])
+    with pytest.raises(ValueError, match="roles: 'infrared'"):
+        sinkmap.composite(stack, dates, roles=["red", "infrared"])
+    with pytest.raises(ValueError, match="dates\\[1\\]"):
+        sinkmap.composite(stack, [dates[0], "2021-13-01"] + dates[2:], roles=["red", "nir"])
