@@ -7,6 +7,8 @@
 #include "indices/index_request.hpp"
 #include "jobs/run_config.hpp"
 #include "jobs/run_job.hpp"
+#include "jobs/sink_job.hpp"
+#include "jobs/stock_job.hpp"
 #include "sensors/band_role_names.hpp"
 #include "sinkmap/kernels/composite_stage.hpp"
 #include "sinkmap/kernels/index_stage.hpp"
@@ -15,8 +17,14 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <gdal_priv.h>
+#include <ogr_spatialref.h>
+
 #include <algorithm>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <array>
 #include <numeric>
 #include <optional>
 #include <sstream>
@@ -178,6 +186,176 @@ py::dict clear_sky_composite(py::handle const& stack_obj, std::vector<std::strin
   return result;
 }
 
+/// A folder of this call's temporary rasters, removed with everything in it.
+struct temp_folder {
+  std::filesystem::path path;
+  temp_folder()
+  {
+    std::string t = (std::filesystem::temp_directory_path() / "sinkmap-py-XXXXXX").string();
+    SINKMAP_EXPECTS(mkdtemp(t.data()) != nullptr, runtime_failure, "cannot make a temporary folder in " + t);
+    path = t;
+  }
+  ~temp_folder()
+  {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+  temp_folder(temp_folder const&) = delete;
+  temp_folder& operator=(temp_folder const&) = delete;
+};
+
+/// Writes planes (y, x) of `type` as a GeoTIFF on the caller's georeferencing (float32: NaN nodata).
+void write_planes(std::string const& path, std::vector<void const*> const& planes, std::size_t h, std::size_t w,
+                  std::array<double, 6> const& transform, std::string const& crs, GDALDataType type = GDT_Float32)
+{
+  GDALDataset* ds = GetGDALDriverManager()->GetDriverByName("GTiff")->Create(
+    path.c_str(), int(w), int(h), int(planes.size()), type, nullptr);
+  SINKMAP_EXPECTS(ds != nullptr, runtime_failure, "cannot write " + path);
+  auto gt = transform;
+  ds->SetGeoTransform(gt.data());
+  OGRSpatialReference srs;
+  SINKMAP_EXPECTS(srs.SetFromUserInput(crs.c_str()) == OGRERR_NONE, bad_input,
+                  "crs: '" + crs + "' is not a CRS GDAL knows (e.g. 'EPSG:32650' or WKT)");
+  ds->SetSpatialRef(&srs);
+  bool ok = true;
+  for (std::size_t b = 0; b < planes.size(); ++b) {
+    auto* band = ds->GetRasterBand(int(b) + 1);
+    if (type == GDT_Float32) band->SetNoDataValue(NAN);
+    ok = ok && band->RasterIO(GF_Write, 0, 0, int(w), int(h), const_cast<void*>(planes[b]), int(w), int(h), type,
+                              0, 0, nullptr) == CE_None;
+  }
+  GDALClose(ds);
+  SINKMAP_EXPECTS(ok, runtime_failure, "cannot write " + path);
+}
+
+/// A raster's bands as a dict {description: float32 array}.
+py::dict read_bands(std::string const& path)
+{
+  GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
+  SINKMAP_EXPECTS(ds != nullptr, runtime_failure, "cannot read " + path + " back");
+  py::dict out;
+  for (int b = 1; b <= ds->GetRasterCount(); ++b) {
+    auto* band = ds->GetRasterBand(b);
+    py::array_t<float> a({py::ssize_t(band->GetYSize()), py::ssize_t(band->GetXSize())});
+    SINKMAP_EXPECTS(band->RasterIO(GF_Read, 0, 0, band->GetXSize(), band->GetYSize(), a.mutable_data(),
+                                   band->GetXSize(), band->GetYSize(), GDT_Float32, 0, 0, nullptr) == CE_None,
+                    runtime_failure, "cannot read " + path + " back");
+    out[py::str(band->GetDescription())] = a;
+  }
+  return out;
+}
+
+/// sinkmap.stock(classes, model, crosswalk, transform, crs, ...): carbon pools of a land-cover
+/// array (and reflectance where the model's imagery classes need it), through the stock job the
+/// CLI runs: the arrays go to temporary GeoTIFFs on the caller's georeferencing (the climate
+/// zone map and the region check need the place), and the map comes back as arrays.
+py::dict carbon_stock(py::handle const& classes_obj, std::string const& model, std::string const& crosswalk,
+                      std::array<double, 6> const& transform, std::string const& crs,
+                      std::string const& climate_zone, py::object const& forest_age, py::kwargs const& roles)
+{
+  SINKMAP_EXPECTS(py::isinstance<py::array>(classes_obj), bad_input, "classes: expected a NumPy array");
+  auto const raw = py::reinterpret_borrow<py::array>(classes_obj);
+  SINKMAP_EXPECTS(raw.dtype().kind() == 'i' || raw.dtype().kind() == 'u', bad_input,
+                  "classes: dtype " + std::string(py::str(raw.dtype())) + " is not integer (land-cover codes)");
+  auto const classes = py::array_t<std::int32_t, py::array::c_style | py::array::forcecast>::ensure(classes_obj);
+  SINKMAP_EXPECTS(classes.ndim() == 2, bad_input, "classes: shape " + shape_text(shape_of(classes)) + " is not (y, x)");
+  std::size_t const h = std::size_t(classes.shape(0)), w = std::size_t(classes.shape(1));
+  temp_folder tmp;
+  auto const file = [&](char const* name) { return (tmp.path / name).string(); };
+  jobs::stock_job_options o;
+  o.carbon.model = model;
+  o.carbon.crosswalk = crosswalk;
+  o.carbon.climate_zone = climate_zone;
+  o.carbon.landcover = file("classes.tif");
+  o.output = file("stock.tif");
+  o.output_options.cog = false;
+  o.run.quiet = true;
+  std::vector<float_array> keep;
+  std::vector<void const*> bands;
+  for (auto const& [key, value] : roles) {
+    std::string const role_name = py::str(key);
+    SINKMAP_EXPECTS(sensors::parse_role(role_name).has_value(), bad_input,
+                    role_name + ": not a band role (" + sensors::role_name_list() + ")");
+    keep.push_back(floats(value, role_name));
+    SINKMAP_EXPECTS(shape_of(keep.back()) == shape_of(classes), bad_input,
+                    role_name + ": shape " + shape_text(shape_of(keep.back())) + " differs from classes' " +
+                      shape_text(shape_of(classes)));
+    bands.push_back(keep.back().data());
+    o.scene_options.bands.push_back(role_name + "=" + std::to_string(bands.size()));
+  }
+  std::optional<float_array> age;
+  if (!forest_age.is_none()) {
+    age = floats(forest_age, "forest_age");
+    SINKMAP_EXPECTS(shape_of(*age) == shape_of(classes), bad_input, "forest_age: shape differs from classes'");
+    o.carbon.forest_age = file("forest_age.tif");
+  }
+  {
+    py::gil_scoped_release release;
+    io::init_gdal();
+    write_planes(o.carbon.landcover, {classes.data()}, h, w, transform, crs, GDT_Int32);
+    if (!bands.empty()) {
+      write_planes(file("scene.tif"), bands, h, w, transform, crs);
+      o.scenes = {file("scene.tif")};
+    }
+    if (age) write_planes(o.carbon.forest_age, {age->data()}, h, w, transform, crs);
+    jobs::run_stock_job(o);
+  }
+  return read_bands(o.output);
+}
+
+/// sinkmap.sink(stock_1, stock_2, years, ...): `sinkmap sink` of two stock dicts as stock()
+/// returns them (pools and ecosystem_class by name), on the caller's georeferencing.
+py::dict carbon_sink(py::dict const& stock_1, py::dict const& stock_2, double years, std::array<double, 6> const& transform,
+                     std::string const& crs, std::string const& model, std::string const& method,
+                     std::string const& climate_zone)
+{
+  temp_folder tmp;
+  std::vector<std::string> files;
+  std::vector<std::vector<float_array>> keep(2);
+  std::vector<py::ssize_t> shape;
+  std::vector<std::vector<std::string>> names(2);
+  for (int k = 0; k < 2; ++k) {
+    std::string const what = k == 0 ? "stock_1" : "stock_2";
+    for (auto const& [key, value] : k == 0 ? stock_1 : stock_2) {
+      std::string const name = py::str(key);
+      keep[std::size_t(k)].push_back(floats(value, what + "['" + name + "']"));
+      if (shape.empty()) shape = shape_of(keep[std::size_t(k)].back());
+      SINKMAP_EXPECTS(shape_of(keep[std::size_t(k)].back()) == shape && shape.size() == 2, bad_input,
+                      what + "['" + name + "']: shape " + shape_text(shape_of(keep[std::size_t(k)].back())) +
+                        " differs from " + shape_text(shape));
+      names[std::size_t(k)].push_back(name);
+    }
+    SINKMAP_EXPECTS(std::find(names[std::size_t(k)].begin(), names[std::size_t(k)].end(), "c_total") !=
+                      names[std::size_t(k)].end(),
+                    bad_input, what + ": no 'c_total' (give the dict sinkmap.stock returns)");
+    files.push_back((tmp.path / (what + ".tif")).string());
+  }
+  jobs::sink_job_options o;
+  o.stock_t1 = files[0];
+  o.stock_t2 = files[1];
+  o.years = years;
+  o.method = method;
+  o.carbon.model = model;
+  o.carbon.climate_zone = climate_zone;
+  o.output = (tmp.path / "sink.tif").string();
+  o.output_options.cog = false;
+  o.run.quiet = true;
+  {
+    py::gil_scoped_release release;
+    io::init_gdal();
+    for (int k = 0; k < 2; ++k) {
+      std::vector<void const*> planes;
+      for (auto const& a : keep[std::size_t(k)]) planes.push_back(a.data());
+      write_planes(files[std::size_t(k)], planes, std::size_t(shape[0]), std::size_t(shape[1]), transform, crs);
+      GDALDatasetUniquePtr ds(GDALDataset::Open(files[std::size_t(k)].c_str(), GDAL_OF_RASTER | GDAL_OF_UPDATE));
+      for (std::size_t b = 0; b < names[std::size_t(k)].size(); ++b)
+        ds->GetRasterBand(int(b) + 1)->SetDescription(names[std::size_t(k)][b].c_str());
+    }
+    jobs::run_sink_job(o);
+  }
+  return read_bands(o.output);
+}
+
 /// sinkmap.run(config): `sinkmap run CONFIG`, quietly; returns run.json's text (the Python side
 /// parses it into a dict).
 std::string run_config_file(std::string const& config)
@@ -211,6 +389,19 @@ PYBIND11_MODULE(_sinkmap, m)
         "composite(stack, dates, roles, method='medoid', valid_range=None) -> dict: the clear-sky "
         "composite (medoid, median or max-ndvi) of a (observation, role, y, x) float stack, NaN = not "
         "clear; {role: array, 'clear_count': array, 'doy': array}.");
+  m.def("stock", &carbon_stock, py::arg("classes"), py::arg("model") = "north_china_2019",
+        py::arg("crosswalk") = "esa_worldcover", py::kw_only(), py::arg("transform"), py::arg("crs"),
+        py::arg("climate_zone") = "", py::arg("forest_age") = py::none(),
+        "stock(classes, model='north_china_2019', crosswalk='esa_worldcover', *, transform, crs, "
+        "climate_zone='', forest_age=None, **roles) -> dict of float32 arrays (agb, bgb, c_above, "
+        "c_below, c_dead, c_soil, c_total, ecosystem_class, ...): `sinkmap stock` of land-cover codes "
+        "(and reflectance by role) on the given georeferencing (GDAL geotransform, CRS).");
+  m.def("sink", &carbon_sink, py::arg("stock_1"), py::arg("stock_2"), py::arg("years"), py::kw_only(),
+        py::arg("transform"), py::arg("crs"), py::arg("model") = "north_china_2019", py::arg("method") = "auto",
+        py::arg("climate_zone") = "",
+        "sink(stock_1, stock_2, years, *, transform, crs, model='north_china_2019', method='auto', climate_zone='') "
+        "-> dict of float32 arrays (sink_c, sink_co2, gains_c, losses_c, sink_method, disturbed, class_from, "
+        "class_to): `sinkmap sink` of two dicts as stock() returns them.");
   m.def("run", &run_config_file, py::arg("config"), "run(config) -> str: `sinkmap run CONFIG`; returns run.json's text.");
   m.def("index_names", [] {
     std::vector<std::string> names;

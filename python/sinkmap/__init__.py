@@ -6,6 +6,8 @@ on NumPy arrays, with the GIL released while it computes:
     import numpy as np, sinkmap
     ndvi = sinkmap.index("NDVI", red=red, nir=nir)      # float arrays in, float32 out, NaN nodata
     best = sinkmap.composite(stack, dates, roles=["red", "nir"], method="medoid")  # (obs, role, y, x)
+    pools = sinkmap.stock(codes, model="north_china_2019", crosswalk="esa_worldcover",
+                          transform=gt, crs=wkt)          # dict of pool arrays (Mg C/ha)
     manifest = sinkmap.run("data-samples/run-sample.toml")  # run.json as a dict
     cube = sinkmap.open_cube("out/run-sample/carbon_cube.nc")  # xarray.Dataset (needs xarray)
 
@@ -15,10 +17,10 @@ RuntimeError (sinkmap.RunFailure).
 
 import json as _json
 
-from ._sinkmap import BadInput, RunFailure, composite, index, index_names
+from ._sinkmap import BadInput, RunFailure, composite, index, index_names, sink, stock
 from ._sinkmap import run as _run
 
-__all__ = ["BadInput", "RunFailure", "composite", "index", "index_names", "run", "open_cube"]
+__all__ = ["BadInput", "RunFailure", "composite", "index", "index_names", "stock", "sink", "run", "open_cube"]
 
 
 def run(config):

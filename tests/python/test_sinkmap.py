@@ -145,3 +145,50 @@ def test_composite_equals_the_cli(tmp_path, method):
         sinkmap.composite(stack, dates, roles=["red", "infrared"])
     with pytest.raises(ValueError, match="dates\\[1\\]"):
         sinkmap.composite(stack, [dates[0], "2021-13-01"] + dates[2:], roles=["red", "nir"])
+
+
+def test_stock_equals_the_cli(tmp_path):
+    lc = SOURCE / "data-samples/worldcover-n00e006-crop/ESA_WorldCover_10m_2020_v100_crop_Map.tif"
+    ds = gdal.Open(str(lc))
+    codes = ds.GetRasterBand(1).ReadAsArray()
+    out = tmp_path / "cli.tif"
+    subprocess.run([EXE, "stock", "--landcover", str(lc), "--crosswalk", "esa_worldcover", "-m", "north_china_2019",
+                    "-q", "--format", "GTiff", "-o", str(out)], check=True)
+    pools = sinkmap.stock(codes, model="north_china_2019", crosswalk="esa_worldcover",
+                          transform=ds.GetGeoTransform(), crs=ds.GetProjection())
+    cli = gdal.Open(str(out))
+    names = [cli.GetRasterBand(b).GetDescription() for b in range(1, cli.RasterCount + 1)]
+    assert "c_total" in names and sorted(pools) == sorted(names)
+    for b, name in enumerate(names, start=1):
+        assert same(pools[name], cli.GetRasterBand(b).ReadAsArray()), name
+    assert np.nanmax(pools["c_total"]) > 0
+    with pytest.raises(ValueError, match="crs: 'nowhere'"):
+        sinkmap.stock(codes, transform=ds.GetGeoTransform(), crs="nowhere")
+    with pytest.raises(ValueError, match="red: shape"):
+        sinkmap.stock(codes, transform=ds.GetGeoTransform(), crs=ds.GetProjection(), red=np.zeros((2, 2)))
+
+
+def test_sink_equals_the_cli(tmp_path):
+    crop = SOURCE / "data-samples/worldcover-n00e006-crop"
+    maps = [crop / "ESA_WorldCover_10m_2020_v100_crop_Map.tif", crop / "ESA_WorldCover_10m_2021_v200_crop_Map.tif"]
+    ds = gdal.Open(str(maps[0]))
+    gt, wkt = ds.GetGeoTransform(), ds.GetProjection()
+    stocks, files = [], []
+    for k, m in enumerate(maps):
+        f = tmp_path / f"stock{k}.tif"
+        subprocess.run([EXE, "stock", "--landcover", str(m), "--crosswalk", "esa_worldcover", "-q", "--format", "GTiff",
+                        "-o", str(f)], check=True)
+        files.append(f)
+        src = gdal.Open(str(m))  # kept: a band does not keep its dataset alive
+        codes = src.GetRasterBand(1).ReadAsArray()
+        stocks.append(sinkmap.stock(codes, transform=gt, crs=wkt))
+    out = tmp_path / "sink.tif"
+    subprocess.run([EXE, "sink", str(files[0]), str(files[1]), "--years", "1", "-m", "north_china_2019", "-q",
+                    "--format", "GTiff", "-o", str(out)], check=True)
+    got = sinkmap.sink(stocks[0], stocks[1], 1.0, transform=gt, crs=wkt)
+    cli = gdal.Open(str(out))
+    for b in range(1, cli.RasterCount + 1):
+        name = cli.GetRasterBand(b).GetDescription()
+        assert same(got[name], cli.GetRasterBand(b).ReadAsArray()), name
+    with pytest.raises(ValueError, match="stock_2: no 'c_total'"):
+        sinkmap.sink(stocks[0], {"agb": stocks[1]["agb"]}, 1.0, transform=gt, crs=wkt)
