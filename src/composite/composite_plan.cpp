@@ -92,7 +92,7 @@ kernels::input_decode decode_of(band_role role, io::band_source const& src, io::
   return d;
 }
 
-std::vector<scene_record> products_of(composite_request const& r)
+std::vector<scene_record> products_of(composite_request const& r, std::vector<std::string>& notes)
 {
   std::vector<scene_record> out;
   auto const scales = io::parse_role_values(r.scene_options.scales, "--scale");
@@ -102,7 +102,9 @@ std::vector<scene_record> products_of(composite_request const& r)
   // Products from SCENE paths, or STAC items (--stac) that describe the same products.
   std::vector<std::pair<std::string, sensors::product>> products;
   if (!r.scene_options.stac.empty()) {
-    for (auto& p : io::stac_products(r.scene_options)) products.emplace_back(p.metadata_file, std::move(p));
+    auto sel = io::stac_products(r.scene_options);
+    if (auto const n = sel.note(r.scene_options.stac); !n.empty()) notes.push_back(n);
+    for (auto& p : sel.products) products.emplace_back(p.metadata_file, std::move(p));
   }
   for (auto const& path : r.scenes) {
     io::init_gdal();
@@ -314,8 +316,8 @@ composite_plan plan_composite(composite_request const& r, int first_plane)
   if (!r.to.empty()) day_of_year(r.to, "--to");
   SINKMAP_EXPECTS(r.from.empty() || r.to.empty() || r.from <= r.to, bad_input,
                   "--from " + r.from + " is after --to " + r.to);
-  std::vector<scene_record> all = r.scene_list.empty() ? products_of(r) : list_of(r);
   composite_plan plan;
+  std::vector<scene_record> all = r.scene_list.empty() ? products_of(r, plan.notes) : list_of(r);
   plan.scenes_total = int(all.size());
   std::vector<scene_record> s;
   for (auto& x : all)

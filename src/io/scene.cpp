@@ -436,9 +436,32 @@ scene open_scene_on_grid(std::vector<std::string> const& paths, std::vector<sens
 
 }  // namespace
 
-std::vector<sensors::product> stac_products(scene_options const& opt)
+stac_selection stac_products(scene_options const& opt)
 {
-  return sensors::read_stac_items(opt.stac, {opt.resolution, !opt.scales.empty()});
+  stac_selection out;
+  auto all = sensors::read_stac_items(opt.stac, {opt.resolution, !opt.scales.empty()});
+  out.items = int(all.size());
+  // With a target grid of a known extent (--extent or --like), items whose bbox misses it are
+  // skipped: they would add nothing but reads.
+  std::optional<std::array<double, 4>> grid_box;
+  if (opt.grid.active() && (opt.grid.extent || !opt.grid.like.empty())) grid_box = lonlat_bounds(resolve_grid(opt.grid, {}));
+  for (auto& p : all) {
+    bool const outside = grid_box && p.footprint &&
+                         ((*p.footprint)[2] < (*grid_box)[0] || (*p.footprint)[0] > (*grid_box)[2] ||
+                          (*p.footprint)[3] < (*grid_box)[1] || (*p.footprint)[1] > (*grid_box)[3]);
+    if (outside) ++out.outside_grid;
+    else out.products.push_back(std::move(p));
+  }
+  SINKMAP_EXPECTS(!out.products.empty(), bad_input,
+                  "--stac " + opt.stac + ": none of its " + std::to_string(out.items) + " items overlaps the --grid extent");
+  return out;
+}
+
+std::string stac_selection::note(std::string const& file) const
+{
+  return outside_grid == 0 ? std::string()
+                           : std::to_string(outside_grid) + " of " + std::to_string(items) + " STAC items of " + file +
+                               " lie outside the grid's extent: skipped";
 }
 
 scene open_scene(std::vector<std::string> const& paths, scene_options const& opt)
@@ -449,7 +472,9 @@ scene open_scene(std::vector<std::string> const& paths, scene_options const& opt
   if (!opt.stac.empty()) {
     // STAC items in place of SCENE: one date's items, mosaicked as products of that date are.
     SINKMAP_EXPECTS(paths.empty(), bad_input, "--stac: give SCENE or --stac, not both");
-    products = stac_products(opt);
+    auto sel = stac_products(opt);
+    products = std::move(sel.products);
+    if (auto const n = sel.note(opt.stac); !n.empty()) products.front().notes.push_back(n);
     for (auto const& p : products)
       SINKMAP_EXPECTS(p.date == products.front().date, bad_input,
                       "--stac " + opt.stac + ": items of " + products.front().date + " and " + p.date +

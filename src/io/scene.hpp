@@ -87,8 +87,15 @@ struct scene {
 scene open_scene(std::vector<std::string> const& paths, scene_options const& opt);
 scene open_scene(std::string const& path, scene_options const& opt);
 
-/// The products of `opt.stac` (sensors/stac_items.hpp), with --resolution and --scale applied.
-std::vector<sensors::product> stac_products(scene_options const& opt);
+/// The products of `opt.stac` (sensors/stac_items.hpp), with --resolution and --scale applied,
+/// less the items whose bbox misses a target grid of known extent (--extent, --like), counted.
+struct stac_selection {
+  std::vector<sensors::product> products;
+  int items = 0, outside_grid = 0;
+  /// "N of M STAC items ... skipped", or "" where none was.
+  [[nodiscard]] std::string note(std::string const& file) const;
+};
+stac_selection stac_products(scene_options const& opt);
 
 /// Drops the bound roles a run does not read (so each input band is read once, and only if
 /// needed), and re-derives the read type.

@@ -250,3 +250,42 @@ std::string warp_to_grid(std::string const& file, raster_grid const& grid,
 }
 
 }  // namespace sinkmap::io
+
+namespace sinkmap::io {
+
+std::optional<std::array<double, 4>> lonlat_bounds(raster_grid const& grid)
+{
+  if (grid.crs_wkt.empty() || !grid.has_geotransform) return std::nullopt;
+  OGRSpatialReference src, wgs;
+  if (src.importFromWkt(grid.crs_wkt.c_str()) != OGRERR_NONE) return std::nullopt;
+  wgs.importFromEPSG(4326);
+  src.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  std::unique_ptr<OGRCoordinateTransformation> t(OGRCreateCoordinateTransformation(&src, &wgs));
+  if (!t) return std::nullopt;
+  auto const& g = grid.geotransform;
+  std::vector<double> x, y;
+  int const steps = 20;
+  for (int k = 0; k <= steps; ++k) {
+    double const f = double(k) / steps;
+    for (auto const& [px, py] : {std::pair{f * grid.width, 0.0}, std::pair{f * grid.width, double(grid.height)},
+                                 std::pair{0.0, f * grid.height}, std::pair{double(grid.width), f * grid.height}}) {
+      x.push_back(g[0] + px * g[1] + py * g[2]);
+      y.push_back(g[3] + px * g[4] + py * g[5]);
+    }
+  }
+  std::vector<int> ok(x.size());
+  if (!t->Transform(x.size(), x.data(), y.data(), nullptr, ok.data())) return std::nullopt;
+  std::array<double, 4> b{INFINITY, INFINITY, -INFINITY, -INFINITY};
+  for (std::size_t i = 0; i < x.size(); ++i)
+    if (ok[i]) {
+      b[0] = std::min(b[0], x[i]);
+      b[1] = std::min(b[1], y[i]);
+      b[2] = std::max(b[2], x[i]);
+      b[3] = std::max(b[3], y[i]);
+    }
+  if (!(b[0] <= b[2])) return std::nullopt;
+  return b;
+}
+
+}  // namespace sinkmap::io

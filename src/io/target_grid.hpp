@@ -25,6 +25,10 @@ std::string parse_resampling(std::string const& s);
 /// or saying that the grid misses every input.
 raster_grid resolve_grid(grid_spec const& spec, std::vector<std::string> const& inputs);
 
+/// The grid's bounds in longitude and latitude (west, south, east, north; EPSG:4326), from 21
+/// points along each edge (a projected grid's edges curve in lon/lat); nullopt without a CRS.
+std::optional<std::array<double, 4>> lonlat_bounds(raster_grid const& grid);
+
 /// How a file is warped: reflectance keeps its type and nodata (Float32 with NaN where it has
 /// no nodata); a quality or class plane keeps its type, outside the input gets `fill`.
 struct warp_kind {

@@ -5,6 +5,7 @@
 
 #include "sinkmap/kernels/band_role.hpp"
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -47,6 +48,8 @@ struct product {
   std::vector<product_band> bands;
   std::vector<quality_layer> quality;
   std::vector<std::string> notes;  ///< what sinkmap chose for the user (resampling, fallbacks)
+  /// A STAC item's bbox (west, south, east, north; degrees, WGS 84), where it gives one.
+  std::optional<std::array<double, 4>> footprint;
 };
 
 struct product_options {

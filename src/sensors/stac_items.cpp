@@ -255,6 +255,14 @@ std::vector<product> read_stac_items(std::string const& path, stac_options const
       for (auto const& s : props["instruments"])
         if (s.is_string()) p.sensor += (p.sensor.empty() ? "" : ",") + s.get<std::string>();
     p.metadata_file = where;
+    if (item.contains("bbox") && item["bbox"].is_array() && (item["bbox"].size() == 4 || item["bbox"].size() == 6)) {
+      auto const& b = item["bbox"];
+      std::size_t const hi = b.size() / 2;  // [w, s, (zmin,) e, n, (zmax)]
+      bool numbers = true;
+      for (auto const& v : b) numbers = numbers && v.is_number();
+      if (numbers) p.footprint = std::array<double, 4>{b[0].get<double>(), b[1].get<double>(), b[hi].get<double>(),
+                                                       b[hi + 1].get<double>()};
+    }
     std::string const collection = lower(item.value("collection", ""));
     std::string const platform = lower(p.platform);
     item_reader const r{item, where, base_dir, opt};

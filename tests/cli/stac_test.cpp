@@ -108,6 +108,37 @@ TEST_F(Stac, LandsatItemsEqualTheProduct)
   EXPECT_TRUE(same_rasters(tmp.file("cp.tif"), tmp.file("cs.tif"), 2, why)) << why;
 }
 
+TEST_F(Stac, ItemsOutsideTheGridAreSkippedAndCounted)
+{
+  // Two items of the crop (Bolivia, about 68.2-67.1 W, 15.1-14.1 S): one with its own bbox, one
+  // whose bbox says it lies in Shandong. On a --grid with an --extent inside the crop, the second
+  // is skipped and counted, and the composite equals that of the first alone.
+  fs::path const dir = tmp.file("catalog");
+  fs::create_directories(dir);
+  json here = landsat_item(stem, "2019-01-14T14:34:30Z", dir, true);
+  here["bbox"] = {-68.21, -15.12, -67.13, -14.06};
+  json away = landsat_item("away", "2019-02-14T14:34:30Z", dir, true);
+  away["bbox"] = {115.0, 35.0, 117.0, 37.0};
+  std::string const both = (dir / "both.json").string(), one = (dir / "one.json").string();
+  std::ofstream(both) << json{{"type", "FeatureCollection"}, {"features", {here, away}}}.dump();
+  std::ofstream(one) << json{{"type", "FeatureCollection"}, {"features", {here}}}.dump();
+  std::string const grid = " --grid EPSG:32619 --resolution 450 --extent 600000,-1619850,690000,-1560000 --roles red,nir ";
+  auto const b = run_sinkmap("composite --stac " + both + grid + "-o " + tmp.file("both.tif"));
+  ASSERT_EQ(b.code, 0) << b.output;
+  EXPECT_NE(b.output.find("1 of 2 STAC items of " + both + " lie outside the grid's extent: skipped"), std::string::npos)
+    << b.output;
+  auto const o = run_sinkmap("composite --stac " + one + grid + "-o " + tmp.file("one.tif"));
+  ASSERT_EQ(o.code, 0) << o.output;
+  std::string why;
+  EXPECT_TRUE(same_rasters(tmp.file("one.tif"), tmp.file("both.tif"), 2, why)) << why;
+  // Only the one far away: refused, named.
+  std::string const far = (dir / "far.json").string();
+  std::ofstream(far) << away.dump();
+  auto const f = run_sinkmap("composite --stac " + far + grid + "-o " + tmp.file("far.tif"));
+  EXPECT_EQ(f.code, 2) << f.output;
+  EXPECT_NE(f.output.find("none of its 1 items overlaps the --grid extent"), std::string::npos) << f.output;
+}
+
 TEST_F(Stac, ABadItemIsRefusedNamingItemAndAsset)
 {
   fs::path const dir = tmp.file("catalog");
