@@ -13,6 +13,7 @@ packages=(cmake make g++ pkg-config
           libgtest-dev clang libclang-rt-14-dev
           python3-numpy   # the NumPy oracles of the parity tests (InVEST Coastal Blue Carbon)
           pybind11-dev python3-dev python3-pytest python3-gdal  # the Python module and its tests
+          python3-xarray python3-netcdf4                        # sinkmap.open_cube (tested)
           fonts-noto-cjk chromium)  # Chinese report.html (lang = "zh") and its headless-Chromium render test
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(python3-gdal python3-numpy otb-bin time)

@@ -3,14 +3,16 @@
 // add up. The issue that asked for the accounting found its four sinks summing to +2,495 Mg C
 // while the stock fell by 21 Mg C; now every interval's stock change is its sink times its years
 // (to float rounding), the stock rises with the sinks, every zone's mass balance holds to 1e-6,
-// and the report shows the category table and the residual.
+// and the report shows the category table and the residual. Every raster it writes is a COG.
 #include "jobs/run_job.hpp"
 #include "test_paths.hpp"
 #include "test_rasters.hpp"
 
+#include <gdal_priv.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -49,4 +51,16 @@ TEST(MainJob, StocksAndSinksOfTheReadmeRunAddUp)
   std::string const report((std::istreambuf_iterator<char>(rf)), {});
   EXPECT_NE(report.find("IPCC category"), std::string::npos);
   EXPECT_NE(report.find("Mass balance"), std::string::npos);
+
+  // Every raster of the main job is a Cloud-Optimized GeoTIFF (GDAL's own LAYOUT=COG).
+  int rasters = 0;
+  for (auto const& e : std::filesystem::directory_iterator(tmp.file("out")))
+    if (e.path().extension() == ".tif") {
+      GDALDatasetUniquePtr ds(GDALDataset::Open(e.path().c_str(), GDAL_OF_RASTER));
+      ASSERT_TRUE(ds) << e.path();
+      char const* layout = ds->GetMetadataItem("LAYOUT", "IMAGE_STRUCTURE");
+      EXPECT_STREQ(layout ? layout : "", "COG") << e.path();
+      ++rasters;
+    }
+  EXPECT_GE(rasters, 25);
 }

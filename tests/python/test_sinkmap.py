@@ -110,7 +110,13 @@ def test_open_cube(tmp_path):
     (tmp_path / "run.toml").write_text(text)
     manifest = sinkmap.run(tmp_path / "run.toml")
     cube = sinkmap.open_cube(manifest["cube"])
-    assert "c_total" in cube
+    assert cube["c_total"].dims == ("time", "y", "x")
+    assert [str(t)[:4] for t in cube["time"].values] == ["2020", "2021"]
+    # The cube's last stock equals the stock map's c_total band, pixel for pixel.
+    ds = gdal.Open(str(tmp_path / "out" / "stock_2021.tif"))
+    names = [ds.GetRasterBand(b).GetDescription() for b in range(1, ds.RasterCount + 1)]
+    c_total = ds.GetRasterBand(names.index("c_total") + 1).ReadAsArray()
+    assert same(cube["c_total"].isel(time=-1).values, c_total)
 
 
 @pytest.mark.parametrize("method", ["medoid", "median", "max-ndvi"])
