@@ -145,6 +145,9 @@ py::dict clear_sky_composite(py::handle const& stack_obj, std::vector<std::strin
   SINKMAP_EXPECTS(p.method != kernels::composite_method::max_ndvi || (p.red_slot >= 0 && p.nir_slot >= 0),
                   bad_input, "method: max-ndvi needs red and nir among the roles");
   if (valid_range) {
+    SINKMAP_EXPECTS(valid_range->first < valid_range->second, bad_input,
+                    "valid_range: (" + std::to_string(valid_range->first) + ", " + std::to_string(valid_range->second) +
+                      ") is empty: give (low, high) with low < high");
     p.valid_min = float(valid_range->first);
     p.valid_max = float(valid_range->second);
   }
@@ -208,14 +211,14 @@ struct temp_folder {
 void write_planes(std::string const& path, std::vector<void const*> const& planes, std::size_t h, std::size_t w,
                   std::array<double, 6> const& transform, std::string const& crs, GDALDataType type = GDT_Float32)
 {
-  GDALDataset* ds = GetGDALDriverManager()->GetDriverByName("GTiff")->Create(
-    path.c_str(), int(w), int(h), int(planes.size()), type, nullptr);
-  SINKMAP_EXPECTS(ds != nullptr, runtime_failure, "cannot write " + path);
-  auto gt = transform;
-  ds->SetGeoTransform(gt.data());
   OGRSpatialReference srs;
   SINKMAP_EXPECTS(srs.SetFromUserInput(crs.c_str()) == OGRERR_NONE, bad_input,
                   "crs: '" + crs + "' is not a CRS GDAL knows (e.g. 'EPSG:32650' or WKT)");
+  GDALDatasetUniquePtr ds(GetGDALDriverManager()->GetDriverByName("GTiff")->Create(
+    path.c_str(), int(w), int(h), int(planes.size()), type, nullptr));
+  SINKMAP_EXPECTS(ds != nullptr, runtime_failure, "cannot write " + path);
+  auto gt = transform;
+  ds->SetGeoTransform(gt.data());
   ds->SetSpatialRef(&srs);
   bool ok = true;
   for (std::size_t b = 0; b < planes.size(); ++b) {
@@ -224,7 +227,7 @@ void write_planes(std::string const& path, std::vector<void const*> const& plane
     ok = ok && band->RasterIO(GF_Write, 0, 0, int(w), int(h), const_cast<void*>(planes[b]), int(w), int(h), type,
                               0, 0, nullptr) == CE_None;
   }
-  GDALClose(ds);
+  ds.reset();
   SINKMAP_EXPECTS(ok, runtime_failure, "cannot write " + path);
 }
 
@@ -363,10 +366,12 @@ std::string run_config_file(std::string const& config)
   auto const cfg = jobs::load_run_config(config);
   jobs::run_settings s;
   s.quiet = true;
+  io::raster_output_options formats;
+  formats.cog = cfg.format != "GTiff";  // the config's format (COG by default), as the CLI takes it
   std::string manifest;
   {
     py::gil_scoped_release release;
-    manifest = jobs::run_one_map(cfg, s, {}).manifest;
+    manifest = jobs::run_one_map(cfg, s, formats).manifest;
   }
   std::ifstream f(manifest);
   std::stringstream text;

@@ -229,6 +229,7 @@ void burn_forest_inventory(forest_inventory_options const& o, forest_inventory c
     {"inventory_increment", {{"units", "m3/ha/yr"}, {"meaning", "net annual volume increment at the survey"}}}};
   static_assert(inventory_bands == 4, "one burnt band per inventory_band");
   raster_output_options opt;
+  opt.cog = false;  // a temporary the run reads back: no overviews, no COG copy
   opt.metadata["SINKMAP_PRODUCT"] = "forest inventory on the run's grid (a run's temporary)";
   opt.metadata["SINKMAP_INVENTORY_YEAR"] = std::to_string(o.year);
   geotiff_writer writer(path, grid, bands, opt);

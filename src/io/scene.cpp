@@ -439,16 +439,22 @@ scene open_scene_on_grid(std::vector<std::string> const& paths, std::vector<sens
 stac_selection stac_products(scene_options const& opt)
 {
   stac_selection out;
-  auto all = sensors::read_stac_items(opt.stac, {opt.resolution, !opt.scales.empty()});
+  auto all = sensors::read_stac_items(opt.stac, {opt.resolution, !opt.scales.empty(), !opt.offsets.empty()});
   out.items = int(all.size());
   // With a target grid of a known extent (--extent or --like), items whose bbox misses it are
   // skipped: they would add nothing but reads.
   std::optional<std::array<double, 4>> grid_box;
   if (opt.grid.active() && (opt.grid.extent || !opt.grid.like.empty())) grid_box = lonlat_bounds(resolve_grid(opt.grid, {}));
   for (auto& p : all) {
-    bool const outside = grid_box && p.footprint &&
-                         ((*p.footprint)[2] < (*grid_box)[0] || (*p.footprint)[0] > (*grid_box)[2] ||
-                          (*p.footprint)[3] < (*grid_box)[1] || (*p.footprint)[1] > (*grid_box)[3]);
+    bool outside = false;
+    if (grid_box && p.footprint) {
+      auto const& f = *p.footprint;
+      auto const& g = *grid_box;
+      // A bbox across the antimeridian has west > east (RFC 7946): two longitude ranges.
+      auto lon_overlap = [&](double w, double e) { return !(e < g[0] || w > g[2]); };
+      bool const lon = f[0] <= f[2] ? lon_overlap(f[0], f[2]) : (lon_overlap(f[0], 180.0) || lon_overlap(-180.0, f[2]));
+      outside = !lon || f[3] < g[1] || f[1] > g[3];
+    }
     if (outside) ++out.outside_grid;
     else out.products.push_back(std::move(p));
   }

@@ -198,6 +198,7 @@ void write_zone_raster(zone_set const& zones, raster_grid const& grid, std::stri
 {
   io::output_band band{"zone", {{"units", "zone id"}, {"meaning", "1-based zone id, 0 outside every zone"}}};
   raster_output_options opt;
+  opt.cog = false;  // a temporary the run reads back: no overviews, no COG copy
   opt.metadata["SINKMAP_PRODUCT"] = "zone ids (a run's temporary)";
   geotiff_writer writer(path, grid, {band}, opt);
   int const rows = std::max(1, std::min(grid.height, int((8u << 20) / std::max(1, grid.width) / 8)));

@@ -98,6 +98,7 @@ void check_before_writing(run_config const& cfg, run_products const& products, i
   for (auto const& y : cfg.years) {
     std::string const at = "year " + std::to_string(y.year);
     for (auto const& sc : y.scenes) exists(sc, at + " scenes");
+    exists(y.scene_options.stac, at + " stac");
     exists(y.landcover, at + " landcover");
     exists(y.forest_type, at + " forest_type");
     exists(y.forest_age, at + " forest_age");

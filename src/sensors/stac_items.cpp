@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <set>
 #include <sstream>
 
 namespace sinkmap::sensors {
@@ -126,7 +127,14 @@ struct item_reader {
                     where + " asset '" + key + "': no raster:bands scale to turn its numbers into reflectance "
                     "(give --scale and --offset)");
     b.scale = has_scale ? rb["scale"].get<double>() : 1.0;
-    b.offset = rb.contains("offset") && rb["offset"].is_number() ? rb["offset"].get<double>() : 0.0;
+    bool const has_offset = rb.contains("offset") && rb["offset"].is_number();
+    b.offset = has_offset ? rb["offset"].get<double>() : 0.0;
+    // Sentinel-2 L2A since processing baseline 04.00 stores reflectance + 0.1 (BOA_ADD_OFFSET):
+    // an item of such a product without an offset would bias every band, so it is refused.
+    std::string const baseline = item["properties"].value("s2:processing_baseline", "");
+    SINKMAP_EXPECTS(has_offset || opt.offset_given || baseline.empty() || baseline < "04.00", bad_input,
+                    where + " asset '" + key + "': processing baseline " + baseline +
+                      " adds an offset to the reflectance, and raster:bands gives none (give --offset)");
     b.has_nodata = rb.contains("nodata") && rb["nodata"].is_number();
     b.nodata = b.has_nodata ? rb["nodata"].get<double>() : 0.0;
     return b;
@@ -157,13 +165,16 @@ struct item_reader {
       if (a->contains("eo:bands") && (*a)["eo:bands"].is_array() && !(*a)["eo:bands"].empty()) {
         std::smatch m;
         std::string const name = (*a)["eo:bands"][0].value("name", "");
-        if (std::regex_match(name, m, std::regex("SR_B([0-9]+)"))) radsat_bits |= 1u << (std::stoi(m[1].str()) - 1);
+        // SR_B5 (USGS, stactools), OLI_B5 / TM_B4 (other catalogues): the number after the B.
+        if (std::regex_search(name, m, std::regex("B([0-9]+)$"))) radsat_bits |= 1u << (std::stoi(m[1].str()) - 1);
       }
     }
     if (json const* qa = asset("qa_pixel")) p.quality.push_back(landsat_qa_pixel(file_of(*qa, "qa_pixel")));
     else p.notes.push_back(where + ": no qa_pixel asset: no cloud masking");
     if (json const* rs = asset("qa_radsat"); rs && radsat_bits != 0)
       p.quality.push_back(landsat_qa_radsat(file_of(*rs, "qa_radsat"), radsat_bits));
+    else if (rs)
+      p.notes.push_back(where + ": its reflectance assets name no band numbers (eo:bands): no saturation mask");
   }
 
   void sentinel2(product& p) const
@@ -236,10 +247,14 @@ std::vector<product> read_stac_items(std::string const& path, stac_options const
   io::init_gdal();
   std::string const base_dir = fs::absolute(path).parent_path().string();
   std::vector<product> out;
+  std::set<std::string> ids;
   for (auto const& item : items_of(path)) {
     std::string const id = item.contains("id") && item["id"].is_string() ? item["id"].get<std::string>() : "";
     SINKMAP_EXPECTS(!id.empty(), bad_input, path + " item " + std::to_string(out.size() + 1) + ": no id");
     std::string const where = path + " item '" + id + "'";
+    // Overlapping search pages or concatenated files repeat items: one scene counted twice
+    // would weigh twice in a median or medoid.
+    SINKMAP_EXPECTS(ids.insert(id).second, bad_input, where + " is given twice");
     SINKMAP_EXPECTS(item.contains("assets") && item["assets"].is_object(), bad_input, where + ": no assets");
     SINKMAP_EXPECTS(item.contains("properties") && item["properties"].is_object(), bad_input, where + ": no properties");
     json const& props = item["properties"];

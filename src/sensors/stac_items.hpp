@@ -22,6 +22,7 @@ namespace sinkmap::sensors {
 struct stac_options {
   int resolution = 0;          ///< Sentinel-2 grid in metres (0: the finest band present)
   bool scale_given = false;    ///< --scale given: assets need no raster:bands scale
+  bool offset_given = false;   ///< --offset given: a baseline 04.00 Sentinel-2 asset needs no offset
 };
 
 /// One product per item, in file order. Throws bad_input naming the file and the line (one Item

@@ -164,6 +164,20 @@ TEST_F(Stac, ABadItemIsRefusedNamingItemAndAsset)
   l1["collection"] = "landsat-c2-l1";
   refused(l1, {"item 'level1'", "Level-1"});
   refused(json{{"type", "Collection"}}, {"not a STAC ItemCollection"});
+  // The same item twice (overlapping search pages) would weigh twice in a composite.
+  refused(json{{"type", "FeatureCollection"},
+               {"features", {landsat_item("twice", "2019-01-14T00:00:00Z", dir, true),
+                             landsat_item("twice", "2019-01-14T00:00:00Z", dir, true)}}},
+          {"item 'twice' is given twice"});
+  // A Sentinel-2 baseline 04.00 asset without its offset would bias the reflectance by 0.1.
+  json s2 = {{"type", "Feature"},
+             {"id", "s2-no-offset"},
+             {"collection", "sentinel-2-l2a"},
+             {"properties", {{"datetime", "2022-10-05T11:54:11Z"}, {"s2:processing_baseline", "04.00"}}},
+             {"assets",
+              {{"red", {{"href", (product / (stem + "_SR_B4.TIF")).string()}, {"gsd", 30},
+                        {"raster:bands", json::array({{{"scale", 0.0001}}})}}}}}};
+  refused(s2, {"item 's2-no-offset' asset 'red'", "processing baseline 04.00", "--offset"});
   // Two dates are not one scene.
   json two = {{"type", "FeatureCollection"},
               {"features", {landsat_item("a", "2019-01-14T00:00:00Z", dir, true),

@@ -149,6 +149,8 @@ def test_composite_equals_the_cli(tmp_path, method):
         sinkmap.composite(stack[0], dates, roles=["red", "nir"])
     with pytest.raises(ValueError, match="roles: 'infrared'"):
         sinkmap.composite(stack, dates, roles=["red", "infrared"])
+    with pytest.raises(ValueError, match="valid_range"):
+        sinkmap.composite(stack, dates, roles=["red", "nir"], valid_range=(1.0, 0.0))
     with pytest.raises(ValueError, match="dates\\[1\\]"):
         sinkmap.composite(stack, [dates[0], "2021-13-01"] + dates[2:], roles=["red", "nir"])
 
