@@ -29,6 +29,14 @@ wood_removals read_wood_removals(std::string const& path, std::vector<std::strin
   int const zf = column("zone"), yf = column("year");
   int const rf = defn->GetFieldIndex("roundwood_m3"), ff = defn->GetFieldIndex("fuelwood_trees_m3");
   SINKMAP_EXPECTS(rf >= 0 || ff >= 0, bad_input, path + " line 1: no column 'roundwood_m3'" + expected);
+  // A volume column sinkmap does not know (a misspelt name) would be dropped silently: refused.
+  for (int f = 0; f < defn->GetFieldCount(); ++f) {
+    std::string const name = defn->GetFieldDefn(f)->GetNameRef();
+    SINKMAP_EXPECTS(name.size() < 3 || name.compare(name.size() - 3, 3, "_m3") != 0 || name == "roundwood_m3" ||
+                      name == "fuelwood_trees_m3" || name == "fuelwood_parts_m3",
+                    bad_input,
+                    path + " line 1: column '" + name + "' is not a volume sinkmap books (roundwood_m3, fuelwood_trees_m3)");
+  }
   SINKMAP_EXPECTS(defn->GetFieldIndex("fuelwood_parts_m3") < 0, bad_input,
                   path + " line 1: fuelwood_parts_m3 (FG_part of IPCC Eq. 2.13) needs the basic wood density D, "
                          "which the models do not carry yet: give fuelwood taken as whole trees in "

@@ -211,6 +211,7 @@ TEST(AccountingRun, WoodRemovalsFromStatisticsAreBookedWithTheModelsBcef)
   refused("zone,year,roundwood_m3\nwest,20x7,5\n", "line 2 year");
   refused("zone,year,fuelwood_trees_m3\nwest,2017,-1\n", "line 2: fuelwood_trees_m3 -1 is not a volume");
   refused("zone,year,roundwood_m3,fuelwood_parts_m3\nwest,2017,5,5\n", "needs the basic wood density D");
+  refused("zone,year,roundwood_m3,fuelwod_m3\nwest,2017,5,5\n", "column 'fuelwod_m3' is not a volume sinkmap books");
 }
 
 TEST(AccountingRun, ForestBiomassDensityIsSetBesideTheProvincialInventory)
