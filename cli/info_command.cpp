@@ -1,6 +1,7 @@
 // sinkmap info SCENE: bands, roles, size, CRS, the tile plan and the device a run would use.
 #include "commands.hpp"
 #include "common_options.hpp"
+#include "core/error.hpp"
 #include "io/quality_statistics.hpp"
 #include "io/raster_description.hpp"
 #include "jobs/index_job.hpp"
@@ -157,8 +158,7 @@ void add_info_command(CLI::App& app)
   auto args = std::make_shared<info_args>();
   auto* cmd = app.add_subcommand("info", "Describe a scene and the run sinkmap would make");
   cmd->add_option("SCENE", args->scenes,
-                  "any GDAL raster, or a Landsat C2L2 / Sentinel-2 L2A product")
-    ->required();
+                  "any GDAL raster, or a Landsat C2L2 / Sentinel-2 L2A product (or --stac ITEMS.json)");
   cmd->add_option("-i,--index", args->indices, "plan for these indices")->delimiter(',');
   cmd->add_flag("--json", args->json, "print JSON for scripts");
   add_band_options(*cmd, args->bands);
@@ -166,6 +166,8 @@ void add_info_command(CLI::App& app)
   cmd->footer("Examples:\n  sinkmap info stack.tif --band red=3 --band nir=4 -i NDVI --json\n"
               "  sinkmap info LC08_L2SP_001070_20190114_20200830_02_T2_MTL.json");
   cmd->callback([args] {
+    SINKMAP_EXPECTS(!args->scenes.empty() || !args->bands.stac.empty(), bad_input,
+                    "SCENE: give a scene, or STAC items with --stac ITEMS.json");
     auto const j = describe(*args);
     if (args->json)
       std::cout << j.dump(2) << "\n";

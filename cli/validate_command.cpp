@@ -2,6 +2,7 @@
 // sinkmap calibrate SCENE --plots PLOTS --index NDVI --form linear -o MODEL.json
 #include "commands.hpp"
 #include "common_options.hpp"
+#include "core/error.hpp"
 #include "core/parse_number.hpp"
 #include "indices/index_request.hpp"
 #include "jobs/validate_job.hpp"
@@ -82,7 +83,7 @@ void add_calibrate_command(CLI::App& app)
   };
   auto args = std::make_shared<args_t>();
   auto* cmd = app.add_subcommand("calibrate", "Fit a biomass model to field plots");
-  cmd->add_option("SCENE", args->job.scenes, "scene or product(s)")->required();
+  cmd->add_option("SCENE", args->job.scenes, "scene or product(s) (or --stac ITEMS.json)");
   add_plot_options(*cmd, args->job.plots, args->job.plot_options);
   cmd->add_option("--index", args->job.index, "index the model reads")->capture_default_str();
   cmd->add_option("--form", args->job.form, "linear, power, exponential or log")->capture_default_str();
@@ -102,6 +103,8 @@ void add_calibrate_command(CLI::App& app)
     "Example:\n  sinkmap calibrate LC08_.../ --plots plots.csv --index NDVI --form power --class natural_forest_broadleaf \\\n"
     "      -o models/my_forest.json");
   cmd->callback([args, cmd] {
+    SINKMAP_EXPECTS(!args->job.scenes.empty() || !args->job.scene_options.stac.empty(), bad_input,
+                    "SCENE: give a scene, or STAC items with --stac ITEMS.json");
     check_command_outputs(*cmd, {{args->job.output, "-o"}});
     args->job.run = args->common.run_settings();
     auto const r = jobs::run_calibrate_job(args->job);

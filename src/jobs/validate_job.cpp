@@ -177,6 +177,7 @@ calibrate_result run_calibrate_job(calibrate_options const& opt)
   io.scene_options = opt.scene_options;
   io.indices = {index.name};
   io.output = tmp_index;
+  io.output_options.cog = false;  // a temporary read back at the plots: a plain GeoTIFF
   io.output_options.creation_options = {"COMPRESS=NONE"};
   io.run = opt.run;
   run_index_job(io);
