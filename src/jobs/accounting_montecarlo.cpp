@@ -197,7 +197,7 @@ accounting_mc_totals run_accounting_montecarlo(accounting_job_options const& opt
     for (auto const& [key, c] : acc) {
       auto const [zone, cls, slot] = key;
       if (slot >= Y) continue;
-      for (std::string const z : {zones.name(zone), std::string("*")}) {
+      for (std::string const& z : {zones.name(zone), std::string("*")}) {
         auto& v = stock[z];
         if (v.empty()) v.assign(std::size_t(Y), std::vector<__int128>(std::size_t(n), 0));
         for (int s = 0; s < n; ++s) v[std::size_t(slot)][std::size_t(s)] += c.sum[std::size_t(s)];
@@ -210,7 +210,9 @@ accounting_mc_totals run_accounting_montecarlo(accounting_job_options const& opt
     ybar /= double(Y);
     double sxx = 0;
     for (int y : yrs) sxx += (y - ybar) * (y - ybar);
-    for (auto const& [z, v] : stock) {
+    for (auto const& entry : stock) {
+      auto const& z = entry.first;
+      auto const& v = entry.second;  // a plain reference: lambdas cannot capture a structured binding before C++20
       std::vector<double> change(static_cast<std::size_t>(n)), slope(static_cast<std::size_t>(n));
       for (int it = 0; it < n; ++it) {
         auto at = [&](int y) { return double(v[std::size_t(y)][std::size_t(it)]) / k::mc_fixed_scale; };
