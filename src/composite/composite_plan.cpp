@@ -114,20 +114,19 @@ std::vector<scene_record> products_of(composite_request const& r, std::vector<st
                     "(plain rasters go in a --scenes list with their date)");
     products.emplace_back(path, std::move(*p));
   }
-  for (auto& [path, product] : products) {
-    auto* p = &product;
+  for (auto const& [path, p] : products) {
     scene_record s;
-    s.where = p->metadata_file;
-    s.date = p->date;
-    s.doy = day_of_year(s.date, p->metadata_file + ": acquisition date");
-    for (auto const& b : p->bands) {
+    s.where = p.metadata_file;
+    s.date = p.date;
+    s.doy = day_of_year(s.date, p.metadata_file + ": acquisition date");
+    for (auto const& b : p.bands) {
       io::band_source const src{b.file, 1};
       s.files[b.role] = src;
       s.decode[b.role] = decode_of(b.role, src, scales, offsets, nodata, b.scale, b.offset,
                                    b.has_nodata ? std::optional<double>(b.nodata) : std::nullopt,
                                    "SCENE " + path);
     }
-    for (auto const& q : p->quality) {
+    for (auto const& q : p.quality) {
       std::uint32_t bits = 0;
       for (auto const& c : q.classes)
         if (std::find(mask_classes.begin(), mask_classes.end(), c.name) != mask_classes.end()) bits |= c.bits;

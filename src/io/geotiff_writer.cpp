@@ -71,8 +71,8 @@ geotiff_writer::geotiff_writer(std::string path, raster_grid const& grid,
   // reader threads evicted this file's dirty blocks from GDAL's shared cache (the accounting run
   // test failed about one run in two with the cache at an eighth of --memory, and passed every
   // time without it). The writer thread compresses its own blocks.
-  // The COG's options are checked now (a malformed --co is bad input before the computation).
-  if (opt.cog) (void)cog_creation_options("AVERAGE", opt.creation_options);
+  // The COG's options, made (and a malformed --co refused) before the computation.
+  if (opt.cog) cog_options_ = cog_creation_options("AVERAGE", opt.creation_options);
   gdal_string_list const co(opt.cog ? defaults : merge_creation_options(defaults, opt.creation_options));
 
   auto* driver = GetGDALDriverManager()->GetDriverByName("GTiff");
@@ -165,7 +165,7 @@ void geotiff_writer::commit()
     ds_ = nullptr;
     check_written("close");
   } else {
-    copy_as_cog(*ds_, cog_temp_path_, cog_creation_options("AVERAGE", opt_.creation_options), path_);
+    copy_as_cog(*ds_, cog_temp_path_, cog_options_, path_);
     GDALClose(GDALDataset::ToHandle(ds_));
     ds_ = nullptr;
     VSIUnlink(temp_path_.c_str());

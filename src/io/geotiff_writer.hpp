@@ -58,6 +58,7 @@ class geotiff_writer final : public pipeline::tile_sink {
   void check_written(std::string const& step);
 
   std::string path_, temp_path_, cog_temp_path_;
+  std::vector<std::string> cog_options_;  ///< the COG driver's options (COG mode)
   raster_output_options opt_;
   int bands_ = 0;
   std::vector<int> planes_;  // kernel output plane of each band

@@ -253,15 +253,22 @@ std::string warp_to_grid(std::string const& file, raster_grid const& grid,
 
 namespace sinkmap::io {
 
+std::unique_ptr<OGRCoordinateTransformation> to_lonlat(raster_grid const& grid)
+{
+  OGRSpatialReference src, wgs;
+  if (grid.crs_wkt.empty() || src.importFromWkt(grid.crs_wkt.c_str()) != OGRERR_NONE) return nullptr;
+  src.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  wgs.importFromEPSG(4326);
+  wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  std::unique_ptr<OGRCoordinateTransformation> ct(OGRCreateCoordinateTransformation(&src, &wgs));
+  take_gdal_error();
+  return ct;
+}
+
 std::optional<std::array<double, 4>> lonlat_bounds(raster_grid const& grid)
 {
-  if (grid.crs_wkt.empty() || !grid.has_geotransform) return std::nullopt;
-  OGRSpatialReference src, wgs;
-  if (src.importFromWkt(grid.crs_wkt.c_str()) != OGRERR_NONE) return std::nullopt;
-  wgs.importFromEPSG(4326);
-  src.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-  wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-  std::unique_ptr<OGRCoordinateTransformation> t(OGRCreateCoordinateTransformation(&src, &wgs));
+  if (!grid.has_geotransform) return std::nullopt;
+  auto const t = to_lonlat(grid);
   if (!t) return std::nullopt;
   auto const& g = grid.geotransform;
   std::vector<double> x, y;

@@ -6,7 +6,10 @@
 #include "io/grid_spec.hpp"
 #include "io/scene.hpp"
 
+#include <ogr_spatialref.h>
+
 #include <array>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,6 +27,10 @@ std::string parse_resampling(std::string const& s);
 /// multiples of the resolution (gdalwarp -tap). Throws bad_input naming the option at fault,
 /// or saying that the grid misses every input.
 raster_grid resolve_grid(grid_spec const& spec, std::vector<std::string> const& inputs);
+
+/// The transformation from a grid's CRS to longitude/latitude (EPSG:4326, x = lon); null where
+/// the grid has no CRS or GDAL has no such transformation.
+std::unique_ptr<OGRCoordinateTransformation> to_lonlat(raster_grid const& grid);
 
 /// The grid's bounds in longitude and latitude (west, south, east, north; EPSG:4326), from 21
 /// points along each edge (a projected grid's edges curve in lon/lat); nullopt without a CRS.

@@ -4,6 +4,7 @@
 #include "core/error.hpp"
 #include "gdal/gdal_session.hpp"
 #include "io/landcover.hpp"
+#include "io/target_grid.hpp"
 
 #include <ogr_spatialref.h>
 
@@ -17,26 +18,13 @@ models::carbon_model load_model(carbon_input_options const& o)
   return models::load_carbon_model(models::resolve_model_path(o.model), {o.soil_type});
 }
 
-/// The transformation from a grid's CRS to lon/lat (EPSG:4326, x = lon); null where GDAL has none.
-std::unique_ptr<OGRCoordinateTransformation> to_lonlat(io::raster_grid const& g)
-{
-  OGRSpatialReference src, wgs;
-  src.importFromWkt(g.crs_wkt.c_str());
-  src.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-  wgs.importFromEPSG(4326);
-  wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-  std::unique_ptr<OGRCoordinateTransformation> ct(OGRCreateCoordinateTransformation(&src, &wgs));
-  io::take_gdal_error();
-  return ct;
-}
-
 std::optional<std::string> region_warning(models::carbon_model const& m, io::raster_grid const& g)
 {
   if (g.crs_wkt.empty() || !g.has_geotransform) return std::nullopt;
   auto const& gt = g.geotransform;
   double x = gt[0] + gt[1] * g.width / 2.0 + gt[2] * g.height / 2.0;
   double y = gt[3] + gt[4] * g.width / 2.0 + gt[5] * g.height / 2.0;
-  auto const ct = to_lonlat(g);
+  auto const ct = io::to_lonlat(g);
   if (!ct || !ct->Transform(1, &x, &y)) return std::nullopt;
   if (x >= m.lon_min && x <= m.lon_max && y >= m.lat_min && y <= m.lat_max) return std::nullopt;
   char buf[512];
@@ -58,7 +46,7 @@ bool grid_inside_lonlat_map(io::raster_grid const& g, std::string const& map)
   if (ds->GetGeoTransform(mt) != CE_None || mt[2] != 0 || mt[4] != 0) return false;
   double const x0 = mt[0], x1 = mt[0] + mt[1] * ds->GetRasterXSize();
   double const y0 = std::min(mt[3], mt[3] + mt[5] * ds->GetRasterYSize()), y1 = std::max(mt[3], mt[3] + mt[5] * ds->GetRasterYSize());
-  auto const ct = to_lonlat(g);
+  auto const ct = io::to_lonlat(g);
   if (!ct) return false;
   auto const& gt = g.geotransform;
   for (double const px : {0.0, double(g.width)})

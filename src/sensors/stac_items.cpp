@@ -81,12 +81,6 @@ std::vector<json> items_of(std::string const& path)
   return out;
 }
 
-std::string lower(std::string s)
-{
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-  return s;
-}
-
 struct item_reader {
   json const& item;
   std::string where;  // "ITEMS.json item 'ID'"
@@ -98,7 +92,7 @@ struct item_reader {
     auto const& a = item["assets"];
     if (a.contains(key)) return &a[key];
     for (auto const& [k, v] : a.items())
-      if (lower(k) == lower(key)) return &v;
+      if (iequals(k, key)) return &v;
     return nullptr;
   }
 
@@ -278,8 +272,8 @@ std::vector<product> read_stac_items(std::string const& path, stac_options const
       if (numbers) p.footprint = std::array<double, 4>{b[0].get<double>(), b[1].get<double>(), b[hi].get<double>(),
                                                        b[hi + 1].get<double>()};
     }
-    std::string const collection = lower(item.value("collection", ""));
-    std::string const platform = lower(p.platform);
+    std::string const collection = to_lower(item.value("collection", ""));
+    std::string const platform = to_lower(p.platform);
     item_reader const r{item, where, base_dir, opt};
     if (collection.find("landsat") != std::string::npos || platform.rfind("landsat", 0) == 0) {
       SINKMAP_EXPECTS(collection.find("l1") == std::string::npos, bad_input,

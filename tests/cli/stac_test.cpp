@@ -63,6 +63,17 @@ bool same_rasters(std::string const& a, std::string const& b, int bands, std::st
   return true;
 }
 
+// NDVI and NBR of `source` (a product folder or .SAFE) and of STAC `items`: the same rasters.
+void expect_same_index(std::string const& source, std::string const& items, sinkmap::test::temp_dir const& tmp)
+{
+  auto const ref = run_sinkmap("index " + source + " -i NDVI,NBR -q -o " + tmp.file("product.tif"));
+  ASSERT_EQ(ref.code, 0) << ref.output;
+  auto const stac = run_sinkmap("index --stac " + items + " -i NDVI,NBR -q -o " + tmp.file("stac.tif"));
+  ASSERT_EQ(stac.code, 0) << stac.output;
+  std::string why;
+  EXPECT_TRUE(same_rasters(tmp.file("product.tif"), tmp.file("stac.tif"), 2, why)) << why;
+}
+
 class Stac : public ::testing::Test {
  protected:
   sinkmap::test::temp_dir tmp;
@@ -78,19 +89,12 @@ TEST_F(Stac, LandsatItemsEqualTheProduct)
   std::ofstream(collection) << json{{"type", "FeatureCollection"},
                                     {"features", {landsat_item(stem, "2019-01-14T14:34:30Z", dir, true)}}}
                                  .dump(2);
-  auto const ref = run_sinkmap("index " + product.string() + " -i NDVI,NBR -q -o " + tmp.file("product.tif"));
-  ASSERT_EQ(ref.code, 0) << ref.output;
-  auto const stac = run_sinkmap("index --stac " + collection + " -i NDVI,NBR -q -o " + tmp.file("stac.tif"));
-  ASSERT_EQ(stac.code, 0) << stac.output;
-  std::string why;
-  EXPECT_TRUE(same_rasters(tmp.file("product.tif"), tmp.file("stac.tif"), 2, why)) << why;
+  expect_same_index(product.string(), collection, tmp);
 
   // One Item per line, absolute hrefs: the same again.
   std::string const lines = tmp.file("items.ndjson");
   std::ofstream(lines) << landsat_item(stem, "2019-01-14T14:34:30Z", dir, false).dump() << "\n";
-  auto const nd = run_sinkmap("index --stac " + lines + " -i NDVI,NBR -q -o " + tmp.file("ndjson.tif"));
-  ASSERT_EQ(nd.code, 0) << nd.output;
-  EXPECT_TRUE(same_rasters(tmp.file("product.tif"), tmp.file("ndjson.tif"), 2, why)) << why;
+  expect_same_index(product.string(), lines, tmp);
 
   // A composite of two items, one outside the window: skipped, counted, and the composite of
   // the other equals the composite of the product.
@@ -101,6 +105,7 @@ TEST_F(Stac, LandsatItemsEqualTheProduct)
                           .dump();
   auto const cp = run_sinkmap("composite " + product.string() + " --roles red,nir -o " + tmp.file("cp.tif"));
   ASSERT_EQ(cp.code, 0) << cp.output;
+  std::string why;
   auto const cs = run_sinkmap("composite --stac " + two + " --from 2019-01-01 --to 2019-01-31 --roles red,nir -o " +
                               tmp.file("cs.tif"));
   ASSERT_EQ(cs.code, 0) << cs.output;
@@ -217,10 +222,5 @@ TEST_F(Stac, Sentinel2ItemEqualsTheSafe)
                      {"assets", assets}};
   std::string const items = tmp.file("s2.json");
   std::ofstream(items) << item.dump();
-  auto const ref = run_sinkmap("index " + safe.string() + " -i NDVI,NBR -q -o " + tmp.file("safe.tif"));
-  ASSERT_EQ(ref.code, 0) << ref.output;
-  auto const stac = run_sinkmap("index --stac " + items + " -i NDVI,NBR -q -o " + tmp.file("stac.tif"));
-  ASSERT_EQ(stac.code, 0) << stac.output;
-  std::string why;
-  EXPECT_TRUE(same_rasters(tmp.file("safe.tif"), tmp.file("stac.tif"), 2, why)) << why;
+  expect_same_index(safe.string(), items, tmp);
 }
