@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "core/open_file_limit.hpp"
 
+#include <optional>
 #include <set>
 
 namespace sinkmap::io {
@@ -17,6 +18,32 @@ GDALDataType gdal_type(kernels::pixel_type t)
   }
 }
 
+namespace {
+
+// Sets a GDAL configuration option for this thread while in scope (nullptr value: leaves it).
+class thread_local_config {
+ public:
+  thread_local_config(char const* key, char const* value) : key_(key), set_(value != nullptr)
+  {
+    if (!set_) return;
+    if (char const* old = CPLGetThreadLocalConfigOption(key, nullptr)) old_ = old;
+    CPLSetThreadLocalConfigOption(key, value);
+  }
+  ~thread_local_config()
+  {
+    if (set_) CPLSetThreadLocalConfigOption(key_, old_ ? old_->c_str() : nullptr);
+  }
+  thread_local_config(thread_local_config const&) = delete;
+  thread_local_config& operator=(thread_local_config const&) = delete;
+
+ private:
+  char const* key_;
+  bool set_;
+  std::optional<std::string> old_;
+};
+
+}  // namespace
+
 gdal_tile_source::gdal_tile_source(std::vector<band_source> const& planes,
                                    kernels::pixel_type type, int readers)
   : type_(type), handles_(std::size_t(std::max(readers, 1)))
@@ -29,7 +56,8 @@ gdal_tile_source::gdal_tile_source(std::vector<band_source> const& planes,
   }
   // GDAL's JPEG2000 drivers share decoder state between handles of one file: reading one such
   // file from two threads gave wrong pixels under load (seen with JP2OpenJPEG, GDAL 3.6). Those
-  // files are read one thread at a time; other files (GeoTIFF) stay fully parallel.
+  // files are read one thread at a time; other files (GeoTIFF) stay fully parallel. Their
+  // decoding also stays on the reading thread (GDAL_NUM_THREADS=1 there, see read()).
   // Each reader keeps a handle on every file.
   std::set<std::string> files;
   for (auto const& g : groups_) files.insert(g.file);
@@ -86,10 +114,15 @@ void gdal_tile_source::read(int reader, pipeline::window const& w, void* dst)
   auto const sample = std::size_t(GDALGetDataTypeSizeBytes(type));
   std::size_t const plane_bytes = w.pixels() * sample;
   for (auto& g : groups_) {
+    auto const serial = serial_.find(g.file);
+    // JPEG 2000: OpenJPEG's own decoding threads, with two files read at once by two of our
+    // threads, left runs of pixels NaN now and then (Sentinel-2 bands, GDAL 3.6.2 under
+    // AddressSanitizer's timing, about one run in eight). One decoding thread per reader gave
+    // none in the same trials; the readers still decode different files in parallel.
+    thread_local_config const single_decoder("GDAL_NUM_THREADS", serial != serial_.end() ? "1" : nullptr);
     auto it = mine.find(g.file);
     if (it == mine.end()) it = mine.emplace(g.file, open_raster(g.file, "input")).first;
     auto* out = static_cast<std::byte*>(dst) + std::size_t(g.first_plane) * plane_bytes;
-    auto const serial = serial_.find(g.file);
     std::unique_lock<std::mutex> lock;
     if (serial != serial_.end()) lock = std::unique_lock<std::mutex>(*serial->second);
     CPLErr const err = it->second->RasterIO(
