@@ -2,14 +2,17 @@
 # The Monte Carlo (IPCC Approach 2) against the deterministic passes on the same generated scene
 # in the same run: a stock map with an imagery model carrying every kind of uncertainty
 # (bench/models/bench_ndvi_linear_uncertain.json: joint coefficients, residuals, CF, R, SOC),
-# then `sinkmap inventory` over two zones without and with --uncertainty N.
-#   bench/run_montecarlo_bench.sh [SIZE=8192] [ITERATIONS=1000] [WORKDIR=bench-work] [DEVICE=cpu]
+# then `sinkmap inventory` over two zones without and with --uncertainty N (grouped, the
+# default), and with --uncertainty-mode exact (every pixel drawn, the reference) when EXACT=1
+# (default: 1 up to 2048^2, where exact mode takes minutes, not hours, on 2 cores).
+#   bench/run_montecarlo_bench.sh [SIZE=4096] [ITERATIONS=1000] [WORKDIR=bench-work] [DEVICE=cpu] [EXACT]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-size=${1:-8192}
+size=${1:-4096}
 iterations=${2:-1000}
 work=$(realpath -m "${3:-bench-work}")
 device=${4:-cpu}
+exact=${5:-$((size <= 2048 ? 1 : 0))}
 mkdir -p "$work"
 scene=$work/scene_${size}.tif
 [[ -f $scene ]] || build/bench/make_bench_scene "$scene" "$size"
@@ -29,6 +32,10 @@ timed "$work/t_inv.txt" build/sinkmap inventory "$work/mc_stock.tif" --zones "$z
   --quiet -o "$work/mc_inv_det.csv"
 timed "$work/t_mc.txt" build/sinkmap inventory "$work/mc_stock.tif" --zones "$zones" --zone-field name \
   --uncertainty "$iterations" --seed 1 --device "$device" --quiet -o "$work/mc_inv.csv"
+if [[ $exact == 1 ]]; then
+  timed "$work/t_exact.txt" build/sinkmap inventory "$work/mc_stock.tif" --zones "$zones" --zone-field name \
+    --uncertainty "$iterations" --seed 1 --uncertainty-mode exact --device "$device" --quiet -o "$work/mc_inv_exact.csv"
+fi
 read -r ts rs < "$work/t_stock.txt"
 read -r tv rv < "$work/t_inv.txt"
 read -r tm rm < "$work/t_mc.txt"
@@ -39,4 +46,25 @@ awk -v ts="$ts" -v rs="$rs" -v tv="$tv" -v rv="$rv" -v tm="$tm" -v rm="$rm" -v p
   printf "%-40s %8.2f %10.1f Mpx/s %9.0f\n", "deterministic inventory (2 zones)", tv, p / tv / 1e6, rv / 1024
   printf "%-40s %8.2f %8.3f Gpx-it/s %9.0f\n", "Monte Carlo inventory", tm, p * n / tm / 1e9, rm / 1024
   printf "Monte Carlo / deterministic stock pass = %.1fx wall time (%d iterations)\n", tm / ts, n }'
-grep '^\*,\*' "$work/mc_inv.csv" | cut -d, -f5-9
+echo "zone,carbon_mgc,mean,sd,p2_5,p97_5 (grouped)"
+grep -E '^(\*|west|east),\*' "$work/mc_inv.csv" | cut -d, -f1,5-9
+if [[ $exact == 1 ]]; then
+  read -r te re < "$work/t_exact.txt"
+  awk -v te="$te" -v re="$re" -v tm="$tm" -v p=$((size * size)) -v n="$iterations" 'BEGIN {
+    printf "%-40s %8.2f %8.3f Gpx-it/s %9.0f\n", "Monte Carlo inventory, exact mode", te, p * n / te / 1e9, re / 1024
+    printf "exact / grouped = %.1fx wall time\n", te / tm }'
+  echo "zone,carbon_mgc,mean,sd,p2_5,p97_5 (exact)"
+  grep -E '^(\*|west|east),\*' "$work/mc_inv_exact.csv" | cut -d, -f1,5-9
+  # The peer: an independent per-pixel Monte Carlo in NumPy (its own draws: statistically,
+  # not digit for digit, equal), whole map only.
+  if peer=$(/usr/bin/python3 bench/numpy_montecarlo.py "$work/mc_stock.tif" bench/models/bench_ndvi_linear_uncertain.json \
+              "$iterations" 1 2>"$work/numpy_mc.err"); then
+    IFS=, read -r pm psd p25 p975 pdet psec ppeak <<< "$peer"
+    printf "%-40s %8.2f %8.3f Gpx-it/s %9.0f\n" "NumPy per-pixel Monte Carlo (peer)" "$psec" \
+      "$(awk -v t="$psec" -v p=$((size * size)) -v n="$iterations" 'BEGIN { print p * n / t / 1e9 }')" "$ppeak"
+    awk -v t="$psec" -v tm="$tm" 'BEGIN { printf "NumPy / grouped = %.1fx wall time\n", t / tm }'
+    echo "*,$pdet,$pm,$psd,$p25,$p975 (NumPy)"
+  else
+    echo "NumPy per-pixel Monte Carlo (peer): FAILED: $(tail -1 "$work/numpy_mc.err")"
+  fi
+fi

@@ -67,6 +67,16 @@ void add_uncertainty_options(CLI::App& cmd, uncertainty::mc_options& o)
          o.seed = v;
        },
        "Monte Carlo seed, 0..2^64-1 (same seed, same numbers on any machine); default 1");
+  cmd.add_option_function<std::string>(
+       "--uncertainty-mode",
+       [&o](std::string const& text) {
+         SINKMAP_EXPECTS(text == "grouped" || text == "exact", bad_input,
+                         "--uncertainty-mode '" + text + "': grouped or exact");
+         o.mode = text == "exact" ? uncertainty::mc_mode::exact : uncertainty::mc_mode::grouped;
+       },
+       "grouped (default): each group of pixels with equal class, zone, age and index value (to 12 "
+       "significant bits) sums its per-pixel draws in closed form, so the cost follows the groups, not the "
+       "pixels; exact: one draw per pixel and iteration (the reference)");
   cmd.add_option("--uncertainty-map", o.sd_output, "also write the per-pixel SD over the iterations to this GeoTIFF");
   cmd.add_option("--landcover-confusion", o.confusion,
                  "land-cover accuracy: CSV with a row per map class and a column per reference class "

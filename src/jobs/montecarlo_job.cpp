@@ -14,13 +14,16 @@
 #include "jobs/raster_stream.hpp"
 #include "models/crosswalk.hpp"
 #include "uncertainty/confusion.hpp"
+#include "uncertainty/grouped_montecarlo.hpp"
 #include "uncertainty/mc_tile_kernel.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <thread>
 #include <tuple>
 
 namespace sinkmap::uncertainty {
@@ -264,12 +267,13 @@ mc_totals run_plan(mc_plan& plan, mc_zones const& zs, mc_options const& mc, jobs
   if (!zs.file.empty()) zones = std::make_unique<io::zone_set>(zs.file, zs.field, plan.grid);
   p.planes.cell = int(plan.planes.size());
   tile_cells cells;
-  mc_tile_kernel const kernel(p, iteration_tables(plan.model, mc.seed, mc.iterations), row_ha,
-                              int(plan.planes.size()) + 1, cells);
+  auto tables = iteration_tables(plan.model, mc.seed, mc.iterations);
   int const A = kernels::mc_accumulators(p), n = mc.iterations;
+  bool const grouped = mc.mode == mc_mode::grouped && !p.sink;
+  if (mc.mode == mc_mode::grouped && p.sink)
+    plan.notes.push_back("a sink map's Monte Carlo draws every pixel in every iteration (the grouped closed form "
+                         "covers stock maps)");
 
-  std::map<std::pair<int, int>, std::vector<__int128>> acc;
-  std::mutex mutex;
   jobs::raster_stream_request r;
   r.planes = plan.planes;
   r.grid = plan.grid;
@@ -289,23 +293,57 @@ mc_totals run_plan(mc_plan& plan, mc_zones const& zs, mc_options const& mc, jobs
       std::string("Monte Carlo standard deviation of ") + (p.sink ? "the carbon sink" : "the carbon stock");
     r.output_options.metadata["SINKMAP_MC_ITERATIONS"] = std::to_string(mc.iterations);
     r.output_options.metadata["SINKMAP_MC_SEED"] = std::to_string(mc.seed);
+    r.output_options.metadata["SINKMAP_MC_MODE"] = grouped ? "grouped" : "exact";
   }
   r.make_source = [&](int readers) -> std::unique_ptr<pipeline::tile_source> {
     return std::make_unique<mc_source>(plan.planes, readers, zones.get(), p.planes, p.sink, cells);
   };
-  r.reducer = [&](int, pipeline::window const& w, float const* out) {
-    auto const* partial = reinterpret_cast<long long const*>(reinterpret_cast<std::byte const*>(out) +
-                                                             pipeline::reduction_offset(w.pixels(), kernel.output_bytes_per_pixel()));
-    auto const list = cells.get(w);
-    std::lock_guard lock(mutex);
-    for (std::size_t c = 0; c < list.size(); ++c) {
-      auto& a = acc[list[c]];
-      if (a.empty()) a.assign(std::size_t(A) * std::size_t(n), 0);
-      for (std::size_t k = 0; k < std::size_t(A) * std::size_t(n); ++k) a[k] += partial[c * std::size_t(A) * n + k];
-    }
-  };
-  auto const stream = jobs::run_raster_stream(r, kernel);
-  if (auto const note = jobs::reading_threads_note(stream, run); !note.empty()) plan.warnings.push_back(note);
+
+  std::map<std::pair<int, int>, std::vector<__int128>> acc;
+  if (grouped) {
+    // One pass groups the pixels; then every iteration sums the groups' closed-form moments.
+    group_table table(p, tables, *plan.model.tables);
+    grouped_tile_kernel const kernel(table, row_ha, int(plan.planes.size()) + 1, cells);
+    if (run.device == pipeline::device_kind::cuda)
+      plan.notes.push_back("the grouped Monte Carlo's pass over the pixels runs on the CPU (its per-key sums have "
+                           "no device form yet)");
+    r.run.device = pipeline::device_kind::cpu;
+    auto const stream = jobs::run_raster_stream(r, kernel);
+    if (auto const note = jobs::reading_threads_note(stream, run); !note.empty()) plan.warnings.push_back(note);
+    grouping_effect e;
+    int const threads = run.threads > 0 ? run.threads : int(std::max(1u, std::thread::hardware_concurrency()));
+    acc = grouped_partials(table, threads, e);
+    char buf[700];
+    std::snprintf(buf, sizeof buf,
+                  "grouped Monte Carlo: %zu pixels in %zu groups of equal class, climate zone, age class, volume and "
+                  "index value (to %d significant bits); each group's residual and class draws summed in closed form "
+                  "(exact mean and variance per iteration, normal over a cell's pixels); grouping the index moves the "
+                  "deterministic total by %.6g Mg C (at most %.6g Mg C, %.2g %% of %.6g Mg C); "
+                  "--uncertainty-mode exact draws every pixel",
+                  e.pixels, e.groups, grouped_index_bits, e.change, e.bound,
+                  e.nominal_total != 0 ? 100 * e.bound / std::fabs(e.nominal_total) : 0.0, e.nominal_total);
+    plan.notes.push_back(buf);
+    if (e.nominal_total != 0 && e.bound > 1e-3 * std::fabs(e.nominal_total))
+      plan.warnings.push_back("grouping the index values may move the totals by up to " +
+                              std::to_string(100 * e.bound / std::fabs(e.nominal_total)) +
+                              " %: use --uncertainty-mode exact for this map");
+  } else {
+    mc_tile_kernel const kernel(p, std::move(tables), row_ha, int(plan.planes.size()) + 1, cells);
+    std::mutex mutex;
+    r.reducer = [&](int, pipeline::window const& w, float const* out) {
+      auto const* partial = reinterpret_cast<long long const*>(reinterpret_cast<std::byte const*>(out) +
+                                                               pipeline::reduction_offset(w.pixels(), kernel.output_bytes_per_pixel()));
+      auto const list = cells.get(w);
+      std::lock_guard lock(mutex);
+      for (std::size_t c = 0; c < list.size(); ++c) {
+        auto& a = acc[list[c]];
+        if (a.empty()) a.assign(std::size_t(A) * std::size_t(n), 0);
+        for (std::size_t k = 0; k < std::size_t(A) * std::size_t(n); ++k) a[k] += partial[c * std::size_t(A) * n + k];
+      }
+    };
+    auto const stream = jobs::run_raster_stream(r, kernel);
+    if (auto const note = jobs::reading_threads_note(stream, run); !note.empty()) plan.warnings.push_back(note);
+  }
 
   // Summaries by names: cells, zone subtotals, the whole map.
   mc_totals out;

@@ -200,6 +200,8 @@ run_config load_run_config(std::string const& path)
     c.mc_map = u.boolean("map").value_or(false);
     c.mc.confusion = u.path("landcover_confusion");
     c.mc.confusion_crosswalk = u.text("confusion_crosswalk").value_or("");
+    c.mc.mode = u.choice("mode", {"grouped", "exact"}).value_or("grouped") == "exact" ? uncertainty::mc_mode::exact
+                                                                                      : uncertainty::mc_mode::grouped;
     u.finish();
   }
 

@@ -398,3 +398,98 @@ TEST(MonteCarlo, CalibratedCoefficientsAreDrawnJointlyWithTheirCovariance)
   EXPECT_NEAR(sbb / n - (sb / n) * (sb / n), 9.0, 0.3);
   EXPECT_NEAR(sab / n - (sa / n) * (sb / n), -3.0, 0.15);
 }
+
+namespace {
+
+// Forest from NDVI with an uncertain slope, a residual of 25 Mg/ha that the clamp at 0 cuts for
+// the sparse pixels, and R in IPCC Table 4.4's steps; cropland a Tier 1 constant; a confusion
+// matrix that moves a fifth of each class into the other. Two zones, NDVI from 0 to 0.9.
+struct grouped_scene {
+  scene s;
+  std::string map, zones, confusion;
+
+  grouped_scene()
+    : s([] {
+        json const agb = {{"form", "linear"}, {"index", "NDVI"}, {"a", 5},
+                          {"b", {{"value", 150}, {"sd", 15}, {"source", "t"}}}, {"residual_sd", 25}, {"source", "t"}};
+        json m = model_json(agb, 0.2, json{{"value", 0.47}, {"sd", 0.02}, {"source", "t"}}, 0.0);
+        m["classes"]["forest"]["root_to_shoot"] = {
+          {"steps", {{{"agb_below", 50}, {"ratio", 0.4}}, {{"agb_below", 150}, {"ratio", 0.29}}, {{"ratio", 0.2}}}},
+          {"source", "t"}};
+        return m;
+      }())
+  {
+    std::vector<float> cls = filled(1), x(std::size_t(width) * height), total = filled(1);
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      x[i] = 0.9f * float((i * 7919) % 1000) / 1000.0f;
+      if (i % 4 == 0) cls[i] = 2;
+      if (i % 37 == 0) total[i] = NAN;
+    }
+    map = s.stock("stock.tif", cls, x, total);
+    zones = s.zones();
+    confusion = s.tmp.file("confusion.csv");
+    std::ofstream(confusion) << "map,forest,cropland\nforest,80,20\ncropland,20,80\n";
+  }
+
+  uncertainty::mc_totals run(uncertainty::mc_mode mode, int n, std::string const& sd_map = "", int tile = 0,
+                             int threads = 0) const
+  {
+    auto mc = iterations(n, 3);
+    mc.mode = mode;
+    mc.confusion = confusion;
+    mc.sd_output = sd_map;
+    return uncertainty::run_stock_montecarlo(map, {zones, "name"}, with_model(s.model), mc, quiet(tile, threads));
+  }
+};
+
+}  // namespace
+
+TEST(MonteCarlo, GroupedModeAgreesWithPerPixelDrawsWithinHalfAPercentAndFivePercentSd)
+{
+  grouped_scene const g;
+  std::string const sd_exact = g.s.tmp.file("sd_exact.tif"), sd_grouped = g.s.tmp.file("sd_grouped.tif");
+  auto const exact = g.run(uncertainty::mc_mode::exact, 4000, sd_exact);
+  auto const grouped = g.run(uncertainty::mc_mode::grouped, 4000, sd_grouped);
+  ASSERT_EQ(exact.rows.size(), 7u);
+  ASSERT_EQ(grouped.rows.size(), exact.rows.size());
+  for (auto const& [key, v] : exact.rows) {
+    auto const& w = grouped.rows.at(key)[0];
+    EXPECT_NEAR(w.mean, v[0].mean, 0.005 * std::abs(v[0].mean)) << key.first << "/" << key.second;
+    EXPECT_NEAR(w.sd, v[0].sd, 0.05 * v[0].sd) << key.first << "/" << key.second;
+    EXPECT_NEAR(w.p2_5, v[0].p2_5, 0.005 * std::abs(v[0].mean)) << key.first << "/" << key.second;
+  }
+  // Every pixel-iteration has a value here (both classes have parameters): none expected missing.
+  EXPECT_TRUE(grouped.missing.empty());
+  bool noted = false;
+  for (auto const& n : grouped.notes) noted |= n.find("grouped Monte Carlo") != std::string::npos;
+  EXPECT_TRUE(noted);
+  // The per-pixel SD maps: each pixel's SD by its group's closed form, against its own draws.
+  auto const a = test::read_band(sd_exact, 1), b = test::read_band(sd_grouped, 1);
+  ASSERT_EQ(a.size(), b.size());
+  double ratio = 0;
+  int counted = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    ASSERT_EQ(std::isnan(a[i]), std::isnan(b[i])) << i;
+    if (std::isnan(a[i])) continue;
+    EXPECT_NEAR(b[i], a[i], 0.1 * a[i]) << i;
+    ratio += b[i] / a[i];
+    ++counted;
+  }
+  EXPECT_NEAR(ratio / counted, 1.0, 0.02);
+}
+
+TEST(MonteCarlo, GroupedModeGivesTheSameDigitsForAnyTileAndThreadCount)
+{
+  grouped_scene const g;
+  auto const a = g.run(uncertainty::mc_mode::grouped, 300, g.s.tmp.file("a.tif"), 16, 1);
+  auto const b = g.run(uncertainty::mc_mode::grouped, 300, g.s.tmp.file("b.tif"), 1024, 2);
+  for (auto const& [key, v] : a.rows)
+    for (std::size_t k = 0; k < v.size(); ++k) {
+      EXPECT_EQ(v[k].mean, b.rows.at(key)[k].mean) << key.first << "/" << key.second;
+      EXPECT_EQ(v[k].sd, b.rows.at(key)[k].sd) << key.first << "/" << key.second;
+      EXPECT_EQ(v[k].p97_5, b.rows.at(key)[k].p97_5) << key.first << "/" << key.second;
+    }
+  auto const x = test::read_band(g.s.tmp.file("a.tif"), 1), y = test::read_band(g.s.tmp.file("b.tif"), 1);
+  ASSERT_EQ(x.size(), y.size());
+  for (std::size_t i = 0; i < x.size(); ++i) ASSERT_TRUE(x[i] == y[i] || (std::isnan(x[i]) && std::isnan(y[i]))) << i;
+}

@@ -99,6 +99,28 @@ struct mc_shape_cache {
   float shape[2] = {0, 0};
 };
 
+/// The pools of a class-`cls` pixel of parameter set `m` whose biomass is agb and bgb (Mg d.m.
+/// / ha): the one arithmetic both Monte Carlo modes share.
+SINKMAP_HD year_pools mc_pools_of_biomass(class_params const& m, int cls, float agb, float bgb)
+{
+  year_pools y;
+  y.cls = cls;
+  y.agb = agb;
+  y.c_above = agb * m.carbon_fraction;
+  y.c_below = bgb * m.carbon_fraction;
+  y.c_dead = m.dead_c;
+  y.c_soil = m.soil_c;
+  y.c_total = y.c_above + y.c_below + y.c_dead + y.c_soil;
+  return y;
+}
+
+/// Whether a parameter set's biomass comes from an imagery model (the index is read, and a
+/// residual may be drawn), not from a constant or from nothing.
+SINKMAP_HD bool reads_index(class_params const& m)
+{
+  return m.form != agb_form::none && m.form != agb_form::constant;
+}
+
 /// One year's pools at a pixel under iteration `it`'s tables and draws.
 SINKMAP_HD year_pools mc_pools(mc_params const& p, class_tables const& t, int cls_map, float x, float volume,
                                int zone, int age, std::uint32_t it, std::uint64_t pixel,
@@ -123,17 +145,9 @@ SINKMAP_HD year_pools mc_pools(mc_params const& p, class_tables const& t, int cl
   if (set < 0) return y;
   class_params const& m = t.sets[set];
   float agb, bgb;
-  if (biomass_from_volume(m, p.bcef, cls, volume, agb, bgb)) {
-    // An inventory's growing stock under this iteration's conversion coefficients.
-    y.agb = agb;
-    y.c_above = agb * m.carbon_fraction;
-    y.c_below = bgb * m.carbon_fraction;
-    y.c_dead = m.dead_c;
-    y.c_soil = m.soil_c;
-    y.c_total = y.c_above + y.c_below + y.c_dead + y.c_soil;
-    return y;
-  }
-  bool const imagery = m.form != agb_form::none && m.form != agb_form::constant;
+  // An inventory's growing stock under this iteration's conversion coefficients.
+  if (biomass_from_volume(m, p.bcef, cls, volume, agb, bgb)) return mc_pools_of_biomass(m, cls, agb, bgb);
+  bool const imagery = reads_index(m);
   if (imagery && m.form != agb_form::linear) {
     if (cache.form[year] != int(m.form) || !(cache.b[year] == m.b)) {
       cache.form[year] = int(m.form);
@@ -150,14 +164,7 @@ SINKMAP_HD year_pools mc_pools(mc_params const& p, class_tables const& t, int cl
     agb = drawn < m.agb_min ? m.agb_min : (drawn > m.agb_max ? m.agb_max : drawn);
   }
   if (is_nodata(agb)) return y;
-  bgb = agb * root_to_shoot(m, agb);
-  y.agb = agb;
-  y.c_above = agb * m.carbon_fraction;
-  y.c_below = bgb * m.carbon_fraction;
-  y.c_dead = m.dead_c;
-  y.c_soil = m.soil_c;
-  y.c_total = y.c_above + y.c_below + y.c_dead + y.c_soil;
-  return y;
+  return mc_pools_of_biomass(m, cls, agb, agb * root_to_shoot(m, agb));
 }
 
 /// The pixel's static inputs, read once for all iterations.
@@ -282,7 +289,7 @@ inline mc_run_key mc_key(mc_params const& p, mc_pixel const& px)
     if (set < 0) continue;
     class_params const& m = t.sets[set];
     if (y == 0 && m.vb_form != volume_form::none) k.volume = px.volume;  // NaN never equals: no run
-    if (m.form == agb_form::none || m.form == agb_form::constant) continue;  // the index is not read
+    if (!reads_index(m)) continue;  // the index is not read
     (y == 0 ? k.x0 : k.x1) = px.x[y];
     if (p.residuals && m.residual_sd > 0.0f) k.pure = false;
   }

@@ -54,6 +54,7 @@ enum class random_stream : std::uint32_t {
   parameter = 1,   ///< a model parameter, once per iteration for the whole map
   residual = 2,    ///< a pixel's model residual
   confusion = 3,   ///< a pixel's class (land-cover confusion)
+  group_sum = 4,   ///< the normal sum of a zone's per-pixel draws (grouped Monte Carlo)
 };
 
 /// Two uniforms in (0, 1) with 53 bits each, for (seed, stream, iteration, id, year).
