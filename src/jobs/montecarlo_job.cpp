@@ -313,15 +313,23 @@ mc_totals run_plan(mc_plan& plan, mc_zones const& zs, mc_options const& mc, jobs
     grouping_effect e;
     int const threads = run.threads > 0 ? run.threads : int(std::max(1u, std::thread::hardware_concurrency()));
     acc = grouped_partials(table, threads, e);
-    char buf[700];
+    std::string grouping = "no class here reads an index, so every group is exact";
+    if (e.index_groups > 0) {
+      char b[300];
+      std::snprintf(b, sizeof b,
+                    "grouping the index moves the deterministic total by %.6g Mg C (at most %.6g Mg C, %.2g %% of "
+                    "the %.6g Mg C those groups hold)",
+                    e.change, e.bound, e.nominal_total != 0 ? 100 * e.bound / std::fabs(e.nominal_total) : 0.0,
+                    e.nominal_total);
+      grouping = b;
+    }
+    char buf[900];
     std::snprintf(buf, sizeof buf,
                   "grouped Monte Carlo: %zu pixels in %zu groups of equal class, climate zone, age class, volume and "
                   "index value (to %d significant bits); each group's residual and class draws summed in closed form "
-                  "(exact mean and variance per iteration, normal over a cell's pixels); grouping the index moves the "
-                  "deterministic total by %.6g Mg C (at most %.6g Mg C, %.2g %% of %.6g Mg C); "
+                  "(exact mean and variance per iteration, normal over a cell's pixels); %s; "
                   "--uncertainty-mode exact draws every pixel",
-                  e.pixels, e.groups, grouped_index_bits, e.change, e.bound,
-                  e.nominal_total != 0 ? 100 * e.bound / std::fabs(e.nominal_total) : 0.0, e.nominal_total);
+                  e.pixels, e.groups, grouped_index_bits, grouping.c_str());
     plan.notes.push_back(buf);
     if (e.nominal_total != 0 && e.bound > 1e-3 * std::fabs(e.nominal_total))
       plan.warnings.push_back("grouping the index values may move the totals by up to " +

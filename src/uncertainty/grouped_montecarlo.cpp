@@ -254,6 +254,7 @@ std::map<std::pair<int, int>, std::vector<__int128>> grouped_partials(group_tabl
     gs.push_back(g);
     effect.pixels += std::size_t(s.pixels);
     if (k.reads & 1) {
+      ++effect.index_groups;
       // The deterministic total of the group at its one index value against its pixels' own.
       value_moments const v =
         class_moments(table.deterministic_params(), table.nominal(), k.cls, g.x, g.volume, k.climate, k.age);

@@ -123,6 +123,7 @@ class grouped_tile_kernel final : public pipeline::tile_kernel {
 struct grouping_effect {
   double change = 0, bound = 0, nominal_total = 0;
   std::size_t groups = 0, pixels = 0;
+  std::size_t index_groups = 0;  ///< groups whose model reads the index (the only inexact key)
 };
 
 /// Every (zone id, class) cell's iteration totals in exact mode's layout: A accumulators x
