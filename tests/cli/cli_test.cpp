@@ -2,6 +2,7 @@
 #include "cli/cli_runner.hpp"
 
 #include <gdal_priv.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -165,6 +166,20 @@ TEST_F(Cli, UncertaintyOnStockSinkAndInventoryWithBadInputExit2)
   std::ifstream j(tmp.file("a_uncertainty.json"));
   std::string text((std::istreambuf_iterator<char>(j)), std::istreambuf_iterator<char>());
   EXPECT_NE(text.find("\"total_mgc_p97_5\""), std::string::npos) << text;
+  {
+    // Tier 1 classes without a confusion matrix: no per-pixel draw, so the grouped mode (the
+    // default) and --uncertainty-mode exact sum the same iteration tables and agree to rounding.
+    auto const e = run("stock --landcover " + lc + "20_v100_crop_Map.tif --uncertainty 50 --seed 3 --uncertainty-mode exact -q -o " +
+                       tmp.file("e.tif"));
+    ASSERT_EQ(e.code, 0) << e.output;
+    auto const total = [&](std::string const& file) {
+      std::ifstream in(tmp.file(file));
+      return nlohmann::json::parse(in);
+    };
+    auto const g = total("a_uncertainty.json"), x = total("e_uncertainty.json");
+    for (char const* k : {"total_mgc_mean", "total_mgc_sd", "total_mgc_p2_5"})
+      EXPECT_NEAR(g[k].get<double>(), x[k].get<double>(), 1e-6 * std::abs(x["total_mgc_mean"].get<double>())) << k;
+  }
   ASSERT_EQ(run("stock --landcover " + lc + "21_v200_crop_Map.tif -q -o " + tmp.file("b.tif")).code, 0);
   auto const s = run("sink " + tmp.file("a.tif") + " " + tmp.file("b.tif") + " --years 1 --uncertainty 50 -q -o " +
                      tmp.file("s.tif") + " --uncertainty-map " + tmp.file("s_sd.tif") + " --co COMPRESS=LZW");
@@ -202,6 +217,8 @@ TEST_F(Cli, UncertaintyOnStockSinkAndInventoryWithBadInputExit2)
     {"stock --landcover " + lc + "20_v100_crop_Map.tif --uncertainty 20 --landcover-confusion " + tmp.file("conf.csv") +
        " -q -o " + tmp.file("x.tif"), "paddy"},
     {"stock --landcover " + lc + "20_v100_crop_Map.tif --uncertainty 1 -q -o " + tmp.file("x.tif"), "--uncertainty"},
+    {"stock --landcover " + lc + "20_v100_crop_Map.tif --uncertainty 20 --uncertainty-mode fast -q -o " + tmp.file("x.tif"),
+     "--uncertainty-mode 'fast': grouped or exact"},
     {"stock --landcover " + lc + "20_v100_crop_Map.tif --uncertainty-map " + tmp.file("y.tif") + " -q -o " + tmp.file("x.tif"),
      "need --uncertainty"},
     {"inventory " + tmp.file("a.tif") + " --zones " + zones + " --zone-field name --uncertainty 20 --landcover " + lc +
