@@ -327,9 +327,9 @@ mc_totals run_plan(mc_plan& plan, mc_zones const& zs, mc_options const& mc, jobs
     std::snprintf(buf, sizeof buf,
                   "grouped Monte Carlo: %zu pixels in %zu groups of equal class, climate zone, age class, volume and "
                   "index value (to %d significant bits); each group's residual and class draws summed in closed form "
-                  "(exact mean and variance per iteration, normal over a cell's pixels); %s; "
-                  "--uncertainty-mode exact draws every pixel",
-                  e.pixels, e.groups, grouped_index_bits, grouping.c_str());
+                  "(exact mean and variance per iteration, normal over a cell's pixels; the %zu pixels of cells "
+                  "under %d pixels drawn one by one); %s; --uncertainty-mode exact draws every pixel",
+                  e.pixels, e.groups, grouped_index_bits, e.drawn_pixels, grouped_min_normal_pixels, grouping.c_str());
     plan.notes.push_back(buf);
     if (e.nominal_total != 0 && e.bound > 1e-3 * std::fabs(e.nominal_total))
       plan.warnings.push_back("grouping the index values may move the totals by up to " +

@@ -73,12 +73,19 @@ group_table::group_table(kernels::mc_params const& p, std::vector<kernels::class
     for (int z = 0; z < kernels::max_zones; ++z)
       for (int a = 0; a < kernels::age_classes; ++a) {
         std::uint8_t r = 0;
+        auto& edges = edges_[std::size_t(reads_slot(cls, z, a))];
         for (int k = 1; k < kernels::max_classes; ++k) {
           if (prob[k] <= 0) continue;
           int const set = kernels::param_set(tables.front(), k, z, a);
           if (set < 0) continue;
           kernels::class_params const& m = tables.front().sets[set];
-          if (kernels::reads_index(m)) r |= 1;
+          if (kernels::reads_index(m)) {
+            r |= 1;
+            // Where the model starts or stops giving a value (its valid range is not drawn).
+            for (float e : {m.x_min, m.x_max})
+              if (std::isfinite(e)) edges.push_back(e);
+            if (m.form == kernels::agb_form::power || m.form == kernels::agb_form::logarithmic) edges.push_back(0.0f);
+          }
           if (m.vb_form != kernels::volume_form::none) r |= 2;
         }
         reads_[std::size_t(reads_slot(cls, z, a))] = r;
@@ -95,8 +102,9 @@ std::pair<group_key, group_sums> group_table::key_of(kernels::mc_pixel const& px
   k.age = px.age;
   group_sums s;
   s.pixels = 1;
-  s.ha = __int128(std::llrint(px.ha * ha_scale));
-  s.ha2 = __int128(std::llrint(px.ha * px.ha * ha2_scale));
+  // Straight to 128 bits: a coarse pixel (0.1 degree is 12 000 ha) would overflow 64.
+  s.ha = __int128(std::nearbyint(px.ha * ha_scale));
+  s.ha2 = __int128(std::nearbyint(px.ha * px.ha * ha2_scale));
   bool const known = k.cls >= 0 && k.cls < kernels::max_classes && k.climate >= 0 && k.climate < kernels::max_zones &&
                      k.age >= 0 && k.age < kernels::age_classes;
   k.reads = known ? reads_[std::size_t(reads_slot(k.cls, k.climate, k.age))] : 0;
@@ -109,6 +117,17 @@ std::pair<group_key, group_sums> group_table::key_of(kernels::mc_pixel const& px
     } else {
       k.x = u & ~low_mask;
       s.x_low = u & low_mask;
+      // A bin holding a point where a model starts or stops giving a value (x_min, x_max, 0
+      // for x^b and ln x) would put its pixels on one side of it: they keep their exact value.
+      float const a = value(k.x), b = value(k.x + (1u << low_bits));
+      float const lo = std::fmin(a, b), hi = std::fmax(a, b);
+      for (float e : edges_[std::size_t(reads_slot(k.cls, k.climate, k.age))])
+        if (lo <= e && e <= hi) {
+          k.x = u;
+          s.x_low = 0;
+          k.reads |= 4;
+          break;
+        }
     }
   }
   if (k.reads & 2) k.volume = std::isnan(px.volume) ? canonical_nan : bits(px.volume);
@@ -131,7 +150,7 @@ float group_bin_middle(group_key const& k)
 {
   if (!(k.reads & 1)) return NAN;
   float const lower = value(k.x);
-  if (!std::isfinite(lower)) return lower;
+  if (!std::isfinite(lower) || (k.reads & 4)) return lower;
   return value(k.x | (1u << (low_bits - 1)));
 }
 
@@ -139,7 +158,7 @@ float group_index_value(group_key const& k, group_sums const& s)
 {
   if (!(k.reads & 1)) return NAN;
   float const lower = value(k.x);
-  if (!std::isfinite(lower) || s.pixels == 0) return lower;
+  if (!std::isfinite(lower) || s.pixels == 0 || (k.reads & 4)) return lower;
   // |x| = |lower| + (its low bits) x ulp within the bin, for either sign.
   double const ulp = double(value((k.x & 0x7fffffffu) + 1u)) - double(value(k.x & 0x7fffffffu));
   double const mag = double(value(k.x & 0x7fffffffu)) + ulp * (double(s.x_low) / double(s.pixels));
@@ -155,15 +174,17 @@ float group_table::sd(group_key k)
   }
   // Outside the lock: another thread may evaluate the same key; both get the same number.
   float const x = group_bin_middle(k), vol = (k.reads & 2) ? value(k.volume) : NAN;
-  double s1 = 0, s2 = 0, w = 0;
+  double s1 = 0, s2 = 0, sv = 0, w = 0;
   for (auto const& t : tables_) {
     value_moments const m = pixel_moments(p_, t, k.cls, x, vol, k.climate, k.age);
     s1 += m.mean;
     s2 += m.second;
+    sv += m.variance();
     w += m.valid;
   }
-  // The sample SD exact mode would give over the iterations with a value (kernels::mc_sd).
-  float const sd = w < 2 ? NAN : float(std::sqrt(std::fmax(0.0, (s2 - s1 * s1 / w) / (w - 1))));
+  // The expectation of the sample SD's square exact mode gives over the iterations with a value
+  // (kernels::mc_sd): E[(sum v^2 - (sum v)^2 / w) / (w - 1)], where E[(sum v)^2] = s1^2 + sv.
+  float const sd = w < 2 ? NAN : float(std::sqrt(std::fmax(0.0, (s2 - (s1 * s1 + sv) / w) / (w - 1))));
   std::lock_guard lock(mutex_);
   return sd_.emplace(k, sd).first->second;
 }
@@ -269,6 +290,15 @@ std::map<std::pair<int, int>, std::vector<__int128>> grouped_partials(group_tabl
   }
   effect.groups = gs.size();
   std::size_t const cells = cell_of.size();
+  // A cell of few pixels is no place for the central limit (a two-class mixture of ten pixels is
+  // far from normal): its pixels are drawn one by one, at their group's index value.
+  std::vector<double> cell_pixels(cells, 0.0);
+  for (auto const& g : gs) cell_pixels[g.cell] += g.pixels;
+  std::vector<char> drawn(cells, 0);
+  for (std::size_t c = 0; c < cells; ++c) {
+    drawn[c] = cell_pixels[c] < double(grouped_min_normal_pixels) ? 1 : 0;
+    if (drawn[c]) effect.drawn_pixels += std::size_t(cell_pixels[c]);
+  }
   // Sums per cell and iteration; threads take whole iterations, so their order is the keys'.
   std::vector<double> mean(cells * std::size_t(n), 0.0), var(cells * std::size_t(n), 0.0),
     missing(cells * std::size_t(n), 0.0);
@@ -278,9 +308,23 @@ std::map<std::pair<int, int>, std::vector<__int128>> grouped_partials(group_tabl
       kernels::class_tables const& t = tables[std::size_t(it)];
       for (std::size_t v = 0; v < vks.size(); ++v)
         moments[v] = pixel_moments(p, t, vks[v].key.cls, vks[v].x, vks[v].volume, vks[v].key.climate, vks[v].key.age);
-      for (auto const& g : gs) {
-        value_moments const& m = moments[g.vk];
+      for (std::size_t gi = 0; gi < gs.size(); ++gi) {
+        group const& g = gs[gi];
         std::size_t const at = g.cell * std::size_t(n) + std::size_t(it);
+        if (drawn[g.cell]) {
+          // Exact mode's draws for each pixel (ids of their own: bit 63 set, the group's place).
+          double const ha = g.ha / g.pixels;
+          for (std::uint64_t k = 0; k < std::uint64_t(g.pixels); ++k) {
+            kernels::mc_shape_cache cache;
+            std::uint64_t const id = (std::uint64_t(1) << 63) | (std::uint64_t(gi) << 24) | k;
+            float const c = kernels::mc_pools(p, t, g.key.cls, g.x, g.volume, g.key.climate, g.key.age,
+                                              std::uint32_t(it), id, 0, cache).c_total;
+            if (std::isnan(c)) missing[at] += 1;
+            else mean[at] += double(c) * ha;
+          }
+          continue;
+        }
+        value_moments const& m = moments[g.vk];
         mean[at] += g.ha * m.mean;
         var[at] += g.ha2 * m.variance();
         missing[at] += g.pixels * (1.0 - m.valid);
@@ -301,7 +345,7 @@ std::map<std::pair<int, int>, std::vector<__int128>> grouped_partials(group_tabl
       std::size_t const at = c * std::size_t(n) + std::size_t(it);
       double const z = kernels::normal_quantile(kernels::mc_uniform(p, kernels::random_stream::group_sum, std::uint32_t(it), id, 0));
       double const total = mean[at] + std::sqrt(var[at]) * z;
-      a[std::size_t(it)] = __int128(std::llrint(total * kernels::mc_fixed_scale));
+      a[std::size_t(it)] = __int128(std::nearbyint(total * kernels::mc_fixed_scale));
       a[std::size_t(A - 1) * std::size_t(n) + std::size_t(it)] = __int128(std::llround(missing[at]));
     }
   }

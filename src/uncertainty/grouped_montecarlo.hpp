@@ -40,11 +40,14 @@ namespace sinkmap::uncertainty {
 /// relative step of at most 0.05 %).
 inline constexpr int grouped_index_bits = 12;
 
+/// A zone-class cell of fewer pixels is drawn pixel by pixel (the central limit needs many).
+inline constexpr int grouped_min_normal_pixels = 200;
+
 struct group_key {
   int zone_id = 0, cls = 0, climate = 0, age = 0;
   std::uint32_t x = 0;       ///< the index bin's bit pattern (low bits cleared), when read
   std::uint32_t volume = 0;  ///< the inventory volume's bit pattern, when read
-  std::uint8_t reads = 0;    ///< bit 0: the index is read; bit 1: the volume is read
+  std::uint8_t reads = 0;    ///< bit 0: the index is read; 1: the volume is read; 2: x is exact
 
   [[nodiscard]] auto tie() const { return std::tie(zone_id, cls, climate, age, reads, x, volume); }
   bool operator<(group_key const& o) const { return tie() < o.tie(); }
@@ -90,6 +93,9 @@ class group_table {
   std::vector<kernels::class_tables> const& tables_;
   kernels::class_tables const& nominal_;
   std::array<std::uint8_t, kernels::max_classes * kernels::max_zones * kernels::age_classes> reads_{};
+  /// Per (class, zone, age): the index values where a class it may truly be starts or stops
+  /// giving a value; a bin holding one is not grouped.
+  std::array<std::vector<float>, kernels::max_classes * kernels::max_zones * kernels::age_classes> edges_;
   std::mutex mutex_;
   std::map<group_key, group_sums> groups_;
   std::map<group_key, float> sd_;
@@ -124,6 +130,7 @@ struct grouping_effect {
   double change = 0, bound = 0, nominal_total = 0;
   std::size_t groups = 0, pixels = 0;
   std::size_t index_groups = 0;  ///< groups whose model reads the index (the only inexact key)
+  std::size_t drawn_pixels = 0;  ///< pixels of small cells, drawn one by one
 };
 
 /// Every (zone id, class) cell's iteration totals in exact mode's layout: A accumulators x

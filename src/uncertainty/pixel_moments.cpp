@@ -60,7 +60,8 @@ value_moments clamped_biomass_moments(kernels::class_params const& m, double mu,
     double const e2 = (mu * mu + sigma * sigma) * mass + (pa > 0 ? sigma * (mu + l) * pa : 0.0) -
                       (pb > 0 ? sigma * (mu + u) * pb : 0.0);
     // R at the segment's lower end is R inside it (a step applies while A < its bound).
-    double const s = slope(std::isfinite(l) ? l : (std::isfinite(u) ? u - 1.0 : 0.0));
+    double const s =
+      slope(std::isfinite(l) ? l : (std::isfinite(u) ? double(std::nextafter(float(u), -INFINITY)) : 0.0));
     r.mean += s * e1 + k * mass;
     r.second += s * s * e2 + 2 * s * k * e1 + k * k * mass;
   }

@@ -408,7 +408,7 @@ struct grouped_scene {
   scene s;
   std::string map, zones, confusion;
 
-  grouped_scene()
+  explicit grouped_scene(int cropland_every = 4)
     : s([] {
         json const agb = {{"form", "linear"}, {"index", "NDVI"}, {"a", 5},
                           {"b", {{"value", 150}, {"sd", 15}, {"source", "t"}}}, {"residual_sd", 25}, {"source", "t"}};
@@ -422,7 +422,7 @@ struct grouped_scene {
     std::vector<float> cls = filled(1), x(std::size_t(width) * height), total = filled(1);
     for (std::size_t i = 0; i < x.size(); ++i) {
       x[i] = 0.9f * float((i * 7919) % 1000) / 1000.0f;
-      if (i % 4 == 0) cls[i] = 2;
+      if (i % std::size_t(cropland_every) == 0) cls[i] = 2;
       if (i % 37 == 0) total[i] = NAN;
     }
     map = s.stock("stock.tif", cls, x, total);
@@ -492,4 +492,52 @@ TEST(MonteCarlo, GroupedModeGivesTheSameDigitsForAnyTileAndThreadCount)
   auto const x = test::read_band(g.s.tmp.file("a.tif"), 1), y = test::read_band(g.s.tmp.file("b.tif"), 1);
   ASSERT_EQ(x.size(), y.size());
   for (std::size_t i = 0; i < x.size(); ++i) ASSERT_TRUE(x[i] == y[i] || (std::isnan(x[i]) && std::isnan(y[i]))) << i;
+}
+
+TEST(MonteCarlo, GroupedModeDrawsTheFewPixelsOfASmallCellOneByOne)
+{
+  // Every 157th pixel is cropland: 19 mapped ones over both zones, too few for the central
+  // limit, so those cells are drawn pixel by pixel; their intervals still agree with exact mode.
+  grouped_scene const g(157);
+  auto const exact = g.run(uncertainty::mc_mode::exact, 4000);
+  auto const grouped = g.run(uncertainty::mc_mode::grouped, 4000);
+  bool noted = false;
+  for (auto const& n : grouped.notes) noted |= n.find("the 19 pixels of cells under 200 pixels drawn one by one") != std::string::npos;
+  EXPECT_TRUE(noted) << grouped.notes.back();
+  for (auto const& zone : {"west", "east"}) {
+    auto const& e = exact.rows.at({zone, "cropland"})[0];
+    auto const& w = grouped.rows.at({zone, "cropland"})[0];
+    EXPECT_NEAR(w.mean, e.mean, 0.01 * e.mean) << zone;
+    EXPECT_NEAR(w.sd, e.sd, 0.05 * e.sd) << zone;
+    EXPECT_NEAR(w.p2_5, e.p2_5, 0.15 * e.sd) << zone;
+    EXPECT_NEAR(w.p97_5, e.p97_5, 0.15 * e.sd) << zone;
+  }
+}
+
+TEST(MonteCarlo, GroupedModeKeepsTheModelsValidRangeEdgesExact)
+{
+  // NDVI from -0.1 to 0.9 with exactly 0 and 0.8 among them, a model valid on [0, 0.8]: index
+  // bins holding an edge are not grouped, so grouped mode counts exactly the pixel-iterations
+  // exact mode finds without a value, and its SD map is NaN exactly where exact mode's is.
+  json const agb = {{"form", "linear"}, {"index", "NDVI"}, {"a", 5}, {"b", 150}, {"valid_range", {0, 0.8}},
+                    {"residual_sd", 25}, {"source", "t"}};
+  scene s(model_json(agb, 0.2, 0.47, 0.0));
+  std::vector<float> x(std::size_t(width) * height);
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] = -0.1f + 1.0f * float(i % 101) / 100.0f;
+  x[7] = 0.0f;
+  x[8] = 0.8f;
+  x[9] = std::nextafter(0.8f, 1.0f);
+  std::string const map = s.stock("stock.tif", filled(1), x, filled(1));
+  auto run = [&](uncertainty::mc_mode mode, std::string const& sd) {
+    auto mc = iterations(50, 3);
+    mc.mode = mode;
+    mc.sd_output = s.tmp.file(sd);
+    return uncertainty::run_stock_montecarlo(map, {}, with_model(s.model), mc, quiet());
+  };
+  auto const e = run(uncertainty::mc_mode::exact, "e.tif"), g = run(uncertainty::mc_mode::grouped, "g.tif");
+  ASSERT_TRUE(e.missing.count({"*", "*"}));
+  EXPECT_EQ(g.missing.at({"*", "*"}), e.missing.at({"*", "*"}));
+  auto const a = test::read_band(s.tmp.file("e.tif"), 1), b = test::read_band(s.tmp.file("g.tif"), 1);
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) EXPECT_EQ(std::isnan(a[i]), std::isnan(b[i])) << i << " x " << x[i];
 }
