@@ -10,7 +10,9 @@
 
 #include <gdal_priv.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -90,6 +92,23 @@ accounting_mc_totals run_accounting_montecarlo(accounting_job_options const& opt
   r.grid = a.grid;
   r.run = opt.run;
   r.label = "sinkmap accounting Monte Carlo";
+  // Whether a start draws a per-pixel residual (the only draw keyed by the pixel): where it does
+  // not, a pixel whose input planes and area equal the previous pixel's has the same trajectory
+  // in every iteration, so it reuses them (land-cover patches: long runs of equal pixels).
+  k::class_tables const& forms = params.front()->tables;  // forms and residual SDs are not drawn
+  auto draws_residual = [&](float const* planes, std::size_t px, std::size_t i) {
+    if (!d.residuals || x0 < 0 || !a.fresh) return false;
+    k::accounting_planes const& q = a.params->planes;
+    int const cls = k::observed_class(k::acc_sample(planes, q.cls[0], px, i));
+    int const zone = k::zone_from_code(a.params->zone_lut, q.zone >= 0, a.params->default_zone,
+                                       k::acc_sample(planes, q.zone, px, i));
+    float const age = k::acc_sample(planes, q.age, px, i) + a.params->age_offset_years;
+    int const age_class = k::age_from_years(!k::is_nodata(age) && age >= 0.0f, a.params->default_age,
+                                            a.params->age_boundary_years, age);
+    int const set = k::param_set(forms, cls, zone, age_class);
+    return set >= 0 && k::reads_index(forms.sets[set]) && forms.sets[set].residual_sd > 0.0f;
+  };
+  std::size_t const n_planes = a.planes.size();
   r.reducer = [&](int, pipeline::window const& w, float const* planes) {
     std::size_t const px = w.pixels();
     std::vector<int> ids;
@@ -97,22 +116,13 @@ accounting_mc_totals run_accounting_montecarlo(accounting_job_options const& opt
     std::map<cell_key, cell_sums> local;
     std::vector<k::accounting_trajectory> traj(static_cast<std::size_t>(n));
     std::vector<unsigned char> ok(static_cast<std::size_t>(n));
-    for (std::size_t i = 0; i < px; ++i) {
-      if (ids[i] <= 0) continue;
-      int const row = w.y + int(i / std::size_t(w.w)), col = w.x + int(i % std::size_t(w.w));
-      std::uint64_t const id = std::uint64_t(row) * std::uint64_t(a.grid.width) + std::uint64_t(col);
-      double const ha = areas.hectares(row);
-      k::mc_shape_cache cache;
-      int valid = 0;
-      for (int it = 0; it < n; ++it) {
-        ok[std::size_t(it)] = k::accounting_iteration(*params[std::size_t(it)], d, planes, px, i, x0, id,
-                                                      std::uint32_t(it), cache, traj[std::size_t(it)]) ? 1 : 0;
-        valid += ok[std::size_t(it)];
-      }
-      if (valid == 0) continue;  // unmapped in every iteration: the inventories' coverage reports it
-      int const first = a.fresh ? 1 : 0;
-      std::size_t ref = 0;
-      while (!ok[ref]) ++ref;  // the classes do not depend on the draws: any valid iteration's
+    int const first = a.fresh ? 1 : 0;
+    int valid = 0;
+    std::size_t ref = 0;
+    // Adds `count` pixels of the trajectories in traj/ok to zone `zone` (count x the fixed-point
+    // value: exactly what adding them one by one gives).
+    auto accumulate = [&](int zone, double ha, long long count) {
+      if (count == 0 || valid == 0) return;  // unmapped in every iteration: the coverage reports it
       for (int slot = 0; slot < slots; ++slot) {
         int y, part = -1;
         if (slot < Y) {
@@ -123,27 +133,65 @@ accounting_mc_totals run_accounting_montecarlo(accounting_job_options const& opt
           y = t + first;
           if (y >= Y) continue;
         }
-        int const cls = traj[ref].cls[y];
-        auto& c = local[{ids[i], cls, slot}];
+        int const cls = traj[ref].cls[y];  // the classes do not depend on the draws
+        auto& c = local[{zone, cls, slot}];
         if (c.sum.empty()) c.sum.assign(std::size_t(n), 0);
         for (int it = 0; it < n; ++it) {
           if (!ok[std::size_t(it)]) {
-            ++c.missing;
+            c.missing += count;
             continue;
           }
           auto const& tr = traj[std::size_t(it)];
           float const v = slot < Y ? tr.stock[y] : part == 0 ? tr.net[y - first] : part == 1 ? tr.gains[y - first] : tr.losses[y - first];
           if (std::isnan(v)) {
-            ++c.missing;
+            c.missing += count;
             continue;
           }
-          c.sum[std::size_t(it)] += k::mc_fixed_host(v, ha);
+          c.sum[std::size_t(it)] += __int128(count) * k::mc_fixed_host(v, ha);
         }
       }
+    };
+    std::vector<float> key(n_planes + 2), last(n_planes + 2);
+    bool have_last = false;
+    int run_zone = 0;
+    double run_ha = 0;
+    long long run_len = 0;
+    for (std::size_t i = 0; i < px; ++i) {
+      if (ids[i] <= 0) continue;
+      int const row = w.y + int(i / std::size_t(w.w)), col = w.x + int(i % std::size_t(w.w));
+      std::uint64_t const id = std::uint64_t(row) * std::uint64_t(a.grid.width) + std::uint64_t(col);
+      double const ha = areas.hectares(row);
+      // The key: every input plane's bits and the area.
+      for (std::size_t k2 = 0; k2 < n_planes; ++k2) key[k2] = planes[k2 * px + i];
+      std::memcpy(&key[n_planes], &ha, sizeof ha);
+      bool const pure = !draws_residual(planes, px, i);
+      // Bitwise: equal bits (NaN included) give equal trajectories.
+      bool const same = pure && have_last && std::memcmp(key.data(), last.data(), key.size() * sizeof(float)) == 0;
+      if (same && ids[i] == run_zone) {
+        ++run_len;
+        continue;
+      }
+      accumulate(run_zone, run_ha, run_len);
+      run_zone = ids[i];
+      run_ha = ha;
+      run_len = 1;
+      if (same) continue;  // another zone, the same trajectories
+      k::mc_shape_cache cache;
+      valid = 0;
+      for (int it = 0; it < n; ++it) {
+        ok[std::size_t(it)] = k::accounting_iteration(*params[std::size_t(it)], d, planes, px, i, x0, id,
+                                                      std::uint32_t(it), cache, traj[std::size_t(it)]) ? 1 : 0;
+        valid += ok[std::size_t(it)];
+      }
+      ref = 0;
+      while (ref + 1 < std::size_t(n) && !ok[ref]) ++ref;
+      last = key;
+      have_last = pure;
     }
+    accumulate(run_zone, run_ha, run_len);
     std::lock_guard<std::mutex> lock(acc_mutex);
-    for (auto& [key, c] : local) {
-      auto& g = acc[key];
+    for (auto& [key2, c] : local) {
+      auto& g = acc[key2];
       if (g.sum.empty()) g.sum.assign(std::size_t(n), 0);
       for (std::size_t it = 0; it < g.sum.size(); ++it) g.sum[it] += c.sum[it];
       g.missing += c.missing;
