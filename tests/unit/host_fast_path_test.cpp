@@ -19,14 +19,15 @@ namespace {
 void expect_equal_forms(kernels::carbon_stage_params const& p, std::vector<std::uint16_t> const& in,
                         std::size_t plane, std::size_t n, char const* mode)
 {
-  std::vector<float> fast(kernels::carbon_outputs * plane, -1.0f), scalar(kernels::carbon_outputs * plane, -1.0f);
+  std::size_t const outputs = std::size_t(p.n_emit);
+  std::vector<float> fast(outputs * plane, -1.0f), scalar(outputs * plane, -1.0f);
   kernels::run_carbon_stage_host(p, in.data(), fast.data(), plane, 0, n);
   kernels::carbon_stage<std::uint16_t> const stage{p, in.data(), scalar.data(), plane};
   for (std::size_t i = 0; i < n; ++i) stage(i);
   std::size_t values = 0;
-  for (int k = 0; k < kernels::carbon_outputs; ++k)
+  for (std::size_t k = 0; k < outputs; ++k)
     for (std::size_t i = 0; i < plane; ++i) {
-      float const f = fast[std::size_t(k) * plane + i], s = scalar[std::size_t(k) * plane + i];
+      float const f = fast[k * plane + i], s = scalar[k * plane + i];
       ASSERT_TRUE(test::same_float(f, s)) << mode << ", n = " << n << ": output " << k << " pixel " << i << ": " << f
                                           << " vs " << s;
       values += i < n && f == f;
@@ -49,11 +50,28 @@ TEST(HostFastPath, LandCoverEveryModelFormAndGrowingStockEqualTheScalarFunctor)
   for (std::size_t n : sizes) expect_equal_forms(*p, scene.planes, plane, n, "land cover");
 }
 
+TEST(HostFastPath, LandCoverWithoutGrowingStockTakesTheSetWisePathAndEqualsTheScalarFunctor)
+{
+  // No volume plane: the pools are computed a parameter set at a time.
+  auto const p = test::carbon_fixture_params();
+  p->volume_plane = -1;
+  p->n_emit = kernels::carbon_outputs + 2;
+  for (int k = 0; k < kernels::carbon_outputs; ++k) p->emit[k] = k;
+  p->emit[kernels::carbon_outputs] = kernels::cv_agb_input;
+  p->emit[kernels::carbon_outputs + 1] = kernels::index_value_base + 1;  // NDWI
+  std::size_t const plane = 1500;
+  test::memory_scene scene(int(plane), 1, 7);
+  for (std::size_t i = 0; i < plane; ++i) scene.planes[6 * plane + i] = std::uint16_t(i % 7);
+  for (std::size_t n : sizes) expect_equal_forms(*p, scene.planes, plane, n, "land cover, no growing stock");
+}
+
 TEST(HostFastPath, ThresholdClassifierEqualsTheScalarFunctor)
 {
   auto const p = test::carbon_fixture_classifier_params();
-  p->n_emit = kernels::carbon_outputs;
+  p->n_emit = kernels::carbon_outputs + 2;
   for (int k = 0; k < kernels::carbon_outputs; ++k) p->emit[k] = k;
+  p->emit[kernels::carbon_outputs] = kernels::cv_agb_input;
+  p->emit[kernels::carbon_outputs + 1] = kernels::index_value_base;  // NDVI
   std::size_t const plane = 1500;
   test::memory_scene scene(int(plane), 1, 7, 7);
   for (std::size_t n : sizes) expect_equal_forms(*p, scene.planes, plane, n, "threshold classifier");

@@ -504,6 +504,7 @@ void run_carbon_stage_host(carbon_stage_params const& p, T const* in, float* out
   alignas(64) float xs[block];
   alignas(64) float shapes[block];
   alignas(64) int where[block];
+  alignas(64) float pool[carbon_outputs][block];  // the fast path's pools, a value at a time
   for (std::size_t b0 = begin; b0 < end; b0 += block) {
     std::size_t const n = (end - b0 < block) ? end - b0 : block;
     if (p.use_composite) {
@@ -534,11 +535,29 @@ void run_carbon_stage_host(carbon_stage_params const& p, T const* in, float* out
     // exponential, log) over all of its pixels at once, vectorized (shape_block.hpp, the same
     // bits as the scalar functions); then the pools pixel by pixel.
     bool present[max_param_sets] = {};
-    for (std::size_t j = 0; j < n; ++j) {
-      float px[max_stage_outputs];
-      for (int k = 0; k < p.idx.n_outputs; ++k) px[k] = ix[k][j];
-      pixel_class_set(p, in, plane, b0 + j, valid[j] != 0, px, cls_at[j], set_at[j]);
-      if (set_at[j] >= 0) present[set_at[j]] = true;
+    if (p.landcover_plane < 0 && p.forest_type_plane < 0 && p.zone_plane < 0 && p.forest_age_plane < 0) {
+      // The threshold classifier with the default zone and age: classify() as selects over
+      // the block (no per-pixel branch on thresholds the pixels cross at random).
+      threshold_classifier const& c = p.classifier;
+      float const* ndvi = ix[c.ndvi_output];
+      float const* ndwi = c.ndwi_output >= 0 ? ix[c.ndwi_output] : nullptr;
+      for (std::size_t j = 0; j < n; ++j) {
+        float const v = ndvi[j], w = ndwi ? ndwi[j] : NAN;
+        int const land = v < c.bare_ndvi ? c.bare : (v >= c.forest_ndvi ? c.forest : c.grassland);
+        int const cls = w > c.water_ndwi ? c.water : land;  // NaN NDWI compares false
+        cls_at[j] = valid[j] && !is_nodata(v) ? cls : 0;
+      }
+      for (std::size_t j = 0; j < n; ++j) {
+        set_at[j] = param_set(p.tables, cls_at[j], p.default_zone, p.default_age);
+        if (set_at[j] >= 0) present[set_at[j]] = true;
+      }
+    } else {
+      for (std::size_t j = 0; j < n; ++j) {
+        float px[max_stage_outputs];
+        for (int k = 0; k < p.idx.n_outputs; ++k) px[k] = ix[k][j];
+        pixel_class_set(p, in, plane, b0 + j, valid[j] != 0, px, cls_at[j], set_at[j]);
+        if (set_at[j] >= 0) present[set_at[j]] = true;
+      }
     }
     for (int s = 0; s < p.tables.n_sets; ++s) {
       class_params const& m = p.tables.sets[s];
@@ -553,6 +572,70 @@ void run_carbon_stage_host(carbon_stage_params const& p, T const* in, float* out
         }
       agb_shape_block(m, xs, shapes, count);
       for (int k = 0; k < count; ++k) shape_at[where[k]] = shapes[k];
+    }
+    if (!p.use_composite && p.volume_plane < 0) {
+      // The common case (imagery or land cover, no growing stock): the pools a parameter set
+      // at a time, its form decided once for all of its pixels instead of branching per pixel
+      // (the classes of neighbouring pixels differ), then each emitted value as one plain loop.
+      // The same functions in the same order as the loop below: the same bits.
+      for (std::size_t j = 0; j < n; ++j) {
+        pool[cv_ecosystem_class][j] = cls_at[j] > 0 ? float(cls_at[j]) : NAN;
+        if (set_at[j] < 0)
+          for (int k = 0; k < cv_ecosystem_class; ++k) pool[k][j] = NAN;
+      }
+      // The pixels in order of their set (a counting sort), so each set's loop has no test.
+      int first_of[max_param_sets + 1] = {};
+      for (std::size_t j = 0; j < n; ++j)
+        if (set_at[j] >= 0) ++first_of[set_at[j] + 1];
+      for (int s = 0; s < p.tables.n_sets; ++s) first_of[s + 1] += first_of[s];
+      int next[max_param_sets];
+      for (int s = 0; s < p.tables.n_sets; ++s) next[s] = first_of[s];
+      for (std::size_t j = 0; j < n; ++j)
+        if (set_at[j] >= 0) where[next[set_at[j]]++] = int(j);
+      for (int s = 0; s < p.tables.n_sets; ++s) {
+        if (!present[s]) continue;
+        class_params const& m = p.tables.sets[s];
+        bool const shaped = (m.form == agb_form::power || m.form == agb_form::exponential ||
+                             m.form == agb_form::logarithmic) && m.index_output >= 0;
+        float const* x = m.index_output >= 0 ? ix[m.index_output] : nullptr;
+        for (int w = first_of[s]; w < first_of[s + 1]; ++w) {
+          std::size_t const j = std::size_t(where[w]);
+          float const xj = x ? x[j] : 0.0f;
+          float const agb = shaped ? agb_from_shape(m, xj, shape_at[j]) : above_ground_biomass(m, xj);
+          if (is_nodata(agb)) {
+            for (int k = 0; k < cv_ecosystem_class; ++k) pool[k][j] = NAN;
+            continue;
+          }
+          float const bgb = agb * root_to_shoot(m, agb);
+          float const above = agb * m.carbon_fraction, below = bgb * m.carbon_fraction;
+          pool[cv_agb][j] = agb;
+          pool[cv_bgb][j] = bgb;
+          pool[cv_c_above][j] = above;
+          pool[cv_c_below][j] = below;
+          pool[cv_c_dead][j] = m.dead_c;
+          pool[cv_c_soil][j] = m.soil_c;
+          pool[cv_c_total][j] = above + below + m.dead_c + m.soil_c;
+        }
+      }
+      for (int k = 0; k < p.n_emit; ++k) {
+        int const e = p.emit[k];
+        float* o = out + std::size_t(k) * plane + b0;
+        if (e <= cv_ecosystem_class) {
+          for (std::size_t j = 0; j < n; ++j) o[j] = stored(pool[e][j]);
+        } else if (e == cv_agb_input) {
+          for (std::size_t j = 0; j < n; ++j) {
+            int xk = set_at[j] >= 0 ? p.tables.sets[set_at[j]].index_output : -1;
+            if (xk < 0 && valid[j]) xk = p.agb_input_index;
+            o[j] = stored(xk >= 0 ? ix[xk][j] : NAN);
+          }
+        } else if (e >= index_value_base) {
+          float const* v = ix[e - index_value_base];
+          for (std::size_t j = 0; j < n; ++j) o[j] = stored(valid[j] ? v[j] : NAN);
+        } else {
+          for (std::size_t j = 0; j < n; ++j) o[j] = NAN;  // a composite's value without a composite
+        }
+      }
+      continue;
     }
     for (std::size_t j = 0; j < n; ++j) {
       float px[max_stage_outputs];
