@@ -220,6 +220,16 @@ SINKMAP_HD float root_to_shoot(class_params const& m, float agb)
   return m.rs_steps > 0 ? m.rs_ratio[m.rs_steps - 1] : 0.0f;
 }
 
+/// root_to_shoot() as selects, for a block's loop (the pixels cross the steps at random): the
+/// first step whose bound lies above agb, else the last step; the same value.
+SINKMAP_HD float root_to_shoot_select(class_params const& m, float agb)
+{
+  if (m.rs_steps <= 0) return 0.0f;
+  float r = m.rs_ratio[m.rs_steps - 1];
+  for (int k = m.rs_steps - 1; k >= 0; --k) r = agb < m.rs_below[k] ? m.rs_ratio[k] : r;
+  return r;
+}
+
 /// Land-cover code -> class id (0 for nodata, codes outside 0..255 and unmapped codes).
 SINKMAP_HD int class_of_code(unsigned char const* lut, float code)
 {
@@ -559,39 +569,39 @@ void run_carbon_stage_host(carbon_stage_params const& p, T const* in, float* out
         if (set_at[j] >= 0) present[set_at[j]] = true;
       }
     }
+    // The pixels in order of their set (a counting sort), so each set's loops below have no
+    // per-pixel test of the set (the classes of neighbouring pixels differ at random).
+    int first_of[max_param_sets + 1] = {};
+    for (std::size_t j = 0; j < n; ++j)
+      if (set_at[j] >= 0) ++first_of[set_at[j] + 1];
+    for (int s = 0; s < p.tables.n_sets; ++s) first_of[s + 1] += first_of[s];
+    {
+      int next[max_param_sets];
+      for (int s = 0; s < p.tables.n_sets; ++s) next[s] = first_of[s];
+      for (std::size_t j = 0; j < n; ++j)
+        if (set_at[j] >= 0) where[next[set_at[j]]++] = int(j);
+    }
     for (int s = 0; s < p.tables.n_sets; ++s) {
       class_params const& m = p.tables.sets[s];
       if (!present[s] || !(m.form == agb_form::power || m.form == agb_form::exponential ||
                            m.form == agb_form::logarithmic) || m.index_output < 0)
         continue;
-      int count = 0;
-      for (std::size_t j = 0; j < n; ++j)
-        if (set_at[j] == s) {
-          where[count] = int(j);
-          xs[count++] = ix[m.index_output][j];
-        }
+      int const count = first_of[s + 1] - first_of[s];
+      int const* at = where + first_of[s];
+      for (int k = 0; k < count; ++k) xs[k] = ix[m.index_output][at[k]];
       agb_shape_block(m, xs, shapes, count);
-      for (int k = 0; k < count; ++k) shape_at[where[k]] = shapes[k];
+      for (int k = 0; k < count; ++k) shape_at[at[k]] = shapes[k];
     }
     if (!p.use_composite && p.volume_plane < 0) {
       // The common case (imagery or land cover, no growing stock): the pools a parameter set
-      // at a time, its form decided once for all of its pixels instead of branching per pixel
-      // (the classes of neighbouring pixels differ), then each emitted value as one plain loop.
-      // The same functions in the same order as the loop below: the same bits.
+      // at a time, its form decided once for all of its pixels instead of branching per pixel,
+      // then each emitted value as one plain loop. The same functions in the same order as the
+      // loop below: the same bits.
       for (std::size_t j = 0; j < n; ++j) {
         pool[cv_ecosystem_class][j] = cls_at[j] > 0 ? float(cls_at[j]) : NAN;
         if (set_at[j] < 0)
           for (int k = 0; k < cv_ecosystem_class; ++k) pool[k][j] = NAN;
       }
-      // The pixels in order of their set (a counting sort), so each set's loop has no test.
-      int first_of[max_param_sets + 1] = {};
-      for (std::size_t j = 0; j < n; ++j)
-        if (set_at[j] >= 0) ++first_of[set_at[j] + 1];
-      for (int s = 0; s < p.tables.n_sets; ++s) first_of[s + 1] += first_of[s];
-      int next[max_param_sets];
-      for (int s = 0; s < p.tables.n_sets; ++s) next[s] = first_of[s];
-      for (std::size_t j = 0; j < n; ++j)
-        if (set_at[j] >= 0) where[next[set_at[j]]++] = int(j);
       for (int s = 0; s < p.tables.n_sets; ++s) {
         if (!present[s]) continue;
         class_params const& m = p.tables.sets[s];
@@ -606,7 +616,7 @@ void run_carbon_stage_host(carbon_stage_params const& p, T const* in, float* out
             for (int k = 0; k < cv_ecosystem_class; ++k) pool[k][j] = NAN;
             continue;
           }
-          float const bgb = agb * root_to_shoot(m, agb);
+          float const bgb = agb * root_to_shoot_select(m, agb);
           float const above = agb * m.carbon_fraction, below = bgb * m.carbon_fraction;
           pool[cv_agb][j] = agb;
           pool[cv_bgb][j] = bgb;
