@@ -543,7 +543,8 @@ void run_carbon_stage_host(carbon_stage_params const& p, T const* in, float* out
     }
     // Classes and parameter sets first; then each transcendental biomass model (power,
     // exponential, log) over all of its pixels at once, vectorized (shape_block.hpp, the same
-    // bits as the scalar functions); then the pools pixel by pixel.
+    // bits as the scalar functions); then the pools, a parameter set at a time where no growing
+    // stock is read, else pixel by pixel.
     bool present[max_param_sets] = {};
     if (p.landcover_plane < 0 && p.forest_type_plane < 0 && p.zone_plane < 0 && p.forest_age_plane < 0) {
       // The threshold classifier with the default zone and age: classify() as selects over
