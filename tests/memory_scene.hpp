@@ -87,12 +87,6 @@ inline std::vector<float> untiled_reference(memory_scene& s, indices::index_tile
 
 /// Bitwise equality. NaN too: every backend stores the one canonical NaN (kernels::stored), so
 /// a NaN with another payload or sign is a difference.
-inline bool same_float(float a, float b)
-{
-  std::uint32_t ua, ub;
-  std::memcpy(&ua, &a, 4);
-  std::memcpy(&ub, &b, 4);
-  return ua == ub;
-}
+inline bool same_float(float a, float b) { return kernels::float_bits(a) == kernels::float_bits(b); }
 
 }  // namespace sinkmap::test

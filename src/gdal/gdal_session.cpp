@@ -75,6 +75,21 @@ gdal_string_list::gdal_string_list(std::vector<std::string> const& items)
 
 gdal_string_list::~gdal_string_list() { CSLDestroy(list_); }
 
+scoped_thread_config::scoped_thread_config(char const* key, char const* value) : key_(key), set_(value != nullptr)
+{
+  if (!set_) return;
+  if (char const* old = CPLGetThreadLocalConfigOption(key, nullptr)) {
+    had_ = true;
+    old_ = old;
+  }
+  CPLSetThreadLocalConfigOption(key, value);
+}
+
+scoped_thread_config::~scoped_thread_config()
+{
+  if (set_) CPLSetThreadLocalConfigOption(key_, had_ ? old_.c_str() : nullptr);
+}
+
 std::string vsimem_vrt_path(std::string const& stem)
 {
   static std::atomic<int> counter{0};

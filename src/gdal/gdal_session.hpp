@@ -65,6 +65,22 @@ class gdal_string_list {
   char** list_ = nullptr;
 };
 
+/// Sets a GDAL configuration option for the calling thread while in scope, then gives it back
+/// the value it had (nullptr as the value: leaves the option as it is).
+class scoped_thread_config {
+ public:
+  scoped_thread_config(char const* key, char const* value);
+  ~scoped_thread_config();
+  scoped_thread_config(scoped_thread_config const&) = delete;
+  scoped_thread_config& operator=(scoped_thread_config const&) = delete;
+
+ private:
+  char const* key_;
+  bool set_;
+  bool had_ = false;
+  std::string old_;
+};
+
 /// A new, unique VRT path in GDAL's in-memory file system: /vsimem/sinkmap/STEM_N.vrt.
 std::string vsimem_vrt_path(std::string const& stem);
 

@@ -2,8 +2,8 @@
 
 #include "core/error.hpp"
 #include "core/open_file_limit.hpp"
+#include "gdal/gdal_session.hpp"
 
-#include <optional>
 #include <set>
 
 namespace sinkmap::io {
@@ -17,32 +17,6 @@ GDALDataType gdal_type(kernels::pixel_type t)
     default: return GDT_Float32;
   }
 }
-
-namespace {
-
-// Sets a GDAL configuration option for this thread while in scope (nullptr value: leaves it).
-class thread_local_config {
- public:
-  thread_local_config(char const* key, char const* value) : key_(key), set_(value != nullptr)
-  {
-    if (!set_) return;
-    if (char const* old = CPLGetThreadLocalConfigOption(key, nullptr)) old_ = old;
-    CPLSetThreadLocalConfigOption(key, value);
-  }
-  ~thread_local_config()
-  {
-    if (set_) CPLSetThreadLocalConfigOption(key_, old_ ? old_->c_str() : nullptr);
-  }
-  thread_local_config(thread_local_config const&) = delete;
-  thread_local_config& operator=(thread_local_config const&) = delete;
-
- private:
-  char const* key_;
-  bool set_;
-  std::optional<std::string> old_;
-};
-
-}  // namespace
 
 gdal_tile_source::gdal_tile_source(std::vector<band_source> const& planes,
                                    kernels::pixel_type type, int readers)
@@ -119,7 +93,7 @@ void gdal_tile_source::read(int reader, pipeline::window const& w, void* dst)
     // threads, left runs of pixels NaN now and then (Sentinel-2 bands, GDAL 3.6.2 under
     // AddressSanitizer's timing, about one run in eight). One decoding thread per reader gave
     // none in the same trials; the readers still decode different files in parallel.
-    thread_local_config const single_decoder("GDAL_NUM_THREADS", serial != serial_.end() ? "1" : nullptr);
+    scoped_thread_config const single_decoder("GDAL_NUM_THREADS", serial != serial_.end() ? "1" : nullptr);
     auto it = mine.find(g.file);
     if (it == mine.end()) it = mine.emplace(g.file, open_raster(g.file, "input")).first;
     auto* out = static_cast<std::byte*>(dst) + std::size_t(g.first_plane) * plane_bytes;

@@ -18,11 +18,11 @@ void add_overviews(std::string const& path, std::string const& resampling)
   std::vector<int> levels;
   for (int f = 2; ds->GetRasterXSize() / f >= 128 || ds->GetRasterYSize() / f >= 128; f *= 2) levels.push_back(f);
   if (levels.empty()) return;
-  CPLSetThreadLocalConfigOption("COMPRESS_OVERVIEW", "DEFLATE");
-  CPLSetThreadLocalConfigOption("GDAL_NUM_THREADS", "ALL_CPUS");
-  CPLErr const e = ds->BuildOverviews(resampling.c_str(), int(levels.size()), levels.data(), 0, nullptr, nullptr, nullptr);
-  CPLSetThreadLocalConfigOption("COMPRESS_OVERVIEW", nullptr);
-  CPLSetThreadLocalConfigOption("GDAL_NUM_THREADS", nullptr);
+  CPLErr e;
+  {
+    scoped_thread_config const compress("COMPRESS_OVERVIEW", "DEFLATE"), threads("GDAL_NUM_THREADS", "ALL_CPUS");
+    e = ds->BuildOverviews(resampling.c_str(), int(levels.size()), levels.data(), 0, nullptr, nullptr, nullptr);
+  }
   SINKMAP_EXPECTS(e == CE_None, runtime_failure, "overviews of '" + path + "'" + disk_full_reason(path) + gdal_reason());
   ds.reset();
   SINKMAP_EXPECTS(take_gdal_error().empty(), runtime_failure,

@@ -102,9 +102,8 @@ accounting_mc_totals run_accounting_montecarlo(accounting_job_options const& opt
     int const cls = k::observed_class(k::acc_sample(planes, q.cls[0], px, i));
     int const zone = k::zone_from_code(a.params->zone_lut, q.zone >= 0, a.params->default_zone,
                                        k::acc_sample(planes, q.zone, px, i));
-    float const age = k::acc_sample(planes, q.age, px, i) + a.params->age_offset_years;
-    int const age_class = k::age_from_years(!k::is_nodata(age) && age >= 0.0f, a.params->default_age,
-                                            a.params->age_boundary_years, age);
+    float const age = k::start_age(*a.params, planes, px, i);
+    int const age_class = k::age_from_years(!k::is_nodata(age), a.params->default_age, a.params->age_boundary_years, age);
     int const set = k::param_set(forms, cls, zone, age_class);
     return set >= 0 && k::reads_index(forms.sets[set]) && forms.sets[set].residual_sd > 0.0f;
   };

@@ -17,13 +17,11 @@
 #include "uncertainty/grouped_montecarlo.hpp"
 #include "uncertainty/mc_tile_kernel.hpp"
 
-#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <memory>
 #include <mutex>
-#include <thread>
 #include <tuple>
 
 namespace sinkmap::uncertainty {
@@ -247,6 +245,30 @@ void prepare(mc_plan& plan, GDALDataset& map, std::string const& map_file, jobs:
   plan.model = std::move(in.model);
 }
 
+// What the grouped Monte Carlo did, for the notes: its groups, the pixels drawn one by one,
+// and what grouping the index moved the deterministic total by.
+std::string grouped_note(grouping_effect const& e)
+{
+  std::string grouping = "no class here reads an index, so every group is exact";
+  if (e.index_groups > 0) {
+    char b[300];
+    std::snprintf(b, sizeof b,
+                  "grouping the index moves the deterministic total by %.6g Mg C (at most %.6g Mg C, %.2g %% of "
+                  "the %.6g Mg C those groups hold)",
+                  e.change, e.bound, e.nominal_total != 0 ? 100 * e.bound / std::fabs(e.nominal_total) : 0.0,
+                  e.nominal_total);
+    grouping = b;
+  }
+  char buf[900];
+  std::snprintf(buf, sizeof buf,
+                "grouped Monte Carlo: %zu pixels in %zu groups of equal class, climate zone, age class, volume and "
+                "index value (to %d significant bits); each group's residual and class draws summed in closed form "
+                "(exact mean and variance per iteration, normal over a cell's pixels; the %zu pixels of cells "
+                "under %d pixels drawn one by one); %s; --uncertainty-mode exact draws every pixel",
+                e.pixels, e.groups, grouped_index_bits, e.drawn_pixels, grouped_min_normal_pixels, grouping.c_str());
+  return buf;
+}
+
 mc_totals run_plan(mc_plan& plan, mc_zones const& zs, mc_options const& mc, jobs::run_settings const& run)
 {
   SINKMAP_EXPECTS(mc.iterations >= 2 && mc.iterations <= max_iterations, bad_input,
@@ -300,47 +322,23 @@ mc_totals run_plan(mc_plan& plan, mc_zones const& zs, mc_options const& mc, jobs
   };
 
   std::map<std::pair<int, int>, std::vector<__int128>> acc;
+  std::mutex mutex;
+  std::unique_ptr<group_table> table;
+  std::unique_ptr<pipeline::tile_kernel> kernel;
   if (grouped) {
     // One pass groups the pixels; then every iteration sums the groups' closed-form moments.
-    group_table table(p, tables, *plan.model.tables);
-    grouped_tile_kernel const kernel(table, row_ha, int(plan.planes.size()) + 1, cells);
+    table = std::make_unique<group_table>(p, tables, *plan.model.tables);
+    kernel = std::make_unique<grouped_tile_kernel>(*table, row_ha, int(plan.planes.size()) + 1, cells);
     if (run.device == pipeline::device_kind::cuda)
       plan.notes.push_back("the grouped Monte Carlo's pass over the pixels runs on the CPU (its per-key sums have "
                            "no device form yet)");
     r.run.device = pipeline::device_kind::cpu;
-    auto const stream = jobs::run_raster_stream(r, kernel);
-    if (auto const note = jobs::reading_threads_note(stream, run); !note.empty()) plan.warnings.push_back(note);
-    grouping_effect e;
-    int const threads = run.threads > 0 ? run.threads : int(std::max(1u, std::thread::hardware_concurrency()));
-    acc = grouped_partials(table, threads, e);
-    std::string grouping = "no class here reads an index, so every group is exact";
-    if (e.index_groups > 0) {
-      char b[300];
-      std::snprintf(b, sizeof b,
-                    "grouping the index moves the deterministic total by %.6g Mg C (at most %.6g Mg C, %.2g %% of "
-                    "the %.6g Mg C those groups hold)",
-                    e.change, e.bound, e.nominal_total != 0 ? 100 * e.bound / std::fabs(e.nominal_total) : 0.0,
-                    e.nominal_total);
-      grouping = b;
-    }
-    char buf[900];
-    std::snprintf(buf, sizeof buf,
-                  "grouped Monte Carlo: %zu pixels in %zu groups of equal class, climate zone, age class, volume and "
-                  "index value (to %d significant bits); each group's residual and class draws summed in closed form "
-                  "(exact mean and variance per iteration, normal over a cell's pixels; the %zu pixels of cells "
-                  "under %d pixels drawn one by one); %s; --uncertainty-mode exact draws every pixel",
-                  e.pixels, e.groups, grouped_index_bits, e.drawn_pixels, grouped_min_normal_pixels, grouping.c_str());
-    plan.notes.push_back(buf);
-    if (e.nominal_total != 0 && e.bound > 1e-3 * std::fabs(e.nominal_total))
-      plan.warnings.push_back("grouping the index values may move the totals by up to " +
-                              std::to_string(100 * e.bound / std::fabs(e.nominal_total)) +
-                              " %: use --uncertainty-mode exact for this map");
   } else {
-    mc_tile_kernel const kernel(p, std::move(tables), row_ha, int(plan.planes.size()) + 1, cells);
-    std::mutex mutex;
-    r.reducer = [&](int, pipeline::window const& w, float const* out) {
+    kernel = std::make_unique<mc_tile_kernel>(p, std::move(tables), row_ha, int(plan.planes.size()) + 1, cells);
+    std::size_t const sd_bytes = kernel->output_bytes_per_pixel();
+    r.reducer = [&, sd_bytes](int, pipeline::window const& w, float const* out) {
       auto const* partial = reinterpret_cast<long long const*>(reinterpret_cast<std::byte const*>(out) +
-                                                               pipeline::reduction_offset(w.pixels(), kernel.output_bytes_per_pixel()));
+                                                               pipeline::reduction_offset(w.pixels(), sd_bytes));
       auto const list = cells.get(w);
       std::lock_guard lock(mutex);
       for (std::size_t c = 0; c < list.size(); ++c) {
@@ -349,8 +347,17 @@ mc_totals run_plan(mc_plan& plan, mc_zones const& zs, mc_options const& mc, jobs
         for (std::size_t k = 0; k < std::size_t(A) * std::size_t(n); ++k) a[k] += partial[c * std::size_t(A) * n + k];
       }
     };
-    auto const stream = jobs::run_raster_stream(r, kernel);
-    if (auto const note = jobs::reading_threads_note(stream, run); !note.empty()) plan.warnings.push_back(note);
+  }
+  auto const stream = jobs::run_raster_stream(r, *kernel);
+  if (auto const note = jobs::reading_threads_note(stream, run); !note.empty()) plan.warnings.push_back(note);
+  if (grouped) {
+    grouping_effect e;
+    acc = grouped_partials(*table, jobs::worker_threads(run), e);
+    plan.notes.push_back(grouped_note(e));
+    if (e.nominal_total != 0 && e.bound > 1e-3 * std::fabs(e.nominal_total))
+      plan.warnings.push_back("grouping the index values may move the totals by up to " +
+                              std::to_string(100 * e.bound / std::fabs(e.nominal_total)) +
+                              " %: use --uncertainty-mode exact for this map");
   }
 
   // Summaries by names: cells, zone subtotals, the whole map.

@@ -9,6 +9,11 @@
 
 namespace sinkmap::jobs {
 
+int worker_threads(run_settings const& s)
+{
+  return s.threads > 0 ? s.threads : int(std::max(1u, std::thread::hardware_concurrency()));
+}
+
 run_layout layout_run(run_settings const& s, int width, int height, int block_w, int block_h,
                       std::size_t bytes_per_pixel, bool cuda, std::size_t handle_bytes, std::size_t slot_bytes)
 {
@@ -17,8 +22,7 @@ run_layout layout_run(run_settings const& s, int width, int height, int block_w,
   SINKMAP_EXPECTS(s.memory_mb >= 16, bad_input,
                   "--memory " + std::to_string(s.memory_mb) + ": at least 16 MB is needed");
   run_layout l;
-  int const cores = int(std::max(1u, std::thread::hardware_concurrency()));
-  l.threads = s.threads > 0 ? s.threads : cores;
+  l.threads = worker_threads(s);
   l.threads_asked = l.threads;
   std::size_t const budget = s.memory_mb << 20;
   // A quarter to GDAL's block cache, and an eighth left to what no one counts exactly: the C

@@ -28,6 +28,9 @@ struct run_layout {
   pipeline::tile_plan plan;
 };
 
+/// The threads --threads asks for: its number, or every core for 0.
+int worker_threads(run_settings const& s);
+
 /// Threads, slots and tiles of a run over a width x height raster with the given blocks.
 /// `cuda`: the executor is a CUDA one (one more slot in flight).
 /// A quarter of --memory goes to GDAL's block cache and an eighth is left to the allocator's

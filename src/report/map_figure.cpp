@@ -64,9 +64,11 @@ std::string svg_map(map_figure const& f)
   io::init_gdal();
   // The session does not list folders on open (GDAL_DISABLE_READDIR_ON_OPEN): here it must, to
   // find the raster's sidecar with the class names.
-  CPLSetThreadLocalConfigOption("GDAL_DISABLE_READDIR_ON_OPEN", "NO");
-  GDALDatasetUniquePtr ds(GDALDataset::Open(f.raster.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
-  CPLSetThreadLocalConfigOption("GDAL_DISABLE_READDIR_ON_OPEN", nullptr);
+  GDALDatasetUniquePtr ds;
+  {
+    io::scoped_thread_config const list_folders("GDAL_DISABLE_READDIR_ON_OPEN", "NO");
+    ds.reset(GDALDataset::Open(f.raster.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
+  }
   SINKMAP_EXPECTS(ds && f.band >= 1 && f.band <= ds->GetRasterCount(), runtime_failure,
                   "report: cannot read band " + std::to_string(f.band) + " of '" + f.raster + "'");
   int const W = ds->GetRasterXSize(), H = ds->GetRasterYSize();

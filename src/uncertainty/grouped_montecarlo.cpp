@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <thread>
 #include <unordered_map>
 
@@ -15,21 +14,8 @@ constexpr double ha_scale = 1099511627776.0;  // 2^40
 constexpr double ha2_scale = 68719476736.0;   // 2^36
 constexpr int low_bits = 24 - grouped_index_bits;  // float: 24 significant bits
 constexpr std::uint32_t low_mask = (1u << low_bits) - 1u;
-constexpr std::uint32_t canonical_nan = 0x7fc00000u;
-
-std::uint32_t bits(float f)
-{
-  std::uint32_t u;
-  std::memcpy(&u, &f, 4);
-  return u;
-}
-
-float value(std::uint32_t u)
-{
-  float f;
-  std::memcpy(&f, &u, 4);
-  return f;
-}
+using kernels::float_bits;
+using kernels::float_from_bits;
 
 int reads_slot(int cls, int zone, int age) { return (cls * kernels::max_zones + zone) * kernels::age_classes + age; }
 
@@ -109,9 +95,9 @@ std::pair<group_key, group_sums> group_table::key_of(kernels::mc_pixel const& px
                      k.age >= 0 && k.age < kernels::age_classes;
   k.reads = known ? reads_[std::size_t(reads_slot(k.cls, k.climate, k.age))] : 0;
   if (k.reads & 1) {
-    std::uint32_t const u = bits(px.x[0]);
+    std::uint32_t const u = float_bits(px.x[0]);
     if (std::isnan(px.x[0])) {
-      k.x = canonical_nan;
+      k.x = kernels::canonical_nan_bits;
     } else if (std::isinf(px.x[0])) {
       k.x = u;
     } else {
@@ -119,7 +105,7 @@ std::pair<group_key, group_sums> group_table::key_of(kernels::mc_pixel const& px
       s.x_low = u & low_mask;
       // A bin holding a point where a model starts or stops giving a value (x_min, x_max, 0
       // for x^b and ln x) would put its pixels on one side of it: they keep their exact value.
-      float const a = value(k.x), b = value(k.x + (1u << low_bits));
+      float const a = float_from_bits(k.x), b = float_from_bits(k.x + (1u << low_bits));
       float const lo = std::fmin(a, b), hi = std::fmax(a, b);
       for (float e : edges_[std::size_t(reads_slot(k.cls, k.climate, k.age))])
         if (lo <= e && e <= hi) {
@@ -130,7 +116,7 @@ std::pair<group_key, group_sums> group_table::key_of(kernels::mc_pixel const& px
         }
     }
   }
-  if (k.reads & 2) k.volume = std::isnan(px.volume) ? canonical_nan : bits(px.volume);
+  if (k.reads & 2) k.volume = std::isnan(px.volume) ? kernels::canonical_nan_bits : float_bits(px.volume);
   // The deterministic value at the exact index, to measure what the grouping does to it.
   if (k.reads & 1) {
     value_moments const v = class_moments(deterministic_, nominal_, k.cls, px.x[0], px.volume, k.climate, k.age);
@@ -149,19 +135,19 @@ void group_table::add(std::vector<std::pair<group_key, group_sums>> const& tile)
 float group_bin_middle(group_key const& k)
 {
   if (!(k.reads & 1)) return NAN;
-  float const lower = value(k.x);
+  float const lower = float_from_bits(k.x);
   if (!std::isfinite(lower) || (k.reads & 4)) return lower;
-  return value(k.x | (1u << (low_bits - 1)));
+  return float_from_bits(k.x | (1u << (low_bits - 1)));
 }
 
 float group_index_value(group_key const& k, group_sums const& s)
 {
   if (!(k.reads & 1)) return NAN;
-  float const lower = value(k.x);
+  float const lower = float_from_bits(k.x);
   if (!std::isfinite(lower) || s.pixels == 0 || (k.reads & 4)) return lower;
   // |x| = |lower| + (its low bits) x ulp within the bin, for either sign.
-  double const ulp = double(value((k.x & 0x7fffffffu) + 1u)) - double(value(k.x & 0x7fffffffu));
-  double const mag = double(value(k.x & 0x7fffffffu)) + ulp * (double(s.x_low) / double(s.pixels));
+  double const ulp = double(float_from_bits((k.x & 0x7fffffffu) + 1u)) - double(float_from_bits(k.x & 0x7fffffffu));
+  double const mag = double(float_from_bits(k.x & 0x7fffffffu)) + ulp * (double(s.x_low) / double(s.pixels));
   return float(std::signbit(lower) ? -mag : mag);
 }
 
@@ -173,7 +159,7 @@ float group_table::sd(group_key k)
     if (auto it = sd_.find(k); it != sd_.end()) return it->second;
   }
   // Outside the lock: another thread may evaluate the same key; both get the same number.
-  float const x = group_bin_middle(k), vol = (k.reads & 2) ? value(k.volume) : NAN;
+  float const x = group_bin_middle(k), vol = (k.reads & 2) ? float_from_bits(k.volume) : NAN;
   double s1 = 0, s2 = 0, sv = 0, w = 0;
   for (auto const& t : tables_) {
     value_moments const m = pixel_moments(p_, t, k.cls, x, vol, k.climate, k.age);
@@ -254,14 +240,13 @@ std::map<std::pair<int, int>, std::vector<__int128>> grouped_partials(group_tabl
   std::map<group_key, std::size_t> vk_of;
   for (auto const& [k, s] : pooled) {
     vk_of[k] = vks.size();
-    vks.push_back({k, group_index_value(k, s), (k.reads & 2) ? value(k.volume) : NAN});
+    vks.push_back({k, group_index_value(k, s), (k.reads & 2) ? float_from_bits(k.volume) : NAN});
   }
   // The groups in their (deterministic) order, with what each iteration needs of them.
   struct group {
     group_key key;
-    float x, volume;
     double ha, ha2, pixels;
-    std::size_t cell, vk;
+    std::size_t cell, vk;  ///< its zone-class cell; its value key (index value and volume)
   };
   std::vector<group> gs;
   std::map<std::pair<int, int>, std::size_t> cell_of;
@@ -270,7 +255,7 @@ std::map<std::pair<int, int>, std::vector<__int128>> grouped_partials(group_tabl
     group_key v = k;
     v.zone_id = 0;
     std::size_t const vk = vk_of.at(v);
-    group g{k, vks[vk].x, vks[vk].volume, double(s.ha) / ha_scale, double(s.ha2) / ha2_scale, double(s.pixels), 0, vk};
+    group g{k, double(s.ha) / ha_scale, double(s.ha2) / ha2_scale, double(s.pixels), 0, vk};
     g.cell = cell_of.try_emplace({k.zone_id, k.cls}, cell_of.size()).first->second;
     gs.push_back(g);
     effect.pixels += std::size_t(s.pixels);
@@ -278,7 +263,7 @@ std::map<std::pair<int, int>, std::vector<__int128>> grouped_partials(group_tabl
       ++effect.index_groups;
       // The deterministic total of the group at its one index value against its pixels' own.
       value_moments const v =
-        class_moments(table.deterministic_params(), table.nominal(), k.cls, g.x, g.volume, k.climate, k.age);
+        class_moments(table.deterministic_params(), table.nominal(), k.cls, vks[vk].x, vks[vk].volume, k.climate, k.age);
       double const exact = double(s.nominal) / kernels::mc_fixed_scale;
       double const grouped = v.valid > 0 ? double(float(v.mean)) * g.ha : 0.0;
       if (s.nominal_missing == 0 || s.nominal_missing == s.pixels) {
@@ -317,8 +302,8 @@ std::map<std::pair<int, int>, std::vector<__int128>> grouped_partials(group_tabl
           for (std::uint64_t k = 0; k < std::uint64_t(g.pixels); ++k) {
             kernels::mc_shape_cache cache;
             std::uint64_t const id = (std::uint64_t(1) << 63) | (std::uint64_t(gi) << 24) | k;
-            float const c = kernels::mc_pools(p, t, g.key.cls, g.x, g.volume, g.key.climate, g.key.age,
-                                              std::uint32_t(it), id, 0, cache).c_total;
+            float const c = kernels::mc_pools(p, t, g.key.cls, vks[g.vk].x, vks[g.vk].volume, g.key.climate,
+                                              g.key.age, std::uint32_t(it), id, 0, cache).c_total;
             if (std::isnan(c)) missing[at] += 1;
             else mean[at] += double(c) * ha;
           }

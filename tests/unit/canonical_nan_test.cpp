@@ -7,7 +7,6 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
-#include <cstring>
 #include <limits>
 #include <vector>
 
@@ -15,31 +14,20 @@ using namespace sinkmap;
 
 namespace {
 
-std::uint32_t bits(float x)
-{
-  std::uint32_t u;
-  std::memcpy(&u, &x, 4);
-  return u;
-}
-
-float from_bits(std::uint32_t u)
-{
-  float x;
-  std::memcpy(&x, &u, 4);
-  return x;
-}
+using kernels::float_bits;
+using kernels::float_from_bits;
 
 }  // namespace
 
 TEST(CanonicalNan, StoredMapsEveryNanToOneAndKeepsEveryNumber)
 {
   for (std::uint32_t nan : {0x7FC00000u, 0xFFC00000u, 0x7FFFFFFFu, 0xFFC00123u, 0x7F800001u})
-    EXPECT_EQ(bits(kernels::stored(from_bits(nan))), kernels::canonical_nan_bits) << std::hex << nan;
+    EXPECT_EQ(float_bits(kernels::stored(float_from_bits(nan))), kernels::canonical_nan_bits) << std::hex << nan;
   volatile float zero = 0.0f;
-  EXPECT_EQ(bits(kernels::stored(zero / zero)), kernels::canonical_nan_bits);  // 0xFFC00000 on x86
+  EXPECT_EQ(float_bits(kernels::stored(zero / zero)), kernels::canonical_nan_bits);  // 0xFFC00000 on x86
   for (float x : {0.0f, -0.0f, 1.5f, -3.25e-38f, std::numeric_limits<float>::infinity(),
                   -std::numeric_limits<float>::infinity(), std::numeric_limits<float>::denorm_min()})
-    EXPECT_EQ(bits(kernels::stored(x)), bits(x)) << x;
+    EXPECT_EQ(float_bits(kernels::stored(x)), float_bits(x)) << x;
 }
 
 TEST(CanonicalNan, IndexOutputsStoreTheCanonicalNan)
@@ -51,7 +39,7 @@ TEST(CanonicalNan, IndexOutputsStoreTheCanonicalNan)
   std::size_t nans = 0;
   for (float v : out)
     if (v != v) {
-      ASSERT_EQ(bits(v), kernels::canonical_nan_bits);
+      ASSERT_EQ(float_bits(v), kernels::canonical_nan_bits);
       ++nans;
     }
   EXPECT_GT(nans, 100u);
@@ -62,10 +50,10 @@ TEST(CanonicalNan, PropagatedPayloadsAreCanonicalised)
   // A stock map whose nodata NaN carries a payload and a sign: x86 arithmetic would pass them on.
   kernels::stock_change_params p;
   p.years = 2;
-  float const in[4] = {from_bits(0xFFC00123u), 10.0f, 12.0f, from_bits(0x7FC00042u)};
+  float const in[4] = {float_from_bits(0xFFC00123u), 10.0f, 12.0f, float_from_bits(0x7FC00042u)};
   float out[4] = {};
   kernels::stock_change_stage<float> const stage{p, in, out, 2};
   stage(0);
   stage(1);
-  for (float v : out) EXPECT_EQ(bits(v), kernels::canonical_nan_bits);
+  for (float v : out) EXPECT_EQ(float_bits(v), kernels::canonical_nan_bits);
 }

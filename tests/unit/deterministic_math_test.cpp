@@ -7,7 +7,6 @@
 
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <limits>
 #include <vector>
 
@@ -17,8 +16,7 @@ namespace {
 
 std::int64_t ordered(float x)
 {
-  std::int32_t i;
-  std::memcpy(&i, &x, 4);
+  auto const i = std::int32_t(float_bits(x));
   return i < 0 ? -std::int64_t(i & 0x7fffffff) : std::int64_t(i);
 }
 
@@ -37,21 +35,12 @@ double ulps(double a, double b)
   return std::abs(a - b) / u;
 }
 
-float float_of_bits(std::uint32_t u)
-{
-  float f;
-  std::memcpy(&f, &u, 4);
-  return f;
-}
-
 // Calls f on every `stride`-th float (by bit pattern) from lo to hi, 0 <= lo <= hi, and on hi.
 template <typename F>
 void sweep(float lo, float hi, std::uint32_t stride, F&& f)
 {
-  std::uint32_t ua, ub;
-  std::memcpy(&ua, &lo, 4);
-  std::memcpy(&ub, &hi, 4);
-  for (std::uint64_t u = ua; u <= ub; u += stride) f(float_of_bits(std::uint32_t(u)));
+  std::uint32_t const ua = float_bits(lo), ub = float_bits(hi);
+  for (std::uint64_t u = ua; u <= ub; u += stride) f(float_from_bits(std::uint32_t(u)));
   f(hi);
 }
 
@@ -176,15 +165,8 @@ TEST(DeterministicMath, VectorizedModelShapesEqualTheScalarFunctionsBitForBit)
   // (0, subnormals, negatives, NaN, inf, 1) and exponents over the range calibrate writes.
   using namespace sinkmap::kernels;
   std::vector<float> x;
-  std::uint32_t lo, hi;
-  float const a = std::ldexp(1.0f, -30), b = 4.0f;
-  std::memcpy(&lo, &a, 4);
-  std::memcpy(&hi, &b, 4);
-  for (std::uint32_t u = lo; u < hi; u += 97) {
-    float f;
-    std::memcpy(&f, &u, 4);
-    x.push_back(f);
-  }
+  std::uint32_t const lo = float_bits(std::ldexp(1.0f, -30)), hi = float_bits(4.0f);
+  for (std::uint32_t u = lo; u < hi; u += 97) x.push_back(float_from_bits(u));
   for (float f : {0.0f, -0.0f, 1e-45f, 1e-40f, -0.5f, 1.0f, NAN, INFINITY, -INFINITY, 3e38f, 1e-38f}) x.push_back(f);
   std::vector<float> got(x.size());
   long checked = 0;

@@ -44,8 +44,7 @@ SINKMAP_HD bool accounting_iteration(accounting_params const& p, mc_params const
     if (is_nodata(acc_sample(in, q.c_total, plane, i))) return false;
     s.cls = observed_class(acc_sample(in, q.cls[0], plane, i));
     if (s.cls <= 0) return false;
-    float const a = acc_sample(in, q.age, plane, i) + p.age_offset_years;
-    s.age = (!is_nodata(a) && a >= 0.0f) ? a : NAN;
+    s.age = start_age(p, in, plane, i);
     int const age_class = age_from_years(!is_nodata(s.age), p.default_age, p.age_boundary_years, s.age);
     year_pools const y0 = mc_pools(d, p.tables, s.cls, acc_sample(in, x0_plane, plane, i), acc_sample(in, q.volume, plane, i), zone,
                                    age_class, it,

@@ -534,6 +534,15 @@ SINKMAP_HD float acc_sample(T const* in, int k, std::size_t plane, std::size_t i
   return k >= 0 ? static_cast<float>(in[std::size_t(k) * plane + i]) : NAN;
 }
 
+/// A fresh start's stand age at the first map (the age plane advanced by age_offset_years), or
+/// NaN where the pixel has none.
+template <typename T>
+SINKMAP_HD float start_age(accounting_params const& p, T const* in, std::size_t plane, std::size_t i)
+{
+  float const a = acc_sample(in, p.planes.age, plane, i) + p.age_offset_years;
+  return (!is_nodata(a) && a >= 0.0f) ? a : NAN;
+}
+
 SINKMAP_HD float nan_if_zero_class(int c) { return c > 0 ? float(c) : NAN; }
 
 /// Output planes of an accounting pass: a stock block per map, a flux block per interval (the
@@ -611,8 +620,7 @@ struct accounting_stage {
         s.below = acc_sample(in, q.c_below, plane, i);
         s.dead = acc_sample(in, q.c_dead, plane, i);
         s.soil = acc_sample(in, q.c_soil, plane, i);
-        float const a = acc_sample(in, q.age, plane, i) + p.age_offset_years;
-        s.age = (!is_nodata(a) && a >= 0.0f) ? a : NAN;
+        s.age = start_age(p, in, plane, i);
         if (is_nodata(s.above) || is_nodata(s.below) || is_nodata(s.dead) || is_nodata(s.soil)) s.cls = 0;
         if (s.cls > 0) s.soil_depth = p.soil_depth[s.cls];
         float const inc = acc_sample(in, q.increment, plane, i);

@@ -206,23 +206,32 @@ SINKMAP_HD float agb_from_shape(class_params const& m, float x, float shape)
   return agb < m.agb_min ? m.agb_min : (agb > m.agb_max ? m.agb_max : agb);
 }
 
+/// Whether a parameter set's biomass comes from an imagery model (the index is read, and the
+/// Monte Carlo may draw a residual), not from a constant or from nothing.
+SINKMAP_HD bool reads_index(class_params const& m)
+{
+  return m.form != agb_form::none && m.form != agb_form::constant;
+}
+
+/// Whether the set's model has a transcendental shape (x^b, e^(b x), ln x) of an index, which
+/// the CPU block computes for all of the set's pixels at once (agb_shape_block).
+SINKMAP_HD bool shaped_by_block(class_params const& m)
+{
+  return (m.form == agb_form::power || m.form == agb_form::exponential || m.form == agb_form::logarithmic) &&
+         m.index_output >= 0;
+}
+
 /// AGB of one parameter set at index value x (NaN outside the valid range).
 SINKMAP_HD float above_ground_biomass(class_params const& m, float x)
 {
-  if (m.form == agb_form::none || m.form == agb_form::constant) return agb_from_shape(m, x, 0.0f);
+  if (!reads_index(m)) return agb_from_shape(m, x, 0.0f);
   return agb_from_shape(m, x, agb_shape(m, x));
 }
 
+/// The ratio of the first step whose bound lies above agb, else of the last step. Written as
+/// selects: neighbouring pixels cross the steps at random, and a loop with an early return
+/// mispredicts on them.
 SINKMAP_HD float root_to_shoot(class_params const& m, float agb)
-{
-  for (int k = 0; k < m.rs_steps; ++k)
-    if (agb < m.rs_below[k]) return m.rs_ratio[k];
-  return m.rs_steps > 0 ? m.rs_ratio[m.rs_steps - 1] : 0.0f;
-}
-
-/// root_to_shoot() as selects, for a block's loop (the pixels cross the steps at random): the
-/// first step whose bound lies above agb, else the last step; the same value.
-SINKMAP_HD float root_to_shoot_select(class_params const& m, float agb)
 {
   if (m.rs_steps <= 0) return 0.0f;
   float r = m.rs_ratio[m.rs_steps - 1];
@@ -584,9 +593,7 @@ void run_carbon_stage_host(carbon_stage_params const& p, T const* in, float* out
     }
     for (int s = 0; s < p.tables.n_sets; ++s) {
       class_params const& m = p.tables.sets[s];
-      if (!present[s] || !(m.form == agb_form::power || m.form == agb_form::exponential ||
-                           m.form == agb_form::logarithmic) || m.index_output < 0)
-        continue;
+      if (!present[s] || !shaped_by_block(m)) continue;
       int const count = first_of[s + 1] - first_of[s];
       int const* at = where + first_of[s];
       for (int k = 0; k < count; ++k) xs[k] = ix[m.index_output][at[k]];
@@ -598,34 +605,22 @@ void run_carbon_stage_host(carbon_stage_params const& p, T const* in, float* out
       // at a time, its form decided once for all of its pixels instead of branching per pixel,
       // then each emitted value as one plain loop. The same functions in the same order as the
       // loop below: the same bits.
-      for (std::size_t j = 0; j < n; ++j) {
-        pool[cv_ecosystem_class][j] = cls_at[j] > 0 ? float(cls_at[j]) : NAN;
-        if (set_at[j] < 0)
-          for (int k = 0; k < cv_ecosystem_class; ++k) pool[k][j] = NAN;
-      }
+      auto keep = [&](std::size_t j, int set, float agb) {
+        float v[carbon_outputs];
+        pools_from_agb(p.tables, cls_at[j], set, agb, v);
+        for (int k = 0; k < carbon_outputs; ++k) pool[k][j] = v[k];
+      };
+      for (std::size_t j = 0; j < n; ++j)
+        if (set_at[j] < 0) keep(j, -1, NAN);
       for (int s = 0; s < p.tables.n_sets; ++s) {
         if (!present[s]) continue;
         class_params const& m = p.tables.sets[s];
-        bool const shaped = (m.form == agb_form::power || m.form == agb_form::exponential ||
-                             m.form == agb_form::logarithmic) && m.index_output >= 0;
+        bool const shaped = shaped_by_block(m);
         float const* x = m.index_output >= 0 ? ix[m.index_output] : nullptr;
         for (int w = first_of[s]; w < first_of[s + 1]; ++w) {
           std::size_t const j = std::size_t(where[w]);
           float const xj = x ? x[j] : 0.0f;
-          float const agb = shaped ? agb_from_shape(m, xj, shape_at[j]) : above_ground_biomass(m, xj);
-          if (is_nodata(agb)) {
-            for (int k = 0; k < cv_ecosystem_class; ++k) pool[k][j] = NAN;
-            continue;
-          }
-          float const bgb = agb * root_to_shoot_select(m, agb);
-          float const above = agb * m.carbon_fraction, below = bgb * m.carbon_fraction;
-          pool[cv_agb][j] = agb;
-          pool[cv_bgb][j] = bgb;
-          pool[cv_c_above][j] = above;
-          pool[cv_c_below][j] = below;
-          pool[cv_c_dead][j] = m.dead_c;
-          pool[cv_c_soil][j] = m.soil_c;
-          pool[cv_c_total][j] = above + below + m.dead_c + m.soil_c;
+          keep(j, s, shaped ? agb_from_shape(m, xj, shape_at[j]) : above_ground_biomass(m, xj));
         }
       }
       for (int k = 0; k < p.n_emit; ++k) {
@@ -660,10 +655,8 @@ void run_carbon_stage_host(carbon_stage_params const& p, T const* in, float* out
       } else {
         if (set >= 0) {
           class_params const& m = p.tables.sets[set];
-          bool const shaped = m.form == agb_form::power || m.form == agb_form::exponential ||
-                              m.form == agb_form::logarithmic;
           float const x = model_input(m, px);
-          agb = shaped && m.index_output >= 0 ? agb_from_shape(m, x, shape_at[j]) : above_ground_biomass(m, x);
+          agb = shaped_by_block(m) ? agb_from_shape(m, x, shape_at[j]) : above_ground_biomass(m, x);
         }
         pools_from_agb(p.tables, cls_at[j], set, agb, v);
       }

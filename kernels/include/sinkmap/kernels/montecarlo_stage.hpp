@@ -114,13 +114,6 @@ SINKMAP_HD year_pools mc_pools_of_biomass(class_params const& m, int cls, float 
   return y;
 }
 
-/// Whether a parameter set's biomass comes from an imagery model (the index is read, and a
-/// residual may be drawn), not from a constant or from nothing.
-SINKMAP_HD bool reads_index(class_params const& m)
-{
-  return m.form != agb_form::none && m.form != agb_form::constant;
-}
-
 /// One year's pools at a pixel under iteration `it`'s tables and draws.
 SINKMAP_HD year_pools mc_pools(mc_params const& p, class_tables const& t, int cls_map, float x, float volume,
                                int zone, int age, std::uint32_t it, std::uint64_t pixel,
